@@ -1,0 +1,267 @@
+"""Training an MLP on y = x² with minibatch SGD, momentum or Adagrad, resumable in chunks.
+
+The same TrainConfig gives the same run, bit for bit, whether it is trained in one call or in many
+chunks: the data order of epoch e depends only on (seed, e), and the optimiser state is data.
+A Trainer holds only data (arrays, lists, the config), so it pickles and sits in a session.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.nn import ACTIVATIONS, MLP, Params
+from core.optim import OPTIMIZERS, Optimizer
+
+MAX_HISTORY_ROWS = 2000
+PROBE_X = (1.0, 2.0, -1.0, -2.0)  # where the original exercise printed predictions after each epoch
+
+# Bounds that keep one visitor from exhausting a shared server (the pages enforce them).
+LIMITS = {
+    "units": 512,          # per hidden layer
+    "layers": 4,           # hidden layers
+    "n_samples": 200_000,
+    "epochs": 200,
+    "batch_size": 4096,
+    "total_samples": 4_000_000,  # epochs × n_samples
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """One training run. Defaults are the original experiment."""
+
+    hidden: tuple[int, ...] = (100,)
+    activation: str = "relu"
+    optimizer: str = "momentum"  # "sgd" | "momentum" | "adagrad"
+    lr: float = 1e-5
+    momentum: float = 0.9
+    batch_size: int = 1
+    epochs: int = 20
+    n_samples: int = 20_000
+    x_min: float = -3.0
+    x_max: float = 3.0
+    noise: float = 0.01
+    shuffle: bool = False
+    seed: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        if any(h < 1 for h in self.hidden):
+            raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs ≥ 1 unit)")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"Invalid activation: {self.activation!r} (one of {', '.join(ACTIVATIONS)})")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"Invalid optimizer: {self.optimizer!r} (one of {', '.join(OPTIMIZERS)})")
+        for name in ("batch_size", "epochs", "n_samples"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"Invalid {name}: {getattr(self, name)} (needs ≥ 1)")
+        if not (math.isfinite(self.x_min) and math.isfinite(self.x_max) and self.x_min < self.x_max):
+            raise ValueError(f"Invalid x range: [{self.x_min}, {self.x_max}] (needs finite x_min < x_max)")
+        if not (math.isfinite(self.noise) and self.noise >= 0):
+            raise ValueError(f"Invalid noise: {self.noise} (needs a finite number ≥ 0)")
+        self.make_optimizer()  # validates lr and momentum, naming the bad value
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        return (1, *self.hidden, 1)
+
+    def make_optimizer(self) -> Optimizer:
+        if self.optimizer == "momentum":
+            return OPTIMIZERS["momentum"](self.lr, self.momentum)
+        return OPTIMIZERS[self.optimizer](self.lr)
+
+    def limit_errors(self) -> list[str]:
+        """Which of LIMITS this config exceeds, as sentences; empty when it is within them all."""
+        errors = []
+        if len(self.hidden) > LIMITS["layers"]:
+            errors.append(f"{len(self.hidden)} hidden layers (at most {LIMITS['layers']})")
+        if max(self.hidden, default=0) > LIMITS["units"]:
+            errors.append(f"{max(self.hidden)} units in a layer (at most {LIMITS['units']})")
+        for name in ("n_samples", "epochs", "batch_size"):
+            if getattr(self, name) > LIMITS[name]:
+                errors.append(f"{name} = {getattr(self, name):,} (at most {LIMITS[name]:,})")
+        if self.epochs * self.n_samples > LIMITS["total_samples"]:
+            errors.append(f"epochs × samples = {self.epochs * self.n_samples:,} "
+                          f"(at most {LIMITS['total_samples']:,})")
+        return errors
+
+
+def _seed_sequence(config: TrainConfig, stream: int) -> np.random.SeedSequence:
+    # Independent streams for data, initial weights and each epoch's shuffle.
+    return np.random.SeedSequence([config.seed, stream])
+
+
+def make_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """x ~ U(x_min, x_max), y = x² + noise·N(0, 1) drawn per sample; both shaped (n_samples, 1)."""
+    rng = np.random.default_rng(_seed_sequence(config, 0))
+    x = rng.uniform(config.x_min, config.x_max, size=(config.n_samples, 1))
+    y = x * x + config.noise * rng.standard_normal((config.n_samples, 1))
+    return x, y
+
+
+class Trainer:
+    """Trains ``MLP(config.sizes)`` on ``make_dataset(config)``, a chunk at a time.
+
+    ``history`` has one row per bucket of consecutive batches (the mean training loss measured
+    before each batch's update), sized so that a whole run never exceeds MAX_HISTORY_ROWS rows.
+    ``probes`` has one row per finished epoch with the predictions at PROBE_X.
+    Only data is kept (no closures), so a Trainer pickles and can live in a session.
+    """
+
+    def __init__(self, config: TrainConfig):
+        self.config = c = config
+        self.net = MLP(c.sizes, c.activation)
+        self.x, self.y = make_dataset(c)
+        self._flat = self.net.flatten(self.net.init(np.random.default_rng(_seed_sequence(c, 1))))
+        self._prev_flat = self._flat  # the vector before the last update: the fallback after a blow-up
+        self._opt_state = c.make_optimizer().init([self._flat])
+        self.samples_seen = 0
+        self.epoch = 0             # epochs completed
+        self.failed: str | None = None  # why training stopped early (a non-finite loss), else None
+        self._pos = 0              # index of the next sample within the current epoch
+        batches_per_epoch = -(-c.n_samples // c.batch_size)
+        self.total_batches = batches_per_epoch * c.epochs
+        self._bucket_size = -(-self.total_batches // MAX_HISTORY_ROWS)
+        self._rows: list[list[float]] = []
+        self._probe_rows: list[list[float]] = []
+        self._batches_per_epoch = batches_per_epoch
+        self._batches_done = 0
+        self._pending_loss: list[float] = []     # losses of the latest batches, not yet in a history row
+
+    @property
+    def params(self) -> Params:
+        """[W0, b0, W1, b1, ...], copies."""
+        return self.net.unflatten(self._flat.copy())
+
+    @property
+    def optimizer_state(self):
+        """The optimiser's state over the flat parameter vector (e.g. momentum's velocity)."""
+        return self._opt_state
+
+    @property
+    def total_samples(self) -> int:
+        return self.config.epochs * self.config.n_samples
+
+    @property
+    def done(self) -> bool:
+        return self.failed is not None or self.epoch >= self.config.epochs
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """Columns: samples (seen when the row closed), epoch (fractional), loss (mean over the row)."""
+        return pd.DataFrame(self._rows, columns=["samples", "epoch", "loss"])
+
+    @property
+    def probes(self) -> pd.DataFrame:
+        """One row per finished epoch: epoch, then the prediction at each x of PROBE_X."""
+        return pd.DataFrame(self._probe_rows, columns=["epoch", *(f"{x:g}" for x in PROBE_X)])
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """1-D in, 1-D out."""
+        x = np.asarray(x, dtype=float).reshape(-1, 1)
+        with np.errstate(all="ignore"):
+            return self.net.predict(self.net.unflatten(self._flat), x).ravel()
+
+    def _epoch_data(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+        if not self.config.shuffle:
+            return self.x, self.y
+        order = np.random.default_rng(_seed_sequence(self.config, 2 + epoch)).permutation(self.config.n_samples)
+        return self.x[order], self.y[order]
+
+    # -- training ------------------------------------------------------------------------------
+    def train(self, max_samples: int) -> int:
+        """Train on up to ``max_samples`` more samples, in whole batches (at least one batch, so that
+        any chunk size makes progress); return how many samples were used.
+
+        Stops early at the end of the run, or when the loss stops being finite: then ``failed``
+        says why and the parameters are the last ones whose loss was finite.
+        """
+        c = self.config
+        used = 0
+        with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss, handled below
+            while not self.done and (used == 0 or used < max_samples):
+                # Whole batches of this epoch that fit the budget (at least one).
+                n_batches = max(1, (max_samples - used) // c.batch_size)
+                end = min(c.n_samples, self._pos + n_batches * c.batch_size)
+                used += self._run_segment(self._pos, end)
+                if self.failed is None and end == c.n_samples:
+                    self._pos = 0
+                    self.epoch += 1
+                    self._probe_rows.append([self.epoch, *self.predict(np.array(PROBE_X))])
+        self._close_buckets(final=self.done)
+        return used
+
+    def _run_segment(self, start: int, end: int) -> int:
+        """Train on samples [start, end) of the current epoch's order; return how many were used."""
+        c = self.config
+        xs, ys = self._epoch_data(self.epoch)
+        update = c.make_optimizer().update
+        flat, prev, state = self._flat, self._prev_flat, self._opt_state
+        losses = self._pending_loss
+        n_before = len(losses)
+        isfinite = math.isfinite
+        kernel = self.net.scalar_kernel() if c.batch_size == 1 else None
+        if kernel is not None:
+            # Batch 1 on a 1 -> H -> 1 net, the default experiment: two buffers take turns holding the
+            # parameters (new = current + step, written into the older one), so no step allocates them.
+            cur, nxt = flat.copy(), np.empty_like(flat)
+            cur_views, nxt_views = self.net.kernel_views(cur), self.net.kernel_views(nxt)
+            add = np.add
+            for x, y in zip(xs[start:end, 0].tolist(), ys[start:end, 0].tolist()):
+                loss, grad = kernel(cur_views, x, y)
+                if not isfinite(loss):
+                    break
+                (step,), state = update([grad], state)
+                add(cur, step, out=nxt)
+                cur, nxt, cur_views, nxt_views = nxt, cur, nxt_views, cur_views
+                losses.append(loss)
+            if len(losses) > n_before:
+                flat, prev = cur, nxt.copy()
+        else:
+            loss_and_grad = self.net.loss_and_grad
+            for lo in range(start, end, c.batch_size):
+                hi = min(lo + c.batch_size, end)
+                loss, grad = loss_and_grad(flat, xs[lo:hi], ys[lo:hi])
+                if not isfinite(loss):
+                    break
+                (step,), state = update([grad], state)
+                prev, flat = flat, flat + step
+                losses.append(loss)
+        batches = len(losses) - n_before
+        used = min(end - start, batches * c.batch_size)
+        self._batches_done += batches
+        self.samples_seen += used
+        self._pos = start + used
+        if batches < -(-(end - start) // c.batch_size):
+            # The loss stopped being finite: flat gave that loss; prev, the vector before it, did not.
+            flat = prev
+            self.failed = (f"Training stopped at sample {self.samples_seen:,}: the loss became "
+                           f"{loss} (a learning rate of {c.lr:g} is too large for this run). "
+                           "The parameters shown are the last ones with a finite loss.")
+        self._flat, self._prev_flat, self._opt_state = flat, prev, state
+        return used
+
+    def _close_buckets(self, final: bool) -> None:
+        """Turn pending batch losses into history rows: every full bucket, and the rest at the end."""
+        k, losses = self._bucket_size, self._pending_loss
+        first = self._batches_done - len(losses)  # global index of losses[0]
+        n_full = len(losses) // k
+        for i in range(n_full):
+            self._add_row(first + (i + 1) * k - 1, losses[i * k:(i + 1) * k])
+        del losses[:n_full * k]
+        if final and losses:
+            self._add_row(self._batches_done - 1, losses)
+            losses.clear()
+
+    def _samples_after(self, batch: int) -> int:
+        """Samples seen once the batch with this global index (0-based) is done."""
+        c = self.config
+        epoch, i = divmod(batch, self._batches_per_epoch)
+        return epoch * c.n_samples + min((i + 1) * c.batch_size, c.n_samples)
+
+    def _add_row(self, last_batch: int, losses: list[float]) -> None:
+        samples = self._samples_after(last_batch)
+        self._rows.append([samples, samples / self.config.n_samples, math.fsum(losses) / len(losses)])

@@ -1,0 +1,37 @@
+"""Gradient Playground: the home page (entry point of `streamlit run playground.py`)."""
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Gradient Playground", page_icon="📉", layout="wide")
+
+LABS = [
+    ("pages/1_Gradient_descent.py", "Gradient descent", "📉",
+     "Find both roots of x² − 5x + 4 = 0 by minimising (x² − 5x + 4)², animated from several start "
+     "points. Does it always converge? Does the start point matter? What does the learning rate do?"),
+    ("pages/2_Adagrad.py", "Adagrad", "🎚️",
+     "An optimiser whose step size adapts per parameter. Step it by hand, inspect every quantity, "
+     "and race it against plain gradient descent and momentum."),
+    ("pages/3_MLP_training.py", "MLP training", "🧠",
+     "A numpy network (1 → 100 → 1, ReLU) learns y = x² with SGD + momentum, live, and shows "
+     "where it fails: far outside its training range."),
+]
+
+st.title("📉 Gradient Playground")
+st.markdown(
+    "Watch optimisation and tiny neural networks work, one step at a time, and see *why* an "
+    "optimiser does what it does. Every lab computes with a small numpy library (`core`), and "
+    "every page's address is a link that reproduces exactly what you see."
+)
+
+root = Path(__file__).parent
+for column, (path, title, icon, blurb) in zip(st.columns(len(LABS)), LABS):
+    with column.container(border=True):
+        st.subheader(f"{icon} {title}")
+        st.write(blurb)
+        if (root / path).exists():
+            st.page_link(path, label=f"Open the {title} lab", icon="➡️")
+        else:
+            st.caption("Coming soon.")
+
+st.caption("Built with numpy, Streamlit and Altair. Source: `core/` computes, `pages/` draws.")

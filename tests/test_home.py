@@ -1,0 +1,30 @@
+"""The home page: runs, and links each lab that exists (a lab not built yet is shown as coming)."""
+
+import pytest
+from conftest import ROOT, assert_no_exception, open_page
+from streamlit.testing.v1 import AppTest
+
+LABS = {"Gradient_descent": "pages/1_Gradient_descent.py", "Adagrad": "pages/2_Adagrad.py",
+        "MLP_training": "pages/3_MLP_training.py"}
+
+
+def test_home_runs_and_describes_each_lab():
+    at = AppTest.from_file(str(ROOT / "playground.py")).run()
+    assert not at.exception
+    headers = [h.value for h in at.subheader]
+    assert any("Gradient descent" in h for h in headers)
+    assert any("Adagrad" in h for h in headers)
+    assert any("MLP training" in h for h in headers)
+    coming = sum("Coming soon" in c.value for c in at.caption)
+    assert coming == sum(not (ROOT / p).exists() for p in LABS.values())
+
+
+@pytest.mark.browser
+def test_home_links_to_each_built_lab(page, app_url):
+    open_page(page, app_url + "/")
+    assert_no_exception(page)
+    assert "Gradient Playground" in page.locator("h1").first.inner_text()
+    hrefs = {a.get_attribute("href") for a in page.locator("[data-testid='stPageLink'] a").all()}
+    for slug, path in LABS.items():
+        linked = any(h and h.rstrip("/").endswith("/" + slug) for h in hrefs)
+        assert linked == (ROOT / path).exists(), (slug, hrefs)

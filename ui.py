@@ -1,0 +1,94 @@
+"""Streamlit glue shared by the pages: URL-bound widgets that say what they rejected.
+
+Every widget that defines a view is bound to the URL (``bind="query-params"``) under a short key,
+so the address bar is always a link that reproduces the view. Streamlit silently drops a URL value
+a widget cannot take; these helpers first check the raw value with ``core.inputs`` and, when it is
+rejected, show a notice naming it (the widget then starts from its default).
+"""
+from __future__ import annotations
+
+import urllib.parse
+
+import streamlit as st
+
+from core.inputs import echo, parse_number, parse_number_list
+
+_NOTICES = "_notices"
+
+
+def _notice(key: str, message: str) -> None:
+    st.session_state.setdefault(_NOTICES, {})[key] = message
+
+
+def _raw(key: str) -> str | None:
+    value = st.query_params.get(key)
+    return None if value is None else str(value)
+
+
+def show_notices() -> None:
+    """Show the notices collected while drawing the widgets of this run (call after them)."""
+    notices = st.session_state.pop(_NOTICES, {})
+    for message in notices.values():
+        st.warning(message, icon="⚠️")
+
+
+def number(label: str, key: str, default: float, min_value: float, max_value: float, *, help: str,
+           integer: bool = False, step: float | None = None, fmt: str | None = None, container=None):
+    """A number input bound to the URL under ``key``, limited to [min_value, max_value]."""
+    raw = _raw(key)
+    if raw is not None:
+        _, error = parse_number(raw, min_value, max_value, integer=integer, name=key)
+        if error:
+            _notice(key, f"Ignored {error}; using {label.lower()} = {default:g}.")
+    container = container or st.sidebar
+    if integer:
+        return container.number_input(label, int(min_value), int(max_value), int(default), step=int(step or 1),
+                                      key=key, bind="query-params", help=help)
+    return container.number_input(label, float(min_value), float(max_value), float(default),
+                                  step=step, format=fmt or "%g", key=key, bind="query-params", help=help)
+
+
+def text(label: str, key: str, default: str, *, help: str, max_chars: int = 200, container=None) -> str:
+    """A text input bound to the URL; the page parses it (``number_list`` does it for lists)."""
+    raw = _raw(key)
+    if raw is not None and len(raw) > max_chars:
+        _notice(key, f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; using “{default}”.")
+    container = container or st.sidebar
+    return container.text_input(label, default, max_chars=max_chars, key=key, bind="query-params", help=help)
+
+
+def number_list(label: str, key: str, default: str, *, help: str, max_items: int, lo: float, hi: float,
+                integer: bool = False, container=None) -> list:
+    """Comma-separated numbers bound to the URL. On bad input: a notice naming it, and the default."""
+    raw = text(label, key, default, help=help, max_chars=40 * max_items, container=container)
+    values, error = parse_number_list(raw, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
+    if error:
+        _notice(key, f"Ignored {error}; using {key} = {default}.")
+        values, _ = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
+    return values
+
+
+def choice(label: str, key: str, options: list[str], default: str, *, help: str, container=None,
+           horizontal: bool = True) -> str:
+    """A radio bound to the URL; an unknown URL value gets a notice."""
+    raw = _raw(key)
+    if raw is not None and raw not in options:
+        _notice(key, f"Ignored {key} = “{echo(raw)}”: not one of {', '.join(options)}; using {default}.")
+    container = container or st.sidebar
+    return container.radio(label, options, index=options.index(default), key=key, bind="query-params",
+                           help=help, horizontal=horizontal)
+
+
+def flag(label: str, key: str, default: bool, *, help: str, container=None) -> bool:
+    """A checkbox bound to the URL."""
+    raw = _raw(key)
+    if raw is not None and raw.lower() not in ("true", "false"):
+        _notice(key, f"Ignored {key} = “{echo(raw)}”: use true or false; using {str(default).lower()}.")
+    container = container or st.sidebar
+    return container.checkbox(label, default, key=key, bind="query-params", help=help)
+
+
+def share_link(path: str, params: dict) -> None:
+    """A link that reproduces the current view: the page's path with every setting in the query."""
+    query = urllib.parse.urlencode({k: v for k, v in params.items()})
+    st.markdown(f"🔗 [Share this view]({path}?{query}) — the link holds every setting on this page.")
