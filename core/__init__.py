@@ -1,0 +1,1 @@
+"""Gradient Playground's numpy library: everything that computes. Never imports streamlit."""

@@ -1,5 +1,7 @@
 """Altair chart builders: data in, ``alt.Chart`` out. No Streamlit here.
 
+Shared builders live here; each lab keeps its own in a submodule (core.charts.descent, .adagrad, .mlp).
+
 Every builder passes its data through ``finite_rows`` so no chart ever receives nan or inf, and
 keeps row counts small (callers aggregate in numpy first; ``thin`` helps).
 """
