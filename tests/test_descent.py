@@ -1,0 +1,131 @@
+"""Descent: the exercise's exact numbers, the stopping rule, divergence without warnings, and sweep
+agreeing with gradient_descent cell by cell."""
+import warnings
+
+import numpy as np
+import pytest
+
+from core.descent import (
+    DIVERGED_CODE,
+    HIGH_ROOT,
+    LOW_ROOT,
+    UNFINISHED,
+    VERTEX,
+    classify,
+    descend,
+    gradient_descent,
+    sweep,
+)
+from core.objective import Quadratic
+from core.optim import adagrad, momentum, sgd
+
+Q = Quadratic(1, -5, 4)
+
+
+@pytest.mark.parametrize("x0, x, steps", [(0.0, 0.9999996969264429, 71), (3.0, 3.999999672449243, 86)])
+def test_exercise_numbers_exactly(x0, x, steps):
+    t = gradient_descent(Q, x0, lr=0.01, max_steps=1000, tol=1e-6)
+    assert t.status == "converged"
+    assert t.x == x  # bit for bit
+    assert t.steps == steps == len(t.xs) - 1
+    assert t.xs[0] == x0
+
+
+def test_stopping_rule_checks_after_each_update():
+    t = gradient_descent(Q, 0.0, lr=0.01)
+    residuals = np.abs(Q.residual(t.xs))
+    assert residuals[-1] < 1e-6 and np.all(residuals[:-1] >= 1e-6)
+
+
+def test_hand_computed_first_steps():
+    t = gradient_descent(Q, 0.0, lr=0.01, max_steps=2)
+    # x1 = 0 − 0.01·2·4·(−5) = 0.4 ; x2 = 0.4 − 0.01·2·p(0.4)·p'(0.4)
+    x1 = 0.4
+    p, dp = x1 * x1 - 5 * x1 + 4, 2 * x1 - 5
+    assert t.xs[1] == pytest.approx(x1) and t.xs[2] == pytest.approx(x1 - 0.01 * 2 * p * dp)
+    assert t.status == "max_steps" and t.steps == 2
+
+
+def test_gradient_descent_is_descend_with_sgd():
+    a = gradient_descent(Q, 3.0, 0.01)
+    b = descend(Q, 3.0, sgd(0.01))
+    np.testing.assert_array_equal(a.xs, b.xs)
+
+
+def test_divergence_is_reported_without_warnings_or_non_finite_values():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = gradient_descent(Q, 10.0, lr=0.5)
+    assert t.status == "diverged"
+    assert np.all(np.isfinite(t.xs))
+    assert t.steps < 10
+
+
+@pytest.mark.parametrize("lr", [1.0, 10.0, 1e3])
+def test_huge_learning_rates_stop_quickly_and_cleanly(lr):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = gradient_descent(Q, 0.0, lr=lr)
+    assert t.status == "diverged" and np.all(np.isfinite(t.xs))
+
+
+def test_start_on_the_vertex_stays_there():
+    t = gradient_descent(Q, 2.5, 0.01, max_steps=50)
+    assert t.status == "max_steps" and np.all(t.xs == 2.5)
+    assert classify(Q, t.x, t.status) == VERTEX
+
+
+def test_start_on_a_root_is_converged_after_zero_steps():
+    t = gradient_descent(Q, 4.0, 0.01)
+    assert t.status == "converged" and t.steps == 0
+
+
+def test_no_real_root_settles_at_the_vertex():
+    q = Quadratic(1, 0, 1)
+    t = gradient_descent(q, 2.0, 0.01, max_steps=3000)
+    assert t.status == "max_steps" and abs(t.x) < 1e-6
+    assert classify(q, t.x, t.status) == VERTEX
+
+
+def test_vector_problem_with_momentum_and_adagrad():
+    class Bowl:  # f = x² + 25 y², residual (x, 5y)
+        def residual(self, p):
+            return np.array([p[0], 5 * p[1]])
+
+        def grad(self, p):
+            return np.array([2 * p[0], 50 * p[1]])
+
+    for opt in (sgd(0.01), momentum(0.01), adagrad(0.5)):
+        t = descend(Bowl(), [3.0, 1.0], opt, max_steps=5000, tol=1e-6)
+        assert t.status == "converged" and t.xs.shape == (t.steps + 1, 2)
+        assert np.linalg.norm(t.x * [1, 5]) < 1e-6
+
+
+@pytest.mark.parametrize("bad", [dict(max_steps=-1), dict(tol=0.0), dict(tol=float("nan"))])
+def test_invalid_run_settings_raise(bad):
+    with pytest.raises(ValueError, match="Invalid"):
+        gradient_descent(Q, 0.0, 0.01, **bad)
+
+
+@pytest.mark.parametrize("q", [Q, Quadratic(1, 0, 1), Quadratic(1, 2, 1), Quadratic(0, 2, -6)])
+def test_sweep_agrees_with_gradient_descent_pair_by_pair(q):
+    x0s = np.r_[np.linspace(-2, 7, 19), 2.5, 1.0, 100.0]
+    lrs = np.geomspace(1e-3, 0.5, 9)
+    s = sweep(q, x0s, lrs, max_steps=400)
+    assert s.x.shape == s.steps.shape == s.outcome.shape == (len(lrs), len(x0s))
+    for i, lr in enumerate(lrs):
+        for j, x0 in enumerate(x0s):
+            t = gradient_descent(q, x0, lr, max_steps=400)
+            assert s.x[i, j] == t.x, (lr, x0)
+            assert s.steps[i, j] == t.steps, (lr, x0)
+            assert s.outcome[i, j] == classify(q, t.x, t.status), (lr, x0)
+
+
+def test_sweep_outcomes_for_the_exercise():
+    x0s = np.array([0.0, 2.0, 2.5, 3.0, 6.0])
+    s = sweep(Q, x0s, [0.01, 0.5], max_steps=1000)
+    assert list(s.outcome[0]) == [LOW_ROOT, LOW_ROOT, VERTEX, HIGH_ROOT, HIGH_ROOT]
+    assert s.outcome[1, 0] == DIVERGED_CODE
+    assert list(s.steps[0, [0, 3]]) == [71, 86]
+    tiny = sweep(Q, [0.0], [1e-5], max_steps=10)
+    assert tiny.outcome[0, 0] == UNFINISHED and tiny.steps[0, 0] == 10

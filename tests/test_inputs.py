@@ -1,0 +1,59 @@
+"""Parsing user input: known cases, and property-based fuzzing (it never raises, and what it accepts
+is within bounds)."""
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.inputs import MAX_ECHO, parse_number, parse_number_list
+
+
+def test_numbers():
+    assert parse_number("0.01", 0, 1) == (0.01, None)
+    assert parse_number(" 1e-3 ", 0, 1) == (0.001, None)
+    assert parse_number("5e3", 1, 10_000, integer=True) == (5000, None)
+    assert "not a number" in parse_number("abc", 0, 1, name="lr")[1]
+    assert "“abc”" in parse_number("abc", 0, 1, name="lr")[1]
+    assert "not a finite number" in parse_number("nan", 0, 1)[1]
+    assert "not a finite number" in parse_number("-inf", 0, 1)[1]
+    assert "outside the allowed range [0, 1]" in parse_number("2", 0, 1)[1]
+    assert "not a whole number" in parse_number("2.5", 0, 10, integer=True)[1]
+    assert "not a number" in parse_number("", 0, 1)[1]
+    assert "not a number" in parse_number("1e999999", 0, 1)[1] or "finite" in parse_number("1e999999", 0, 1)[1]
+
+
+def test_lists():
+    assert parse_number_list("0,3", max_items=8, lo=-10, hi=10) == ([0.0, 3.0], None)
+    assert parse_number_list("0; 3  -1", max_items=8, lo=-10, hi=10) == ([0.0, 3.0, -1.0], None)
+    assert "empty" in parse_number_list(" , ", max_items=8, lo=-10, hi=10)[1]
+    assert "9 values; at most 8" in parse_number_list(",".join("1" * 9), max_items=8, lo=-10, hi=10)[1]
+    assert "“x”" in parse_number_list("1,x", max_items=8, lo=-10, hi=10)[1]
+    assert "too long" in parse_number_list("1," * 10_000, max_items=8, lo=-10, hi=10)[1]
+
+
+def test_long_values_are_shortened_in_messages():
+    _, error = parse_number("x" * 10_000, 0, 1)
+    assert len(error) < MAX_ECHO + 80
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=300), st.floats(-1e6, 1e6), st.floats(0, 1e6), st.booleans())
+def test_parse_number_never_raises_and_respects_bounds(raw, lo, width, integer):
+    hi = lo + width
+    value, error = parse_number(raw, lo, hi, integer=integer)
+    assert (value is None) != (error is None)
+    if error is None:
+        assert math.isfinite(value) and lo <= value <= hi
+        assert not integer or isinstance(value, int)
+    else:
+        assert isinstance(error, str) and len(error) < 200
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=500), st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=12)
+                 .map(lambda xs: ",".join(map(str, xs)))))
+def test_parse_number_list_never_raises_and_respects_bounds(raw):
+    values, error = parse_number_list(raw, max_items=8, lo=-1e3, hi=1e3)
+    assert (values is None) != (error is None)
+    if error is None:
+        assert 1 <= len(values) <= 8 and all(math.isfinite(v) and -1e3 <= v <= 1e3 for v in values)

@@ -1,0 +1,144 @@
+"""Trainer: the original experiment's result, bit-identical chunking, bounded history, a step by hand,
+blow-ups that keep the last good state."""
+import pickle
+
+import numpy as np
+import pytest
+
+from core.nn import MLP
+from core.optim import momentum
+from core.train import LIMITS, MAX_HISTORY_ROWS, PROBE_X, TrainConfig, Trainer, make_dataset
+
+
+def test_defaults_are_the_original_experiment():
+    c = TrainConfig()
+    assert (c.hidden, c.activation, c.optimizer, c.lr, c.momentum) == ((100,), "relu", "momentum", 1e-5, 0.9)
+    assert (c.batch_size, c.epochs, c.n_samples, c.x_min, c.x_max, c.noise, c.shuffle) == (
+        1, 20, 20_000, -3.0, 3.0, 0.01, False)
+
+
+def test_dataset_has_noise_per_sample():
+    x, y = make_dataset(TrainConfig(n_samples=50_000, noise=0.5))
+    assert x.shape == y.shape == (50_000, 1)
+    assert -3 <= x.min() and x.max() <= 3 and abs(x.mean()) < 0.05
+    residual = (y - x**2).ravel()
+    # One noise draw per sample: mean ≈ 0 and std ≈ 0.5 (a single constant would have std 0).
+    assert abs(residual.mean()) < 0.01 and residual.std() == pytest.approx(0.5, rel=0.02)
+    assert np.array_equal(make_dataset(TrainConfig(n_samples=10))[0], make_dataset(TrainConfig(n_samples=10))[0])
+
+
+def test_first_step_by_hand():
+    c = TrainConfig(n_samples=10, epochs=1)
+    t = Trainer(c)
+    net = MLP(c.sizes)
+    p0 = t.params
+    flat0 = net.flatten(p0)
+    t.train(1)
+    loss, grad = net.loss_and_grad(flat0, t.x[:1], t.y[:1])
+    v = -c.lr * grad  # momentum from zero velocity: v1 = −lr·g
+    np.testing.assert_allclose(net.flatten(t.params), flat0 + v, rtol=1e-12, atol=1e-18)
+    assert t.samples_seen == 1 and not t.done
+    # Second step: v2 = β v1 − lr g2.
+    opt = momentum(c.lr, c.momentum)
+    _, state = opt.update([grad], opt.init([flat0]))
+    _, grad2 = net.loss_and_grad(flat0 + v, t.x[1:2], t.y[1:2])
+    (v2,), _ = opt.update([grad2], state)
+    t.train(1)
+    np.testing.assert_allclose(net.flatten(t.params), flat0 + v + v2, rtol=1e-12, atol=1e-18)
+
+
+CHUNKED = [
+    TrainConfig(n_samples=300, epochs=3),
+    TrainConfig(n_samples=300, epochs=3, batch_size=7, shuffle=True),
+    TrainConfig(n_samples=200, epochs=2, optimizer="adagrad", lr=1e-3, hidden=(8, 4), activation="sigmoid"),
+    TrainConfig(n_samples=200, epochs=2, optimizer="sgd", lr=1e-3, batch_size=16),
+]
+
+
+@pytest.mark.parametrize("config", CHUNKED, ids=lambda c: f"{c.optimizer}-b{c.batch_size}-{c.activation}")
+@pytest.mark.parametrize("chunk", [1, 5, 64, 299])
+def test_chunked_training_is_bit_identical(config, chunk):
+    whole = Trainer(config)
+    whole.train(10**9)
+    parts = Trainer(config)
+    while not parts.done:
+        parts.train(chunk)
+    assert whole.done and whole.samples_seen == parts.samples_seen == config.epochs * config.n_samples
+    for a, b in zip(whole.params, parts.params):
+        assert np.array_equal(a, b)
+    assert whole.history.equals(parts.history)
+    assert whole.probes.equals(parts.probes)
+
+
+def test_pickled_trainer_resumes_identically():
+    c = CHUNKED[1]
+    a = Trainer(c)
+    a.train(250)
+    b = pickle.loads(pickle.dumps(a))
+    a.train(10**9)
+    b.train(10**9)
+    assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
+
+
+def test_history_is_bounded_and_averages_batches():
+    c = TrainConfig(n_samples=5000, epochs=2, hidden=(4,))
+    t = Trainer(c)
+    t.train(10**9)
+    h = t.history
+    assert len(h) == MAX_HISTORY_ROWS  # 10,000 batches in buckets of 5
+    assert h["samples"].iloc[-1] == 10_000 and h["epoch"].iloc[-1] == 2.0
+    assert np.all(np.diff(h["samples"]) == 5)
+    small = Trainer(TrainConfig(n_samples=50, epochs=1, hidden=(4,)))
+    net = small.net
+    flats = [net.flatten(small.params)]
+    for _ in range(50):
+        small.train(1)
+        flats.append(net.flatten(small.params))
+    losses = [net.loss_and_grad(f, small.x[i:i + 1], small.y[i:i + 1])[0] for i, f in enumerate(flats[:-1])]
+    np.testing.assert_allclose(small.history["loss"], losses, rtol=1e-12)  # bucket of 1: each batch's loss
+
+
+def test_probes_after_each_epoch():
+    t = Trainer(TrainConfig(n_samples=100, epochs=3, hidden=(4,)))
+    t.train(10**9)
+    p = t.probes
+    assert list(p["epoch"]) == [1, 2, 3]
+    np.testing.assert_allclose(p.iloc[-1, 1:].to_numpy(dtype=float), t.predict(np.array(PROBE_X)))
+
+
+def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
+    t = Trainer(TrainConfig(lr=1.0, n_samples=2000, epochs=1, optimizer="sgd"))
+    t.train(10**9)
+    assert t.done and t.failed and "too large" in t.failed and "learning rate of 1" in t.failed
+    assert t.samples_seen < 2000
+    assert all(np.all(np.isfinite(p)) for p in t.params)
+    assert np.all(np.isfinite(t.history["loss"]))
+    assert np.all(np.isfinite(t.predict(np.linspace(-3, 3, 7))))
+    assert t.train(100) == 0
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(hidden=(0,)), "hidden"), (dict(activation="tanh"), "activation"), (dict(optimizer="adam"), "optimizer"),
+    (dict(lr=0), "learning rate"), (dict(momentum=1.0), "momentum"), (dict(batch_size=0), "batch_size"),
+    (dict(x_min=3, x_max=-3), "x range"), (dict(noise=float("nan")), "noise"), (dict(epochs=0), "epochs"),
+])
+def test_bad_configs_fail_at_construction(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        TrainConfig(**kwargs)
+
+
+def test_limits_are_reported():
+    assert TrainConfig().limit_errors() == []
+    errors = TrainConfig(hidden=(1000,) * 5, n_samples=LIMITS["n_samples"] + 1).limit_errors()
+    assert len(errors) == 4 and any("5 hidden layers" in e for e in errors)
+
+
+@pytest.mark.slow
+def test_original_experiment_fits_x_squared_and_fails_far_outside():
+    t = Trainer(TrainConfig())
+    assert t.train(10**9) == 400_000 and t.done and t.failed is None
+    pred = t.predict(np.array([1.0, -1.0, 2.0, -2.0, 103.0]))
+    assert abs(pred[0] - 1) < 0.1 and abs(pred[1] - 1) < 0.1
+    assert abs(pred[2] - 4) < 0.2 and abs(pred[3] - 4) < 0.2
+    assert 300 < pred[4] < 1000  # the truth is 10,609: a ReLU net extrapolates linearly
+    assert len(t.history) <= MAX_HISTORY_ROWS
