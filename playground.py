@@ -6,18 +6,18 @@ import streamlit as st
 st.set_page_config(page_title="Gradient Playground", page_icon="📉", layout="wide")
 
 LABS = [
-    ("pages/1_Gradient_descent.py", "Gradient descent", "📉",
+    ("pages/1_Gradient_descent.py", "Gradient descent", ":material/trending_down:",
      "Find both roots of x² − 5x + 4 = 0 by minimising (x² − 5x + 4)², animated from several start "
      "points. Does it always converge? Does the start point matter? What does the learning rate do?"),
-    ("pages/2_Adagrad.py", "Adagrad", "🎚️",
+    ("pages/2_Adagrad.py", "Adagrad", ":material/tune:",
      "An optimiser whose step size adapts per parameter. Step it by hand, inspect every quantity, "
      "and race it against plain gradient descent and momentum."),
-    ("pages/3_MLP_training.py", "MLP training", "🧠",
+    ("pages/3_MLP_training.py", "MLP training", ":material/hub:",
      "A numpy network (1 → 100 → 1, ReLU) learns y = x² with SGD + momentum, live, and shows "
      "where it fails: far outside its training range."),
 ]
 
-st.title("📉 Gradient Playground")
+st.title(":material/insights: Gradient Playground")
 st.markdown(
     "Watch optimisation and tiny neural networks work, one step at a time, and see *why* an "
     "optimiser does what it does. Every lab computes with a small numpy library (`core`), and "
@@ -30,7 +30,7 @@ for column, (path, title, icon, blurb) in zip(st.columns(len(LABS)), LABS):
         st.subheader(f"{icon} {title}")
         st.write(blurb)
         if (root / path).exists():
-            st.page_link(path, label=f"Open the {title} lab", icon="➡️")
+            st.page_link(path, label=f"Open the {title} lab", icon=":material/arrow_forward:")
         else:
             st.caption("Coming soon.")
 

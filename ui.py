@@ -29,7 +29,7 @@ def show_notices() -> None:
     """Show the notices collected while drawing the widgets of this run (call after them)."""
     notices = st.session_state.pop(_NOTICES, {})
     for message in notices.values():
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")
 
 
 def number(label: str, key: str, default: float, min_value: float, max_value: float, *, help: str,
@@ -91,4 +91,4 @@ def flag(label: str, key: str, default: bool, *, help: str, container=None) -> b
 def share_link(path: str, params: dict) -> None:
     """A link that reproduces the current view: the page's path with every setting in the query."""
     query = urllib.parse.urlencode({k: v for k, v in params.items()})
-    st.markdown(f"🔗 [Share this view]({path}?{query}) — the link holds every setting on this page.")
+    st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")

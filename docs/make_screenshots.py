@@ -1,0 +1,82 @@
+"""Screenshots of every page for the README, taken from the running app in headless Chromium.
+
+    python docs/make_screenshots.py            # writes docs/home.png, docs/gradient_descent.png, ...
+
+Starts `streamlit run playground.py` on a free loopback port, opens each page with the settings
+below, lets animations and training run for a moment, and saves a PNG per page. Needs the dev
+requirements and Debian's Chromium (/usr/bin/chromium, or CHROMIUM=...); it never downloads a browser.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+APP = "[data-testid='stApp']"
+
+# (file name, path with query, button to click first or None, seconds to wait after it)
+SHOTS = [
+    ("home", "/", None, 0.5),
+    ("gradient_descent", "/Gradient_descent?x0=0,3,2.5", None, 1.0),
+    ("adagrad", "/Adagrad", None, 1.0),
+    ("mlp_training", "/MLP_training?epochs=3&n=20000", "Train", 6.0),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_run(page) -> None:
+    page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", state="attached", timeout=60_000)
+    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", state="attached", timeout=60_000)
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "playground.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    sys.exit("the app did not start")
+                time.sleep(0.3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for name, path, button, wait in SHOTS:
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.goto(f"http://127.0.0.1:{port}{path}")
+                wait_for_run(page)
+                if button:
+                    page.get_by_role("button", name=button, exact=True).click()
+                page.wait_for_timeout(int(wait * 1000))
+                out = OUT / f"{name}.png"
+                page.screenshot(path=str(out), full_page=True)
+                print(out.relative_to(ROOT))
+                page.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
