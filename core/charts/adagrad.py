@@ -1,0 +1,118 @@
+"""Altair builders for the Adagrad page: data in, ``alt.Chart`` out. No Streamlit here.
+
+Every builder drops non-finite rows (``finite_rows``) and, on log axes, values ≤ 0.
+"""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.charts import finite_rows, positive_rows, thin
+
+RACER_COLORS = alt.Scale(domain=["gradient descent", "momentum", "Adagrad"],
+                         range=["#e45756", "#f58518", "#4c78a8"])
+# Momentum dashed: where it and gradient descent take the same path, both stay visible.
+RACER_DASH = alt.StrokeDash("optimiser:N", legend=None, scale=alt.Scale(
+    domain=["gradient descent", "momentum", "Adagrad"], range=[[1, 0], [6, 3], [1, 0]]))
+
+
+def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str, chosen: tuple[int, int] | None,
+                   log: bool = False, scheme: str = "viridis", height: int = 300) -> alt.Chart:
+    """W's 10×10 cells coloured by ``value`` (rows down, columns across); the chosen cell is outlined."""
+    data = finite_rows(df)
+    if log:
+        data = positive_rows(data, value)
+    base = alt.Chart(data, title=title).mark_rect().encode(
+        x=alt.X("col:O", title="column j"),
+        y=alt.Y("row:O", title="row i"),
+        color=alt.Color(f"{value}:Q", title=color_title, legend=alt.Legend(format=".3g"),
+                        scale=alt.Scale(type="log" if log else "linear", scheme=scheme)),
+        tooltip=[alt.Tooltip("row:O", title="row i"), alt.Tooltip("col:O", title="column j"),
+                 alt.Tooltip("G:Q", format=".4g"), alt.Tooltip("effective lr:Q", format=".4g"),
+                 alt.Tooltip("θ:Q", format=".4g")],
+    )
+    layers = [base]
+    if chosen is not None:
+        mark = pd.DataFrame({"row": [chosen[0]], "col": [chosen[1]]})
+        layers.append(alt.Chart(mark).mark_rect(fill=None, stroke="red", strokeWidth=2.5).encode(
+            x="col:O", y="row:O"))
+    return alt.layer(*layers).properties(height=height)
+
+
+def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
+    """Effective lr against step, both log; the lr/√t envelope dashed."""
+    data = positive_rows(positive_rows(finite_rows(df), "effective lr"), "step")
+    is_envelope = alt.datum.series == "lr/√t"
+    return alt.Chart(data, title="Effective learning rate lr / (√G + eps) against step").mark_line().encode(
+        x=alt.X("step:Q", title="step t (log)", scale=alt.Scale(type="log", nice=False)),
+        y=alt.Y("effective lr:Q", title="effective lr (log)", scale=alt.Scale(type="log")),
+        color=alt.Color("series:N", title="element"),
+        strokeDash=alt.condition(is_envelope, alt.value([6, 4]), alt.value([1, 0])),
+        tooltip=["series:N", alt.Tooltip("step:Q", title="step t"),
+                 alt.Tooltip("effective lr:Q", format=".4g")],
+    ).properties(height=height)
+
+
+LOSS_CEILING = 1e12  # a diverging loss is drawn up to here (clamped); the tooltip keeps the true value
+
+
+def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.Chart:
+    """Loss against step on a log axis, one line per optimiser; a diverging loss is clamped at LOSS_CEILING."""
+    data = thin(positive_rows(finite_rows(df), "loss"))
+    clamp = bool((data["loss"] > LOSS_CEILING).any())
+    return alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("step:Q", title="step"),
+        y=alt.Y("loss:Q", title="loss (log)",
+                scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
+        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS), strokeDash=RACER_DASH,
+        tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
+    ).properties(height=height)
+
+
+def path_1d_chart(df: pd.DataFrame, roots: tuple[float, ...], *, y_range: tuple[float, float],
+                  height: int = 300) -> alt.Chart:
+    """x against step for each optimiser, with the roots as dashed rules; x is shown within y_range."""
+    data = thin(finite_rows(df))
+    lines = alt.Chart(data, title="Trajectories: x against step").mark_line(
+        point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("step:Q", title="step"),
+        y=alt.Y("x shown:Q", title="x (clipped to the view)", scale=alt.Scale(domain=list(y_range))),
+        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS), strokeDash=RACER_DASH,
+        tooltip=["optimiser:N", "step:Q", alt.Tooltip("x:Q", format=".6g")],
+    )
+    rules = alt.Chart(pd.DataFrame({"root": list(roots)})).mark_rule(strokeDash=[4, 4], color="gray").encode(
+        y="root:Q", tooltip=[alt.Tooltip("root:Q", format=".4g")])
+    return alt.layer(lines, rules).properties(height=height)
+
+
+def contour_chart(xs: np.ndarray, ys: np.ndarray, F: np.ndarray, paths: pd.DataFrame, minimum, *,
+                  title: str, height: int = 420) -> alt.Chart:
+    """log10 f on a grid as coloured cells, the optimisers' paths on top, the minimum as a star.
+
+    F[j, i] = f(xs[i], ys[j]); paths has columns optimiser, step, x, y.
+    """
+    dx, dy = np.diff(xs).mean() / 2, np.diff(ys).mean() / 2
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(divide="ignore"):
+        logf = np.log10(F)
+    cells = finite_rows(pd.DataFrame({"x": (X - dx).ravel(), "x2": (X + dx).ravel(), "y": (Y - dy).ravel(),
+                                      "y2": (Y + dy).ravel(), "log10 f": logf.ravel()}))
+    x_scale = alt.Scale(domain=[float(xs[0] - dx), float(xs[-1] + dx)], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[float(ys[0] - dy), float(ys[-1] + dy)], nice=False, zero=False)
+    field = alt.Chart(cells).mark_rect(opacity=0.85).encode(
+        x=alt.X("x:Q", title="x", scale=x_scale), x2="x2:Q",
+        y=alt.Y("y:Q", title="y", scale=y_scale), y2="y2:Q",
+        color=alt.Color("log10 f:Q", title="log₁₀ f", scale=alt.Scale(scheme="greys", reverse=True)),
+        tooltip=[alt.Tooltip("log10 f:Q", format=".3g")],
+    )
+    path_data = thin(finite_rows(paths), 3000)
+    lines = alt.Chart(path_data).mark_line(point=alt.OverlayMarkDef(size=16), strokeWidth=2).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), order="step:Q",
+        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS),
+        tooltip=["optimiser:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")],
+    )
+    star = alt.Chart(pd.DataFrame({"x": [minimum[0]], "y": [minimum[1]], "what": ["minimum"]})).mark_point(
+        shape="diamond", size=160, filled=True, color="gold", stroke="black").encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), tooltip=["what:N", "x:Q", "y:Q"])
+    return alt.layer(field, lines, star, title=title).properties(height=height)

@@ -1,0 +1,233 @@
+"""core.adagrad_lab against hand-computed Adagrad steps, closed forms and the documented random streams."""
+import math
+
+import numpy as np
+import pytest
+
+from core import adagrad_lab as lab
+from core.descent import CONVERGED, DIVERGED, MAX_STEPS
+from core.objective import Quadratic
+from core.surfaces import Bowl
+
+
+def hand_adagrad(seed, lr, eps, k, grad="noise"):
+    """Adagrad written out by hand, as the exercise states it, on the documented parameters and gradients:
+    θ = (W 10×10, b 10) ~ N(0, 1) from default_rng(seed); step t's gradient is N(0, 1) from
+    default_rng([seed, t]) (W's then b's), or θ itself for ½‖θ‖².
+    Returns per step (t, θ before, g, G, lr/(√G+eps), update, θ after), flattened W then b."""
+    rng = np.random.default_rng(seed)
+    W, b = rng.standard_normal((10, 10)), rng.standard_normal(10)
+    theta = np.concatenate([W.ravel(), b])
+    G = np.zeros(110)
+    rows = []
+    for t in range(1, k + 1):
+        if grad == "noise":
+            r = np.random.default_rng([seed, t])
+            g = np.concatenate([r.standard_normal((10, 10)).ravel(), r.standard_normal(10)])
+        else:
+            g = theta.copy()
+        G = G + g**2
+        eff = lr / (np.sqrt(G) + eps)
+        update = -eff * g
+        new = theta + update
+        rows.append((t, theta, g, G, eff, update, new))
+        theta = new
+    return rows
+
+
+@pytest.mark.parametrize("grad", ["noise", "quadratic"])
+@pytest.mark.parametrize("lr, eps, seed", [(0.1, 1e-8, 0), (0.5, 0.01, 7), (2.0, 0.0, 123)])
+def test_inspector_matches_adagrad_by_hand(grad, lr, eps, seed):
+    k = 12
+    run = lab.run_inspector(lab.InspectorConfig(lr=lr, eps=eps, seed=seed, grad=grad), k)
+    hand = hand_adagrad(seed, lr, eps, k, grad)
+    assert run.k == k
+    np.testing.assert_allclose(run.theta[-1], hand[-1][6], rtol=1e-9)
+    np.testing.assert_allclose(run.sums[-1], hand[-1][3], rtol=1e-9)
+    for index in (0, 23, 99, 100, 109):
+        table = lab.step_table(run, index)
+        assert list(table["step t"]) == list(range(3, 13))  # the last TABLE_ROWS = 10 steps
+        for _, row in table.iterrows():
+            t, before, g, G, eff, update, after = hand[int(row["step t"]) - 1]
+            assert row["θ before"] == pytest.approx(before[index], rel=1e-9)
+            assert row["g"] == pytest.approx(g[index], rel=1e-9)
+            assert row["G = G + g²"] == pytest.approx(G[index], rel=1e-9)
+            assert row["lr / (√G + eps)"] == pytest.approx(eff[index], rel=1e-9)
+            assert row["update"] == pytest.approx(update[index], rel=1e-9, abs=1e-300)
+            assert row["θ after"] == pytest.approx(after[index], rel=1e-9)
+
+
+def test_the_exercise_first_step_moves_every_element_by_lr():
+    """Step 1: G = g², so the update is −lr·g/(|g| + eps): ∓lr for every element, up to eps/|g|."""
+    run = lab.run_inspector(lab.InspectorConfig(lr=0.1, eps=1e-8), 1)
+    g = np.abs(run.grads[0])
+    np.testing.assert_allclose(np.abs(run.updates[0]), 0.1 * g / (g + 1e-8), rtol=1e-12)
+    np.testing.assert_allclose(np.abs(run.updates[0]), 0.1, rtol=1e-8 / g.min())
+    no_eps = lab.run_inspector(lab.InspectorConfig(lr=0.1, eps=0.0), 1)
+    np.testing.assert_allclose(np.abs(no_eps.updates[0]), 0.1, rtol=1e-15)
+    np.testing.assert_array_equal(np.sign(run.updates[0]), -np.sign(run.grads[0]))
+
+
+def test_stepping_in_pieces_gives_the_same_run_bit_for_bit():
+    config = lab.InspectorConfig(lr=0.3, seed=5)
+    whole = lab.run_inspector(config, 17)
+    piece = lab.run_inspector(config, 3)
+    piece = lab.run_inspector(config, 10, start=piece)
+    piece = lab.run_inspector(config, 17, start=piece)
+    for a, b in zip(whole[3:], piece[3:]):
+        np.testing.assert_array_equal(a, b)
+    # A start from another config, or one further along, is not continued from.
+    other = lab.run_inspector(lab.InspectorConfig(lr=0.2, seed=5), 5)
+    np.testing.assert_array_equal(lab.run_inspector(config, 5, start=other).theta, whole.theta[:6])
+    np.testing.assert_array_equal(lab.run_inspector(config, 5, start=whole).theta, whole.theta[:6])
+
+
+def test_zero_steps_is_the_seeded_start():
+    run = lab.run_inspector(lab.InspectorConfig(seed=3), 0)
+    rng = np.random.default_rng(3)
+    np.testing.assert_array_equal(run.params[0], rng.standard_normal((10, 10)))
+    assert run.k == 0 and lab.step_table(run, 0).empty
+    assert lab.envelope_ratio(run) is None
+
+
+def test_quadratic_gradients_drive_the_parameters_to_zero():
+    run = lab.run_inspector(lab.InspectorConfig(lr=0.5, grad="quadratic"), 200)
+    assert np.max(np.abs(run.theta[-1])) < 1e-6 * np.max(np.abs(run.theta[0]))
+
+
+def test_unit_variance_gradients_follow_the_lr_over_root_t_envelope():
+    """E[G_t] = t for N(0, 1) gradients, so lr/√G ≈ lr/√t; with 110 elements the median is close."""
+    run = lab.run_inspector(lab.InspectorConfig(lr=0.1), 1000)
+    assert lab.envelope_ratio(run) == pytest.approx(1.0, abs=0.05)
+    series = lab.effective_lr_series(run, [0, 105])
+    envelope = series[series.series == "lr/√t"]
+    np.testing.assert_allclose(envelope["effective lr"], 0.1 / np.sqrt(envelope["step"]))
+    assert set(series.series) == {"W[0, 0]", "b[5]", "lr/√t"}
+    assert len(series) < 1000
+
+
+def test_matrix_frame_holds_G_and_the_effective_lr_of_W():
+    run = lab.run_inspector(lab.InspectorConfig(lr=0.2, eps=0.5), 4)
+    frame = lab.matrix_frame(run)
+    cell = frame[(frame.row == 3) & (frame.col == 7)].iloc[0]
+    G = run.sums[-1][37]
+    assert cell["G"] == pytest.approx(G)
+    assert cell["effective lr"] == pytest.approx(0.2 / (math.sqrt(G) + 0.5))
+
+
+def test_element_numbering():
+    assert lab.element_index("W", 2, 3) == 23 and lab.element_label(23) == "W[2, 3]"
+    assert lab.element_index("b", 4, 9) == 104 and lab.element_label(104) == "b[4]"
+    with pytest.raises(ValueError):
+        lab.element_index("W", 10, 0)
+
+
+@pytest.mark.parametrize("bad", [dict(lr=0.0), dict(lr=-1.0), dict(lr=float("nan")), dict(eps=-1e-3),
+                                 dict(eps=float("inf")), dict(seed=-1), dict(seed=2**31), dict(grad="adam")])
+def test_config_refuses_bad_values_by_name(bad):
+    with pytest.raises(ValueError):
+        lab.InspectorConfig(**bad)
+
+
+@pytest.mark.parametrize("k", [-1, lab.MAX_K + 1, 2.5])
+def test_run_refuses_a_bad_number_of_steps(k):
+    with pytest.raises(ValueError, match="steps"):
+        lab.run_inspector(lab.InspectorConfig(), k)
+
+
+# --- races ------------------------------------------------------------------------------------------
+
+
+def gd_by_hand(x0, lr, max_steps=1000):
+    """x ← x − lr·2p(x)p'(x) on p = x² − 5x + 4; (status, steps) under descend's rule."""
+    x = x0
+    for step in range(1, max_steps + 1):
+        x = x - lr * 2 * (x * x - 5 * x + 4) * (2 * x - 5)
+        if not math.isfinite(x) or abs(x) > 1e6:
+            return "diverged", step
+        if abs(x * x - 5 * x + 4) < 1e-6:
+            return "converged", step
+    return "max_steps", max_steps
+
+
+def test_race_at_lr_0_2_gradient_descent_diverges_and_adagrad_converges():
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 0.2, 1000)
+    assert 0.2 > q.stable_lr()  # 1/9
+    status, step = gd_by_hand(0.0, 0.2)
+    assert (runs["gradient descent"].status, status) == (DIVERGED, "diverged")
+    assert lab.outcome(runs["gradient descent"]) == f"diverged at step {step}"
+    assert runs["momentum"].status == DIVERGED
+    assert runs["Adagrad"].status == CONVERGED
+    assert runs["Adagrad"].x == pytest.approx(1.0, abs=1e-6)
+    story = " ".join(lab.root_race_story(q, 0.0, 0.2, runs))
+    assert f"gradient descent diverged at step {step}" in story
+    assert "Adagrad converged in" in story and "Adapting helps" in story
+
+
+def test_first_steps_gradient_descent_scales_with_g_adagrad_moves_by_lr():
+    q = Quadratic()
+    first = lab.first_steps(q, 0.0, 0.2)
+    assert first["g"] == pytest.approx(-40.0)        # 2·p(0)·p'(0) = 2·4·(−5)
+    assert first["gradient descent"] == pytest.approx(8.0)
+    assert first["Adagrad"] == pytest.approx(0.2)
+    assert lab.first_steps(q, 10.0, 0.2)["Adagrad"] == pytest.approx(-0.2)
+
+
+def test_at_a_small_lr_adagrad_is_slower_and_the_story_says_so():
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 0.01, 1000)
+    status, step = gd_by_hand(0.0, 0.01)
+    assert status == "converged" and runs["gradient descent"].steps == step
+    assert runs["Adagrad"].status == MAX_STEPS
+    story = " ".join(lab.root_race_story(q, 0.0, 0.01, runs))
+    assert "Adapting hurts" in story and f"gradient descent needs {step} steps" in story
+
+
+def test_adagrad_final_lr_is_lr_over_root_of_the_summed_squared_gradients():
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 0.2, 1000)
+    ada = runs["Adagrad"]
+    G = sum(float(q.grad(x)) ** 2 for x in ada.xs[:-1])
+    assert float(lab.adagrad_final_lr(q, ada, 0.2)) == pytest.approx(0.2 / (math.sqrt(G) + 1e-8))
+
+
+def test_bowl_race_adagrad_wins_with_per_coordinate_step_sizes():
+    bowl = Bowl()
+    runs = lab.race(bowl, (-4.0, 1.0), 0.035, 1000, lr_adagrad=1.0)
+    ada, gd = runs["Adagrad"], runs["gradient descent"]
+    assert ada.status == CONVERGED and gd.status == CONVERGED and ada.steps < gd.steps
+    G = np.sum([bowl.grad(x) ** 2 for x in ada.xs[:-1]], axis=0)
+    final = lab.adagrad_final_lr(bowl, ada, 1.0)
+    np.testing.assert_allclose(final, 1.0 / (np.sqrt(G) + 1e-8))
+    assert final[0] > bowl.stable_lr() > final[1]
+    story = " ".join(lab.bowl_story(bowl, runs, 0.035, 1.0))
+    assert "shine" in story and f"{ada.steps} steps" in story and f"{gd.steps} for gradient descent" in story
+
+
+def test_lr_sweep_has_a_row_per_lr_and_a_column_per_racer():
+    table, sentence = lab.lr_sweep(Quadratic(), 0.0, [0.01, 0.2], 300)
+    assert list(table.columns) == ["lr", *lab.RACERS]
+    status, step = gd_by_hand(0.0, 0.2)
+    assert table.iloc[1]["gradient descent"] == f"diverged at step {step}"
+    assert table.iloc[1]["Adagrad"].startswith("converged")
+    # At lr 0.01 Adagrad's steps shrink from 0.01 as G piles up: after 300 steps it is still at x ≈ 0.3.
+    assert table.iloc[0]["Adagrad"] == "did not finish in 300 steps"
+    assert lab.race(Quadratic(), 0.0, 0.01, 300)["Adagrad"].x < 0.5
+    assert "gradient descent at 1 of 2 (0.01)" in sentence and "Adagrad at 1 of 2 (0.2)" in sentence
+
+
+def test_display_frames_are_finite_clipped_and_small():
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 0.5, 5000)
+    view = lab.root_view(q, 0.0)
+    paths, clipped = lab.path_frame_1d(runs, view)
+    assert clipped and paths["x shown"].between(*view).all()
+    loss = lab.loss_frame(q, runs)
+    assert np.isfinite(loss["loss"]).all() and len(loss) <= 3 * 600
+    bowl = Bowl()
+    runs = lab.race(bowl, (-4.0, 1.0), 0.5, 300)
+    box = lab.view_box(bowl, (-4.0, 1.0))
+    paths, clipped = lab.path_frame_2d(runs, box)
+    assert clipped  # gradient descent diverges at lr 0.5
+    assert paths.x.between(*box[0]).all() and paths.y.between(*box[1]).all()
