@@ -1,0 +1,243 @@
+"""Altair builders for the gradient-descent page: data in, ``alt.Chart`` out. No Streamlit here.
+
+Every builder clips what it draws to the x-range it is given (marks use ``clip=True``), sends only
+finite rows, and keeps each chart to a few thousand rows.
+"""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.charts import finite_rows, thin
+from core.descent import OUTCOME_LABELS, Sweep, Trajectory
+from core.objective import Quadratic
+
+OUTCOME_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#b0b0b0")  # in OUTCOME_LABELS order
+LOSS_CEILING = 1e30  # larger losses (of diverging runs) are drawn at this value
+CURVE_POINTS = 400
+ROWS_PER_RUN = 600
+
+
+def start_label(x0: float) -> str:
+    return f"x0 = {x0:g}"
+
+
+def _starts(trajs: list[Trajectory]) -> list[str]:
+    return [start_label(float(t.xs[0])) for t in trajs]
+
+
+def _start_color(trajs: list[Trajectory]) -> alt.Color:
+    return alt.Color("start:N", title="start", sort=_starts(trajs), scale=alt.Scale(scheme="category10"))
+
+
+def _curve(problem: Quadratic, lo: float, hi: float) -> pd.DataFrame:
+    x = np.linspace(lo, hi, CURVE_POINTS)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return finite_rows(pd.DataFrame({"x": x, "p": problem.residual(x), "loss": problem.loss(x)}))
+
+
+def _positions(problem: Quadratic, trajs: list[Trajectory], frame: int, trail: int) -> pd.DataFrame:
+    """The iterate each run has reached at ``frame`` and up to ``trail`` before it (age 0 = current)."""
+    rows = []
+    for traj, label in zip(trajs, _starts(trajs)):
+        now = min(frame, traj.steps)
+        for age in range(min(trail, now) + 1):
+            step = now - age
+            x = float(traj.xs[step])
+            rows.append({"start": label, "step": step, "age": age, "x": x})
+    df = pd.DataFrame(rows, columns=["start", "step", "age", "x"])
+    with np.errstate(over="ignore", invalid="ignore"):
+        df["p"] = problem.residual(df["x"].to_numpy(dtype=float))
+        df["loss"] = np.minimum(df["p"] ** 2, LOSS_CEILING)
+    df["opacity"] = 1.0 - df["age"] / (trail + 1)
+    return finite_rows(df, ["x", "p", "loss"])
+
+
+def _markers(df: pd.DataFrame, y: str, y_title: str, trajs, x_scale, y_scale) -> alt.LayerChart:
+    tooltip = [alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("x:Q", format=".7g"),
+               alt.Tooltip(f"{y}:Q", title=y_title, format=".4g")]
+    trail = alt.Chart(df[df["age"] > 0]).mark_circle(size=45, clip=True).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y(f"{y}:Q", scale=y_scale), color=_start_color(trajs),
+        opacity=alt.Opacity("opacity:Q", legend=None, scale=alt.Scale(domain=[0, 1], range=[0.05, 0.6])),
+        tooltip=tooltip)
+    now = alt.Chart(df[df["age"] == 0]).mark_point(size=220, filled=True, stroke="black", strokeWidth=1.2,
+                                                   clip=True).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.Y(f"{y}:Q", scale=y_scale), color=_start_color(trajs),
+        tooltip=tooltip)
+    return trail + now
+
+
+def loss_animation(problem: Quadratic, trajs: list[Trajectory], frame: int, lo: float, hi: float, *,
+                   trail: int = 15, height: int = 320) -> alt.LayerChart:
+    """loss(x) = p(x)² on [lo, hi] (symlog axis) with each run's marker at ``frame`` and a fading trail."""
+    curve = _curve(problem, lo, hi)
+    top = float(curve["loss"].max()) if len(curve) else 1.0
+    x_scale = alt.Scale(domain=[lo, hi], nice=False)
+    top = max(top, 1e-9)
+    y_scale = alt.Scale(type="symlog", domain=[0, top], nice=False)
+    powers = [10.0 ** k for k in range(0, 31) if 10.0 ** k <= top]
+    ticks = [0.0] + powers[-5:]
+    line = alt.Chart(curve).mark_line(color="#444", clip=True).encode(
+        x=alt.X("x:Q", title="x", scale=x_scale),
+        y=alt.Y("loss:Q", title="loss = p(x)²  (symlog scale)", scale=y_scale,
+                axis=alt.Axis(values=ticks, labelExpr="datum.value >= 1e5 ? format(datum.value, '.0e') "
+                              ": format(datum.value, ',')")),
+        tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("loss:Q", title="p(x)²", format=".4g")])
+    markers = _markers(_positions(problem, trajs, frame, trail), "loss", "p(x)²", trajs, x_scale, y_scale)
+    return (line + markers).properties(height=height, title="The loss p(x)² and where each run is")
+
+
+def p_animation(problem: Quadratic, trajs: list[Trajectory], frame: int, lo: float, hi: float, *,
+                trail: int = 15, height: int = 320) -> alt.LayerChart:
+    """p(x) on [lo, hi], its real roots (diamonds on y = 0) and each run's marker at ``frame``."""
+    curve = _curve(problem, lo, hi)
+    x_scale = alt.Scale(domain=[lo, hi], nice=False)
+    y_lo = min(float(curve["p"].min()), 0.0) if len(curve) else -1.0
+    y_hi = max(float(curve["p"].max()), 0.0) if len(curve) else 1.0
+    pad = 0.05 * max(y_hi - y_lo, 1e-9)
+    y_scale = alt.Scale(domain=[y_lo - pad, y_hi + pad], nice=False)
+    line = alt.Chart(curve).mark_line(color="#444", clip=True).encode(
+        x=alt.X("x:Q", title="x", scale=x_scale), y=alt.Y("p:Q", title="p(x)", scale=y_scale),
+        tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("p:Q", title="p(x)", format=".4g")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#999").encode(y=alt.Y("y:Q", scale=y_scale))
+    layers = [zero, line]
+    roots = [r for r in problem.roots() if lo <= r <= hi]
+    if roots:
+        layers.append(alt.Chart(pd.DataFrame({"x": roots, "p": 0.0, "what": "root"})).mark_point(
+            shape="diamond", size=160, filled=True, color="black").encode(
+            x=alt.X("x:Q", scale=x_scale), y=alt.Y("p:Q", scale=y_scale),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x:Q", title="root", format=".7g")]))
+    if problem.vertex is not None and lo <= problem.vertex <= hi:
+        layers.append(alt.Chart(pd.DataFrame({"x": [problem.vertex], "what": ["vertex"]})).mark_rule(
+            strokeDash=[4, 4], color="#9467bd").encode(
+            x=alt.X("x:Q", scale=x_scale), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x:Q", format=".4g")]))
+    layers.append(_markers(_positions(problem, trajs, frame, trail), "p", "p(x)", trajs, x_scale, y_scale))
+    title = "p(x), its roots (◆)" if len(problem.roots()) != 1 else "p(x) and its root (◆)"
+    if problem.vertex is not None:
+        title += " and the vertex (dashed)"
+    return alt.layer(*layers).properties(height=height, title=title)
+
+
+def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 300) -> alt.Chart:
+    """loss against step on a log axis, one line per run; losses above LOSS_CEILING drawn at it."""
+    frames = []
+    for traj, label in zip(trajs, _starts(trajs)):
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = np.minimum(problem.loss(traj.xs), LOSS_CEILING)
+        df = pd.DataFrame({"step": np.arange(len(traj.xs)), "loss": loss, "start": label})
+        df = finite_rows(df, ["loss"])
+        frames.append(thin(df[df["loss"] > 0], ROWS_PER_RUN))
+    data = pd.concat(frames, ignore_index=True)
+    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=alt.X("step:Q", title="step (updates made)", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("loss:Q", title="loss = p(x)²  (log scale)", scale=alt.Scale(type="log")),
+        color=_start_color(trajs),
+        tooltip=[alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3g")],
+    ).properties(height=height)
+
+
+def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges halfway between centres (geometrically for a log axis)."""
+    c = np.log10(centres) if log else centres
+    mid = (c[1:] + c[:-1]) / 2
+    first, last = c[0] - (mid[0] - c[0]), c[-1] + (c[-1] - mid[-1])
+    edges = np.r_[first, mid, last]
+    if log:
+        edges = 10.0 ** edges
+    return edges[:-1], edges[1:]
+
+
+def basin_frame(sw: Sweep) -> pd.DataFrame:
+    """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps."""
+    x_lo, x_hi = _edges(sw.x0s, log=False)
+    l_lo, l_hi = _edges(sw.lrs, log=True)
+    i, j = np.meshgrid(np.arange(len(sw.lrs)), np.arange(len(sw.x0s)), indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    return pd.DataFrame({
+        "x0": sw.x0s[j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
+        "lr": sw.lrs[i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
+        "outcome": np.array(OUTCOME_LABELS)[sw.outcome.ravel()], "steps": sw.steps.ravel(),
+        "final x": sw.x.ravel(),
+    })
+
+
+def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None, bound_label: str,
+              height: int = 380) -> alt.LayerChart:
+    """Outcome of every (x0, lr) cell, lighter for more steps; the stability bound as a dashed line and the
+    current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell")."""
+    data = finite_rows(basin_frame(sw), ["x0", "lr", "steps", "final x"])
+    x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
+    y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
+    cell = alt.selection_point(name="cell", fields=["x0", "lr"], on="click", clear=False)
+    max_steps = max(int(data["steps"].max()), 1)
+    rects = alt.Chart(data).mark_rect().encode(
+        x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
+        y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
+        color=alt.Color("outcome:N", title="outcome",
+                        scale=alt.Scale(domain=list(OUTCOME_LABELS), range=list(OUTCOME_COLORS))),
+        opacity=alt.Opacity("steps:Q", title="steps taken",
+                            scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35])),
+        tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("outcome:N"),
+                 alt.Tooltip("steps:Q"), alt.Tooltip("final x:Q", format=".6g")],
+    ).add_params(cell)
+    layers = [rects]
+    lr_min, lr_max = float(data["lr_lo"].min()), float(data["lr_hi"].max())
+    if bound is not None and lr_min <= bound <= lr_max:
+        rule = pd.DataFrame({"lr": [bound], "label": [bound_label]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 3], color="black", strokeWidth=1.5).encode(
+            y=alt.Y("lr:Q", scale=y_scale), tooltip=[alt.Tooltip("label:N", title="stable bound")]))
+        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-7, fontSize=12).encode(
+            x=alt.value(4), y=alt.Y("lr:Q", scale=y_scale), text="label:N"))
+    x_lo, x_hi = x_scale.domain
+    marks = pd.DataFrame({"x0": [x for x in current_x0s if x_lo <= x <= x_hi], "lr": current_lr})
+    if len(marks) and lr_min <= current_lr <= lr_max:
+        marks["what"] = "current settings"
+        layers.append(alt.Chart(marks).mark_point(shape="cross", size=200, filled=True, color="black",
+                                                  stroke="white", strokeWidth=1).encode(
+            x=alt.X("x0:Q", scale=x_scale), y=alt.Y("lr:Q", scale=y_scale),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g")]))
+    return alt.layer(*layers).properties(height=height)
+
+
+def cobweb(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi: float, *, iterations: int = 60,
+           height: int = 380) -> alt.LayerChart:
+    """The update map f(x) = x − lr·loss′(x) against the diagonal y = x, and the first ``iterations`` updates
+    of ``traj`` as a cobweb: (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}). Fixed points (roots, vertex)
+    are where f crosses the diagonal. Everything is clipped to [lo, hi] on both axes."""
+    x = np.linspace(lo, hi, CURVE_POINTS)
+    with np.errstate(over="ignore", invalid="ignore"):
+        fx = x - lr * problem.grad(x)
+    curve = finite_rows(pd.DataFrame({"x": x, "f(x)": fx}))
+    curve = curve[(curve["f(x)"] > lo - (hi - lo)) & (curve["f(x)"] < hi + (hi - lo))]
+    scale = alt.Scale(domain=[lo, hi], nice=False)
+    xs = traj.xs[: iterations + 1]
+    far = np.flatnonzero(np.abs(xs - (lo + hi) / 2) > 2 * (hi - lo))
+    if far.size:  # stop the path at the first iterate far off the plot: past it, nothing is visible
+        xs = xs[: far[0] + 1]
+    # Cobweb segments are vertical or horizontal, so clamping their ends just off the plot draws the same
+    # visible lines while keeping huge numbers (of a diverging run) away from the renderer.
+    span = hi - lo
+    px = np.clip(np.repeat(xs, 2)[:-1], lo - span, hi + span)  # x0, x0, x1, x1, …
+    py = np.clip(np.repeat(xs, 2)[1:], lo - span, hi + span)   # x0, x1, x1, x2, …
+    path = finite_rows(pd.DataFrame({"x": px, "y": py, "order": np.arange(len(px))}))
+    path["step"] = path["order"] // 2
+    diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi]})
+    layers = [
+        alt.Chart(diag).mark_line(color="#999", strokeDash=[4, 4]).encode(
+            x=alt.X("x:Q", title="xₖ", scale=scale), y=alt.Y("y:Q", title="xₖ₊₁", scale=scale)),
+        alt.Chart(curve).mark_line(color="#444", clip=True).encode(
+            x=alt.X("x:Q", scale=scale), y=alt.Y("f(x):Q", scale=scale),
+            tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("f(x):Q", title="x − lr·loss′(x)", format=".4g")]),
+        alt.Chart(path).mark_line(color="#d62728", strokeWidth=1, opacity=0.8, clip=True).encode(
+            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), order="order:Q",
+            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("x:Q", format=".6g"), alt.Tooltip("y:Q", format=".6g")]),
+    ]
+    fixed = [p for p in problem.critical_points() if lo <= p <= hi]
+    if fixed:
+        kinds = ["root" if p in problem.roots() else "vertex" for p in fixed]
+        layers.append(alt.Chart(pd.DataFrame({"x": fixed, "kind": kinds})).mark_point(
+            size=120, filled=True, color="black").encode(
+            x=alt.X("x:Q", scale=scale), y=alt.Y("x:Q", scale=scale), shape=alt.Shape("kind:N", title="fixed point"),
+            tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("x:Q", format=".6g")]))
+    return alt.layer(*layers).properties(height=height)

@@ -1,0 +1,178 @@
+"""Gradient descent lab: find the roots of p(x) = a·x² + b·x + c by minimising p(x)², from several starts."""
+import streamlit as st
+
+import ui
+from core import descent_report as report
+from core.charts import descent as charts
+from core.objective import Quadratic
+
+st.set_page_config(page_title="Gradient descent · Gradient Playground", page_icon=":material/trending_down:",
+                   layout="wide")
+
+FRAME_SECONDS = 0.3  # time between animation frames while playing
+SPEEDS = [1, 2, 5, 10, 25, 100]  # updates shown per frame
+
+
+# ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
+@st.cache_data(max_entries=64, show_spinner=False)
+def runs(coefs, x0s, lr, steps, tol):
+    return report.run(Quadratic(*coefs), x0s, lr, steps, tol)
+
+
+@st.cache_data(max_entries=32, show_spinner="Sweeping start points × learning rates…")
+def basin(coefs, lr, steps, tol, x0s):
+    return report.basin_sweep(Quadratic(*coefs), lr, steps, tol, x0s)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def probe(coefs, x0, lr, steps, tol):
+    return report.probe(Quadratic(*coefs), x0, lr, steps, tol)
+
+
+# ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
+def settings():
+    st.sidebar.header("p(x) = a·x² + b·x + c")
+    lim = report.COEF_LIMIT
+    a = ui.number("a", "a", 1.0, -lim, lim, step=1.0, help="Coefficient of x². 0 makes p a line.")
+    b = ui.number("b", "b", -5.0, -lim, lim, step=1.0, help="Coefficient of x.")
+    c = ui.number("c", "c", 4.0, -lim, lim, step=1.0, help="Constant term.")
+    st.sidebar.header("Gradient descent")
+    x0s = ui.number_list("Start points x0", "x0", "0,3", max_items=report.MAX_STARTS, lo=-report.X0_LIMIT,
+                         hi=report.X0_LIMIT, help=f"Comma-separated, at most {report.MAX_STARTS}, each within "
+                         f"±{report.X0_LIMIT:g}. One run per start point.")
+    lr = ui.number("Learning rate lr", "lr", 0.01, report.LR_MIN, report.LR_MAX, step=0.001, fmt="%g",
+                   help=f"Each update is x ← x − lr·loss′(x). Between {report.LR_MIN:g} and {report.LR_MAX:g}.")
+    steps = ui.number("Most updates", "steps", 1000, 1, report.MAX_STEPS, integer=True, step=100,
+                      help=f"A run stops after this many updates (at most {report.MAX_STEPS:,}).")
+    tol = ui.number("Tolerance on |p(x)|", "tol", 1e-6, report.TOL_MIN, report.TOL_MAX, step=1e-6, fmt="%g",
+                    help="A run has converged when |p(x)| < tol.")
+    return (a, b, c), [float(x) for x in x0s], lr, int(steps), tol
+
+
+# ── sections ───────────────────────────────────────────────────────────────────────────────────────
+def _toggle_play(last):
+    state = st.session_state
+    if not state.gd_playing and state.gd_frame >= last:
+        state.gd_frame = 0
+    state.gd_playing = not state.gd_playing
+
+
+def _step(last):
+    st.session_state.gd_playing = False
+    st.session_state.gd_frame = min(st.session_state.gd_frame + st.session_state.gd_speed, last)
+
+
+def _reset():
+    st.session_state.gd_playing = False
+    st.session_state.gd_frame = 0
+
+
+def animation(problem, trajs, lo, hi, signature):
+    """Replays the runs: markers with fading trails on p(x)² and on p(x); Play / Pause / Step / Reset."""
+    state = st.session_state
+    last = max(t.steps for t in trajs)
+    if state.get("gd_signature") != signature:  # new settings: start the replay over, at most ~100 frames long
+        state.gd_signature, state.gd_frame, state.gd_playing = signature, 0, False
+        state.gd_speed = next((s for s in SPEEDS if last / s <= 100), SPEEDS[-1])
+    playing = state.gd_playing
+
+    @st.fragment(run_every=FRAME_SECONDS if playing else None)
+    def replay():
+        if state.gd_playing != playing:  # Play or Pause was pressed: rerun the page to (un)set the timer
+            st.rerun()
+        if playing:
+            state.gd_frame = min(state.gd_frame + state.gd_speed, last)
+            if state.gd_frame >= last:
+                state.gd_playing = False
+        frame = state.gd_frame
+        play, step, reset, speed, counter = st.columns([1, 1, 1, 3, 2], vertical_alignment="bottom")
+        play.button("Pause" if playing else "Play", on_click=_toggle_play, args=(last,), key="gd_play",
+                    icon=":material/pause:" if playing else ":material/play_arrow:", type="primary",
+                    width="stretch")
+        step.button("Step", on_click=_step, args=(last,), key="gd_step", icon=":material/skip_next:",
+                    width="stretch")
+        reset.button("Reset", on_click=_reset, key="gd_reset", icon=":material/replay:", width="stretch")
+        speed.select_slider("Speed (updates per frame)", SPEEDS, key="gd_speed")
+        counter.markdown(f"Step **{frame}** of {last}")
+        left, right = st.columns(2)
+        left.altair_chart(charts.loss_animation(problem, trajs, frame, lo, hi), width="stretch")
+        right.altair_chart(charts.p_animation(problem, trajs, frame, lo, hi), width="stretch")
+        if playing and not state.gd_playing:  # reached the end: rerun the page to stop the timer
+            st.rerun()
+
+    replay()
+    note = report.outside_words(trajs, lo, hi)
+    if note:
+        st.caption(note)
+
+
+def status_table(problem, trajs, steps):
+    st.subheader("Where each run ends")
+    st.table(report.status_rows(problem, trajs, steps), hide_index=True)
+
+
+def four_answers(problem, coefs, trajs, lr, steps, tol):
+    st.subheader("The four questions, answered for these settings")
+    found = probe(coefs, float(trajs[0].xs[0]), lr, steps, tol)
+    with st.container(border=True):
+        for question, answer in report.answers(problem, trajs, lr, steps, found):
+            st.markdown(f"**{question}** {answer}")
+
+
+def loss_section(problem, trajs):
+    st.subheader("Loss against step")
+    st.altair_chart(charts.loss_by_step(problem, trajs), width="stretch")
+    st.caption(f"Log scale. A diverging run is drawn up to its last finite iterate; losses above "
+               f"{charts.LOSS_CEILING:.0e} are drawn at that value.")
+
+
+def _pick_cell(x0s):
+    selection = st.session_state.get("gd_basin", {}).get("selection", {}).get("cell") or []
+    if selection:
+        x0, lr = report.picked_cell(selection[0], x0s)
+        st.session_state["x0"], st.session_state["lr"] = x0, lr
+
+
+def basin_section(problem, coefs, x0s, lr, steps, tol):
+    st.subheader("Basin map: which start goes where, at which learning rate")
+    sw, used = basin(coefs, lr, steps, tol, tuple(x0s))
+    bound = problem.stable_lr()
+    label = report.bound_words(problem)
+    st.markdown(report.basin_words(problem, sw, used, steps))
+    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label),
+                    width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
+    st.caption("Colour: the outcome; paler cells took more steps. ✚ marks the current settings. "
+               "Click a cell to start the first run from its x0 with its learning rate.")
+
+
+def cobweb_section(problem, trajs, lr):
+    st.subheader("Cobweb: the update map x → x − lr·loss′(x)")
+    first = trajs[0]
+    lo, hi = report.x_range(problem, [float(first.xs[0])])
+    st.markdown(report.cobweb_words(problem, first, lr))
+    st.altair_chart(charts.cobweb(problem, first, lr, lo, hi), width="stretch")
+    hint = report.cobweb_hint(problem, lr)
+    if hint:
+        st.caption(hint)
+
+
+# ── the page ───────────────────────────────────────────────────────────────────────────────────────
+st.title(":material/trending_down: Gradient descent: the roots of a quadratic")
+st.markdown("Gradient descent finds a root of p(x) by walking downhill on the loss p(x)², one step "
+            "x ← x − lr·loss′(x) at a time. Set the polynomial, the start points and the learning rate in the "
+            "sidebar, press Play, and read below what happens and why.")
+coefs, x0s, lr, steps, tol = settings()
+ui.show_notices()
+problem = Quadratic(*coefs)
+st.info(report.polynomial_words(problem))
+trajs = runs(coefs, tuple(x0s), lr, steps, tol)
+lo, hi = report.x_range(problem, x0s)
+animation(problem, trajs, lo, hi, (coefs, tuple(x0s), lr, steps, tol))
+status_table(problem, trajs, steps)
+four_answers(problem, coefs, trajs, lr, steps, tol)
+loss_section(problem, trajs)
+basin_section(problem, coefs, x0s, lr, steps, tol)
+cobweb_section(problem, trajs, lr)
+ui.share_link("/Gradient_descent", {"a": f"{coefs[0]:g}", "b": f"{coefs[1]:g}", "c": f"{coefs[2]:g}",
+                                    "x0": ",".join(f"{x:g}" for x in x0s), "lr": f"{lr:g}", "steps": steps,
+                                    "tol": f"{tol:g}"})

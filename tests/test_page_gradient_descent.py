@@ -1,0 +1,175 @@
+"""The gradient-descent page: runs from its defaults and from links, shows the exercise's numbers, reads
+edge cases out in words, says which bad values it ignored, and animates in a real browser."""
+
+import re
+
+import pytest
+from conftest import ROOT, assert_no_exception, open_page, wait_for_run
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(ROOT / "pages" / "1_Gradient_descent.py")
+
+
+def run_page(**params) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def status(at: AppTest):
+    return at.table[0].value
+
+
+def text_of(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(i.value for i in at.info)
+
+
+def test_defaults_show_both_roots_with_the_exercise_numbers():
+    table = status(run_page())
+    assert list(table["steps"]) == [71, 86]
+    assert table["final x"].iloc[0] == "0.9999997"
+    assert table["final x"].iloc[1] in ("3.9999997", "3.999999")
+
+
+def test_link_with_parameters_reproduces_the_numbers_and_the_answers():
+    at = run_page(x0="0,3", lr="0.01")
+    table = status(at)
+    assert list(table["final x"]) == ["0.9999997", "3.9999997"]
+    assert list(table["steps"]) == [71, 86]
+    assert list(table["outcome"]) == ["converged to the root 1", "converged to the root 4"]
+    text = text_of(at)
+    assert "from 0 it reaches 1 in 71 steps" in text
+    assert "every start left of 2.5 goes to 1 and every start right of it to 4" in text
+    assert "0.111" in text
+    assert at.text_input(key="x0").value == "0,3" and at.number_input(key="lr").value == 0.01
+
+
+def test_divergence_reads_as_the_step_it_escaped():
+    table = status(run_page(lr="0.2", x0="0"))
+    assert table["outcome"].iloc[0] == "diverged at step 3"  # 0 → 8 → −115.2 → 1304098.7 > 1e6
+
+
+def test_start_on_the_vertex_is_stuck():
+    table = status(run_page(x0="2.5", steps="500"))
+    assert table["outcome"].iloc[0] == "stuck at the vertex x = 2.5, where the gradient is zero"
+    assert table["steps"].iloc[0] == 500 and table["final x"].iloc[0] == "2.5000000"
+
+
+def test_no_real_root_says_so_and_settles_at_the_vertex():
+    at = run_page(a="1", b="0", c="1")
+    outcome = status(at)["outcome"].iloc[0]
+    assert "settled at the vertex x = 0" in outcome and "no real root" in outcome
+    assert "x² + 1 has no real root" in text_of(at)
+
+
+@pytest.mark.parametrize("params, phrase", [
+    ({"a": "1", "b": "2", "c": "1"}, "double root -1"),
+    ({"a": "0", "b": "2", "c": "1"}, "is a line"),
+    ({"a": "0", "b": "0", "c": "1"}, "is a constant"),
+])
+def test_edge_polynomials_are_described(params, phrase):
+    assert phrase in text_of(run_page(**params))
+
+
+@pytest.mark.parametrize("params, named", [
+    ({"lr": "0"}, "lr = 0"), ({"lr": "1e9"}, "lr = 1e9"), ({"lr": "nan"}, "lr = “nan”"),
+    ({"x0": "abc"}, "x0 = “abc”"), ({"x0": "1,2,3,4,5,6,7,8,9"}, "x0 has 9 values"),
+    ({"steps": "1000000"}, "steps = 1000000"), ({"tol": "-1"}, "tol = -1"), ({"a": "1e300"}, "a = 1e300"),
+])
+def test_bad_values_are_named_and_the_page_goes_on(params, named):
+    at = run_page(**params)
+    warnings = " ".join(w.value for w in at.warning)
+    assert named in warnings
+    assert list(status(at)["steps"]) == [71, 86]  # the defaults took over
+    assert len(at.get("vega_lite_chart")) == 5
+
+
+def test_step_and_reset_move_the_replay():
+    at = run_page()
+    assert any("Step **0** of 86" in m.value for m in at.markdown)
+    at.button(key="gd_step").click().run()
+    assert any("Step **1** of 86" in m.value for m in at.markdown)
+    at.button(key="gd_reset").click().run()
+    assert any("Step **0** of 86" in m.value for m in at.markdown)
+    at.button(key="gd_play").click().run()
+    assert at.session_state["gd_playing"] is True
+    assert at.button(key="gd_play").label == "Pause"
+
+
+# ── in a real browser ───────────────────────────────────────────────────────────────────────────
+
+def counter(page) -> tuple[int, int]:
+    text = page.get_by_text(re.compile(r"^Step \d+ of \d+$")).first.inner_text()
+    done, total = re.findall(r"\d+", text)
+    return int(done), int(total)
+
+
+@pytest.mark.browser
+def test_link_shows_numbers_and_charts(page, app_url):
+    open_page(page, app_url + "/Gradient_descent?x0=0,3&lr=0.01")
+    assert_no_exception(page)
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    assert "0.9999997" in table and "71" in table
+    assert "3.9999997" in table and "86" in table
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
+                           "[data-testid='stVegaLiteChart'] svg\").length >= 5", timeout=30_000)
+    assert counter(page) == (0, 86)
+
+
+@pytest.mark.browser
+def test_play_advances_the_step_counter(page, app_url):
+    open_page(page, app_url + "/Gradient_descent?x0=0,3")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("/Step (\\d+) of/.exec(document.body.innerText) && "
+                           "+/Step (\\d+) of/.exec(document.body.innerText)[1] > 0", timeout=20_000)
+    first = counter(page)[0]
+    assert first > 0
+    page.wait_for_timeout(1500)
+    assert counter(page)[0] > first or counter(page)[0] == 86
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for(timeout=10_000)
+    wait_for_run(page)
+    paused = counter(page)[0]
+    page.wait_for_timeout(1200)
+    assert counter(page)[0] == paused  # the timer stopped with Pause
+    assert_no_exception(page)
+
+
+@pytest.mark.browser
+def test_a_changed_widget_changes_the_url(page, app_url):
+    open_page(page, app_url + "/Gradient_descent")
+    field = page.get_by_role("spinbutton", name="Learning rate lr")
+    field.fill("0.02")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"lr=0\.02"), timeout=20_000)
+    wait_for_run(page)
+    assert_no_exception(page)
+    assert "lr=0.02" in page.url
+
+
+@pytest.mark.browser
+def test_clicking_a_basin_cell_sets_x0_and_lr(page, app_url):
+    open_page(page, app_url + "/Gradient_descent?x0=0,3")
+    basin = page.locator("[data-testid='stVegaLiteChart']").nth(3)
+    basin.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)  # let Vega draw and attach its listeners
+    box = basin.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.5)
+    page.wait_for_url(re.compile(r"lr="), timeout=20_000)
+    wait_for_run(page)
+    assert_no_exception(page)
+    query = dict(p.split("=", 1) for p in page.url.split("?", 1)[1].split("&"))
+    first, second = query["x0"].replace("%2C", ",").split(",")
+    assert second == "3" and first != "0"
+    assert float(query["lr"]) != 0.01
+    assert f"{float(first):g}" in page.locator("[data-testid='stTable']").first.inner_text()
+
+
+def test_long_runs_replay_faster_so_that_step_skips_ahead():
+    at = run_page(x0="2.5")  # 1000 steps on the vertex: replayed 10 updates per frame
+    assert at.select_slider(key="gd_speed").value == 10
+    at.button(key="gd_step").click().run()
+    assert any("Step **10** of 1000" in m.value for m in at.markdown)
