@@ -42,8 +42,12 @@ def number(label: str, key: str, default: float, min_value: float, max_value: fl
             _notice(key, f"Ignored {error}; using {label.lower()} = {default:g}.")
     container = container or st.sidebar
     if integer:
-        return container.number_input(label, int(min_value), int(max_value), int(default), step=int(step or 1),
-                                      key=key, bind="query-params", help=help)
+        # A float widget showing whole numbers: Streamlit 1.67's integer number_input raises
+        # OverflowError when a URL holds "inf" or 1e400, before any page code can catch it.
+        value = container.number_input(label, float(min_value), float(max_value), float(default),
+                                       step=float(step or 1), format="%.0f", key=key, bind="query-params",
+                                       help=help)
+        return int(value) if value == int(value) else int(default)  # 2.5 from a URL: noticed above
     return container.number_input(label, float(min_value), float(max_value), float(default),
                                   step=step, format=fmt or "%g", key=key, bind="query-params", help=help)
 
@@ -52,7 +56,8 @@ def text(label: str, key: str, default: str, *, help: str, max_chars: int = 200,
     """A text input bound to the URL; the page parses it (``number_list`` does it for lists)."""
     raw = _raw(key)
     if raw is not None and len(raw) > max_chars:
-        _notice(key, f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; using “{default}”.")
+        _notice(key + ":length", f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; "
+                                 f"using “{default}”.")
     container = container or st.sidebar
     return container.text_input(label, default, max_chars=max_chars, key=key, bind="query-params", help=help)
 

@@ -37,12 +37,12 @@ def parse_number_list(raw: str, *, max_items: int, lo: float, hi: float, integer
     between 1 and max_items of them."""
     text = str(raw)
     if len(text) > 40 * max_items:  # refuse before splitting megabytes of text
-        return None, f"{name} is too long ({len(text):,} characters)"
+        return None, f"{name} = “{echo(raw)}” is too long ({len(text):,} characters)"
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
     if not parts:
-        return None, f"{name} is empty: give at least one number"
+        return None, f"{name} = “{echo(raw)}” holds no number: give at least one"
     if len(parts) > max_items:
-        return None, f"{name} has {len(parts)} values; at most {max_items} are allowed"
+        return None, f"{name} = “{echo(raw)}” has {len(parts)} values; at most {max_items} are allowed"
     values = []
     for part in parts:
         value, error = parse_number(part, lo, hi, integer=integer, name=name)

@@ -25,7 +25,7 @@ def test_numbers():
 def test_lists():
     assert parse_number_list("0,3", max_items=8, lo=-10, hi=10) == ([0.0, 3.0], None)
     assert parse_number_list("0; 3  -1", max_items=8, lo=-10, hi=10) == ([0.0, 3.0, -1.0], None)
-    assert "empty" in parse_number_list(" , ", max_items=8, lo=-10, hi=10)[1]
+    assert "holds no number" in parse_number_list(" , ", max_items=8, lo=-10, hi=10)[1]
     assert "9 values; at most 8" in parse_number_list(",".join("1" * 9), max_items=8, lo=-10, hi=10)[1]
     assert "“x”" in parse_number_list("1,x", max_items=8, lo=-10, hi=10)[1]
     assert "too long" in parse_number_list("1," * 10_000, max_items=8, lo=-10, hi=10)[1]
