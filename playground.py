@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-st.set_page_config(page_title="Gradient Playground", page_icon="📉", layout="wide")
+st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
 
 LABS = [
     ("pages/1_Gradient_descent.py", "Gradient descent", ":material/trending_down:",

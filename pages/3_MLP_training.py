@@ -1,0 +1,208 @@
+"""MLP training: a numpy net learns y = x², live; and fails far outside its training range."""
+import time
+
+import streamlit as st
+
+import ui
+from core import mlp_lab
+from core.charts.mlp import fit_spec, loss_spec
+from core.train import LIMITS, Trainer
+
+st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
+
+CHUNK_SECONDS = 0.18  # training time per redraw: the page redraws > 4×/s and buttons answer within it
+CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too)
+LOOP_SECONDS = 10.0   # one run of the live view trains and redraws chunk after chunk for this long,
+TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
+
+st.title(":material/hub: MLP training")
+st.markdown(
+    "A numpy network learns **y = x²** from points in [−3, 3] (the defaults are the original exercise: "
+    "1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit live, then ask it about "
+    "**x = 103**."
+)
+
+# -- controls (bound to the URL) ------------------------------------------------------------------
+st.sidebar.header("Network")
+hidden = ui.number_list("Hidden layer sizes", "hidden", "100", max_items=LIMITS["layers"], lo=1,
+                        hi=LIMITS["units"], integer=True,
+                        help="Comma-separated units per hidden layer, e.g. 100 or 64,32.")
+st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('hidden')}.")
+activation = ui.choice("Activation", "act", ["relu", "sigmoid"], "relu", help="Hidden layers; the output is linear.")
+st.sidebar.header("Optimiser")
+optimizer = ui.choice("Optimiser", "opt", ["momentum", "sgd", "adagrad"], "momentum",
+                      help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²).")
+lr = ui.number("Learning rate", "lr", 1e-5, 1e-9, 10.0, step=1e-5, fmt="%.6g",
+               help="Step size, in (0, 10]. Too large and the loss blows up.")
+beta = ui.number("Momentum β", "mom", 0.9, 0.0, 0.999, step=0.05, help="In [0, 1); used by momentum only.")
+batch_size = ui.number("Batch size", "batch", 1, 1, LIMITS["batch_size"], integer=True,
+                       help=f"Samples per step; {mlp_lab.limit_caption('batch_size')}.")
+st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('batch_size')}.")
+epochs = ui.number("Epochs", "epochs", 20, 1, LIMITS["epochs"], integer=True,
+                   help=f"Passes over the data; {mlp_lab.limit_caption('epochs')}.")
+st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('epochs')}.")
+st.sidebar.header("Data")
+n_samples = ui.number("Samples", "n", 20_000, 1, LIMITS["n_samples"], integer=True, step=1000,
+                      help=f"Points x ~ U(−3, 3); {mlp_lab.limit_caption('n_samples')}.")
+st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('n_samples')}.")
+noise = ui.number("Noise", "noise", 0.01, 0.0, 10.0, step=0.01, help="y = x² + noise·N(0, 1); in [0, 10].")
+seed = ui.number("Seed", "seed", 0, 0, 2**31 - 1, integer=True, help="Same seed, same run, bit for bit.")
+shuffle = ui.flag("Shuffle each epoch", "shuffle", False, help="The original visits the points in one fixed order.")
+ui.show_notices()
+
+config, config_error = mlp_lab.build_config(
+    hidden=tuple(hidden), activation=activation, optimizer=optimizer, lr=lr, momentum=beta,
+    batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed, shuffle=shuffle)
+if config_error:
+    st.error(config_error, icon=":material/block:")
+
+# -- run state: a Trainer (data only), a status and the pace of training ------------------------------
+state = st.session_state
+state.setdefault("mlp_status", "idle")  # idle | training | paused | done
+trainer: Trainer | None = state.get("mlp_trainer")
+stale = trainer is not None and config is not None and trainer.config != config
+
+
+def start_training():
+    if config is None:
+        return
+    state["mlp_trainer"] = Trainer(config)
+    state["mlp_pace"] = mlp_lab.Pace(target_seconds=CHUNK_SECONDS)
+    state["mlp_status"] = "training"
+
+
+def set_status(status):
+    state["mlp_status"] = status
+    if "mlp_pace" in state:
+        state["mlp_pace"].pause()  # the time until the next chunk is not training time
+
+
+def reset():
+    for key in ("mlp_trainer", "mlp_pace"):
+        state.pop(key, None)
+    state["mlp_status"] = "idle"
+
+
+if stale and state["mlp_status"] == "training":
+    state["mlp_status"] = "paused"  # a control changed mid-run: stop; Train starts the new run
+status = state["mlp_status"]
+
+buttons = st.container(horizontal=True)
+buttons.button("Train", type="primary", icon=":material/play_arrow:", on_click=start_training,
+               disabled=config is None or status == "training", help="Start a fresh run with these settings.")
+buttons.button("Pause", icon=":material/pause:", on_click=set_status, args=("paused",),
+               disabled=status != "training")
+buttons.button("Resume", icon=":material/resume:", on_click=set_status, args=("training",),
+               disabled=status != "paused" or stale or trainer is None or trainer.done)
+buttons.button("Reset", icon=":material/restart_alt:", on_click=reset,
+               disabled=state.get("mlp_trainer") is None, help="Forget the run.")
+if stale:
+    st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
+            icon=":material/info:")
+
+
+# -- the live view: trains a chunk, redraws the progress (and every few chunks the charts), again -------
+@st.fragment(run_every=TICK_SECONDS if state["mlp_status"] == "training" else None)
+def live_view():
+    trainer: Trainer | None = state.get("mlp_trainer")
+    if trainer is None:
+        st.info("Press **Train** to start. The charts and probes appear here and update as the net learns.")
+        return
+    pace: mlp_lab.Pace = state["mlp_pace"]
+    progress, charts, probes = st.empty(), st.empty(), st.empty()
+    began = last_charts = time.perf_counter()
+    first = True
+    while True:
+        if state["mlp_status"] == "training":
+            if not trainer.done:
+                chunk = pace.next_chunk(trainer.config.batch_size, trainer.total_samples - trainer.samples_seen)
+                started = time.perf_counter()
+                used = trainer.train(chunk)
+                ended = time.perf_counter()
+                pace.record(used, ended - started, ended)
+            if trainer.done:
+                state["mlp_status"] = "done"
+                st.rerun()  # the whole page: stop ticking, show the downloads
+        training = state["mlp_status"] == "training"
+        with progress.container():  # a click on a button interrupts the loop here, between chunks
+            draw_progress(trainer, pace, state["mlp_status"])
+        if first or not training or time.perf_counter() - last_charts >= CHART_SECONDS:
+            params = trainer.params
+            with charts.container():
+                draw_charts(trainer, params)
+            with probes.container():
+                draw_probes(trainer, params)
+            last_charts, first = time.perf_counter(), False
+        if not training or time.perf_counter() - began > LOOP_SECONDS:
+            break
+    if not training:
+        draw_downloads(trainer)
+
+
+def draw_progress(trainer: Trainer, pace: mlp_lab.Pace, status: str):
+    c = trainer.config
+    st.progress(trainer.samples_seen / trainer.total_samples,
+                text=mlp_lab.progress_text(trainer.epoch, c.epochs, trainer.samples_seen, trainer.total_samples,
+                                           pace.samples_per_second, stopped=trainer.failed is not None))
+    step_seconds = mlp_lab.time_left(c.batch_size, pace.rate)
+    if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
+        st.caption(f"One step of this run (a batch of {c.batch_size:,}) takes about {step_seconds:.1f} s; "
+                   "the buttons answer between steps.")
+    if trainer.failed:
+        st.error(trainer.failed, icon=":material/error:")
+    elif status == "paused":
+        st.caption("Paused. **Resume** continues this run; **Train** starts it again.")
+    elif status == "done":
+        st.success(f"Done: {c.epochs} epochs, {trainer.samples_seen:,} samples in {pace.wall_seconds:.1f} s.")
+
+
+def draw_charts(trainer: Trainer, params):
+    c = trainer.config
+    loss_col, fit_col = st.columns(2)
+    loss_col.vega_lite_chart(spec=loss_spec(mlp_lab.loss_curve(trainer.history),
+                                            mlp_lab.epoch_boundaries(trainer.epoch)), width="stretch")
+    kinks = mlp_lab.kinks(trainer.net, params)
+    fit_col.vega_lite_chart(spec=fit_spec(mlp_lab.fit_curve(trainer.net, params, c.x_min, c.x_max), c.x_min,
+                                          c.x_max, kinks), width="stretch")
+    loss_col.caption("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends.")
+    if c.activation == "relu":
+        dead = mlp_lab.dead_units(trainer.net, params, c.x_min, c.x_max)
+        fit_col.caption(
+            f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
+            f"unit switches on or off ({len(kinks)} units). Dead units (output 0 on all of [{c.x_min:g}, "
+            f"{c.x_max:g}], so they no longer learn): "
+            + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
+    else:
+        fit_col.caption("Shaded: the training range. Sigmoid units have no kinks: the prediction is smooth.")
+
+
+def draw_probes(trainer: Trainer, params):
+    c = trainer.config
+    probes_col, far_col = st.columns([3, 2])
+    probes_col.subheader("Predictions after each epoch")
+    probes_col.dataframe(mlp_lab.probe_table(trainer.probes), hide_index=True)
+    far = mlp_lab.far_probe(trainer.net, params, c.x_min, c.x_max)
+    far_col.subheader(f"Far outside: x = {far.x:g}")
+    far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
+                   delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth {far.truth:,.0f}"
+                   if far.finite else None, delta_color="off")
+    far_col.markdown(far.sentence())
+
+
+def draw_downloads(trainer: Trainer):
+    st.subheader("Downloads")
+    npz_col, csv_col, _ = st.columns([1, 1, 3])
+    npz_col.download_button("Weights (.npz)", mlp_lab.weights_npz(trainer.params), "mlp_weights.npz",
+                            "application/octet-stream", icon=":material/download:", on_click="ignore")
+    csv_col.download_button("Loss history (CSV)", mlp_lab.history_csv(trainer.history), "mlp_loss_history.csv",
+                            "text/csv", icon=":material/download:", on_click="ignore")
+
+
+live_area = st.container()  # filled last: the share link below must not wait for training
+st.divider()
+ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in hidden), "act": activation, "opt": optimizer,
+                                "lr": f"{lr:g}", "mom": f"{beta:g}", "batch": batch_size, "epochs": epochs,
+                                "n": n_samples, "noise": f"{noise:g}", "seed": seed,
+                                "shuffle": str(shuffle).lower()})
+with live_area:
+    live_view()

@@ -1,0 +1,221 @@
+"""core.mlp_lab and core.charts.mlp: checked against hand-built nets, finite differences, closed forms."""
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import mlp_lab
+from core.charts import mlp as charts
+from core.nn import MLP
+from core.train import TrainConfig, Trainer
+
+
+def hand_net():
+    """1 -> 4 -> 1 ReLU: units z = x − 1, −2x + 1, 0.5x, 0·x + 2 (no kink); output weights 2, 3, −1, 0.5."""
+    net = MLP((1, 4, 1))
+    params = [np.array([[1.0, -2.0, 0.5, 0.0]]), np.array([-1.0, 1.0, 0.0, 2.0]),
+              np.array([[2.0], [3.0], [-1.0], [0.5]]), np.array([0.25])]
+    return net, params
+
+
+def hand_f(x):
+    relu = lambda z: max(z, 0.0)  # noqa: E731
+    return 2 * relu(x - 1) + 3 * relu(-2 * x + 1) - relu(0.5 * x) + 0.5 * 2 + 0.25
+
+
+# -- config -------------------------------------------------------------------------------------------
+def test_build_config_accepts_the_original_and_names_what_it_rejects():
+    config, error = mlp_lab.build_config()
+    assert error is None and config == TrainConfig()
+    config, error = mlp_lab.build_config(lr=0.0)
+    assert config is None and "learning rate" in error and "0.0" in error
+    config, error = mlp_lab.build_config(epochs=200, n_samples=200_000)
+    assert config is None and "40,000,000" in error and "4,000,000" in error
+    config, error = mlp_lab.build_config(hidden=(600,))
+    assert config is None and "600 units" in error
+
+
+# -- kinks, dead units ---------------------------------------------------------------------------------
+def test_kinks_of_a_hand_built_net():
+    net, params = hand_net()
+    k = mlp_lab.kinks(net, params)
+    assert k["x"].tolist() == pytest.approx([0.0, 0.5, 1.0])  # sorted; the unit with w = 0 has none
+    assert k["unit"].tolist() == [2, 1, 0]
+    assert k["y"].tolist() == pytest.approx([hand_f(x) for x in (0.0, 0.5, 1.0)])
+
+
+def test_kinks_are_where_the_prediction_bends():
+    """On a random 1 -> 30 -> 1 ReLU net, the second difference of the prediction on a fine grid is
+    non-zero exactly in the grid cells that contain a kink (of a unit whose output weight is non-zero)."""
+    rng = np.random.default_rng(3)
+    net = MLP((1, 30, 1))
+    params = net.init(rng, scale=1.0)
+    params[1] = rng.uniform(-2, 2, 30)
+    x = np.linspace(-4, 4, 8001)
+    y = net.predict(params, x.reshape(-1, 1)).ravel()
+    bends = np.abs(np.diff(y, 2)) > 1e-9 * (1 + np.abs(y).max())
+    k = mlp_lab.kinks(net, params)
+    k = k[(k["x"] > x[0]) & (k["x"] < x[-1])]
+    assert len(k) > 10
+    expected = np.zeros_like(bends)
+    for kx in k["x"]:
+        i = np.searchsorted(x, kx)  # kx in (x[i-1], x[i]]: second differences i-2 and i-1 see it
+        expected[max(i - 2, 0):i] = True
+    assert np.array_equal(bends, expected)
+
+
+def test_sigmoid_has_no_kinks_and_no_dead_units():
+    net = MLP((1, 5, 1), "sigmoid")
+    params = net.init(np.random.default_rng(0))
+    assert mlp_lab.kinks(net, params).empty
+    assert mlp_lab.dead_units(net, params, -3, 3) == [0]
+
+
+def test_dead_units_are_off_over_the_whole_training_range():
+    net = MLP((1, 4, 2, 1))
+    # Layer 1: x − 10 (off on [−3, 3]), −x − 5 (off), x (on for x > 0), −x + 4 (on everywhere).
+    # Layer 2: unit 0 = a0 + a1 + a2 + a3 − 100 (never above 0 here: dead), unit 1 = a3 (alive).
+    params = [np.array([[1.0, -1.0, 1.0, -1.0]]), np.array([-10.0, -5.0, 0.0, 4.0]),
+              np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 1.0]]), np.array([-100.0, 0.0]),
+              np.ones((2, 1)), np.zeros(1)]
+    assert mlp_lab.dead_units(net, params, -3, 3) == [2, 1]
+    # Widen the range until the first unit switches on at x = 10.
+    assert mlp_lab.dead_units(net, params, -3, 11) == [1, 1]
+
+
+# -- the far probe ------------------------------------------------------------------------------------
+def test_far_probe_of_a_hand_built_net():
+    net, params = hand_net()
+    far = mlp_lab.far_probe(net, params, -3, 3)
+    assert far.truth == 10_609
+    assert far.prediction == pytest.approx(hand_f(103))
+    # Past x = 3 (beyond every kink) units 0 and 2 are on: slope 2·1 + (−1)·0.5 = 1.5.
+    assert far.anchor == 3 and far.slope == pytest.approx(1.5)
+    assert far.anchor_value == pytest.approx(hand_f(3))
+    assert far.line_value == pytest.approx(far.prediction)
+    assert "10,609" in far.sentence() and "1.5" in far.sentence()
+
+
+def test_far_probe_anchors_at_a_kink_beyond_the_training_range():
+    net = MLP((1, 2, 1))
+    params = [np.array([[1.0, 1.0]]), np.array([0.0, -50.0]), np.array([[1.0], [2.0]]), np.zeros(1)]
+    far = mlp_lab.far_probe(net, params, -3, 3)
+    assert far.anchor == pytest.approx(50.0)
+    assert far.slope == pytest.approx(3.0)
+    assert far.prediction == pytest.approx(103 + 2 * 53) == pytest.approx(far.line_value)
+
+
+def test_a_trained_net_extrapolates_along_its_last_line():
+    trainer = Trainer(TrainConfig(epochs=1))
+    trainer.train(20_000)
+    far = mlp_lab.far_probe(trainer.net, trainer.params, -3, 3)
+    x_right = trainer.predict(np.array([103.0, 104.0]))
+    assert far.slope == pytest.approx(x_right[1] - x_right[0], rel=1e-9)  # finite difference past the kinks
+    assert far.line_value == pytest.approx(far.prediction, rel=1e-9)
+    assert far.prediction == pytest.approx(trainer.predict(np.array([103.0]))[0])
+    assert far.prediction < 0.2 * far.truth  # the point of the exercise: nowhere near 10,609
+
+
+# -- curves and tables ----------------------------------------------------------------------------------
+def test_fit_curve_covers_more_than_the_training_range_and_drops_non_finite_predictions():
+    net, params = hand_net()
+    curve = mlp_lab.fit_curve(net, params, -3, 3)
+    assert curve["x"].min() < -3 and curve["x"].max() > 3
+    target = curve[curve["series"] == "target x²"]
+    assert np.allclose(target["y"], target["x"] ** 2)
+    pred = curve[curve["series"] == "prediction"]
+    assert np.allclose(pred["y"], [hand_f(x) for x in pred["x"]])
+    params[2][0, 0] = np.inf
+    broken = mlp_lab.fit_curve(net, params, -3, 3)
+    assert np.isfinite(broken["y"]).all() and len(broken[broken["series"] == "prediction"]) < len(pred)
+
+
+def test_probe_table_puts_the_truth_above_each_epoch():
+    probes = pd.DataFrame([[1, 1.5, 4.5, 0.5, 3.5], [2, 1.1, 4.1, 0.9, 3.9]], columns=["epoch", "1", "2", "-1", "-2"])
+    table = mlp_lab.probe_table(probes)
+    assert table.columns.tolist() == ["after", "x = 1", "x = 2", "x = -1", "x = -2"]
+    assert table.iloc[0].tolist() == ["x² (truth)", 1.0, 4.0, 1.0, 4.0]
+    assert table["after"].tolist()[1:] == ["epoch 1", "epoch 2"]
+
+
+def test_smooth_is_a_trailing_mean_that_skips_non_finite_values():
+    assert mlp_lab.smooth(np.array([1, 2, 3, 4, 5.0]), 2).tolist() == [1, 1.5, 2.5, 3.5, 4.5]
+    assert mlp_lab.smooth(np.array([1, np.inf, 3.0]), 3).tolist() == [1, 1, 2]
+
+
+def test_loss_curve_is_small_positive_and_finite():
+    n = 2000
+    history = pd.DataFrame({"samples": np.arange(1, n + 1) * 10, "epoch": np.arange(1, n + 1) / 100,
+                            "loss": np.r_[np.linspace(10, 0.1, n - 3), [np.nan, np.inf, 0.0]]})
+    curve = mlp_lab.loss_curve(history, max_rows=500)
+    assert set(curve["series"]) == {"loss", "smoothed"}
+    assert (curve["series"] == "loss").sum() <= 501
+    assert np.isfinite(curve["loss"]).all() and (curve["loss"] > 0).all()
+    assert mlp_lab.epoch_boundaries(3)["epoch"].tolist() == [1, 2, 3]
+
+
+# -- pacing -----------------------------------------------------------------------------------------
+def test_pace_turns_a_time_budget_into_whole_batches():
+    pace = mlp_lab.Pace(target_seconds=0.2, smoothing=0.5)
+    assert pace.next_chunk(1) == mlp_lab.FIRST_CHUNK
+    pace.record(10_000, 0.1, now=100.0)           # 100,000 samples/s
+    assert pace.rate == 100_000
+    assert pace.next_chunk(1) == 20_000
+    assert pace.next_chunk(48) == 19_968            # 416 whole batches of 48
+    assert pace.next_chunk(32, remaining=100) == 128  # what remains, rounded up to a whole batch
+    assert pace.next_chunk(3000) == 18_000          # 6 whole batches of 3,000
+    pace.record(10_000, 0.2, now=100.3)           # 50,000 samples/s; EMA with weight 0.5
+    assert pace.rate == 75_000
+    assert pace.wall_seconds == pytest.approx(0.1 + 0.3)  # the 0.1 s between chunks was redrawing
+    pace.pause()
+    pace.record(1000, 0.05, now=500.0)            # the paused gap does not count
+    assert pace.wall_seconds == pytest.approx(0.45)
+    assert pace.samples_per_second == pytest.approx(21_000 / 0.45)
+
+
+def test_progress_text_and_time_left():
+    assert mlp_lab.time_left(50_000, 25_000.0) == 2.0
+    assert mlp_lab.time_left(50_000, None) is None
+    text = mlp_lab.progress_text(2, 20, 61_000, 400_000, 100_000.0)
+    assert text == "Epoch 3 / 20 · 61,000 / 400,000 samples · 100,000 samples/s · 3.4 s left"
+    assert mlp_lab.progress_text(20, 20, 400_000, 400_000, 1.0).startswith("Epoch 20 / 20")
+    assert mlp_lab.format_seconds(125) == "2 min 05 s"
+
+
+# -- downloads ---------------------------------------------------------------------------------------
+def test_weights_npz_round_trips():
+    net, params = hand_net()
+    loaded = np.load(io.BytesIO(mlp_lab.weights_npz(params)))
+    assert sorted(loaded.files) == ["W0", "W1", "b0", "b1"]
+    for name, p in zip(["W0", "b0", "W1", "b1"], params):
+        assert np.array_equal(loaded[name], p)
+    assert np.allclose(net.predict([loaded["W0"], loaded["b0"], loaded["W1"], loaded["b1"]], np.array([[2.0]])),
+                       hand_f(2.0))
+
+
+def test_history_csv_round_trips():
+    trainer = Trainer(TrainConfig(epochs=1, n_samples=500))
+    trainer.train(500)
+    back = pd.read_csv(io.BytesIO(mlp_lab.history_csv(trainer.history)))
+    pd.testing.assert_frame_equal(back, trainer.history, check_dtype=False)
+
+
+# -- charts ----------------------------------------------------------------------------------------------
+def test_chart_specs_carry_only_finite_data_and_match_the_altair_charts():
+    net, params = hand_net()
+    params[0][0, 1] = 1e308  # a unit whose prediction overflows to inf
+    curve = mlp_lab.fit_curve(net, params, -3, 3)
+    kinks = mlp_lab.kinks(net, params)
+    spec = charts.fit_spec(curve, -3, 3, kinks)
+    history = pd.DataFrame({"samples": [1, 2, 3], "epoch": [0.5, 1.0, 1.5], "loss": [4.0, np.inf, 1.0]})
+    loss = charts.loss_spec(mlp_lab.loss_curve(history), mlp_lab.epoch_boundaries(1))
+    for s in (spec, loss):
+        for frame in s["datasets"].values():
+            numbers = frame.select_dtypes("number").to_numpy(dtype=float)
+            assert np.isfinite(numbers).all()
+    assert (loss["datasets"]["loss"]["loss"] > 0).all()
+    # Same layers and encodings as the Altair charts the specs are cached from.
+    built = charts.fit_chart(curve, -3, 3, kinks).to_dict()
+    assert [layer["mark"] for layer in spec["layer"]] == [layer["mark"] for layer in built["layer"]]
+    assert [layer["encoding"] for layer in spec["layer"]] == [layer["encoding"] for layer in built["layer"]]

@@ -1,0 +1,191 @@
+"""The MLP-training page: AppTest runs of the script, then the real app in Chromium."""
+import re
+import time
+
+import numpy as np
+import pytest
+from conftest import ROOT, assert_no_exception, open_page, wait_for_run
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(ROOT / "pages/3_MLP_training.py")
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def train_to_end(at: AppTest, max_runs: int = 200) -> AppTest:
+    """Click Train, then rerun (each run trains for a while) until the run is over."""
+    button(at, "Train").click().run()
+    for _ in range(max_runs):
+        if at.session_state["mlp_status"] != "training":
+            break
+        at.run()
+    assert at.session_state["mlp_status"] == "done"
+    return at
+
+
+def chart_frames(at: AppTest) -> list:
+    """Every dataset of every chart on the page, as DataFrames."""
+    charts = [e for e in at.main if getattr(e, "type", None) == "vega_lite_chart"]
+    return [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for c in charts for d in c.proto.datasets]
+
+
+def test_defaults_run_without_exception():
+    at = app()
+    assert not at.exception and not at.error and not at.warning
+    assert [b.label for b in at.button] == ["Train", "Pause", "Resume", "Reset"]
+    assert not button(at, "Train").disabled and button(at, "Pause").disabled
+    assert any("Share this view" in m.value and "hidden=100" in m.value and "lr=1e-05" in m.value
+               for m in at.markdown)
+
+
+def test_query_parameters_set_the_controls_and_a_run_finishes():
+    at = app(hidden="16,8", act="sigmoid", opt="adagrad", lr=0.01, mom=0.5, batch=16, epochs=2, n=800,
+             noise=0.5, seed=7, shuffle="true")
+    assert not at.exception and not at.error and not at.warning
+    assert at.text_input(key="hidden").value == "16,8"
+    train_to_end(at)
+    trainer = at.session_state["mlp_trainer"]
+    assert trainer.config.hidden == (16, 8) and trainer.config.activation == "sigmoid"
+    assert trainer.config.optimizer == "adagrad" and trainer.config.batch_size == 16 and trainer.config.shuffle
+    assert trainer.samples_seen == 1600
+    assert not at.exception
+
+
+def test_bad_query_values_get_a_notice_and_the_defaults():
+    at = app(hidden="100,9999", lr="abc", epochs=100000, act="tanh")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    for name in ("hidden", "lr", "epochs", "act"):
+        assert name in warnings
+    assert not button(at, "Train").disabled
+
+
+def test_a_run_over_the_caps_is_refused_with_a_message():
+    at = app(epochs=200, n=200000)
+    assert not at.exception
+    assert any("4,000,000" in e.value for e in at.error)
+    assert button(at, "Train").disabled
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "512 units" in captions and "200,000 samples" in captions and "200 epochs" in captions
+
+
+def test_a_short_run_finishes_and_its_loss_falls():
+    at = train_to_end(app(epochs=2, n=5000))
+    assert not at.exception and not at.error
+    trainer = at.session_state["mlp_trainer"]
+    assert trainer.samples_seen == 10_000 and trainer.epoch == 2
+    loss = trainer.history["loss"].to_numpy()
+    assert loss[-200:].mean() < 0.2 * loss[:200].mean()
+    assert "10,000 / 10,000 samples" in at.get("progress")[0].proto.text
+    # The probe table: the truth, then one row per epoch.
+    table = at.dataframe[0].value
+    assert table["after"].tolist() == ["x² (truth)", "epoch 1", "epoch 2"]
+    assert table.iloc[0, 1:].tolist() == [1, 4, 1, 4]
+    # The x = 103 probe against 10,609, with the straight line that explains it.
+    metric = at.metric[0]
+    assert "103" in metric.label and float(metric.value.replace(",", "")) == pytest.approx(
+        trainer.predict(np.array([103.0]))[0], abs=0.05)
+    assert any("10,609" in m.value and "straight line" in m.value for m in at.markdown)
+    # Downloads appear once the run is over.
+    labels = [e.proto.label for e in at.main if getattr(e, "type", None) == "download_button"]
+    assert labels == ["Weights (.npz)", "Loss history (CSV)"]
+    # The charts: loss (and epoch rules), fit (band, curves, kinks), all finite.
+    frames = chart_frames(at)
+    assert len(frames) == 5
+    for frame in frames:
+        assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
+
+
+def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
+    at = train_to_end(app(lr=1, epochs=2, n=5000))
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("Training stopped at sample" in e and "learning rate of 1" in e for e in errors)
+    trainer = at.session_state["mlp_trainer"]
+    assert trainer.failed and trainer.samples_seen < 100
+    assert np.isfinite(np.concatenate([p.ravel() for p in trainer.params])).all()
+    frames = chart_frames(at)
+    assert frames and sum(len(f) for f in frames) > 0
+    for frame in frames:
+        assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
+
+
+def test_changing_a_control_after_a_run_starts_fresh_on_train():
+    at = train_to_end(app(epochs=1, n=1000))
+    first = at.session_state["mlp_trainer"]
+    at.number_input(key="seed").set_value(5).run()
+    assert any("Train** starts a fresh run" in i.value for i in at.info)
+    assert button(at, "Resume").disabled
+    train_to_end(at)
+    second = at.session_state["mlp_trainer"]
+    assert second is not first and second.config.seed == 5 and second.samples_seen == 1000
+
+
+def test_pause_resume_and_reset():
+    at = app(epochs=200, n=20000)
+    button(at, "Train").click().run()           # one run of the live view trains for ~2 s, then returns
+    assert at.session_state["mlp_status"] == "training"
+    button(at, "Pause").click().run()
+    seen = at.session_state["mlp_trainer"].samples_seen
+    assert at.session_state["mlp_status"] == "paused" and 0 < seen < 4_000_000
+    at.run()
+    assert at.session_state["mlp_trainer"].samples_seen == seen   # paused: nothing trains
+    button(at, "Resume").click().run()
+    assert at.session_state["mlp_trainer"].samples_seen > seen
+    button(at, "Reset").click().run()
+    assert "mlp_trainer" not in at.session_state and at.session_state["mlp_status"] == "idle"
+    assert not at.exception
+
+
+# -- in the browser ----------------------------------------------------------------------------------------
+PROGRESS = re.compile(r"([\d,]+) / ([\d,]+) samples")
+
+
+def samples_shown(page) -> int:
+    text = page.locator("[data-testid='stProgress']").first.inner_text()
+    return int(PROGRESS.search(text).group(1).replace(",", ""))
+
+
+@pytest.mark.browser
+def test_train_pause_resume_from_a_link(page, app_url):
+    open_page(page, app_url + "/MLP_training?hidden=64&epochs=100&n=20000&seed=3")
+    assert_no_exception(page)
+    assert page.locator("input[aria-label='Hidden layer sizes']").input_value() == "64"
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("[data-testid='stProgress']", timeout=30_000)
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.first.wait_for(timeout=30_000)
+    time.sleep(1.0)
+    first, loss_before = samples_shown(page), charts.first.screenshot()
+    time.sleep(1.5)
+    assert samples_shown(page) > first                     # the progress moves
+    assert charts.first.screenshot() != loss_before        # and the loss chart redraws
+    assert charts.count() == 2
+    assert "x = 103" in page.get_by_text("Far outside").first.inner_text()
+    assert page.get_by_text("10,609").count() > 0
+
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("text=Paused", timeout=5_000)   # the button answers within the timeout
+    wait_for_run(page)
+    paused_at = samples_shown(page)
+    time.sleep(1.0)
+    assert samples_shown(page) == paused_at
+
+    page.get_by_role("button", name="Resume").click()
+    deadline = time.time() + 10
+    while samples_shown(page) <= paused_at and time.time() < deadline:
+        time.sleep(0.2)
+    assert samples_shown(page) > paused_at
+    page.get_by_role("button", name="Pause").click()
+    wait_for_run(page)
+    assert_no_exception(page)
