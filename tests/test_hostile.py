@@ -1,0 +1,98 @@
+"""Hostile links: every URL key of every page, given values a stranger might put in an edited link.
+
+For each (page, key, value): the page runs without an exception and within a time bound; the value
+is either taken as it is or rejected with a visible notice that names the key and the value; and the
+rest of the page still draws (its title and its charts).
+"""
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from core.inputs import echo
+
+PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these lists complete)
+    "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol"],
+    "pages/2_Adagrad.py": ["lr", "eps", "seed", "grad", "el", "i", "j", "k", "x0", "lr_race", "steps",
+                           "surface", "lr_2d", "lr_ada_2d", "sx", "sy"],
+    "pages/3_MLP_training.py": ["hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed",
+                                "shuffle"],
+}
+INTERNAL_PREFIXES = ("gd_", "ada_", "mlp_")  # session-only widgets (animation speed etc.), not in the URL
+
+HOSTILE = {
+    "text": "abc",
+    "empty": "",
+    "negative": "-1",
+    "zero": "0",
+    "nan": "nan",
+    "inf": "inf",
+    "-inf": "-inf",
+    "huge": "1e308",
+    "long number": "9" * 400,
+    "long list": ",".join(["1"] * 1000),
+    "markup": "<script>alert(1)</script>",
+}
+TIMEOUT = 30  # seconds: a page run that takes longer is unbounded work as far as a visitor is concerned
+
+CASES = [(page, key, name) for page, keys in PAGES.items() for key in keys for name in HOSTILE]
+
+
+def run_page(page: str, params: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def widget(at: AppTest, key: str):
+    for kind in ("number_input", "text_input", "radio", "checkbox", "selectbox", "slider"):
+        for w in at.get(kind):
+            if getattr(w, "key", None) == key:
+                return w
+    return None
+
+
+def accepted(w, raw: str) -> bool:
+    """Did the widget take the raw URL value as it is?"""
+    if w is None:
+        return False
+    value = w.value
+    if isinstance(value, bool):
+        return raw.lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(raw) == value
+        except ValueError:
+            return False
+    return str(value) == raw
+
+
+@pytest.mark.parametrize("page, key, name", CASES, ids=[f"{p.split('_', 1)[1][:-3]}-{k}-{n}" for p, k, n in CASES])
+def test_hostile_value_is_taken_or_named_and_the_page_goes_on(page, key, name):
+    raw = HOSTILE[name]
+    at = run_page(page, {key: raw})
+    assert not at.exception, at.exception
+    notices = [e.value for e in list(at.warning) + list(at.error)]
+    named = [n for n in notices if key in n and echo(raw) in n]
+    w = widget(at, key)
+    assert w is not None, f"no widget with key {key}"
+    if named:
+        assert not accepted(w, raw) or w.type == "text_input", "a rejected value must not reach the widget"
+    else:
+        assert accepted(w, raw), f"{key}={raw[:40]!r} was neither taken nor named in a notice: {notices}"
+    assert at.title and len(at.get("vega_lite_chart")) + len(at.get("button")) > 0  # the page still draws
+
+
+def test_every_url_key_is_listed():
+    for page, keys in PAGES.items():
+        at = run_page(page, {})
+        found = {w.key for kind in ("number_input", "text_input", "radio", "checkbox", "selectbox", "slider")
+                 for w in at.get(kind) if w.key and not w.key.startswith(INTERNAL_PREFIXES)}
+        assert found == set(keys), (page, found ^ set(keys))
+
+
+def test_many_hostile_values_at_once():
+    for page, keys in PAGES.items():
+        at = run_page(page, {k: "nan" for k in keys})
+        assert not at.exception
+        assert at.title
