@@ -21,12 +21,12 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic"]
 APP = "[data-testid='stApp']"
 
-# (file name, path with query, button to click first or None, seconds to wait after it)
+# (file name, path with query, button to click first or None, seconds to wait after it, viewport height)
 SHOTS = [
-    ("home", "/", None, 0.5),
-    ("gradient_descent", "/Gradient_descent?x0=0,3,2.5", None, 1.0),
-    ("adagrad", "/Adagrad", None, 1.0),
-    ("mlp_training", "/MLP_training?epochs=3&n=20000", "Train", 6.0),
+    ("home", "/", None, 0.5, 700),
+    ("gradient_descent", "/Gradient_descent?x0=0,3,2.5", None, 1.0, 1500),
+    ("adagrad", "/Adagrad?k=12", None, 1.0, 1500),
+    ("mlp_training", "/MLP_training?epochs=40", "Train", 4.0, 1250),
 ]
 
 
@@ -61,15 +61,15 @@ def main() -> None:
                 time.sleep(0.3)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for name, path, button, wait in SHOTS:
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
+            for name, path, button, wait, height in SHOTS:
+                page = browser.new_page(viewport={"width": 1400, "height": height})
                 page.goto(f"http://127.0.0.1:{port}{path}")
                 wait_for_run(page)
                 if button:
                     page.get_by_role("button", name=button, exact=True).click()
                 page.wait_for_timeout(int(wait * 1000))
                 out = OUT / f"{name}.png"
-                page.screenshot(path=str(out), full_page=True)
+                page.screenshot(path=str(out))  # the viewport: Streamlit scrolls inside the page
                 print(out.relative_to(ROOT))
                 page.close()
             browser.close()

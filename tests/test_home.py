@@ -28,3 +28,12 @@ def test_home_links_to_each_built_lab(page, app_url):
     for slug, path in LABS.items():
         linked = any(h and h.rstrip("/").split("/")[-1] == slug for h in hrefs)
         assert linked == (ROOT / path).exists(), (slug, hrefs)
+
+
+@pytest.mark.browser
+def test_unknown_page_path_says_so_and_shows_home(page, app_url):
+    open_page(page, app_url + "/No_such_page?lr=abc")
+    assert_no_exception(page)
+    dialog = " ".join(page.locator("[role='dialog']").all_inner_texts())
+    assert "Page not found" in dialog
+    assert "Gradient Playground" in page.locator("h1").first.inner_text()
