@@ -93,7 +93,15 @@ def flag(label: str, key: str, default: bool, *, help: str, container=None) -> b
     return container.checkbox(label, default, key=key, bind="query-params", help=help)
 
 
+def exact(x: float) -> str:
+    """x as a URL value: the short %g form when it is exact, else every digit (%g keeps 6 significant
+    digits: lr=0.00012345678 would become another run)."""
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
+
+
 def share_link(path: str, params: dict) -> None:
-    """A link that reproduces the current view: the page's path with every setting in the query."""
-    query = urllib.parse.urlencode({k: v for k, v in params.items()})
+    """A link that reproduces the current view: the page's path with every setting in the query.
+    Floats are written exactly (``exact``); lists should be joined by the caller."""
+    query = urllib.parse.urlencode({k: exact(v) if isinstance(v, float) else v for k, v in params.items()})
     st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")

@@ -173,6 +173,5 @@ four_answers(problem, coefs, trajs, lr, steps, tol)
 loss_section(problem, trajs)
 basin_section(problem, coefs, x0s, lr, steps, tol)
 cobweb_section(problem, trajs, lr)
-ui.share_link("/Gradient_descent", {"a": f"{coefs[0]:g}", "b": f"{coefs[1]:g}", "c": f"{coefs[2]:g}",
-                                    "x0": ",".join(f"{x:g}" for x in x0s), "lr": f"{lr:g}", "steps": steps,
-                                    "tol": f"{tol:g}"})
+ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2], "x0": ",".join(map(ui.exact, x0s)),
+                                    "lr": lr, "steps": steps, "tol": tol})

@@ -201,8 +201,8 @@ def draw_downloads(trainer: Trainer):
 live_area = st.container()  # filled last: the share link below must not wait for training
 st.divider()
 ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in hidden), "act": activation, "opt": optimizer,
-                                "lr": f"{lr:g}", "mom": f"{beta:g}", "batch": batch_size, "epochs": epochs,
-                                "n": n_samples, "noise": f"{noise:g}", "seed": seed,
+                                "lr": lr, "mom": beta, "batch": batch_size, "epochs": epochs,
+                                "n": n_samples, "noise": noise, "seed": seed,
                                 "shuffle": str(shuffle).lower()})
 with live_area:
     live_view()

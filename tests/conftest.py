@@ -102,9 +102,11 @@ def page(browser):
 
 
 def wait_for_run(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
+    """Wait until the app is connected, its script has finished running, and no element is still a
+    placeholder skeleton (right after a run ends Streamlit may show them for a moment)."""
     page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", state="attached", timeout=timeout_ms)
     page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", state="attached", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout_ms)
 
 
 def open_page(page, url: str, timeout_ms: int = 60_000) -> None:
@@ -115,3 +117,10 @@ def open_page(page, url: str, timeout_ms: int = 60_000) -> None:
 def assert_no_exception(page) -> None:
     errors = page.locator("[data-testid='stException']").all_inner_texts()
     assert not errors, f"exception on page: {errors}"
+
+
+def download_bytes(page, trigger, timeout_ms: int = 30_000) -> bytes:
+    """Click ``trigger`` (a locator, e.g. a download button) and return the bytes of the file it downloads."""
+    with page.expect_download(timeout=timeout_ms) as info:
+        trigger.click()
+    return Path(info.value.path()).read_bytes()
