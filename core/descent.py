@@ -164,8 +164,9 @@ def sweep(problem, x0s, lrs, max_steps: int = 1000, tol: float = 1e-6) -> Sweep:
             new = x + neg_lr * (2 * p * problem.slope(x))  # = x + (−lr·loss'(x)), as sgd + apply_updates
             p_new = problem.residual(new)
             inside = np.abs(new) <= DIVERGENCE_BOUND  # False for inf and nan too
-            done = ~inside | (np.abs(p_new) < tol)
-            if done.any():
+            running = inside & (np.abs(p_new) >= tol)
+            if not running.all():
+                done = ~running
                 finished = idx[done]
                 new_done, inside_done = new[done], inside[done]
                 # A non-finite escape is not an iterate (as in a Trajectory): keep the last x, one step less.
@@ -174,8 +175,7 @@ def sweep(problem, x0s, lrs, max_steps: int = 1000, tol: float = 1e-6) -> Sweep:
                 steps[finished] = np.where(finite, step, step - 1)
                 diverged[finished] = ~inside_done
                 converged[finished] = inside_done
-                keep = ~done
-                idx, new, p_new, neg_lr = idx[keep], new[keep], p_new[keep], neg_lr[keep]
+                idx, new, p_new, neg_lr = idx[running], new[running], p_new[running], neg_lr[running]
             x, p = new, p_new
     x_final[idx] = x
     steps[idx] = max_steps if idx.size else 0
