@@ -181,9 +181,11 @@ class Trainer:
         """
         c = self.config
         used = 0
+        if max_samples <= 0:
+            return 0
         with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss, handled below
-            while not self.done and (used == 0 or used < max_samples):
-                # Whole batches of this epoch that fit the budget (at least one).
+            # Whole batches that fit the budget; the first batch goes even if it alone does not.
+            while not self.done and (used == 0 or max_samples - used >= c.batch_size):
                 n_batches = max(1, (max_samples - used) // c.batch_size)
                 end = min(c.n_samples, self._pos + n_batches * c.batch_size)
                 used += self._run_segment(self._pos, end)

@@ -70,6 +70,15 @@ def test_chunked_training_is_bit_identical(config, chunk):
     assert whole.probes.equals(parts.probes)
 
 
+def test_train_stays_within_its_budget_in_whole_batches():
+    t = Trainer(TrainConfig(n_samples=300, epochs=2, batch_size=64, hidden=(4,)))
+    assert t.train(0) == 0 and t.train(-5) == 0
+    assert t.train(100) == 64       # one whole batch fits in 100; a second would not
+    assert t.train(10) == 64        # less than a batch: one batch anyway, so any chunk size makes progress
+    assert t.train(200) == 128 + 44  # two batches, then the epoch's short last batch (300 = 4·64 + 44)
+    assert t.epoch == 1 and t.samples_seen == 300
+
+
 def test_pickled_trainer_resumes_identically():
     c = CHUNKED[1]
     a = Trainer(c)
