@@ -16,6 +16,7 @@ import numpy as np
 from core.optim import Optimizer, apply_updates, sgd
 
 DIVERGENCE_BOUND = 1e6
+SWEEP_BLOCK = 16  # sweep's updates between stopping tests: fewer numpy calls per update
 # A run that ends this close to the vertex without converging is "stalled at the vertex".
 VERTEX_TOL = 1e-3
 
@@ -138,7 +139,8 @@ def sweep(problem, x0s, lrs, max_steps: int = 1000, tol: float = 1e-6) -> Sweep:
     ``problem`` is a Quadratic. Cell by cell this takes exactly the steps (bit for bit) that
     ``gradient_descent(problem, x0, lr, ...)`` takes. For speed it carries p(x) from each step's
     convergence test into the next gradient, loss'(x) = 2·p(x)·p'(x) (Quadratic.grad's own
-    operation order), and works only on the cells still running, compacting them when some finish.
+    operation order), tests the stopping rule once per block of SWEEP_BLOCK updates (finding the
+    exact update at which each cell stopped), and keeps only the cells still running.
     """
     _check_run(max_steps, tol)
     lrs = np.asarray(lrs, dtype=float).ravel()
@@ -157,27 +159,53 @@ def sweep(problem, x0s, lrs, max_steps: int = 1000, tol: float = 1e-6) -> Sweep:
     # The running cells, compacted: their index in the grid, x, p(x) and −lr.
     idx = np.flatnonzero(~converged)
     x, p, neg_lr = x_final[idx], p[idx], -lr_grid.ravel()[idx]
+    a, b, c = float(problem.a), float(problem.b), float(problem.c)
+    step = 0  # updates made by every cell still running
     with np.errstate(all="ignore"):
-        for step in range(1, max_steps + 1):
-            if idx.size == 0:
-                break
-            new = x + neg_lr * (2 * p * problem.slope(x))  # = x + (−lr·loss'(x)), as sgd + apply_updates
-            p_new = problem.residual(new)
-            inside = np.abs(new) <= DIVERGENCE_BOUND  # False for inf and nan too
-            running = inside & (np.abs(p_new) >= tol)
-            if not running.all():
-                done = ~running
-                finished = idx[done]
-                new_done, inside_done = new[done], inside[done]
+        while idx.size and step < max_steps:
+            # A block of updates with no stopping test between them; then, per cell, the first update
+            # in the block that met the rule. A cell that stopped mid-block goes on computing to the end
+            # of the block, but those iterates are discarded.
+            k = min(SWEEP_BLOCK, max_steps - step)
+            path = np.empty((k + 1, idx.size))  # the iterate before the block, then after each update
+            ps = np.empty((k, idx.size))        # p at each new iterate
+            slope, update = np.empty(idx.size), np.empty(idx.size)
+            path[0] = x
+            for j in range(k):
+                # Quadratic.grad and sgd's step, written into buffers in their exact operation order:
+                # slope = (2a)·x + b ; update = ((2·p)·slope)·(−lr) ; x' = x + update ;
+                # p' = ((a·x')·x' + b·x') + c. (Bit for bit what gradient_descent does: tested.)
+                x, x_new, p_new = path[j], path[j + 1], ps[j]
+                np.multiply(x, 2 * a, out=slope)
+                slope += b
+                np.multiply(p, 2, out=update)
+                update *= slope
+                update *= neg_lr
+                np.add(x, update, out=x_new)
+                np.multiply(x_new, a, out=p_new)
+                p_new *= x_new
+                np.multiply(x_new, b, out=slope)
+                p_new += slope
+                p_new += c
+                p = p_new
+            x = path[-1]
+            running = (np.abs(path[1:]) <= DIVERGENCE_BOUND) & (np.abs(ps) >= tol)  # inf and nan: False
+            still = running.all(axis=0)
+            if not still.all():
+                cols = np.flatnonzero(~still)
+                first = running[:, cols].argmin(axis=0)  # index in the block of the update that stopped it
+                x_at, x_before = path[first + 1, cols], path[first, cols]
+                inside = np.abs(x_at) <= DIVERGENCE_BOUND
                 # A non-finite escape is not an iterate (as in a Trajectory): keep the last x, one step less.
-                finite = np.isfinite(new_done)
-                x_final[finished] = np.where(finite, new_done, x[done])
-                steps[finished] = np.where(finite, step, step - 1)
-                diverged[finished] = ~inside_done
-                converged[finished] = inside_done
-                idx, new, p_new, neg_lr = idx[running], new[running], p_new[running], neg_lr[running]
-            x, p = new, p_new
+                finite = np.isfinite(x_at)
+                finished = idx[cols]
+                x_final[finished] = np.where(finite, x_at, x_before)
+                steps[finished] = step + first + finite
+                diverged[finished] = ~inside
+                converged[finished] = inside
+                idx, neg_lr, x, p = idx[still], neg_lr[still], x[still], p[still]
+            step += k
     x_final[idx] = x
-    steps[idx] = max_steps if idx.size else 0
+    steps[idx] = max_steps
     outcome = _classify(problem, x_final, converged, diverged)
     return Sweep(lrs, x0s, x_final.reshape(shape), steps.reshape(shape), outcome.reshape(shape))

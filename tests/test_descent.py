@@ -107,18 +107,32 @@ def test_invalid_run_settings_raise(bad):
         gradient_descent(Q, 0.0, 0.01, **bad)
 
 
-@pytest.mark.parametrize("q", [Q, Quadratic(1, 0, 1), Quadratic(1, 2, 1), Quadratic(0, 2, -6)])
-def test_sweep_agrees_with_gradient_descent_pair_by_pair(q):
+@pytest.mark.parametrize("max_steps", [400, 37, 1])
+@pytest.mark.parametrize("q", [Q, Quadratic(1, 0, 1), Quadratic(1, 2, 1), Quadratic(0, 2, -6), Quadratic(-3, 0.5, 7)])
+def test_sweep_agrees_with_gradient_descent_pair_by_pair(q, max_steps):
     x0s = np.r_[np.linspace(-2, 7, 19), 2.5, 1.0, 100.0]
     lrs = np.geomspace(1e-3, 0.5, 9)
-    s = sweep(q, x0s, lrs, max_steps=400)
+    s = sweep(q, x0s, lrs, max_steps=max_steps)
     assert s.x.shape == s.steps.shape == s.outcome.shape == (len(lrs), len(x0s))
     for i, lr in enumerate(lrs):
         for j, x0 in enumerate(x0s):
-            t = gradient_descent(q, x0, lr, max_steps=400)
+            t = gradient_descent(q, x0, lr, max_steps=max_steps)
             assert s.x[i, j] == t.x, (lr, x0)
             assert s.steps[i, j] == t.steps, (lr, x0)
             assert s.outcome[i, j] == classify(q, t.x, t.status), (lr, x0)
+
+
+def test_sweep_agrees_when_an_update_overflows():
+    """An update that overflows to inf is not an iterate: both keep the last finite x, one step less."""
+    q = Quadratic(1e150, 0.0, 0.0)
+    x0s, lrs = np.array([1.0, -1.0, 0.5]), np.array([1e8, 1e10])
+    s = sweep(q, x0s, lrs)
+    for i, lr in enumerate(lrs):
+        for j, x0 in enumerate(x0s):
+            t = gradient_descent(q, x0, lr)
+            assert t.status == "diverged"
+            assert (s.x[i, j], s.steps[i, j], s.outcome[i, j]) == (t.x, t.steps, DIVERGED_CODE)
+    assert s.steps[1, 0] == 0  # the very first update overflowed: x stays x0
 
 
 def test_sweep_outcomes_for_the_exercise():
