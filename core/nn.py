@@ -133,19 +133,21 @@ class MLP:
         h = self.sizes[1]
         grad = np.empty(3 * h + 1)  # flat layout [w (h), b (h), v (h), c (1)]
         g_w, g_b, g_v = grad[:h], grad[h:2 * h], grad[2 * h:3 * h]
-        multiply, dot, maximum = np.multiply, np.dot, np.maximum
+        a, active = np.empty(h), np.empty(h, dtype=bool)  # scratch: no step allocates an array
+        multiply, add, dot, maximum, greater = np.multiply, np.add, np.dot, np.maximum, np.greater
 
         def kernel(views, x, y):
             w, b, v, c = views
-            z = w * x
-            z += b
-            a = maximum(z, 0.0)
+            multiply(w, x, out=a)      # z = w·x + b
+            add(a, b, out=a)
+            maximum(a, 0.0, out=a)     # a = relu(z)
             diff = float(dot(a, v)) + float(c[0]) - y
             dy = 2.0 * diff
             multiply(a, dy, out=g_v)   # dL/dv = a·dy
             grad[-1] = dy              # dL/dc
             multiply(v, dy, out=g_b)   # dL/db = v·dy·1[z > 0]
-            multiply(g_b, a > 0, out=g_b)
+            greater(a, 0.0, out=active)
+            multiply(g_b, active, out=g_b)
             multiply(g_b, x, out=g_w)  # dL/dw = x·dL/db
             return diff * diff, grad
 
