@@ -7,6 +7,7 @@ rejected, show a notice naming it (the widget then starts from its default).
 """
 from __future__ import annotations
 
+import threading
 import urllib.parse
 
 import streamlit as st
@@ -105,3 +106,13 @@ def share_link(path: str, params: dict) -> None:
     Floats are written exactly (``exact``); lists should be joined by the caller."""
     query = urllib.parse.urlencode({k: exact(v) if isinstance(v, float) else v for k, v in params.items()})
     st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")
+
+
+@st.cache_resource
+def shared_slots(n: int) -> threading.BoundedSemaphore:
+    """One semaphore per server process, shared by every session: at most n holders at once.
+
+    The MLP lab takes a slot for each training chunk (about 0.2 s) and gives it back, so a visitor who
+    leaves holds nothing, and however many visitors train, at most n chunks compete for the CPU (and
+    for the GIL with the thread that serves every page)."""
+    return threading.BoundedSemaphore(n)

@@ -26,6 +26,7 @@ LIMITS = {
     "epochs": 200,
     "batch_size": 4096,
     "total_samples": 4_000_000,  # epochs × n_samples
+    "concurrent_runs": 4,  # training chunks running at once in one server process, all visitors together
 }
 
 

@@ -109,23 +109,32 @@ def live_view():
         st.info("Press **Train** to start. The charts and probes appear here and update as the net learns.")
         return
     pace: mlp_lab.Pace = state["mlp_pace"]
+    slots = ui.shared_slots(LIMITS["concurrent_runs"])
     progress, charts, probes = st.empty(), st.empty(), st.empty()
     began = last_charts = time.perf_counter()
-    first = True
+    first, waiting = True, False
     while True:
         if state["mlp_status"] == "training":
             if not trainer.done:
                 chunk = pace.next_chunk(trainer.config.batch_size, trainer.total_samples - trainer.samples_seen)
-                started = time.perf_counter()
-                used = trainer.train(chunk)
-                ended = time.perf_counter()
-                pace.record(used, ended - started, ended)
+                waiting = not slots.acquire(timeout=CHUNK_SECONDS)
+                if not waiting:
+                    try:
+                        started = time.perf_counter()
+                        used = trainer.train(chunk)
+                        ended = time.perf_counter()
+                    finally:
+                        slots.release()
+                    pace.record(used, ended - started, ended)
             if trainer.done:
                 state["mlp_status"] = "done"
                 st.rerun()  # the whole page: stop ticking, show the downloads
         training = state["mlp_status"] == "training"
         with progress.container():  # a click on a button interrupts the loop here, between chunks
             draw_progress(trainer, pace, state["mlp_status"])
+            if waiting:
+                st.caption(f"Waiting for a free training slot: at most {LIMITS['concurrent_runs']} runs train at "
+                           "once on this server, whoever started them.")
         if first or not training or time.perf_counter() - last_charts >= CHART_SECONDS:
             params = trainer.params
             with charts.container():

@@ -189,3 +189,15 @@ def test_train_pause_resume_from_a_link(page, app_url):
     page.get_by_role("button", name="Pause").click()
     wait_for_run(page)
     assert_no_exception(page)
+
+
+def test_a_run_waits_while_every_training_slot_is_taken(monkeypatch):
+    """Server-wide cap: with no free slot (here: a cap of 0) a run trains nothing and says why."""
+    import core.train
+
+    monkeypatch.setitem(core.train.LIMITS, "concurrent_runs", 0)
+    at = app(epochs=1, n=500)
+    button(at, "Train").click().run()
+    assert not at.exception
+    assert at.session_state["mlp_trainer"].samples_seen == 0
+    assert any("Waiting for a free training slot" in c.value for c in at.caption)
