@@ -96,3 +96,37 @@ def test_many_hostile_values_at_once():
         at = run_page(page, {k: "nan" for k in keys})
         assert not at.exception
         assert at.title
+
+
+def chart_numbers(at: AppTest):
+    """Every numeric column of every dataset of every chart on the page, as one float array each."""
+    import json
+
+    from streamlit import dataframe_util
+
+    arrays = []
+    for chart in at.get("vega_lite_chart"):
+        for d in chart.proto.datasets:
+            frame = dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+            arrays.append(frame.select_dtypes("number").to_numpy(dtype=float).ravel())
+        spec = json.loads(chart.proto.spec)  # inline values, if any, must be finite too (JSON has no nan)
+        assert "NaN" not in chart.proto.spec and "Infinity" not in chart.proto.spec, spec.get("title")
+    return arrays
+
+
+@pytest.mark.parametrize("page, params", [
+    ("pages/1_Gradient_descent.py", {"lr": "10", "x0": "-1000,1000,0,3"}),
+    ("pages/1_Gradient_descent.py", {"a": "100", "b": "-100", "c": "100", "lr": "5", "x0": "1000"}),
+    ("pages/1_Gradient_descent.py", {"a": "0", "b": "0", "c": "0"}),
+    ("pages/2_Adagrad.py", {"lr_race": "10", "x0": "1000", "k": "1000", "lr": "10", "eps": "0"}),
+    ("pages/2_Adagrad.py", {"surface": "rosenbrock", "lr_2d": "10", "lr_ada_2d": "10", "sx": "10", "sy": "-10"}),
+], ids=["gd-diverging", "gd-steep", "gd-zero", "adagrad-huge-lr", "adagrad-rosenbrock-huge-lr"])
+def test_extreme_settings_send_only_finite_numbers_to_charts(page, params):
+    import numpy as np
+
+    at = run_page(page, params)
+    assert not at.exception
+    arrays = chart_numbers(at)
+    assert arrays, "the page drew no chart data"
+    for values in arrays:
+        assert np.isfinite(values).all()
