@@ -7,6 +7,8 @@ rejected, show a notice naming it (the widget then starts from its default).
 """
 from __future__ import annotations
 
+import re
+import string
 import threading
 import urllib.parse
 
@@ -15,6 +17,7 @@ import streamlit as st
 from core.inputs import echo, parse_number, parse_number_list
 
 _NOTICES = "_notices"
+_PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
 
 
 def _notice(key: str, message: str) -> None:
@@ -26,11 +29,20 @@ def _raw(key: str) -> str | None:
     return None if value is None else str(value)
 
 
+def plain(text: str) -> str:
+    """``text`` as Markdown that shows these characters and nothing else: every ASCII punctuation mark
+    is backslash-escaped, so a value from an edited link cannot become a link, an image, a colour
+    directive or LaTeX in a notice; and zero-width spaces surround each ':', '.' and '@', because
+    Streamlit's Markdown turns bare URLs, www. names and e-mail addresses into links even when escaped."""
+    escaped = _PUNCTUATION.sub(r"\\\g<0>", text)
+    return re.sub(r"\\[:.@]", "\u200b\\g<0>\u200b", escaped)
+
+
 def show_notices() -> None:
     """Show the notices collected while drawing the widgets of this run (call after them)."""
     notices = st.session_state.pop(_NOTICES, {})
     for message in notices.values():
-        st.warning(message, icon=":material/warning:")
+        st.warning(plain(message), icon=":material/warning:")
 
 
 def number(label: str, key: str, default: float, min_value: float, max_value: float, *, help: str,

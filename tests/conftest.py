@@ -7,6 +7,7 @@ reason; with REQUIRE_BROWSER=1 they fail instead, so CI cannot pass by skipping 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -112,6 +113,12 @@ def wait_for_run(page, timeout_ms: int = 60_000) -> None:
 def open_page(page, url: str, timeout_ms: int = 60_000) -> None:
     page.goto(url)
     wait_for_run(page, timeout_ms)
+
+
+def shown(markdown: str) -> str:
+    """The characters a notice's Markdown shows: ui.plain backslash-escapes punctuation and puts
+    zero-width spaces around ':', '.' and '@'."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
 def assert_no_exception(page) -> None:

@@ -5,7 +5,7 @@ is either taken as it is or rejected with a visible notice that names the key an
 rest of the page still draws (its title and its charts).
 """
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shown
 from streamlit.testing.v1 import AppTest
 
 from core.inputs import echo
@@ -31,6 +31,7 @@ HOSTILE = {
     "long number": "9" * 400,
     "long list": ",".join(["1"] * 1000),
     "markup": "<script>alert(1)</script>",
+    "markdown": "[click](https://example.com) :red[x] $x$",
 }
 TIMEOUT = 30  # seconds: a page run that takes longer is unbounded work as far as a visitor is concerned
 
@@ -72,7 +73,7 @@ def test_hostile_value_is_taken_or_named_and_the_page_goes_on(page, key, name):
     raw = HOSTILE[name]
     at = run_page(page, {key: raw})
     assert not at.exception, at.exception
-    notices = [e.value for e in list(at.warning) + list(at.error)]
+    notices = [shown(e.value) for e in list(at.warning) + list(at.error)]
     named = [n for n in notices if key in n and echo(raw) in n]
     w = widget(at, key)
     assert w is not None, f"no widget with key {key}"

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ROOT, assert_no_exception, open_page, wait_for_run
+from conftest import ROOT, assert_no_exception, open_page, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(ROOT / "pages/2_Adagrad.py")
@@ -124,7 +124,7 @@ def test_bowl_race_says_where_per_coordinate_steps_shine():
 def test_bad_values_get_a_message_and_the_page_goes_on(key, value):
     at = run_page(**{key: value})
     assert not at.exception
-    messages = " ".join(w.value for w in at.warning)
+    messages = " ".join(shown(w.value) for w in at.warning)
     assert f"Ignored {key}" in messages, messages
     assert any("Race on" in h.value for h in at.header)  # the rest of the page is drawn
 

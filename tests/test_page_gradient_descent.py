@@ -4,7 +4,7 @@ edge cases out in words, says which bad values it ignored, and animates in a rea
 import re
 
 import pytest
-from conftest import ROOT, assert_no_exception, open_page, wait_for_run
+from conftest import ROOT, assert_no_exception, open_page, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(ROOT / "pages" / "1_Gradient_descent.py")
@@ -81,7 +81,7 @@ def test_edge_polynomials_are_described(params, phrase):
 ])
 def test_bad_values_are_named_and_the_page_goes_on(params, named):
     at = run_page(**params)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(shown(w.value) for w in at.warning)
     assert named in warnings
     assert list(status(at)["steps"]) == [71, 86]  # the defaults took over
     assert len(at.get("vega_lite_chart")) == 5

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import ROOT, assert_no_exception, open_page, wait_for_run
+from conftest import ROOT, assert_no_exception, open_page, shown, wait_for_run
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
@@ -64,7 +64,7 @@ def test_query_parameters_set_the_controls_and_a_run_finishes():
 def test_bad_query_values_get_a_notice_and_the_defaults():
     at = app(hidden="100,9999", lr="abc", epochs=100000, act="tanh")
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(shown(w.value) for w in at.warning)
     for name in ("hidden", "lr", "epochs", "act"):
         assert name in warnings
     assert not button(at, "Train").disabled
