@@ -11,6 +11,7 @@ import re
 import string
 import threading
 import urllib.parse
+import weakref
 
 import streamlit as st
 
@@ -128,3 +129,19 @@ def shared_slots(n: int) -> threading.BoundedSemaphore:
     leaves holds nothing, and however many visitors train, at most n chunks compete for the CPU (and
     for the GIL with the thread that serves every page)."""
     return threading.BoundedSemaphore(n)
+
+
+_object_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_object_locks_guard = threading.Lock()
+
+
+def lock_for(obj) -> threading.Lock:
+    """A lock that lives as long as ``obj``. Two script runs of one session can overlap for a moment:
+    when a click arrives while a run is busy in numpy, Streamlit may start the next run before the
+    old one reaches a point where it stops. Both must not train the same Trainer at once (their
+    updates would interleave), so each takes this lock around a chunk of training."""
+    with _object_locks_guard:
+        lock = _object_locks.get(obj)
+        if lock is None:
+            lock = _object_locks[obj] = threading.Lock()
+        return lock

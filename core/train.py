@@ -203,8 +203,8 @@ class Trainer:
         xs, ys = self._epoch_data(self.epoch)
         update = c.make_optimizer().update
         flat, prev, state = self._flat, self._prev_flat, self._opt_state
-        losses = self._pending_loss
-        n_before = len(losses)
+        losses: list[float] = []  # this segment's batch losses
+        bad_loss = None  # the first non-finite loss, if one stops the segment
         isfinite = math.isfinite
         kernel = self.net.scalar_kernel() if c.batch_size == 1 else None
         if kernel is not None:
@@ -216,12 +216,13 @@ class Trainer:
             for x, y in zip(xs[start:end, 0].tolist(), ys[start:end, 0].tolist()):
                 loss, grad = kernel(cur_views, x, y)
                 if not isfinite(loss):
+                    bad_loss = loss
                     break
                 (step,), state = update([grad], state)
                 add(cur, step, out=nxt)
                 cur, nxt, cur_views, nxt_views = nxt, cur, nxt_views, cur_views
                 losses.append(loss)
-            if len(losses) > n_before:
+            if losses:
                 flat, prev = cur, nxt.copy()
         else:
             loss_and_grad = self.net.loss_and_grad
@@ -229,20 +230,22 @@ class Trainer:
                 hi = min(lo + c.batch_size, end)
                 loss, grad = loss_and_grad(flat, xs[lo:hi], ys[lo:hi])
                 if not isfinite(loss):
+                    bad_loss = loss
                     break
                 (step,), state = update([grad], state)
                 prev, flat = flat, flat + step
                 losses.append(loss)
-        batches = len(losses) - n_before
+        batches = len(losses)
         used = min(end - start, batches * c.batch_size)
+        self._pending_loss.extend(losses)
         self._batches_done += batches
         self.samples_seen += used
         self._pos = start + used
-        if batches < -(-(end - start) // c.batch_size):
-            # The loss stopped being finite: flat gave that loss; prev, the vector before it, did not.
+        if bad_loss is not None:
+            # flat gave that loss; prev, the vector before it, did not.
             flat = prev
             self.failed = (f"Training stopped at sample {self.samples_seen:,}: the loss became "
-                           f"{loss} (a learning rate of {c.lr:g} is too large for this run). "
+                           f"{bad_loss} (a learning rate of {c.lr:g} is too large for this run). "
                            "The parameters shown are the last ones with a finite loss.")
         self._flat, self._prev_flat, self._opt_state = flat, prev, state
         return used

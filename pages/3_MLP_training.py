@@ -120,9 +120,10 @@ def live_view():
                 waiting = not slots.acquire(timeout=CHUNK_SECONDS)
                 if not waiting:
                     try:
-                        started = time.perf_counter()
-                        used = trainer.train(chunk)
-                        ended = time.perf_counter()
+                        with ui.lock_for(trainer):
+                            started = time.perf_counter()
+                            used = trainer.train(chunk)
+                            ended = time.perf_counter()
                     finally:
                         slots.release()
                     pace.record(used, ended - started, ended)
