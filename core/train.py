@@ -7,6 +7,7 @@ A Trainer holds only data (arrays, lists, the config), so it pickles and sits in
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,6 +132,7 @@ class Trainer:
         self._batches_per_epoch = batches_per_epoch
         self._batches_done = 0
         self._pending_loss: list[float] = []     # losses of the latest batches, not yet in a history row
+        self._training_thread: int | None = None  # set while train() runs
 
     @property
     def params(self) -> Params:
@@ -180,10 +182,21 @@ class Trainer:
         Stops early at the end of the run, or when the loss stops being finite: then ``failed``
         says why and the parameters are the last ones whose loss was finite.
         """
-        c = self.config
-        used = 0
         if max_samples <= 0:
             return 0
+        if self._training_thread is not None:
+            # A safety net, not a lock: callers that share a Trainer between threads serialise
+            # train() themselves (the MLP page does); interleaved updates would corrupt the run.
+            raise RuntimeError("Trainer.train was called while another call is still training")
+        self._training_thread = threading.get_ident()
+        try:
+            return self._train(max_samples)
+        finally:
+            self._training_thread = None
+
+    def _train(self, max_samples: int) -> int:
+        c = self.config
+        used = 0
         with np.errstate(all="ignore"):  # overflow shows up as a non-finite loss, handled below
             # Whole batches that fit the budget; the first batch goes even if it alone does not.
             while not self.done and (used == 0 or max_samples - used >= c.batch_size):

@@ -201,3 +201,21 @@ def test_a_run_waits_while_every_training_slot_is_taken(monkeypatch):
     assert not at.exception
     assert at.session_state["mlp_trainer"].samples_seen == 0
     assert any("Waiting for a free training slot" in c.value for c in at.caption)
+
+
+@pytest.mark.browser
+def test_quick_pause_resume_cycles_never_stop_a_healthy_run(page, app_url):
+    """Regression: two overlapping script runs of one session used to train the same Trainer at once,
+    and a healthy run stopped with 'the loss became 0.0065' after a few quick Pause/Resume cycles."""
+    open_page(page, app_url + "/MLP_training?epochs=200")
+    page.get_by_role("button", name="Train").click()
+    for _ in range(12):  # the overlap was a race: about one in 12 cycles
+        page.wait_for_timeout(700)
+        page.get_by_role("button", name="Pause").click(timeout=10_000)
+        page.wait_for_selector("text=Paused.", timeout=10_000)
+        page.get_by_role("button", name="Resume").click(timeout=10_000)
+        page.wait_for_timeout(100)
+    page.get_by_role("button", name="Pause").click(timeout=10_000)  # leave the shared server idle
+    page.wait_for_selector("text=Paused.", timeout=10_000)
+    assert_no_exception(page)
+    assert page.locator("text=Training stopped").count() == 0

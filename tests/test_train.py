@@ -79,6 +79,15 @@ def test_train_stays_within_its_budget_in_whole_batches():
     assert t.epoch == 1 and t.samples_seen == 300
 
 
+def test_train_refuses_a_second_concurrent_call():
+    t = Trainer(TrainConfig(n_samples=100, epochs=1, hidden=(4,)))
+    t._training_thread = -1  # as if another thread were inside train()
+    with pytest.raises(RuntimeError, match="another call is still training"):
+        t.train(10)
+    t._training_thread = None
+    assert t.train(10) == 10 and t._training_thread is None
+
+
 def test_pickled_trainer_resumes_identically():
     c = CHUNKED[1]
     a = Trainer(c)
