@@ -115,6 +115,16 @@ def open_page(page, url: str, timeout_ms: int = 60_000) -> None:
     wait_for_run(page, timeout_ms)
 
 
+def run_app(page: str, params: dict | None = None, timeout: float = 60):
+    """AppTest of ``page`` (a path under the project root) opened with ``params`` as its URL query."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
 def shown(markdown: str) -> str:
     """The characters a notice's Markdown shows: ui.plain backslash-escapes punctuation and puts
     zero-width spaces around ':', '.' and '@'."""

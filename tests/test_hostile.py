@@ -5,7 +5,7 @@ is either taken as it is or rejected with a visible notice that names the key an
 rest of the page still draws (its title and its charts).
 """
 import pytest
-from conftest import ROOT, shown
+from conftest import run_app, shown
 from streamlit.testing.v1 import AppTest
 
 from core.inputs import echo
@@ -39,10 +39,7 @@ CASES = [(page, key, name) for page, keys in PAGES.items() for key in keys for n
 
 
 def run_page(page: str, params: dict) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_app(page, params, TIMEOUT)
 
 
 def widget(at: AppTest, key: str):

@@ -5,17 +5,14 @@ import re
 
 import numpy as np
 import pytest
-from conftest import ROOT, assert_no_exception, open_page, shown, wait_for_run
+from conftest import assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(ROOT / "pages/2_Adagrad.py")
+PAGE = "pages/2_Adagrad.py"
 
 
 def run_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = str(value)
-    return at.run()
+    return run_app(PAGE, params)
 
 
 def text_of(at) -> str:

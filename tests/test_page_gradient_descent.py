@@ -4,17 +4,14 @@ edge cases out in words, says which bad values it ignored, and animates in a rea
 import re
 
 import pytest
-from conftest import ROOT, assert_no_exception, open_page, shown, wait_for_run
+from conftest import assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(ROOT / "pages" / "1_Gradient_descent.py")
+PAGE = "pages/1_Gradient_descent.py"
 
 
 def run_page(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = run_app(PAGE, params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -4,18 +4,15 @@ import time
 
 import numpy as np
 import pytest
-from conftest import ROOT, assert_no_exception, open_page, shown, wait_for_run
+from conftest import assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(ROOT / "pages/3_MLP_training.py")
+PAGE = "pages/3_MLP_training.py"
 
 
 def app(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = str(value)
-    return at.run()
+    return run_app(PAGE, query)
 
 
 def button(at: AppTest, label: str):
