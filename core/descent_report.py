@@ -15,18 +15,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.descent import (
-    CONVERGED,
-    DIVERGED,
+    CHAOS,
+    CYCLE,
     DIVERGED_CODE,
-    DIVERGENCE_BOUND,
+    ESCAPED,
+    FIXED,
     HIGH_ROOT,
     LOW_ROOT,
+    ON_VERTEX,
     OUTCOME_LABELS,
+    REACHED,
     UNFINISHED,
-    VERTEX,
+    Basins,
+    Outcome,
+    Segment,
     Trajectory,
-    classify,
+    basins,
     gradient_descent,
+    outcome,
     sweep,
 )
 from core.objective import Quadratic
@@ -65,12 +71,6 @@ def run(problem: Quadratic, x0s, lr: float, max_steps: int, tol: float) -> list[
     return [gradient_descent(problem, float(x0), lr, max_steps, tol) for x0 in x0s]
 
 
-def diverged_at(x: float, steps: int) -> int:
-    """The update at which a run escaped: its last finite iterate x is beyond the bound after ``steps``
-    updates, or the next update overflowed (then it was not kept)."""
-    return steps if abs(x) > DIVERGENCE_BOUND else steps + 1
-
-
 def residual_size(problem: Quadratic, x: float) -> float:
     """|p(x)|, inf when it overflows (for an iterate that escaped far)."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -82,47 +82,164 @@ def nearest_root(problem: Quadratic, x: float) -> float | None:
     return min(roots, key=lambda r: abs(x - r)) if roots else None
 
 
-def outcome_words(problem: Quadratic, traj: Trajectory, max_steps: int) -> str:
-    """What happened to one run, in words: converged to the root r, stuck at the vertex, diverged at step
-    k, or not converged within N steps."""
-    x = traj.x
+def fmt_lr(lr: float) -> str:
+    """A learning rate as run: up to 6 significant digits, so 0.1222 is never shown as 0.122."""
+    return fmt(lr, 6)
+
+
+def round_lr(lr: float) -> float:
+    """A probe's learning rate, rounded to 3 significant digits so that the rate run is the rate printed."""
+    return float(f"{lr:.3g}")
+
+
+def _directed(x: float, digits: int, up: bool) -> str:
+    """x printed with ``digits`` significant digits, rounded towards +inf (up) or −inf, so a printed open
+    interval (fmt_up(lo), fmt_down(hi)) lies inside (lo, hi)."""
+    if x == 0 or not math.isfinite(x):
+        return fmt(x, digits)
+    quantum = 10.0 ** (math.floor(math.log10(abs(x))) - digits + 1)
+    scaled = x / quantum
+    whole = math.ceil(scaled) if up else math.floor(scaled)
+    text = fmt(whole * quantum, digits + 1)
+    value = float(text)
+    if (up and value < x) or (not up and value > x):  # the float product fell on the wrong side
+        text = fmt((whole + (1 if up else -1)) * quantum, digits + 1)
+    return text
+
+
+def fmt_up(x: float, digits: int = 4) -> str:
+    return _directed(x, digits, up=True)
+
+
+def fmt_down(x: float, digits: int = 4) -> str:
+    return _directed(x, digits, up=False)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# ── claims: what a sentence says, as data a test can check against runs of its own ─────────────────
+@dataclass(frozen=True)
+class RunClaim:
+    """'From x0 at lr (at most max_steps updates, tol) the run has this Outcome.'"""
+
+    x0: float
+    lr: float
+    max_steps: int
+    tol: float
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class StartsClaim:
+    """'Every start strictly between lo and hi, at lr, …': what is "reach" (the root ``root``), "diverge"
+    (escape within max_steps) or "bounded" (never escape within max_steps)."""
+
+    lo: float
+    hi: float
+    lr: float
+    max_steps: int
+    tol: float
+    what: str
+    root: float | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One of the four questions, its answer and the claims the answer makes."""
+
+    question: str
+    text: str
+    claims: tuple = ()
+
+
+def run_outcome(problem: Quadratic, x0: float, lr: float, max_steps: int, tol: float) -> RunClaim:
+    """Run gradient descent and keep what became of it."""
+    traj = gradient_descent(problem, float(x0), lr, max_steps, tol)
+    return RunClaim(float(x0), float(lr), int(max_steps), float(tol), outcome(problem, traj, max_steps))
+
+
+def run_claims(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: int, tol: float
+               ) -> list[RunClaim]:
+    return [RunClaim(float(t.xs[0]), float(lr), int(max_steps), float(tol), outcome(problem, t, max_steps))
+            for t in trajs]
+
+
+# ── an Outcome in words ─────────────────────────────────────────────────────────────────────────────
+def _points(o: Outcome) -> str:
+    return ", ".join(fmt(v) for v in o.points)
+
+
+def outcome_words(problem: Quadratic, o: Outcome, max_steps: int) -> str:
+    """What happened to one run, for the status table: converged to the root r, stuck at the vertex,
+    diverged at step k, in a cycle, chaotic, or not converged within N steps."""
     vertex = problem.vertex
-    if traj.status == DIVERGED:
-        return f"diverged at step {diverged_at(x, traj.steps)}"
-    if traj.status == CONVERGED:
-        root = nearest_root(problem, x)
-        if problem.a == 0 and problem.b == 0:  # a constant p already within tol of 0
+    constant = problem.a == 0 and problem.b == 0
+    if o.kind == ESCAPED:
+        return f"diverged at step {o.steps}"
+    if o.kind == REACHED:
+        if constant:
             return "converged at once: p is 0 everywhere" if problem.c == 0 else \
                 f"converged at once: the constant p = {fmt(problem.c)} is within tol of 0"
-        if root is None:  # |p| < tol near the vertex of a p that only nearly reaches zero
+        if o.root is None:
             return f"converged: |p(x)| below tol near the vertex x = {fmt(vertex)}"
-        return f"converged to the root {fmt(root)}"
-    if problem.a == 0 and problem.b == 0:
-        return "did not move: p is a constant, its gradient is zero everywhere"
-    if classify(problem, x, traj.status) == VERTEX:
+        return f"converged to the root {fmt(o.root)}"
+    if o.kind == ON_VERTEX:
         if not problem.roots():
             return (f"settled at the vertex x = {fmt(vertex)}: there is no real root, "
                     f"|p| = {fmt(abs(problem.residual(vertex)))} is as small as it gets")
-        if len(problem.roots()) == 1:
-            return f"not converged within {max_steps} steps (crawling towards the double root {fmt(vertex)})"
-        where = "at" if traj.xs[0] == vertex else "near"
+        where = "at" if o.x == vertex else "near"
         return f"stuck {where} the vertex x = {fmt(vertex)}, where the gradient is zero"
-    orbit = orbit_words(traj.xs)
-    if orbit.startswith(("ends in a", "wanders")):
-        return f"not converged within {max_steps} steps: it {orbit}"
+    if o.kind == FIXED:
+        if constant:
+            return "did not move: p is a constant, its gradient is zero everywhere"
+        return f"stopped moving at x = {fmt_x(o.x)}: its steps are below the spacing of floats there"
+    if o.kind == CYCLE:
+        return f"not converged within {max_steps} steps: it ends in a {o.period}-cycle through {_points(o)}"
+    if o.kind == CHAOS:
+        return (f"not converged within {max_steps} steps: it wanders without repeating (chaos) within "
+                f"[{fmt(o.points[0])}, {fmt(o.points[1])}]")
+    if len(problem.roots()) == 1 and problem.a != 0:
+        return f"not converged within {max_steps} steps (crawling towards the double root {fmt(vertex)})"
     return f"not converged within {max_steps} steps"
+
+
+def verb_phrase(problem: Quadratic, o: Outcome, max_steps: int) -> str:
+    """What a run does, as a clause after "it": "reaches 1 in 71 steps", "diverges at step 3", …"""
+    if o.kind == REACHED:
+        target = fmt(o.root) if o.root is not None else f"|p| < tol at {fmt(o.x)}"
+        return f"reaches {target} in {plural(o.steps, 'step')}"
+    if o.kind == ESCAPED:
+        return f"diverges at step {o.steps}"
+    if o.kind == ON_VERTEX:
+        if not problem.roots():
+            return f"settles at the vertex {fmt(problem.vertex)} (no real root)"
+        return f"is stuck {'at' if o.x == problem.vertex else 'near'} the vertex {fmt(problem.vertex)}"
+    if o.kind == FIXED:
+        return "does not move" if problem.a == 0 and problem.b == 0 else f"stops moving at {fmt(o.x)}"
+    if o.kind == CYCLE:
+        return f"does not settle: it ends in a {o.period}-cycle through {_points(o)}"
+    if o.kind == CHAOS:
+        return f"does not settle: it wanders chaotically within [{fmt(o.points[0])}, {fmt(o.points[1])}]"
+    return f"has not converged after {plural(max_steps, 'step')}"
+
+
+def _run_phrase(problem: Quadratic, claim: RunClaim) -> str:
+    return f"from {fmt(claim.x0)} it {verb_phrase(problem, claim.outcome, claim.max_steps)}"
 
 
 def status_rows(problem: Quadratic, trajs: list[Trajectory], max_steps: int) -> list[dict]:
     """One row per start point: x0, final x (fmt_x), steps taken, the outcome in words and |p(x)|."""
     rows = []
     for traj in trajs:
+        o = outcome(problem, traj, max_steps)
         size = residual_size(problem, traj.x)
         rows.append({
             "x0": fmt(float(traj.xs[0]), 6),
             "final x": fmt_x(traj.x),
             "steps": traj.steps,
-            "outcome": outcome_words(problem, traj, max_steps),
+            "outcome": outcome_words(problem, o, max_steps),
             "|p(x)|": fmt(size, 3) if math.isfinite(size) else "overflow",
         })
     return rows
@@ -197,26 +314,12 @@ def basin_sweep(problem: Quadratic, lr: float, max_steps: int, tol: float, x0s=(
     """The basin map's sweep (at most BASIN_MAX_STEPS updates per cell) and the steps it used."""
     grid_x0, grid_lr = basin_axes(problem, lr, x0s)
     steps = min(max_steps, BASIN_MAX_STEPS)
-    return sweep(problem, grid_x0, grid_lr, steps, tol), steps
+    return sweep(problem, grid_x0, grid_lr, steps, tol, orbits=True), steps
 
 
-def orbit_words(xs: np.ndarray, tail: int = 64) -> str:
-    """How the last ``tail`` iterates behave: a fixed point, a k-cycle, or a chaotic band."""
-    last = np.asarray(xs[-tail:], dtype=float)
-    if len(last) < 4:
-        return "too few iterates to tell"
-    spread = float(np.max(last) - np.min(last))
-    scale = max(1.0, float(np.max(np.abs(last))))
-    if spread <= 1e-6 * scale:
-        return f"settles on the fixed point {fmt(float(last[-1]), 6)}"
-    moves = np.diff(last)
-    if np.all(moves > 0) or np.all(moves < 0):
-        return f"is still creeping along, by {fmt(abs(float(moves[-1])), 2)} per update at the end"
-    for period in range(2, 9):
-        if len(last) > 2 * period and np.all(np.abs(last[period:] - last[:-period]) <= 1e-6 * scale):
-            values = ", ".join(fmt(float(v)) for v in np.sort(last[-period:]))
-            return f"ends in a {period}-cycle: {values}"
-    return f"wanders without repeating (chaos) within [{fmt(float(np.min(last)))}, {fmt(float(np.max(last)))}]"
+def orbit_words(problem: Quadratic, traj: Trajectory, max_steps: int) -> str:
+    """How a run's last iterates behave (a fixed point, a k-cycle, chaos, still moving), from its Outcome."""
+    return verb_phrase(problem, outcome(problem, traj, max_steps), max_steps)
 
 
 @dataclass(frozen=True)
@@ -225,134 +328,224 @@ class Probe:
 
     x0: float
     lr: float
-    small_lr: float                 # lr / 10
-    small: tuple[float, int, int]   # (final x, steps, outcome code) at small_lr, up to PROBE_MAX_STEPS
-    small_max_steps: int
-    above: list[tuple[float, str]]  # (lr, words) at 1.1× and 2× the stability bound
-    near_vertex: tuple[float, int, int, int] | None  # (start, steps, outcome code, max_steps) just off the vertex
-    mirror: tuple[float, Trajectory] | None          # start mirrored through the vertex and its run
-    sides: tuple[np.ndarray, np.ndarray]             # start grid and outcome codes at lr
-
-
-def cell_words(problem: Quadratic, x: float, steps: int, outcome: int, max_steps: int) -> str:
-    if outcome == DIVERGED_CODE:
-        return f"diverges at step {diverged_at(x, steps)}"
-    if outcome in (LOW_ROOT, HIGH_ROOT):  # only converged cells get a root's code
-        return f"reaches {fmt(nearest_root(problem, x))} in {steps} steps"
-    if outcome == VERTEX:
-        return f"ends at the vertex after {steps} steps"
-    return f"has not converged after {steps} steps"
+    max_steps: int
+    tol: float
+    small: RunClaim                  # at lr/10, with up to 10× the steps (at most PROBE_MAX_STEPS)
+    above: tuple[RunClaim, ...]      # from x0 at 1.1× and 2× the stability bound (rounded to 3 digits)
+    near_vertex: RunClaim | None     # from just off the vertex
+    mirror: RunClaim | None          # from x0 mirrored through the vertex
+    basins: Basins                   # every start in [−X0_LIMIT, X0_LIMIT] at lr
 
 
 def probe(problem: Quadratic, x0: float, lr: float, max_steps: int, tol: float) -> Probe:
-    """The runs the answers quote. Costs at most a few single runs and one row of a sweep."""
-    small_lr = lr / 10
-    small_max = min(max(10 * max_steps, 1), PROBE_MAX_STEPS)
-    s = sweep(problem, [x0], [small_lr], small_max, tol)
-    small = (float(s.x[0, 0]), int(s.steps[0, 0]), int(s.outcome[0, 0]))
+    """The runs the answers quote: a few single runs and the basins at lr (about 2,000 runs in a sweep)."""
+    small_lr = float(fmt_lr(lr / 10))
+    small = run_outcome(problem, x0, small_lr, min(max(10 * max_steps, 1), PROBE_MAX_STEPS), tol)
     above = []
     bound = problem.stable_lr()
     if bound is not None:
-        for factor in (1.1, 2.0):
-            traj = gradient_descent(problem, x0, bound * factor, max_steps, tol)
-            if traj.status == DIVERGED:
-                words = f"diverges at step {diverged_at(traj.x, traj.steps)}"
-            elif traj.status == CONVERGED:
-                words = f"lands on {fmt(nearest_root(problem, traj.x))} after {traj.steps} steps"
-            else:
-                words = f"does not settle: it {orbit_words(traj.xs)}"
-            above.append((bound * factor, words))
+        above = [run_outcome(problem, x0, round_lr(bound * factor), max_steps, tol) for factor in (1.1, 2.0)]
     near_vertex = mirror = None
     vertex = problem.vertex
-    grid_x0 = np.linspace(*x_range(problem), BASIN_X0S)
-    side = sweep(problem, grid_x0, [lr], max_steps, tol)
     if vertex is not None and len(problem.roots()) == 2:
         lo, hi = problem.roots()
-        start = vertex - 0.01 * (hi - lo)
-        n = sweep(problem, [start], [lr], max_steps, tol)
-        near_vertex = (start, int(n.steps[0, 0]), int(n.outcome[0, 0]), max_steps)
+        near_vertex = run_outcome(problem, vertex - 0.01 * (hi - lo), lr, max_steps, tol)
         if x0 != vertex and abs(2 * vertex - x0) <= X0_LIMIT:
-            other = 2 * vertex - x0
-            mirror = (other, gradient_descent(problem, other, lr, max_steps, tol))
-    return Probe(x0, lr, small_lr, small, small_max, above, near_vertex, mirror, (grid_x0, side.outcome[0]))
+            mirror = run_outcome(problem, 2 * vertex - x0, lr, max_steps, tol)
+    found = basins(problem, lr, max_steps, tol, -X0_LIMIT, X0_LIMIT)
+    return Probe(float(x0), float(lr), int(max_steps), float(tol), small, tuple(above), near_vertex, mirror, found)
 
 
-def verb_phrase(problem: Quadratic, traj: Trajectory, max_steps: int) -> str:
-    """What a run does, as a clause after "it": "reaches 1 in 71 steps", "diverges at step 3", …"""
-    if traj.status == CONVERGED:
-        root = nearest_root(problem, traj.x)
-        target = fmt(root) if root is not None else f"|p| < tol at {fmt(traj.x)}"
-        return f"reaches {target} in {traj.steps} steps"
-    if traj.status == DIVERGED:
-        return f"diverges at step {diverged_at(traj.x, traj.steps)}"
-    words = outcome_words(problem, traj, max_steps)
-    for past, present in (("not converged", "has not converged"), ("stuck", "is stuck"),
-                          ("settled", "settles"), ("did not move", "does not move")):
-        if words.startswith(past):
-            return present + words[len(past):]
-    return words
+# ── the basins at the current lr, in words ──────────────────────────────────────────────────────────
+MIN_CLAIM_STARTS = 3  # a stretch is stated as "every start in (a, b)" only when this many grid starts saw it
 
 
-def _run_phrase(problem: Quadratic, traj: Trajectory, max_steps: int) -> str:
-    return f"from {fmt(float(traj.xs[0]))} it {verb_phrase(problem, traj, max_steps)}"
+def _root_of(problem: Quadratic, code: int) -> float | None:
+    roots = problem.roots()
+    if code == LOW_ROOT and roots:
+        return roots[0]
+    if code == HIGH_ROOT and len(roots) == 2:
+        return roots[1]
+    return None
 
 
-def _sides_sentence(problem: Quadratic, probe_: Probe) -> str:
-    grid_x0, outcome = probe_.sides
-    lr = fmt(probe_.lr)
+def _claimable(problem: Quadratic, seg: Segment) -> bool:
+    if seg.starts < MIN_CLAIM_STARTS or seg.code not in (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE):
+        return False
+    if seg.code != DIVERGED_CODE and _root_of(problem, seg.code) is None:
+        return False
+    return float(fmt_up(seg.lo)) < float(fmt_down(seg.hi))
+
+
+def _mix_words(problem: Quadratic, codes: set, max_steps: int) -> str:
+    words = []
+    reached = [fmt(_root_of(problem, code)) for code in (LOW_ROOT, HIGH_ROOT)
+               if code in codes and _root_of(problem, code) is not None]
+    if reached:
+        words.append("reach " + " or ".join(reached))
+    if DIVERGED_CODE in codes:
+        words.append("diverge")
+    if codes - {LOW_ROOT, HIGH_ROOT, DIVERGED_CODE}:
+        words.append("head for the vertex" if not problem.roots() and problem.vertex is not None
+                     else f"neither converge nor diverge within {max_steps} steps")
+    return " or ".join(words)
+
+
+def basin_sentence(problem: Quadratic, found: Basins) -> tuple[str, list[StartsClaim]]:
+    """Where the starts go at one lr, left to right: the stretches every start of which reaches a root or
+    diverges (stated as claims), and the mixed stretches between them (described, not claimed)."""
+    segs = found.segments
+    lo_all, hi_all = segs[0].lo, segs[-1].hi
+    # Stated as claims: the stretch around each root and the far stretches that diverge; what lies between
+    # (starts that jump over the vertex, cycles, chaos) is described, not claimed.
+    claimed = [s for s in segs if _claimable(problem, s) and (
+        s is segs[0] or s is segs[-1] or (s.code != DIVERGED_CODE and s.lo <= _root_of(problem, s.code) <= s.hi))]
+    claims = []
+    parts = []
+    cursor = lo_all
+    vertex = problem.vertex
+
+    def gap(g_lo, g_hi):
+        inside = [s for s in segs if s.hi > g_lo and s.lo < g_hi]
+        if not inside or g_hi - g_lo <= 1e-9 * (1 + abs(g_lo) + abs(g_hi)):
+            return
+        if len(inside) == 1 and inside[0].starts == 1 and vertex is not None and g_lo <= vertex <= g_hi \
+                and inside[0].code == UNFINISHED:
+            return  # only the vertex itself, where a start never moves (said in the first answer)
+        n = len(inside)
+        stretches = f" (in {n} stretches)" if n > 1 else ""
+        parts.append(f"from {fmt(g_lo)} to {fmt(g_hi)} starts "
+                     f"{_mix_words(problem, {s.code for s in inside}, found.max_steps)}{stretches}")
+
+    for seg in claimed:
+        gap(cursor, seg.lo)
+        root = _root_of(problem, seg.code)
+        what = "diverge" if seg.code == DIVERGED_CODE else "reach"
+        verb = "diverges" if what == "diverge" else f"reaches {fmt(root)}"
+        if seg.lo == lo_all and seg.hi == hi_all:
+            parts.append(f"every start from {fmt(lo_all)} to {fmt(hi_all)} {verb}")
+        elif seg.lo == lo_all:
+            parts.append(f"every start below {fmt_down(seg.hi)} {verb}")
+        elif seg.hi == hi_all:
+            parts.append(f"every start beyond {fmt_up(seg.lo)} {verb}")
+        else:
+            parts.append(f"every start in ({fmt_up(seg.lo)}, {fmt_down(seg.hi)}) {verb}")
+        claims.append(StartsClaim(seg.lo, seg.hi, found.lr, found.max_steps, found.tol, what, root))
+        cursor = seg.hi
+    gap(cursor, hi_all)
+    return "; ".join(parts), claims
+
+
+def _sides_answer(problem: Quadratic, probe_: Probe) -> tuple[str, list[StartsClaim]]:
+    found = probe_.basins
+    if problem.a == 0 and problem.b == 0:
+        return "No: p is a constant, so nothing moves from wherever it starts.", []
+    where, claims = basin_sentence(problem, found)
+    codes = {s.code for s in found.segments if s.starts > 1}
+    lr = fmt_lr(probe_.lr)
+    if len(codes) <= 1:
+        text = f"Not at lr = {lr}: {where}."
+    else:
+        text = f"Yes. At lr = {lr}, {where}."
+    notes = []
+    roots = problem.roots()
+    root_claims = [c for c in claims if c.what == "reach"]
+    if len(roots) == 2 and {c.root for c in root_claims} == set(roots):
+        notes.append(f"next to the vertex {fmt(problem.vertex)} each start goes to the root on its side")
+    if any(s.code in (LOW_ROOT, HIGH_ROOT) for s in found.segments) and len(roots) == 2 and any(
+            (s.code == LOW_ROOT and s.lo > problem.vertex) or (s.code == HIGH_ROOT and s.hi < problem.vertex)
+            for s in found.segments):
+        notes.append("further out a single step can jump over the vertex to the other root")
+    outer = [c for c in claims if c.what == "diverge" and (c.lo == found.segments[0].lo
+                                                              or c.hi == found.segments[-1].hi)]
+    if outer and problem.stable_lr() is not None:
+        notes.append("far out the loss is so steep that the first step overshoots and the run diverges, "
+                     "whatever the learning rate")
+    if notes:
+        text += " " + "; ".join(notes).capitalize() + "."
+    text += (f" (From {found.grid_starts:,} starts between {fmt(found.segments[0].lo)} and "
+             f"{fmt(found.segments[-1].hi)}, each boundary narrowed by further runs; at most "
+             f"{plural(found.max_steps, 'update')} each.)")
+    return text, claims
+QUESTIONS = ("Does it always converge in an acceptable number of steps?", "Does the start point matter?",
+             "How do you find the second root?", "How does the learning rate matter?")
+
+
+def _second_root(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> tuple[str, list]:
     roots, vertex = problem.roots(), problem.vertex
-    n = len(outcome)
-    off_vertex = grid_x0 != vertex if vertex is not None else np.ones(n, dtype=bool)
-    if np.all(outcome[off_vertex] == DIVERGED_CODE):
-        on_vertex = " (bar a start exactly on the vertex, which never moves)" if not off_vertex.all() else ""
-        return (f"Not at lr = {lr}: every one of the {n} starts from {fmt(grid_x0[0])} to {fmt(grid_x0[-1])} "
-                f"diverges{on_vertex}. Lower the learning rate to see the start point matter.")
-    if len(roots) == 2:
-        left, right = grid_x0 < vertex, grid_x0 > vertex
-        span = f"(we tried {left.sum() + right.sum()} starts from {fmt(grid_x0[0])} to {fmt(grid_x0[-1])})"
-        if np.all(outcome[left] == LOW_ROOT) and np.all(outcome[right] == HIGH_ROOT):
-            return (f"Yes. At lr = {lr} every start left of {fmt(vertex)} goes to {fmt(roots[0])} and every "
-                    f"start right of it to {fmt(roots[1])} {span}: the vertex is the watershed.")
-        counts = []
-        for name, mask in ((f"left of {fmt(vertex)}", left), (f"right of {fmt(vertex)}", right)):
-            o = outcome[mask]
-            counts.append(f"of the {mask.sum()} starts {name}, {np.sum(o == LOW_ROOT)} reach {fmt(roots[0])}, "
-                          f"{np.sum(o == HIGH_ROOT)} reach {fmt(roots[1])}, {np.sum(o == DIVERGED_CODE)} diverge "
-                          f"and {np.sum((o == UNFINISHED) | (o == VERTEX))} do not finish")
-        jumped = np.any(outcome[left] == HIGH_ROOT) or np.any(outcome[right] == LOW_ROOT)
-        return (f"Yes, and at lr = {lr} not even cleanly by side: " + "; ".join(counts) + "."
-                + (" A step this large can jump over the vertex." if jumped else ""))
-    done = int(np.sum((outcome == LOW_ROOT) | (outcome == HIGH_ROOT)))
-    if len(roots) == 1:
-        return (f"Only in how long it takes: there is one root, {fmt(roots[0])}. At lr = {lr}, {done} of "
-                f"{n} starts from {fmt(grid_x0[0])} to {fmt(grid_x0[-1])} reach it within the step limit, "
-                f"{int(np.sum(outcome == DIVERGED_CODE))} diverge.")
-    if vertex is not None:
-        return (f"Hardly: there is no real root, and every start that does not diverge heads for the vertex "
-                f"x = {fmt(vertex)} ({int(np.sum(outcome == VERTEX))} of {n} starts get there at lr = {lr}).")
-    return "No: p is a constant, so nothing moves from wherever it starts."
+    first = runs[0].outcome
+    found_first = first.root if first.kind == REACHED else None
+    target = roots[1] if found_first == roots[0] else roots[0] if found_first == roots[1] else None
+    claims: list = []
+    if target is None:
+        text = (f"Each root attracts the starts next to it, on its side of the vertex {fmt(vertex)}, "
+                "as long as lr is below the bound in the last answer")
+    else:
+        text = f"Start near {fmt(target)}, on its side of the vertex {fmt(vertex)}"
+        basin = next((c for c in _claims_of(problem, probe_) if c.what == "reach" and c.root == target
+                      and c.lo <= target <= c.hi), None)
+        if basin is not None:
+            # An example from inside the stated stretch: a run of the page, the mirrored start, or the point
+            # halfway between the root and the vertex (or the middle of the stretch).
+            candidates = [*runs, *([probe_.mirror] if probe_.mirror else [])]
+            example = next((c for c in candidates if basin.lo < c.x0 < basin.hi and c.outcome.kind == REACHED
+                            and c.outcome.root == target), None)
+            if example is None:
+                x = (target + vertex) / 2
+                x = x if basin.lo < x < basin.hi else (basin.lo + basin.hi) / 2
+                x = float(fmt(x))
+                example = run_outcome(problem, x, probe_.lr, probe_.max_steps, probe_.tol)
+            text += (f": at lr = {fmt_lr(probe_.lr)} every start in ({fmt_up(basin.lo)}, {fmt_down(basin.hi)}) "
+                     f"reaches it")
+            claims.append(basin)
+            if example is not None:
+                text += f" ({_run_phrase(problem, example)})"
+                claims.append(example)
+        else:
+            text += (f"; but at lr = {fmt_lr(probe_.lr)} the roots repel, so no stretch of starts reaches it: "
+                     "lower the learning rate first")
+    if roots[0] != 0:
+        text += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
+                 f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}")
+    else:
+        text += ". Or divide p by x − r: the quotient is a line through the other root"
+    return text + ".", claims
 
 
-def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: int, probe_: Probe
-            ) -> list[tuple[str, str]]:
+def _claims_of(problem: Quadratic, probe_: Probe) -> list[StartsClaim]:
+    return basin_sentence(problem, probe_.basins)[1]
+
+
+def bounded_claim(problem: Quadratic, max_steps: int, tol: float) -> StartsClaim | None:
+    """'Starts between the roots stay bounded up to lr = 2/(b² − 4ac)': the claim at that lr, printed with 4
+    digits and rounded down so the lr run is the lr printed."""
+    bound = problem.stable_lr()
+    if bound is None or len(problem.roots()) != 2:
+        return None
+    lo, hi = problem.roots()
+    return StartsClaim(lo, hi, float(fmt_down(2 * bound)), max_steps, tol, "bounded")
+
+
+def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: int, probe_: Probe) -> list[Answer]:
     """The four questions of the exercise, each answered with the numbers of the current settings."""
     roots, vertex, bound = problem.roots(), problem.vertex, problem.stable_lr()
-    runs = "; ".join(_run_phrase(problem, t, max_steps) for t in trajs)
-    all_converged = all(t.status == CONVERGED for t in trajs)
+    tol = probe_.tol
+    runs = run_claims(problem, trajs, lr, max_steps, tol)
+    all_converged = all(c.outcome.kind == REACHED for c in runs)
 
     # 1. Always converge in an acceptable number of steps?
-    q1 = ("Here, yes: " if all_converged else "Not always: ") + runs + "."
+    claims1: list = list(runs)
+    q1 = ("Here, yes: " if all_converged else "Not always: ") + "; ".join(_run_phrase(problem, c) for c in runs) + "."
     if len(roots) == 2:
         q1 += f" A start exactly on the vertex {fmt(vertex)} never moves (the gradient is zero there)"
-        if probe_.near_vertex:
-            start, steps, outcome, cap = probe_.near_vertex
-            if outcome in (LOW_ROOT, HIGH_ROOT):
-                q1 += f", and one just off it is slow: from {fmt(start)} it needs {steps} steps"
+        near = probe_.near_vertex
+        if near is not None:
+            claims1.append(near)
+            if near.outcome.kind == REACHED:
+                q1 += f", and one just off it is slow: {_run_phrase(problem, near)}"
             else:
-                q1 += f"; from {fmt(start)}, just off it, it {cell_words(problem, start, steps, outcome, cap)}"
-        q1 += "."
-        if bound is not None:
-            q1 += f" Above lr ≈ {fmt(bound, 3)} it oscillates or diverges."
+                q1 += f"; {_run_phrase(problem, near)}, just off it"
+        q1 += ". Whether a run converges at all depends on where it starts and on lr: see the next answers."
     elif len(roots) == 1 and problem.a != 0:
         q1 += (" At a double root the loss is flat (like (x − r)⁴), so every step is smaller than the last: "
                "reaching |p| < tol can take far more steps than allowed.")
@@ -360,29 +553,15 @@ def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: i
         q1 = (f"No: {problem.describe()} has no real root, so |p| never drops below tol. Descent settles at "
               f"the vertex x = {fmt(vertex)}, where |p| = {fmt(abs(problem.residual(vertex)))} is smallest, "
               f"and stops only at the step limit of {max_steps} updates.")
+        claims1 = []
 
     # 2. Does the start point matter?
-    q2 = _sides_sentence(problem, probe_)
+    q2, claims2 = _sides_answer(problem, probe_)
 
     # 3. How do you find the second root?
+    claims3: list = []
     if len(roots) == 2:
-        q3 = f"Start on the other side of the vertex {fmt(vertex)}: "
-        first = trajs[0]
-        found = {nearest_root(problem, t.x) for t in trajs if t.status == CONVERGED}
-        other_side = [t for t in trajs if t.status == CONVERGED and nearest_root(problem, t.x) != roots[0]]
-        if len(found) == 2 and other_side:
-            t = other_side[0]
-            q3 += f"from {fmt(float(t.xs[0]))} it reaches {fmt(roots[1])} in {t.steps} steps"
-        elif probe_.mirror is not None:
-            other, t = probe_.mirror
-            q3 += f"mirrored through the vertex, {fmt(float(first.xs[0]))} becomes {fmt(other)}, and "
-            q3 += _run_phrase(problem, t, max_steps)
-        else:
-            q3 += "any start on the far side of the vertex goes to the other root"
-        q3 += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
-               f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}"
-               if roots[0] != 0 else ". Or divide p by x − r: the quotient is a line through the other root")
-        q3 += "."
+        q3, claims3 = _second_root(problem, runs, probe_)
     elif len(roots) == 1:
         kind = "p is a line" if problem.a == 0 else "p has a double root"
         q3 = f"There is no second root: {kind}, the single root {fmt(roots[0])}."
@@ -392,33 +571,44 @@ def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: i
         q3 = "There is none: p is a constant."
 
     # 4. How does the learning rate matter?
-    x_small, steps_small, outcome_small = probe_.small
-    small = cell_words(problem, x_small, steps_small, outcome_small, probe_.small_max_steps)
-    q4 = (f"It scales each step, x ← x − lr·loss′(x). From {fmt(probe_.x0)}: at lr = {fmt(lr)} it "
-          f"{verb_phrase(problem, trajs[0], max_steps)}; at lr = {fmt(probe_.small_lr)} it {small}")
-    if outcome_small not in (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE) and steps_small >= probe_.small_max_steps:
+    small = probe_.small
+    claims4: list = [runs[0], small]
+    q4 = (f"It scales each step, x ← x − lr·loss′(x). From {fmt(probe_.x0)}: at lr = {fmt_lr(lr)} it "
+          f"{verb_phrase(problem, runs[0].outcome, max_steps)}; at lr = {fmt_lr(small.lr)} it "
+          f"{verb_phrase(problem, small.outcome, small.max_steps)}")
+    if small.outcome.kind not in (REACHED, ESCAPED) and small.max_steps >= PROBE_MAX_STEPS:
         q4 += " (the most this page runs)"
     q4 += "."
-    if bound is not None:
-        formula = "1/b²" if problem.a == 0 else "1/(b² − 4ac)"
-        q4 += (f" Below {formula} = {fmt(bound, 3)} it converges to a root; above it the root repels: "
-               + "; ".join(f"at lr = {fmt(l_, 3)} it {w}" for l_, w in probe_.above) + ".")
+    if bound is not None and problem.a == 0:
+        q4 += (f" For a line p′ = b everywhere, so each update scales the distance to the root by 1 − 2·lr·b²: "
+               f"every start converges for lr < 1/b² = {fmt(bound)}, and none above it: "
+               + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
+                           for c in probe_.above) + ".")
+        claims4 += list(probe_.above)
+    elif bound is not None:
+        q4 += (f" Near a root the loss curves like loss″(r) = 2·p′(r)² = 2(b² − 4ac) = {fmt(2 * problem.discriminant)},"
+               f" so a step shrinks the distance to the root only for lr < 1/(b² − 4ac) = {fmt(bound)}. That bound "
+               "is local. Above it the roots repel: "
+               + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
+                           for c in probe_.above) + ".")
+        claims4 += list(probe_.above)
+        held = bounded_claim(problem, max_steps, tol)
+        if held is not None:
+            q4 += (f" Below it, far starts still overshoot and diverge (the start-point answer says from where); "
+                   f"starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ {fmt_lr(held.lr)}.")
+            claims4.append(held)
     if len(roots) == 2:
         q4 += (f" A too-small learning rate does **not** get stuck in a local minimum: p² has no local "
                f"minimum besides the two roots. The vertex {fmt(vertex)} is a local *maximum* of p², a "
                "stationary point descent stays on only when it starts exactly there. A small lr just needs "
                "more steps, roughly in proportion to 1/lr.")
     if problem.a == 0 and problem.b == 0:
-        q4 = "It does not matter: p is a constant, its gradient is zero everywhere, so no step moves x."
+        q4, claims4 = "It does not matter: p is a constant, its gradient is zero everywhere, so no step moves x.", []
     if not roots and vertex is not None:
         q4 += (" With no root to find, the learning rate only sets how fast descent reaches the vertex, "
                "and whether it overshoots and diverges.")
-    return [
-        ("Does it always converge in an acceptable number of steps?", q1),
-        ("Does the start point matter?", q2),
-        ("How do you find the second root?", q3),
-        ("How does the learning rate matter?", q4),
-    ]
+    return [Answer(QUESTIONS[0], q1, tuple(claims1)), Answer(QUESTIONS[1], q2, tuple(claims2)),
+            Answer(QUESTIONS[2], q3, tuple(claims3)), Answer(QUESTIONS[3], q4, tuple(claims4))]
 
 
 def bound_words(problem: Quadratic) -> str:
@@ -458,36 +648,48 @@ def picked_cell(cell: dict, x0s) -> tuple[str, float]:
     return ",".join(starts), lr
 
 
-def cobweb_words(problem: Quadratic, traj: Trajectory, lr: float) -> str:
+def cobweb_words(problem: Quadratic, traj: Trajectory, lr: float, max_steps: int) -> str:
     """How to read the cobweb, and what the first run's orbit does."""
-    x0 = fmt(float(traj.xs[0]))
+    o = outcome(problem, traj, max_steps)
     text = ("Each update maps xₖ to xₖ₊₁ = xₖ − lr·loss′(xₖ) (the solid curve); the red path bounces "
             "between the curve and the diagonal y = x, one corner per update. Fixed points are where the curve "
             "crosses the diagonal: the roots and the vertex. A fixed point attracts when the curve crosses "
             "there less steeply than ±1. ")
-    if traj.status == DIVERGED:
-        return text + f"From {x0} at lr = {fmt(lr)} the run diverges at step {diverged_at(traj.x, traj.steps)}."
-    if traj.status == CONVERGED:
-        return text + f"From {x0} at lr = {fmt(lr)} the run {verb_phrase(problem, traj, traj.steps)}."
-    return text + f"From {x0} at lr = {fmt(lr)} the run {orbit_words(traj.xs)}."
+    return text + f"From {fmt(float(traj.xs[0]))} at lr = {fmt_lr(lr)} the run {verb_phrase(problem, o, max_steps)}."
 
 
-def cobweb_hint(problem: Quadratic, lr: float) -> str:
-    """What to try on the cobweb next."""
+HINT_MAX_STEPS = 3000  # the hint's runs: long enough for a cycle to settle
+HINT_FACTORS = (1.08, 1.26, 1.35)  # multiples of the bound where a two-cycle, a four-cycle and chaos show
+
+
+def cobweb_hint(problem: Quadratic, lr: float = 0.0, tol: float = 1e-6) -> Answer:
+    """What to try on the cobweb next, with the runs that back it (``Answer.claims``)."""
     bound = problem.stable_lr()
     if bound is None:
-        return ""
-    if len(problem.roots()) == 2:
+        return Answer("Try", "")
+    roots = problem.roots()
+    if len(roots) == 2:
         # In u = (x − vertex)/(half the root gap) the update is u ← u − (lr/bound)·u(u² − 1) for every such p,
-        # so these multiples of the bound give the same picture for any quadratic with two roots.
-        at = [fmt(k * bound, 3) for k in (1.08, 1.26, 1.35)]
-        return (f"Raise lr past {fmt(bound, 3)} with a start between the roots and the roots stop attracting: "
-                f"at lr ≈ {at[0]} the path settles into a two-cycle, at {at[1]} a four-cycle, at {at[2]} it "
-                f"wanders chaotically; a little more and it diverges. Below {fmt(bound, 3)} it steps into a "
-                "root again.")
+        # so the same multiples of the bound give the same picture for any quadratic with two roots.
+        lo, hi = roots
+        x0 = lo + 0.3 * (hi - lo)
+        tried = [run_outcome(problem, x0, round_lr(k * bound), HINT_MAX_STEPS, tol) for k in HINT_FACTORS]
+        held = bounded_claim(problem, HINT_MAX_STEPS, tol)
+        beyond = run_outcome(problem, x0, round_lr(2.2 * bound), HINT_MAX_STEPS, tol)
+        below = run_outcome(problem, x0, round_lr(0.9 * bound), HINT_MAX_STEPS, tol)
+        text = (f"Raise lr past 1/(b² − 4ac) = {fmt(bound)} with a start between the roots and the roots stop "
+                f"attracting. From {fmt(x0)}: "
+                + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
+                            for c in tried)
+                + f". Starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ {fmt_lr(held.lr)}; at "
+                f"lr = {fmt_lr(beyond.lr)} it {verb_phrase(problem, beyond.outcome, beyond.max_steps)}. Below "
+                f"{fmt(bound)} it steps into a root again: at lr = {fmt_lr(below.lr)} it "
+                f"{verb_phrase(problem, below.outcome, below.max_steps)}.")
+        return Answer("Try", text, (*tried, held, beyond, below))
     # A line: x − r ← (1 − 2·lr·b²)·(x − r), so the path zigzags above 1/(2b²) and diverges above 1/b².
-    return (f"For a line each update scales the distance to the root by 1 − 2·lr·b²: above lr = {fmt(bound / 2, 3)} "
-            f"the path zigzags across the root, above {fmt(bound, 3)} it zigzags outwards and diverges.")
+    return Answer("Try", f"For a line each update scales the distance to the root by 1 − 2·lr·b²: above "
+                         f"lr = {fmt(bound / 2, 3)} the path zigzags across the root, above {fmt(bound, 3)} it "
+                         "zigzags outwards and diverges.")
 
 
 def outside_words(trajs: list[Trajectory], lo: float, hi: float) -> str:

@@ -115,8 +115,8 @@ def four_answers(problem, coefs, trajs, lr, steps, tol):
     st.subheader("The four questions, answered for these settings")
     found = probe(coefs, float(trajs[0].xs[0]), lr, steps, tol)
     with st.container(border=True):
-        for question, answer in report.answers(problem, trajs, lr, steps, found):
-            st.markdown(f"**{question}** {answer}")
+        for answer in report.answers(problem, trajs, lr, steps, found):
+            st.markdown(f"**{answer.question}** {answer.text}")
 
 
 def loss_section(problem, trajs):
@@ -141,17 +141,23 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
     st.markdown(report.basin_words(problem, sw, used, steps))
     st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
-    st.caption("Colour: the outcome; paler cells took more steps. ✚ marks the current settings. "
+    st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
+               "is still approaching at the step limit); paler cells took more steps. ✚ marks the current settings. "
                "Click a cell to start the first run from its x0 with its learning rate.")
 
 
-def cobweb_section(problem, trajs, lr):
+@st.cache_data(max_entries=32, show_spinner=False)
+def cobweb_hint(coefs, tol):
+    return report.cobweb_hint(Quadratic(*coefs), tol=tol).text
+
+
+def cobweb_section(problem, coefs, trajs, lr, steps, tol):
     st.subheader("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
     lo, hi = report.x_range(problem, [float(first.xs[0])])
-    st.markdown(report.cobweb_words(problem, first, lr))
+    st.markdown(report.cobweb_words(problem, first, lr, steps))
     st.altair_chart(charts.cobweb(problem, first, lr, lo, hi), width="stretch")
-    hint = report.cobweb_hint(problem, lr)
+    hint = cobweb_hint(coefs, tol)
     if hint:
         st.caption(hint)
 
@@ -172,6 +178,6 @@ status_table(problem, trajs, steps)
 four_answers(problem, coefs, trajs, lr, steps, tol)
 loss_section(problem, trajs)
 basin_section(problem, coefs, x0s, lr, steps, tol)
-cobweb_section(problem, trajs, lr)
+cobweb_section(problem, coefs, trajs, lr, steps, tol)
 ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2], "x0": ",".join(map(ui.exact, x0s)),
                                     "lr": lr, "steps": steps, "tol": tol})
