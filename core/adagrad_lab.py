@@ -20,7 +20,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from core.descent import CONVERGED, DIVERGED, DIVERGENCE_BOUND, Trajectory, descend
+from core.descent import CHAOS, CONVERGED, CYCLE, DIVERGED, ON_VERTEX, Trajectory, descend, diverged_at
+from core.descent import outcome as run_outcome
 from core.optim import AdagradState, Params, adagrad, apply_updates, effective_lr, momentum, sgd
 
 SHAPES = ((10, 10), (10,))
@@ -221,20 +222,37 @@ def loss_frame(problem, runs: dict[str, Trajectory], max_rows: int = 600) -> pd.
     return pd.concat(frames, ignore_index=True)
 
 
-def outcome(traj: Trajectory) -> str:
-    """'converged in 12 steps', 'diverged at step 3' or 'did not finish in 1000 steps'."""
-    if traj.status == CONVERGED:
-        return f"converged in {traj.steps} step{'s' if traj.steps != 1 else ''}"
-    if traj.status == DIVERGED:
-        # descend keeps a finite escaping iterate but drops an inf/nan one: recover the escape step.
-        escaped_kept = bool(np.max(np.abs(traj.xs[-1])) > DIVERGENCE_BOUND)
-        return f"diverged at step {traj.steps if escaped_kept else traj.steps + 1}"
-    return f"did not finish in {traj.steps} steps"
+def _steps(n: int) -> str:
+    return f"{n} step{'s' if n != 1 else ''}"
 
 
-def race_summary(runs: dict[str, Trajectory]) -> str:
-    """One sentence: what each optimiser did."""
-    parts = [f"{name} {outcome(traj)}" for name, traj in runs.items()]
+def outcome(problem, traj: Trajectory) -> str:
+    """What a race run did, naming the root on a 1-D problem: 'converged to 4 in 12 steps', 'diverged at
+    step 3', 'ends in a 2-cycle through 3.725, 4.173', or 'did not finish in 1000 steps'."""
+    if traj.xs.ndim > 1:  # a 2-D surface: one minimum, nothing to name
+        if traj.status == CONVERGED:
+            return f"converged in {_steps(traj.steps)}"
+        if traj.status == DIVERGED:
+            return f"diverged at step {diverged_at(traj)}"
+        return f"did not finish in {_steps(traj.steps)}"
+    o = run_outcome(problem, traj, traj.steps)
+    if o.kind == CONVERGED:
+        where = f" to {o.root:.4g}" if o.root is not None else ""
+        return f"converged{where} in {_steps(o.steps)}"
+    if o.kind == DIVERGED:
+        return f"diverged at step {o.steps}"
+    if o.kind == CYCLE:
+        return f"ends in a {o.period}-cycle through {', '.join(f'{v:.4g}' for v in o.points)}"
+    if o.kind == CHAOS:
+        return f"wanders chaotically within [{o.points[0]:.4g}, {o.points[1]:.4g}]"
+    if o.kind == ON_VERTEX:
+        return f"is stuck at the vertex {problem.vertex:.4g} after {_steps(o.steps)}"
+    return f"did not finish in {_steps(o.steps)}"
+
+
+def race_summary(problem, runs: dict[str, Trajectory]) -> str:
+    """One sentence: what each optimiser did (and which root it reached)."""
+    parts = [f"{name} {outcome(problem, traj)}" for name, traj in runs.items()]
     return "; ".join(parts[:-1]) + f" and {parts[-1]}."
 
 
@@ -261,7 +279,17 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
     """Sentences for the 1-D race, each backed by a number computed here."""
     gd, ada = runs["gradient descent"], runs["Adagrad"]
     first = first_steps(problem, x0, lr)
-    lines = [race_summary(runs)]
+    lines = [race_summary(problem, runs)]
+    reached = {}
+    for name, traj in runs.items():
+        o = run_outcome(problem, traj, traj.steps)
+        if o.kind == CONVERGED and o.root is not None:
+            reached.setdefault(o.root, []).append(name)
+    if len(reached) > 1 and problem.vertex is not None:
+        ends = "; ".join(f"{' and '.join(names)} at {root:.4g}" for root, names in sorted(reached.items()))
+        lines.append(f"They end at different roots: {ends}. The vertex {problem.vertex:.4g} divides the two "
+                     "basins, and a run that is carried across it (by momentum's velocity or by a large step) "
+                     "ends at the other root.")
     bound = problem.stable_lr()
     if bound is not None:
         lines.append(f"Gradient descent is stable near a root only for lr < {bound:.4g}; here lr = {lr:g}.")
@@ -273,11 +301,11 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
             f"gradient so far, so a huge first gradient keeps its later steps small.")
     if gd.status == DIVERGED and ada.status == CONVERGED:
         lines.append(f"Adapting helps here: at lr = {lr:g} gradient descent overshoots and escapes, "
-                     f"while Adagrad reaches x = {ada.x:.6g} in {ada.steps} steps.")
+                     f"while Adagrad reaches x = {ada.x:.6g} in {_steps(ada.steps)}.")
     elif gd.status == CONVERGED and (ada.status != CONVERGED or ada.steps > gd.steps):
         final = float(adagrad_final_lr(problem, ada, lr))
-        where = (f"needs {ada.steps}" if ada.status == CONVERGED
-                 else f"is still at x = {ada.x:.4g} after {ada.steps}")
+        where = (f"needs {_steps(ada.steps)}" if ada.status == CONVERGED
+                 else f"is still at x = {ada.x:.4g} after {_steps(ada.steps)}")
         lines.append(f"Adapting hurts here: gradient descent needs {gd.steps} steps and Adagrad {where}. "
                      f"Adagrad's step size lr/(√G + eps) has shrunk from lr = {lr:g} to {final:.3g}, "
                      f"because G only ever grows.")
@@ -286,7 +314,7 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
 
 def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: float) -> list[str]:
     """Sentences for the 2-D race; on the bowl, why per-coordinate step sizes help, with numbers."""
-    lines = [race_summary(runs)]
+    lines = [race_summary(surface, runs)]
     ada, gd = runs["Adagrad"], runs["gradient descent"]
     final = adagrad_final_lr(surface, ada, lr_adagrad)
     if ada.steps > 0:
@@ -302,7 +330,7 @@ def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: floa
             f"(curvature 2) shrinks only by a factor |1 − 2·lr| = {factor:.3g} per step.")
         if ada.status == CONVERGED and final[0] > bound and final[1] < bound:
             versus = (f"{gd.steps} for gradient descent" if gd.status == CONVERGED
-                      else f"gradient descent, which {outcome(gd)}")
+                      else f"gradient descent, which {outcome(surface, gd)}")
             lines.append(
                 f"This is where per-coordinate step sizes shine: Adagrad's step size along x ({final[0]:.3g}) is "
                 f"above the {bound:.3g} that any single learning rate must stay below, while along y it is "
@@ -316,7 +344,7 @@ def lr_sweep(problem, x0, lrs, max_steps: int) -> tuple[pd.DataFrame, str]:
     rows, worked = [], {name: [] for name in RACERS}
     for lr in lrs:
         runs = race(problem, x0, lr, max_steps)
-        rows.append({"lr": f"{lr:g}", **{name: outcome(traj) for name, traj in runs.items()}})
+        rows.append({"lr": f"{lr:g}", **{name: outcome(problem, traj) for name, traj in runs.items()}})
         for name, traj in runs.items():
             if traj.status == CONVERGED:
                 worked[name].append(f"{lr:g}")

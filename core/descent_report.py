@@ -443,6 +443,14 @@ def _sides_answer(problem: Quadratic, probe_: Probe) -> tuple[str, list[StartsCl
     where, claims = basin_sentence(problem, found)
     codes = {s.code for s in found.segments if s.starts > 1}
     lr = fmt_lr(probe_.lr)
+    special = set(problem.roots()) | ({problem.vertex} if problem.vertex is not None else set())
+    lone = [s for s in found.segments if s.starts == 1 and any(s.lo <= p <= s.hi for p in special)]
+    if codes == {DIVERGED_CODE} and all(s.code == DIVERGED_CODE or s in lone for s in found.segments):
+        claims = [StartsClaim(s.lo, s.hi, found.lr, found.max_steps, found.tol, "diverge")
+                  for s in found.segments if _claimable(problem, s)]
+        return (f"Not at lr = {lr}: every start from {fmt(found.segments[0].lo)} to {fmt(found.segments[-1].hi)} "
+                "diverges, except on the roots themselves (or within tol of them) and on the vertex, where the "
+                "gradient is zero. Lower the learning rate to see the start point matter."), claims
     if len(codes) <= 1:
         text = f"Not at lr = {lr}: {where}."
     else:

@@ -130,19 +130,34 @@ class FarProbe:
     def finite(self) -> bool:
         return all(math.isfinite(v) for v in (self.prediction, self.anchor_value, self.slope, self.line_value))
 
+    far_slope: float = math.nan  # the net's own slope at x (a finite difference), for a net that saturates
+    activation: str = "relu"
+
     def sentence(self) -> str:
         if not self.finite:
             return "The net's outputs are not finite numbers, so there is no line to explain."
         if self.exact:
+            # The sum is worked out from the rounded terms as printed, so the arithmetic on the page adds up;
+            # the net's own (unrounded) value follows when the rounding shows.
+            terms = (float(f"{self.anchor_value:.4g}"), float(f"{self.slope:.4g}"), float(f"{self.anchor:.3g}"))
+            printed = terms[0] + terms[1] * (self.x - terms[2])
+            total = format_value(printed)
+            exact = format_value(self.line_value)
+            note = "" if total == exact else f" (unrounded, the net gives {exact})"
             return (f"A ReLU net is piecewise linear, bending only at its kinks: from x = {self.anchor:.3g} on "
                     f"no unit switches on or off, so it goes on as a straight line of slope {self.slope:.4g}, "
                     f"giving {self.anchor_value:.4g} + {self.slope:.4g} × ({self.x:g} − {self.anchor:.3g}) "
-                    f"= {format_value(self.line_value)} at x = {self.x:g}, while x² keeps curving up to "
-                    f"{self.truth:,.0f}.")
+                    f"= {total}{note} at x = {self.x:g}, while x² keeps curving up to {self.truth:,.0f}.")
+        if self.activation in ("sigmoid", "tanh") and math.isfinite(self.far_slope):
+            return (f"A {self.activation} net flattens out outside its data: far from where a hidden unit switches, "
+                    f"its {self.activation} saturates (stays at its lowest or highest value), so every unit stops "
+                    f"changing and the net tends to a constant. Its slope is {self.slope:.4g} at the edge of the "
+                    f"data (x = {self.anchor:g}) but {self.far_slope:.2g} at x = {self.x:g}, where it predicts "
+                    f"{format_value(self.prediction)}; x² keeps curving up to {self.truth:,.0f}.")
         return (f"Outside its training data the net only continues the shape it ended with (slope "
-                f"{self.slope:.4g} at x = {self.anchor:g}: a straight line would give "
-                f"{format_value(self.line_value)}); "
-                f"nothing in training told it that x² keeps curving up to {self.truth:,.0f}.")
+                f"{self.slope:.4g} at x = {self.anchor:g}, and at x = {self.x:g} it predicts "
+                f"{format_value(self.prediction)}); nothing in training told it that x² keeps curving up to "
+                f"{self.truth:,.0f}.")
 
 
 def far_probe(net: MLP, params: Params, x_min: float, x_max: float, x: float = FAR_X) -> FarProbe:
@@ -166,8 +181,11 @@ def far_probe(net: MLP, params: Params, x_min: float, x_max: float, x: float = F
             anchor_value = float(edge[1])
             slope = float((edge[1] - edge[0]) / h)
         line_value = anchor_value + slope * (x - anchor)
+        far = net.predict(params, np.array([[x - 1.0], [x]])).ravel()
+        far_slope = float(far[1] - far[0])
     return FarProbe(x=float(x), truth=float(x * x), prediction=prediction, anchor=anchor,
-                    anchor_value=anchor_value, slope=slope, line_value=float(line_value), exact=one_layer_relu)
+                    anchor_value=anchor_value, slope=slope, line_value=float(line_value), exact=one_layer_relu,
+                    far_slope=far_slope, activation=net.activation)
 
 
 def probe_table(probes: pd.DataFrame) -> pd.DataFrame:

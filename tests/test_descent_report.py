@@ -8,7 +8,7 @@ import pytest
 
 from core import descent_report as report
 from core.charts import descent as charts
-from core.descent import DIVERGENCE_BOUND, gradient_descent
+from core.descent import DIVERGENCE_BOUND, gradient_descent, outcome
 from core.objective import Quadratic
 
 DEFAULT = Quadratic(1, -5, 4)
@@ -53,12 +53,12 @@ def test_divergence_names_the_step_that_escaped():
     x, steps, status = plain_descent(1, -5, 4, 0.0, 0.2)
     assert status == "diverged" and steps == 3  # 0 → 8 → −115.2 → 1304098.7
     traj = gradient_descent(DEFAULT, 0.0, 0.2)
-    assert report.outcome_words(DEFAULT, traj, 1000) == f"diverged at step {steps}"
+    assert report.outcome_words(DEFAULT, outcome(DEFAULT, traj, 1000), 1000) == f"diverged at step {steps}"
 
 
 def test_a_start_on_the_vertex_stays_there():
     traj = gradient_descent(DEFAULT, 2.5, 0.01, max_steps=300)
-    assert report.outcome_words(DEFAULT, traj, 300) == "stuck at the vertex x = 2.5, where the gradient is zero"
+    assert report.outcome_words(DEFAULT, outcome(DEFAULT, traj, 300), 300) == "stuck at the vertex x = 2.5, where the gradient is zero"
     row = report.status_rows(DEFAULT, [traj], 300)[0]
     assert row["steps"] == 300 and row["final x"] == "2.5000000" and row["|p(x)|"] == "2.25"  # p(2.5) = −2.25
 
@@ -66,35 +66,40 @@ def test_a_start_on_the_vertex_stays_there():
 def test_no_real_root_settles_at_the_vertex_and_says_so():
     q = Quadratic(1, 0, 1)
     traj = gradient_descent(q, 0.3, 0.01)
-    words = report.outcome_words(q, traj, 1000)
+    words = report.outcome_words(q, outcome(q, traj, 1000), 1000)
     assert "vertex x = 0" in words and "no real root" in words
     assert "no real root" in report.polynomial_words(q)
-    text = " ".join(a for _, a in report.answers(q, [traj], 0.01, 1000, report.probe(q, 0.3, 0.01, 1000, 1e-6)))
+    text = " ".join(a.text for a in report.answers(q, [traj], 0.01, 1000, report.probe(q, 0.3, 0.01, 1000, 1e-6)))
     assert "no real root" in text and "local minimum" not in text
 
 
 def test_double_root_and_line_and_constant():
     double = Quadratic(1, 2, 1)
     traj = gradient_descent(double, 0.3, 0.01)
-    assert report.outcome_words(double, traj, 1000) == "not converged within 1000 steps"
+    assert report.outcome_words(double, outcome(double, traj, 1000), 1000) == \
+        "not converged within 1000 steps (crawling towards the double root -1)"
+    assert np.all(np.diff(traj.xs) < 0) and traj.x > -1  # it does crawl towards −1, from above
     assert "double root -1" in report.polynomial_words(double)
     line = Quadratic(0, 2, 1)
     traj = gradient_descent(line, 0.3, 0.01)
-    assert report.outcome_words(line, traj, 1000) == "converged to the root -0.5"
+    assert report.outcome_words(line, outcome(line, traj, 1000), 1000) == "converged to the root -0.5"
     assert "a line" in report.polynomial_words(line)
     assert report.bound_words(line) == "lr = 1/b² = 0.25"
     constant = Quadratic(0, 0, 1)
     traj = gradient_descent(constant, 0.3, 0.01, max_steps=10)
-    assert "constant" in report.outcome_words(constant, traj, 10)
+    assert "constant" in report.outcome_words(constant, outcome(constant, traj, 10), 10)
 
 
 def test_oscillation_above_the_bound_is_a_two_cycle_of_the_update_map():
     lr = 0.12  # just above 1/(b² − 4ac) = 1/9
     traj = gradient_descent(DEFAULT, 0.0, lr)
-    words = report.orbit_words(traj.xs)
-    assert words.startswith("ends in a 2-cycle")
-    assert report.outcome_words(DEFAULT, traj, 1000) == f"not converged within 1000 steps: it {words}"
+    o = outcome(DEFAULT, traj, 1000)
+    assert o.kind == "cycle" and o.period == 2
+    words = report.outcome_words(DEFAULT, o, 1000)
+    assert words == f"not converged within 1000 steps: it ends in a 2-cycle through {report.fmt(o.points[0])}, " \
+                    f"{report.fmt(o.points[1])}"
     u, v = traj.xs[-2], traj.xs[-1]
+    assert sorted((u, v)) == list(o.points)
     f = lambda x: x - lr * 2 * (x * x - 5 * x + 4) * (2 * x - 5)  # noqa: E731
     assert f(u) == pytest.approx(v, abs=1e-6) and f(v) == pytest.approx(u, abs=1e-6) and abs(u - v) > 0.1
 
@@ -102,12 +107,12 @@ def test_oscillation_above_the_bound_is_a_two_cycle_of_the_update_map():
 def test_the_four_answers_quote_live_numbers():
     trajs = report.run(DEFAULT, [0, 3], 0.01, 1000, 1e-6)
     found = report.probe(DEFAULT, 0.0, 0.01, 1000, 1e-6)
-    answers = dict(report.answers(DEFAULT, trajs, 0.01, 1000, found))
+    answers = {a.question: a.text for a in report.answers(DEFAULT, trajs, 0.01, 1000, found)}
     assert len(answers) == 4
     q1, q2, q3, q4 = answers.values()
     assert "from 0 it reaches 1 in 71 steps" in q1 and "from 3 it reaches 4 in 86 steps" in q1
-    assert "0.111" in q1 and f"{1 / 9:.3g}" == "0.111"
-    assert "every start left of 2.5 goes to 1 and every start right of it to 4" in q2
+    assert "lr < 1/(b² − 4ac) = 0.1111" in q4 and f"{1 / 9:.4g}" == "0.1111"
+    assert "every start in (-2.72, 2.499) reaches 1; every start in (2.501, 7.72) reaches 4" in q2
     assert "from 3 it reaches 4 in 86 steps" in q3
     _, steps_small, _ = plain_descent(1, -5, 4, 0.0, 0.001, max_steps=10_000)
     assert f"at lr = 0.001 it reaches 1 in {steps_small} steps" in q4
@@ -117,10 +122,10 @@ def test_the_four_answers_quote_live_numbers():
 def test_the_answers_change_with_the_settings():
     trajs = report.run(DEFAULT, [0], 0.5, 1000, 1e-6)
     found = report.probe(DEFAULT, 0.0, 0.5, 1000, 1e-6)
-    q1, q2, q3, q4 = (a for _, a in report.answers(DEFAULT, trajs, 0.5, 1000, found))
+    q1, q2, q3, q4 = (a.text for a in report.answers(DEFAULT, trajs, 0.5, 1000, found))
     assert q1.startswith("Not always") and "diverges at step 3" in q1
-    assert "every one of the" in q2 and "diverges" in q2
-    assert "mirrored through the vertex, 0 becomes 5" in q3
+    assert q2.startswith("Not at lr = 0.5: every start from -1000 to 1000 diverges, except on the roots")
+    assert "the roots repel, so no stretch of starts reaches it" in q3
 
 
 @pytest.mark.parametrize("coefs", [(1, -5, 4), (1, 0, 1), (1, 2, 1), (0, 2, 1), (0, 0, 1), (-3, 100, 7)])
@@ -175,7 +180,9 @@ def test_period_doubling_happens_at_the_hinted_multiples_of_the_bound(coefs):
     lo, hi = q.roots()
     x0 = lo + 0.3 * (hi - lo)
     bound = 1 / (q.b ** 2 - 4 * q.a * q.c)
-    assert "two-cycle" in report.cobweb_hint(q, bound / 2)
+    hint = report.cobweb_hint(q)
+    assert [c.outcome.kind for c in hint.claims[:3]] == ["cycle", "cycle", "chaos"]
+    assert [c.outcome.period for c in hint.claims[:2]] == [2, 4]
     for factor, period in ((1.08, 2), (1.26, 4), (1.35, None)):
         xs = gradient_descent(q, x0, factor * bound, max_steps=3000).xs[-64:]
         gap = (hi - lo) * 1e-7

@@ -12,9 +12,13 @@ from core.charts import finite_rows, positive_rows, thin
 
 RACER_COLORS = alt.Scale(domain=["gradient descent", "momentum", "Adagrad"],
                          range=["#e45756", "#f58518", "#4c78a8"])
-# Momentum dashed: where it and gradient descent take the same path, both stay visible.
-RACER_DASH = alt.StrokeDash("optimiser:N", legend=None, scale=alt.Scale(
-    domain=["gradient descent", "momentum", "Adagrad"], range=[[1, 0], [6, 3], [1, 0]]))
+# Where two racers take the same path both stay visible: gradient descent is drawn wide and solid under
+# momentum's dashes and Adagrad's dots. Colour and dash share one title, so Vega-Lite draws one legend
+# whose swatches show both.
+RACER_DASH = alt.StrokeDash("optimiser:N", title="optimiser", scale=alt.Scale(
+    domain=["gradient descent", "momentum", "Adagrad"], range=[[1, 0], [6, 3], [2, 2]]))
+RACER_WIDTH = alt.StrokeWidth("optimiser:N", legend=None, scale=alt.Scale(
+    domain=["gradient descent", "momentum", "Adagrad"], range=[5, 2, 2.5]))
 
 
 def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str, chosen: tuple[int, int] | None,
@@ -47,7 +51,7 @@ def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
     return alt.Chart(data, title="Effective learning rate lr / (√G + eps) against step").mark_line().encode(
         x=alt.X("step:Q", title="step t (log)", scale=alt.Scale(type="log", nice=False)),
         y=alt.Y("effective lr:Q", title="effective lr (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title="element"),
+        color=alt.Color("series:N", title="element (dashed: lr/√t)"),
         strokeDash=alt.condition(is_envelope, alt.value([6, 4]), alt.value([1, 0])),
         tooltip=["series:N", alt.Tooltip("step:Q", title="step t"),
                  alt.Tooltip("effective lr:Q", format=".4g")],
@@ -66,6 +70,7 @@ def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.C
         y=alt.Y("loss:Q", title="loss (log)",
                 scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
         color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS), strokeDash=RACER_DASH,
+        strokeWidth=RACER_WIDTH,
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
     ).properties(height=height)
 
@@ -79,6 +84,7 @@ def path_1d_chart(df: pd.DataFrame, roots: tuple[float, ...], *, y_range: tuple[
         x=alt.X("step:Q", title="step"),
         y=alt.Y("x shown:Q", title="x (clipped to the view)", scale=alt.Scale(domain=list(y_range))),
         color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS), strokeDash=RACER_DASH,
+        strokeWidth=RACER_WIDTH,
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("x:Q", format=".6g")],
     )
     rules = alt.Chart(pd.DataFrame({"root": list(roots)})).mark_rule(strokeDash=[4, 4], color="gray").encode(

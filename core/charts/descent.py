@@ -13,7 +13,9 @@ from core.charts import finite_rows, thin
 from core.descent import OUTCOME_LABELS, Sweep, Trajectory
 from core.objective import Quadratic
 
-OUTCOME_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#b0b0b0")  # in OUTCOME_LABELS order
+# In OUTCOME_LABELS order: left root, right root, vertex, diverged, too slow, cycle, chaos.
+OUTCOME_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#b0b0b0", "#2ca02c", "#8c564b")
+DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [1, 5], [10, 2], [6, 2, 2, 2]]  # one per start
 LOSS_CEILING = 1e30  # larger losses (of diverging runs) are drawn at this value
 CURVE_POINTS = 400
 ROWS_PER_RUN = 600
@@ -133,6 +135,13 @@ def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 3
         x=alt.X("step:Q", title="step (updates made)", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("loss:Q", title="loss = p(x)²  (log scale)", scale=alt.Scale(type="log")),
         color=_start_color(trajs),
+        # Runs that take the same path (mirrored starts converge in step) would hide one another: each run
+        # gets its own dash pattern and the earlier ones are drawn wider.
+        strokeDash=alt.StrokeDash("start:N", sort=_starts(trajs), title="start",
+                                  scale=alt.Scale(domain=_starts(trajs), range=DASHES[:len(trajs)])),
+        strokeWidth=alt.StrokeWidth("start:N", sort=_starts(trajs), legend=None,
+                                    scale=alt.Scale(domain=_starts(trajs),
+                                                    range=[4.0 - 0.4 * k for k in range(len(trajs))])),
         tooltip=[alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3g")],
     ).properties(height=height)
 
@@ -154,11 +163,12 @@ def basin_frame(sw: Sweep) -> pd.DataFrame:
     l_lo, l_hi = _edges(sw.lrs, log=True)
     i, j = np.meshgrid(np.arange(len(sw.lrs)), np.arange(len(sw.x0s)), indexing="ij")
     i, j = i.ravel(), j.ravel()
+    period = sw.period.ravel() if sw.period is not None else np.zeros(i.size, dtype=np.int64)
     return pd.DataFrame({
         "x0": sw.x0s[j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
         "lr": sw.lrs[i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
         "outcome": np.array(OUTCOME_LABELS)[sw.outcome.ravel()], "steps": sw.steps.ravel(),
-        "final x": sw.x.ravel(),
+        "final x": sw.x.ravel(), "period": period,
     })
 
 
@@ -171,15 +181,21 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
     y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
     cell = alt.selection_point(name="cell", fields=["x0", "lr"], on="click", clear=False)
     max_steps = max(int(data["steps"].max()), 1)
+    # The legend's squares are drawn solid black at each step count's opacity (the default drew the same
+    # grey square for every value).
+    ticks = [v for v in (0, 10, 100, 1000, 10_000) if v < max_steps] + [max_steps]
     rects = alt.Chart(data).mark_rect().encode(
         x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
         y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
         color=alt.Color("outcome:N", title="outcome",
                         scale=alt.Scale(domain=list(OUTCOME_LABELS), range=list(OUTCOME_COLORS))),
         opacity=alt.Opacity("steps:Q", title="steps taken",
-                            scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35])),
+                            scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35]),
+                            legend=alt.Legend(values=ticks, symbolType="square", symbolFillColor="#1f77b4",
+                                              symbolStrokeColor="#1f77b4", symbolSize=150)),
         tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("outcome:N"),
-                 alt.Tooltip("steps:Q"), alt.Tooltip("final x:Q", format=".6g")],
+                 alt.Tooltip("period:Q", title="cycle length"), alt.Tooltip("steps:Q"),
+                 alt.Tooltip("final x:Q", format=".6g")],
     ).add_params(cell)
     layers = [rects]
     lr_min, lr_max = float(data["lr_lo"].min()), float(data["lr_hi"].max())
