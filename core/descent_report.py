@@ -483,16 +483,23 @@ def _second_root(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> tup
     roots, vertex = problem.roots(), problem.vertex
     first = runs[0].outcome
     found_first = first.root if first.kind == REACHED else None
-    target = roots[1] if found_first == roots[0] else roots[0] if found_first == roots[1] else None
+    targets = [r for r in roots if r != found_first] if found_first in roots else list(roots)
+    lr = fmt_lr(probe_.lr)
     claims: list = []
-    if target is None:
-        text = (f"Each root attracts the starts next to it, on its side of the vertex {fmt(vertex)}, "
-                "as long as lr is below the bound in the last answer")
+    basins_ = {t: next((c for c in _claims_of(problem, probe_) if c.what == "reach" and c.root == t
+                        and c.lo <= t <= c.hi), None) for t in targets}
+    if len(targets) == 1:
+        text = f"Start near {fmt(targets[0])}, on its side of the vertex {fmt(vertex)}"
     else:
-        text = f"Start near {fmt(target)}, on its side of the vertex {fmt(vertex)}"
-        basin = next((c for c in _claims_of(problem, probe_) if c.what == "reach" and c.root == target
-                      and c.lo <= target <= c.hi), None)
-        if basin is not None:
+        text = f"Start on either side of the vertex {fmt(vertex)}, near the root you want"
+    if all(b is None for b in basins_.values()):
+        them = "it" if len(targets) == 1 else "them"
+        text += f"; but at lr = {lr} the roots repel, so no stretch of starts reaches {them}: lower the learning rate"
+    else:
+        found = []
+        for target, basin in basins_.items():
+            if basin is None:
+                continue
             # An example from inside the stated stretch: a run of the page, the mirrored start, or the point
             # halfway between the root and the vertex (or the middle of the stretch).
             candidates = [*runs, *([probe_.mirror] if probe_.mirror else [])]
@@ -501,17 +508,11 @@ def _second_root(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> tup
             if example is None:
                 x = (target + vertex) / 2
                 x = x if basin.lo < x < basin.hi else (basin.lo + basin.hi) / 2
-                x = float(fmt(x))
-                example = run_outcome(problem, x, probe_.lr, probe_.max_steps, probe_.tol)
-            text += (f": at lr = {fmt_lr(probe_.lr)} every start in ({fmt_up(basin.lo)}, {fmt_down(basin.hi)}) "
-                     f"reaches it")
-            claims.append(basin)
-            if example is not None:
-                text += f" ({_run_phrase(problem, example)})"
-                claims.append(example)
-        else:
-            text += (f"; but at lr = {fmt_lr(probe_.lr)} the roots repel, so no stretch of starts reaches it: "
-                     "lower the learning rate first")
+                example = run_outcome(problem, float(fmt(x)), probe_.lr, probe_.max_steps, probe_.tol)
+            found.append(f"every start in ({fmt_up(basin.lo)}, {fmt_down(basin.hi)}) reaches {fmt(target)} "
+                         f"({_run_phrase(problem, example)})")
+            claims += [basin, example]
+        text += f": at lr = {lr} " + " and ".join(found)
     if roots[0] != 0:
         text += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
                  f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}")

@@ -58,7 +58,8 @@ def test_divergence_names_the_step_that_escaped():
 
 def test_a_start_on_the_vertex_stays_there():
     traj = gradient_descent(DEFAULT, 2.5, 0.01, max_steps=300)
-    assert report.outcome_words(DEFAULT, outcome(DEFAULT, traj, 300), 300) == "stuck at the vertex x = 2.5, where the gradient is zero"
+    words = report.outcome_words(DEFAULT, outcome(DEFAULT, traj, 300), 300)
+    assert words == "stuck at the vertex x = 2.5, where the gradient is zero"
     row = report.status_rows(DEFAULT, [traj], 300)[0]
     assert row["steps"] == 300 and row["final x"] == "2.5000000" and row["|p(x)|"] == "2.25"  # p(2.5) = −2.25
 
@@ -125,7 +126,7 @@ def test_the_answers_change_with_the_settings():
     q1, q2, q3, q4 = (a.text for a in report.answers(DEFAULT, trajs, 0.5, 1000, found))
     assert q1.startswith("Not always") and "diverges at step 3" in q1
     assert q2.startswith("Not at lr = 0.5: every start from -1000 to 1000 diverges, except on the roots")
-    assert "the roots repel, so no stretch of starts reaches it" in q3
+    assert "at lr = 0.5 the roots repel, so no stretch of starts reaches them" in q3
 
 
 @pytest.mark.parametrize("coefs", [(1, -5, 4), (1, 0, 1), (1, 2, 1), (0, 2, 1), (0, 0, 1), (-3, 100, 7)])
