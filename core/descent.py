@@ -60,11 +60,16 @@ class Trajectory:
 
 
 def _escaped(x) -> bool:
+    if np.ndim(x) == 0:  # the 1-D case, on Python floats: a few times faster than the array reductions
+        return not abs(float(x)) <= DIVERGENCE_BOUND  # nan compares False: escaped
     return not (np.all(np.isfinite(x)) and np.max(np.abs(x)) <= DIVERGENCE_BOUND)
 
 
 def _size(residual) -> float:
-    """|r| for a scalar residual, ‖r‖ for a vector one."""
+    """|r| for a scalar residual, ‖r‖ for a vector one. (For a scalar, √(r²) is |r| exactly unless r² over-
+    or underflows, and then both sides of |r| < tol agree.)"""
+    if np.ndim(residual) == 0:
+        return abs(float(residual))
     return float(np.sqrt(np.sum(np.square(residual))))
 
 
@@ -172,6 +177,8 @@ def _orbit_codes(tails: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if gaps.shape[1] < 2 * window or gaps.shape[1] < 4:
             break
         approaching |= np.max(gaps[:, -window:], axis=1) < 0.5 * np.max(gaps[:, :window], axis=1)
+    if length < 2 * MAX_PERIOD:  # too few iterates to call it chaos
+        return codes, periods
     chaos = undecided & ~approaching
     codes[chaos] = CHAOS_CODE
     return codes, periods

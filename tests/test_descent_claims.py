@@ -1,0 +1,133 @@
+"""Every claim the gradient-descent page makes, checked against runs this test makes itself.
+
+The four answers, the status table and the cobweb hint are built from data (``Answer.claims``: RunClaim,
+StartsClaim). For random quadratics, start points, learning rates and step limits, each claim is checked
+here against ``gradient_descent`` (and, for many starts at once, ``sweep``, which takes the same steps bit
+for bit), using only closed forms (roots, vertex) and the stopping rule, not the classifier under test:
+- "from x0 it reaches r in k steps": the run converges after k updates, and r is the root nearest its end;
+- "diverges at step k": the k-th update is the first beyond the bound (or overflows);
+- "ends in a p-cycle through …": the last iterates repeat with period p (and not a shorter one), through
+  those points;
+- "wanders chaotically within [lo, hi]": no period up to 8 and the tail spans [lo, hi];
+- "every start in (lo, hi) reaches r / diverges / stays bounded": starts sampled inside do;
+and the numbers in the sentence are the claim's numbers, printed with enough digits (the lr actually run).
+"""
+import math
+import zlib
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import descent_report as report
+from core.descent import DIVERGENCE_BOUND, MAX_PERIOD, ORBIT_RTOL, gradient_descent, sweep
+from core.objective import Quadratic
+
+TOL = 1e-6
+
+
+def escape_step(problem, traj, lr):
+    """The update at which a diverged run left |x| ≤ 1e6: its last kept iterate is beyond the bound, or
+    the update after it (Quadratic.grad, as gradient descent computes it) is beyond it or not finite."""
+    xs = traj.xs
+    assert np.all(np.abs(xs[:-1]) <= DIVERGENCE_BOUND)
+    if abs(xs[-1]) > DIVERGENCE_BOUND:
+        return traj.steps
+    with np.errstate(all="ignore"):
+        nxt = xs[-1] - lr * problem.grad(xs[-1])
+    assert not (math.isfinite(nxt) and abs(nxt) <= DIVERGENCE_BOUND)
+    return traj.steps + 1
+
+
+def check_run_claim(problem, claim, text, page_lr):
+    """The run the claim describes does what it says; the sentence quotes its start, and its lr unless it is
+    the page's own."""
+    o = claim.outcome
+    traj = gradient_descent(problem, claim.x0, claim.lr, claim.max_steps, claim.tol)
+    assert report.verb_phrase(problem, o, claim.max_steps) in text, (o, text)
+    assert report.fmt(claim.x0) in text
+    assert claim.lr == page_lr or f"lr = {report.fmt_lr(claim.lr)}" in text
+    if o.kind == "converged":
+        assert traj.status == "converged" and traj.steps == o.steps
+        assert abs(problem.residual(traj.x)) < claim.tol
+        roots = problem.roots()
+        if roots:
+            assert o.root == min(roots, key=lambda r: abs(traj.x - r))
+    elif o.kind == "diverged":
+        assert traj.status == "diverged"
+        assert o.steps == escape_step(problem, traj, claim.lr)
+    else:
+        assert traj.status == "max_steps" and traj.steps == claim.max_steps
+        tail = traj.xs[-64:]
+        atol = ORBIT_RTOL * max(1.0, float(np.max(np.abs(tail))))
+        if o.kind == "cycle":
+            p = o.period
+            assert np.all(np.abs(tail[p:] - tail[:-p]) <= atol)
+            assert not np.all(np.abs(tail[1:] - tail[:-1]) <= atol)
+            assert np.allclose(np.sort(tail[-p:]), o.points)
+        elif o.kind == "chaos":
+            assert len(tail) >= 2 * MAX_PERIOD
+            assert not any(np.all(np.abs(tail[p:] - tail[:-p]) <= atol) for p in range(1, MAX_PERIOD + 1))
+            assert (o.points[0], o.points[1]) == (tail.min(), tail.max())
+        elif o.kind == "vertex":
+            assert abs(traj.x - problem.vertex) <= 1e-3 * (1 + abs(problem.vertex))
+
+
+def check_starts_claim(problem, claim, text, rng):
+    """Starts sampled inside the claimed stretch (and next to its ends) do what it says: sweep runs them
+    (bit for bit gradient_descent's steps, tested in test_descent), the first one also by gradient_descent."""
+    assert float(report.fmt_up(claim.lo)) >= claim.lo and float(report.fmt_down(claim.hi)) <= claim.hi
+    assert f"lr = {report.fmt_lr(claim.lr)}" in text or f"≈ {report.fmt_lr(claim.lr)}" in text
+    width = claim.hi - claim.lo
+    starts = np.r_[claim.lo + width * rng.uniform(0, 1, 6), claim.lo + 1e-6 * width, claim.hi - 1e-6 * width]
+    s = sweep(problem, starts, [claim.lr], claim.max_steps, claim.tol)
+    first = gradient_descent(problem, float(starts[0]), claim.lr, claim.max_steps, claim.tol)
+    assert (first.x, first.steps) == (s.x[0, 0], s.steps[0, 0])
+    for j, x0 in enumerate(starts):
+        x, steps = float(s.x[0, j]), int(s.steps[0, j])
+        with np.errstate(all="ignore"):
+            small = abs(problem.residual(x)) < claim.tol
+        stopped_early = steps < claim.max_steps or small
+        converged = abs(x) <= DIVERGENCE_BOUND and small
+        escaped = stopped_early and not converged
+        if claim.what == "reach":
+            assert converged, (claim, x0, x)
+            assert min(problem.roots(), key=lambda r: abs(x - r)) == claim.root, (claim, x0, x)
+        elif claim.what == "diverge":
+            assert escaped, (claim, x0, x, steps)
+        else:  # bounded
+            assert not escaped, (claim, x0, x, steps)
+
+
+coefficient = st.integers(-40, 40).map(lambda k: k / 10)
+settings_ = st.tuples(
+    st.one_of(st.just(0.0), coefficient), coefficient, coefficient,
+    st.lists(st.integers(-200, 200).map(lambda k: k / 10), min_size=1, max_size=3),
+    st.floats(-3.5, 0.3).map(lambda e: float(f"{10 ** e:.3g}")),
+    st.integers(1, 300),
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(settings_)
+def test_every_claim_of_the_page_holds_for_runs_made_here(case):
+    a, b, c, x0s, lr, steps = case
+    problem = Quadratic(a, b, c)
+    rng = np.random.default_rng(zlib.crc32(repr(case).encode()))
+    trajs = report.run(problem, x0s, lr, steps, TOL)
+    found = report.probe(problem, x0s[0], lr, steps, TOL)
+    answers = report.answers(problem, trajs, lr, steps, found)
+    hint = report.cobweb_hint(problem, lr, TOL)
+    rows = report.status_rows(problem, trajs, steps)
+    # The status table says of each run what its RunClaim says, and the claim holds.
+    for row, claim in zip(rows, report.run_claims(problem, trajs, lr, steps, TOL)):
+        assert row["outcome"] == report.outcome_words(problem, claim.outcome, steps)
+        assert row["steps"] == (claim.outcome.steps if claim.outcome.kind != "diverged" else row["steps"])
+        check_run_claim(problem, claim, report.verb_phrase(problem, claim.outcome, steps) + " " +
+                        report.fmt(claim.x0), lr)
+    for answer in [*answers, hint]:
+        for claim in answer.claims:
+            if isinstance(claim, report.RunClaim):
+                check_run_claim(problem, claim, answer.text, lr)
+            else:
+                check_starts_claim(problem, claim, answer.text, rng)
