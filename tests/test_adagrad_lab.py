@@ -156,13 +156,13 @@ def test_race_at_lr_0_2_gradient_descent_diverges_and_adagrad_converges():
     assert 0.2 > q.stable_lr()  # 1/9
     status, step = gd_by_hand(0.0, 0.2)
     assert (runs["gradient descent"].status, status) == (DIVERGED, "diverged")
-    assert lab.outcome(runs["gradient descent"]) == f"diverged at step {step}"
+    assert lab.outcome(q, runs["gradient descent"]) == f"diverged at step {step}"
     assert runs["momentum"].status == DIVERGED
     assert runs["Adagrad"].status == CONVERGED
     assert runs["Adagrad"].x == pytest.approx(1.0, abs=1e-6)
     story = " ".join(lab.root_race_story(q, 0.0, 0.2, runs))
     assert f"gradient descent diverged at step {step}" in story
-    assert "Adagrad converged in" in story and "Adapting helps" in story
+    assert "Adagrad converged to 1 in" in story and "Adapting helps" in story
 
 
 def test_first_steps_gradient_descent_scales_with_g_adagrad_moves_by_lr():
@@ -231,3 +231,35 @@ def test_display_frames_are_finite_clipped_and_small():
     paths, clipped = lab.path_frame_2d(runs, box)
     assert clipped  # gradient descent diverges at lr 0.5
     assert paths.x.between(*box[0]).all() and paths.y.between(*box[1]).all()
+
+
+def test_race_at_lr_0_05_names_the_root_each_optimiser_reaches():
+    """From 0 at lr 0.05 gradient descent goes to 1 (by hand), momentum overshoots the vertex 2.5 and ends at 4."""
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 0.05, 1000)
+    status, step = gd_by_hand(0.0, 0.05)
+    assert status == "converged" and abs(runs["gradient descent"].x - 1) < 1e-6
+    assert abs(runs["momentum"].x - 4) < 1e-6 and runs["momentum"].status == CONVERGED
+    assert max(runs["momentum"].xs) > 4 > 2.5  # it was carried past the vertex
+    story = lab.root_race_story(q, 0.0, 0.05, runs)
+    assert story[0].startswith(f"gradient descent converged to 1 in {step} steps; "
+                               f"momentum converged to 4 in {runs['momentum'].steps} steps")
+    assert "They end at different roots: gradient descent at 1; momentum at 4." in story[1]
+
+
+def test_sweep_table_names_the_root_and_says_step_in_the_singular():
+    table, _ = lab.lr_sweep(Quadratic(), 0.0, (0.1,), 1000)
+    # By hand: 0 − 0.1·2·4·(−5) = 4, a root, after one update.
+    assert table.iloc[0]["gradient descent"] == "converged to 4 in 1 step"
+    assert gd_by_hand(0.0, 0.1) == ("converged", 1)
+
+
+def test_racer_legend_tells_overlapping_lines_apart():
+    from core.charts import adagrad as charts
+
+    q = Quadratic()
+    spec = charts.race_loss_chart(lab.loss_frame(q, lab.race(q, 0.0, 0.1, 100)), title="t").to_dict()
+    enc = spec["encoding"]
+    assert enc["color"]["title"] == enc["strokeDash"]["title"] == "optimiser"  # one legend, both channels
+    assert len({tuple(d) for d in enc["strokeDash"]["scale"]["range"]}) == 3
+    assert enc["strokeWidth"]["scale"]["range"][0] > max(enc["strokeWidth"]["scale"]["range"][1:])

@@ -97,15 +97,25 @@ def test_race_reports_gradient_descent_diverging_and_adagrad_converging():
     story = text_of(at)
     # By hand: x1 = 0 − 0.2·(−40) = 8, then |x| explodes; 0.2 > 1/9, the stability bound.
     assert re.search(r"gradient descent diverged at step \d+", story)
-    assert re.search(r"Adagrad converged in \d+ steps", story)
+    assert re.search(r"Adagrad converged to 1 in \d+ steps", story)
     assert "first step is −lr·g = +8" in story and "= +0.2" in story
 
 
 def test_race_reports_where_adagrad_is_slower():
     at = run_page(x0=0, lr_race=0.01, steps=1000)
     story = text_of(at)
-    assert "gradient descent converged in 71 steps" in story
+    assert "gradient descent converged to 1 in 71 steps" in story
     assert "Adagrad did not finish in 1000 steps" in story and "Adapting hurts" in story
+
+
+def test_race_at_lr_0_05_says_which_optimiser_ends_at_which_root():
+    at = run_page(lr_race=0.05)
+    story = text_of(at)
+    assert re.search(r"gradient descent converged to 1 in \d+ steps; momentum converged to 4 in \d+ steps", story)
+    assert "They end at different roots: gradient descent at 1; momentum at 4." in story
+    sweep = at.dataframe[0].value
+    row = sweep[sweep["lr"] == "0.1"].iloc[0]
+    assert row["gradient descent"] == "converged to 4 in 1 step"  # 0 − 0.1·(−40) = 4: a root, after one update
 
 
 def test_bowl_race_says_where_per_coordinate_steps_shine():
