@@ -87,9 +87,10 @@ def check_starts_claim(problem, claim, text, rng):
         x, steps = float(s.x[0, j]), int(s.steps[0, j])
         with np.errstate(all="ignore"):
             small = abs(problem.residual(x)) < claim.tol
-        stopped_early = steps < claim.max_steps or small
         converged = abs(x) <= DIVERGENCE_BOUND and small
-        escaped = stopped_early and not converged
+        # Escaped: the kept x is beyond the bound, or the run stopped early without converging (the update
+        # after x overflowed and was not kept).
+        escaped = abs(x) > DIVERGENCE_BOUND or (steps < claim.max_steps and not small)
         if claim.what == "reach":
             assert converged, (claim, x0, x)
             assert min(problem.roots(), key=lambda r: abs(x - r)) == claim.root, (claim, x0, x)

@@ -1,5 +1,7 @@
 """core.mlp_lab and core.charts.mlp: checked against hand-built nets, finite differences, closed forms."""
 import io
+import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -115,6 +117,41 @@ def test_a_trained_net_extrapolates_along_its_last_line():
     assert far.line_value == pytest.approx(far.prediction, rel=1e-9)
     assert far.prediction == pytest.approx(trainer.predict(np.array([103.0]))[0])
     assert far.prediction < 0.2 * far.truth  # the point of the exercise: nowhere near 10,609
+
+
+def test_far_arithmetic_adds_up_as_printed():
+    """The printed terms, rounded as shown, give the printed sum (issue 11: 155.4 + 7.718 × 80.9 was shown
+    as 779.4, the unrounded value)."""
+    trainer = Trainer(TrainConfig(epochs=1))
+    trainer.train(20_000)
+    for far in (mlp_lab.far_probe(trainer.net, trainer.params, -3, 3),
+                mlp_lab.far_probe(*hand_net(), -3, 3),
+                mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
+                                 slope=7.7183, line_value=779.43, exact=True)):
+        text = far.sentence()
+        m = re.search(r"giving (-?[\d.,]+) \+ (-?[\d.e+-]+) × \(([\d.]+) − (-?[\d.]+)\) = (-?[\d,.]+)", text)
+        assert m, text
+        a, slope, x, anchor, total = (float(g.replace(",", "")) for g in m.groups())
+        assert f"{a + slope * (x - anchor):,.1f}" == m.group(5)
+    # The case of the issue: the terms as printed sum to 779.8, and the net's own 779.4 is named as such.
+    text = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
+                            slope=7.7183, line_value=779.43, exact=True).sentence()
+    assert "155.4 + 7.718 × (103 − 22.1) = 779.8 (unrounded, the net gives 779.4)" in text
+
+
+def test_a_sigmoid_net_far_away_is_explained_by_saturation():
+    """1 → 2 → 1 sigmoid net, y = 3·σ(x) + 2·σ(x − 1) + 0.5: beyond its data it tends to 3 + 2 + 0.5."""
+    net = MLP((1, 2, 1), activation="sigmoid")
+    params = [np.array([[1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[3.0], [2.0]]), np.array([0.5])]
+    far = mlp_lab.far_probe(net, params, -3, 3)
+    assert far.prediction == pytest.approx(5.5, abs=1e-9)  # both sigmoids are 1 to double precision at 103
+    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    f = lambda x: 3 * sig(x) + 2 * sig(x - 1) + 0.5  # noqa: E731
+    assert far.slope == pytest.approx((f(3) - f(2.4)) / 0.6)  # a finite difference over the last tenth
+    assert abs(far.far_slope) < 1e-12
+    text = far.sentence()
+    assert "flattens out" in text and "saturates" in text and "5.5" in text
+    assert "straight line would give" not in text
 
 
 # -- curves and tables ----------------------------------------------------------------------------------
