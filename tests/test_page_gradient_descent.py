@@ -1,6 +1,7 @@
 """The gradient-descent page: runs from its defaults and from links, shows the exercise's numbers, reads
 edge cases out in words, says which bad values it ignored, and animates in a real browser."""
 
+import math
 import re
 
 import pytest
@@ -39,9 +40,103 @@ def test_link_with_parameters_reproduces_the_numbers_and_the_answers():
     assert list(table["outcome"]) == ["converged to the root 1", "converged to the root 4"]
     text = text_of(at)
     assert "from 0 it reaches 1 in 71 steps" in text
-    assert "every start left of 2.5 goes to 1 and every start right of it to 4" in text
-    assert "0.111" in text
+    assert "every start in (-2.72, 2.499) reaches 1; every start in (2.501, 7.72) reaches 4" in text
+    assert "lr < 1/(b² − 4ac) = 0.1111" in text
     assert at.text_input(key="x0").value == "0,3" and at.number_input(key="lr").value == 0.01
+
+
+def answers_of(at: AppTest) -> dict[str, str]:
+    """The four answers, by their question's first words."""
+    found = {}
+    for m in at.markdown:
+        hit = re.match(r"\*\*(.+?\?)\*\* (.*)", m.value, re.S)
+        if hit:
+            found[hit.group(1)] = hit.group(2)
+    return found
+
+
+def q(at: AppTest, start: str) -> str:
+    return next(text for question, text in answers_of(at).items() if question.startswith(start))
+
+
+# ── the sentences of issue 11, each read as a learner would ────────────────────────────────────────
+def bounded_orbit_edge(lr, a=1.0, b=-5.0, c=4.0):
+    """Closed form: with u = (x − vertex)/h (h half the root gap) the update is u ← u − k·u(u² − 1), k = lr·D,
+    D = b² − 4ac; u = ±√(1 + 2/k) is a 2-cycle, and every start beyond it escapes."""
+    d = b * b - 4 * a * c
+    k = lr * d
+    vertex, h = -b / (2 * a), math.sqrt(d) / (2 * abs(a))
+    return vertex + h * math.sqrt(1 + 2 / k)
+
+
+def test_the_stability_bound_is_called_local_and_far_starts_diverge_below_it():
+    at = run_page(x0="-1.5", lr="0.05")
+    assert status(at)["outcome"].iloc[0] == "diverged at step 4"
+    text = q(at, "How does the learning rate")
+    assert "lr < 1/(b² − 4ac) = 0.1111" in text and "That bound is local" in text
+    assert "Below 1/(b² − 4ac) = 0.111 it converges to a root" not in text
+    start = q(at, "Does the start point")
+    edge = bounded_orbit_edge(0.05)  # 6.0
+    assert f"every start beyond {edge + 0.0005:.4g} diverges" in start or "every start beyond 6.001 diverges" in start
+
+
+@pytest.mark.parametrize("lr, edge", [("0.01", "9.729"), ("0.05", "6.001"), ("0.1", "5.193")])
+def test_the_start_answer_gives_the_divergence_edge_at_this_lr(lr, edge):
+    at = run_page(x0="0,3,10", lr=lr)
+    start = q(at, "Does the start point")
+    assert f"every start beyond {edge} diverges" in start
+    assert float(edge) - 1e-3 <= bounded_orbit_edge(float(lr)) <= float(edge)
+
+
+def test_the_start_answer_agrees_with_a_diverging_start_in_the_table():
+    at = run_page(x0="0,3,10", lr="0.01")
+    assert status(at)["outcome"].iloc[2] == "diverged at step 5"
+    start = q(at, "Does the start point")
+    assert "every start right of it" not in start and "every start beyond 9.729 diverges" in start
+
+
+def test_a_start_on_the_vertex_is_not_said_to_settle_and_not_settle():
+    at = run_page(x0="2.5,0,5")
+    text = " ".join(answers_of(at).values())
+    assert "does not settle: it settles" not in text
+    assert "at lr = 0.122 it is stuck at the vertex 2.5" in q(at, "How does the learning rate")
+
+
+def test_the_second_root_example_lies_in_the_stretch_it_illustrates():
+    at = run_page(lr="0.1")
+    text = q(at, "How do you find the second")
+    assert not re.search(r"\b1 steps", " ".join(answers_of(at).values()))
+    hit = re.search(r"every start in \((\S+), (\S+)\) reaches (\S+) \(from (\S+) it reaches (\S+) in", text)
+    lo, hi, root, x0, reached = hit.groups()
+    assert float(lo) < float(x0) < float(hi) and root == reached
+    assert "from 0 it reaches 4 in 1 step;" in q(at, "Does it always")  # 0 − 0.1·(−40) = 4, a root
+
+
+def test_a_two_cycle_is_quoted_with_the_lr_that_was_run():
+    at = run_page(x0="3", lr="0.122")
+    assert status(at)["outcome"].iloc[0] == "not converged within 1000 steps: it ends in a 2-cycle through 3.725, 4.173"
+    text = q(at, "How does the learning rate")
+    # Every 2-cycle through a pair of points is quoted with its own lr; one lr never gets two pairs.
+    pairs = re.findall(r"at lr = (\S+) it does not settle: it ends in a 2-cycle through (\S+), (\S+)[;.]", text)
+    by_lr = {}
+    for lr, *points in pairs:
+        by_lr.setdefault(lr, set()).add(tuple(points))
+    assert by_lr and all(len(v) == 1 for v in by_lr.values())
+
+
+def test_the_cobweb_hint_says_bounded_up_to_twice_the_bound():
+    at = run_page(x0="0", lr="0.15")
+    hint = " ".join(c.value for c in at.caption)
+    assert "a little more and it diverges" not in hint
+    assert "stay bounded up to lr = 2/(b² − 4ac) ≈ 0.2222" in hint
+    assert "at lr = 0.12 it does not settle: it ends in a 2-cycle" in hint
+    assert "at lr = 0.15 it does not settle: it wanders chaotically" in hint
+
+
+def test_the_basin_map_tells_cycles_chaos_and_slow_runs_apart():
+    at = run_page(lr="0.15")
+    basin = next(m.value for m in at.markdown if m.value.startswith("Gradient descent from 81 start points"))
+    assert "cycle" in basin and "chaos" in basin
 
 
 def test_divergence_reads_as_the_step_it_escaped():
