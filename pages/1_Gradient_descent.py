@@ -142,7 +142,8 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
     st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
-               "is still approaching at the step limit); paler cells took more steps. ✚ marks the current settings. "
+               "is still approaching at the step limit); paler cells took more steps to converge or diverge. "
+               "✚ marks the current settings. "
                "Click a cell to start the first run from its x0 with its learning rate.")
 
 

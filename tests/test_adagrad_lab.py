@@ -260,6 +260,8 @@ def test_racer_legend_tells_overlapping_lines_apart():
     q = Quadratic()
     spec = charts.race_loss_chart(lab.loss_frame(q, lab.race(q, 0.0, 0.1, 100)), title="t").to_dict()
     enc = spec["encoding"]
-    assert enc["color"]["title"] == enc["strokeDash"]["title"] == "optimiser"  # one legend, both channels
+    # One merged legend: the same title on every channel, none switched off (that would drop the whole legend).
+    assert enc["color"]["title"] == enc["strokeDash"]["title"] == enc["strokeWidth"]["title"] == "optimiser"
+    assert all("legend" not in enc[k] for k in ("color", "strokeDash", "strokeWidth"))
     assert len({tuple(d) for d in enc["strokeDash"]["scale"]["range"]}) == 3
     assert enc["strokeWidth"]["scale"]["range"][0] > max(enc["strokeWidth"]["scale"]["range"][1:])

@@ -13,12 +13,13 @@ from core.charts import finite_rows, positive_rows, thin
 RACER_COLORS = alt.Scale(domain=["gradient descent", "momentum", "Adagrad"],
                          range=["#e45756", "#f58518", "#4c78a8"])
 # Where two racers take the same path both stay visible: gradient descent is drawn wide and solid under
-# momentum's dashes and Adagrad's dots. Colour and dash share one title, so Vega-Lite draws one legend
-# whose swatches show both.
+# momentum's dashes and Adagrad's dots. Colour, dash and width share one title, so Vega-Lite merges them into
+# one legend whose swatches show all three (legend=None on any one of them drops the whole merged legend).
 RACER_DASH = alt.StrokeDash("optimiser:N", title="optimiser", scale=alt.Scale(
     domain=["gradient descent", "momentum", "Adagrad"], range=[[1, 0], [6, 3], [2, 2]]))
-RACER_WIDTH = alt.StrokeWidth("optimiser:N", legend=None, scale=alt.Scale(
-    domain=["gradient descent", "momentum", "Adagrad"], range=[5, 2, 2.5]))
+RACER_LEGEND = alt.Legend(symbolType="stroke", symbolSize=400)  # swatches show each racer's dash and width
+RACER_WIDTH = alt.StrokeWidth("optimiser:N", title="optimiser", scale=alt.Scale(
+    domain=["gradient descent", "momentum", "Adagrad"], range=[6, 2.5, 2.5]))
 
 
 def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str, chosen: tuple[int, int] | None,
@@ -65,12 +66,12 @@ def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.C
     """Loss against step on a log axis, one line per optimiser; a diverging loss is clamped at LOSS_CEILING."""
     data = thin(positive_rows(finite_rows(df), "loss"))
     clamp = bool((data["loss"] > LOSS_CEILING).any())
-    return alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+    return alt.Chart(data, title=title).mark_line().encode(
         x=alt.X("step:Q", title="step"),
         y=alt.Y("loss:Q", title="loss (log)",
                 scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
-        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS), strokeDash=RACER_DASH,
-        strokeWidth=RACER_WIDTH,
+        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS, legend=RACER_LEGEND),
+        strokeDash=RACER_DASH, strokeWidth=RACER_WIDTH,
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
     ).properties(height=height)
 
@@ -83,8 +84,8 @@ def path_1d_chart(df: pd.DataFrame, roots: tuple[float, ...], *, y_range: tuple[
         point=alt.OverlayMarkDef(size=12)).encode(
         x=alt.X("step:Q", title="step"),
         y=alt.Y("x shown:Q", title="x (clipped to the view)", scale=alt.Scale(domain=list(y_range))),
-        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS), strokeDash=RACER_DASH,
-        strokeWidth=RACER_WIDTH,
+        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS, legend=RACER_LEGEND),
+        strokeDash=RACER_DASH, strokeWidth=RACER_WIDTH,
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("x:Q", format=".6g")],
     )
     rules = alt.Chart(pd.DataFrame({"root": list(roots)})).mark_rule(strokeDash=[4, 4], color="gray").encode(

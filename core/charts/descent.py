@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from core.charts import finite_rows, thin
-from core.descent import OUTCOME_LABELS, Sweep, Trajectory
+from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, OUTCOME_LABELS, Sweep, Trajectory
 from core.objective import Quadratic
 
 # In OUTCOME_LABELS order: left root, right root, vertex, diverged, too slow, cycle, chaos.
@@ -131,17 +131,19 @@ def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 3
         df = finite_rows(df, ["loss"])
         frames.append(thin(df[df["loss"] > 0], ROWS_PER_RUN))
     data = pd.concat(frames, ignore_index=True)
-    return alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+    legend = alt.Legend(symbolType="stroke", symbolSize=400)  # the swatches show each run's dash and width
+    return alt.Chart(data).mark_line().encode(
         x=alt.X("step:Q", title="step (updates made)", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("loss:Q", title="loss = p(x)²  (log scale)", scale=alt.Scale(type="log")),
-        color=_start_color(trajs),
+        color=alt.Color("start:N", title="start", sort=_starts(trajs), scale=alt.Scale(scheme="category10"),
+                        legend=legend),
         # Runs that take the same path (mirrored starts converge in step) would hide one another: each run
         # gets its own dash pattern and the earlier ones are drawn wider.
         strokeDash=alt.StrokeDash("start:N", sort=_starts(trajs), title="start",
                                   scale=alt.Scale(domain=_starts(trajs), range=DASHES[:len(trajs)])),
-        strokeWidth=alt.StrokeWidth("start:N", sort=_starts(trajs), legend=None,
+        strokeWidth=alt.StrokeWidth("start:N", sort=_starts(trajs), title="start",  # one merged legend
                                     scale=alt.Scale(domain=_starts(trajs),
-                                                    range=[4.0 - 0.4 * k for k in range(len(trajs))])),
+                                                    range=[max(6.0 - 1.5 * k, 1.5) for k in range(len(trajs))])),
         tooltip=[alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3g")],
     ).properties(height=height)
 
@@ -169,6 +171,9 @@ def basin_frame(sw: Sweep) -> pd.DataFrame:
         "lr": sw.lrs[i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
         "outcome": np.array(OUTCOME_LABELS)[sw.outcome.ravel()], "steps": sw.steps.ravel(),
         "final x": sw.x.ravel(), "period": period,
+        # Shading: how long a run took to converge or diverge. Runs that used every step (vertex, cycle, chaos,
+        # too slow) stay solid so that their colour reads.
+        "shade": np.where(np.isin(sw.outcome.ravel(), (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE)), sw.steps.ravel(), 0),
     })
 
 
@@ -180,7 +185,7 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
     x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
     cell = alt.selection_point(name="cell", fields=["x0", "lr"], on="click", clear=False)
-    max_steps = max(int(data["steps"].max()), 1)
+    max_steps = max(int(data["shade"].max()), 1)
     # The legend's squares are drawn solid black at each step count's opacity (the default drew the same
     # grey square for every value).
     ticks = [v for v in (0, 10, 100, 1000, 10_000) if v < max_steps] + [max_steps]
@@ -189,7 +194,7 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
         y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
         color=alt.Color("outcome:N", title="outcome",
                         scale=alt.Scale(domain=list(OUTCOME_LABELS), range=list(OUTCOME_COLORS))),
-        opacity=alt.Opacity("steps:Q", title="steps taken",
+        opacity=alt.Opacity("shade:Q", title="steps to converge or diverge",
                             scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35]),
                             legend=alt.Legend(values=ticks, symbolType="square", symbolFillColor="#1f77b4",
                                               symbolStrokeColor="#1f77b4", symbolSize=150)),
