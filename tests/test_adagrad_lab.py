@@ -262,6 +262,6 @@ def test_racer_legend_tells_overlapping_lines_apart():
     enc = spec["encoding"]
     # One merged legend: the same title on every channel, none switched off (that would drop the whole legend).
     assert enc["color"]["title"] == enc["strokeDash"]["title"] == enc["strokeWidth"]["title"] == "optimiser"
-    assert all("legend" not in enc[k] for k in ("color", "strokeDash", "strokeWidth"))
+    assert all(enc[k].get("legend", {}) is not None for k in ("color", "strokeDash", "strokeWidth"))
     assert len({tuple(d) for d in enc["strokeDash"]["scale"]["range"]}) == 3
     assert enc["strokeWidth"]["scale"]["range"][0] > max(enc["strokeWidth"]["scale"]["range"][1:])
