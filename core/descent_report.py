@@ -639,8 +639,9 @@ def basin_words(problem: Quadratic, sw, used_steps: int, max_steps: int) -> str:
     text += f", fewer than your {max_steps:,} to keep it quick). " if used_steps < max_steps else "). "
     bound = problem.stable_lr()
     if bound is not None:
-        text += (f"Below the dashed line, {bound_words(problem)}, each root attracts the starts around it; "
-                 "above it the roots repel and runs oscillate, wander or diverge. ")
+        text += (f"Below the dashed line, {bound_words(problem)}, each root attracts the starts around it, while "
+                 "starts far out still overshoot and diverge (the bound is local, set by the curvature at the "
+                 "roots); above it the roots repel, and runs end in cycles, wander chaotically or diverge. ")
     elif problem.roots():
         text += "A double root has no such bound: the loss is flat there, so convergence is slow at any lr. "
     else:

@@ -6,14 +6,20 @@ import numpy as np
 import pytest
 
 from core.descent import (
+    CHAOS_CODE,
+    CYCLE_CODE,
     DIVERGED_CODE,
     HIGH_ROOT,
     LOW_ROOT,
     UNFINISHED,
     VERTEX,
+    basins,
     classify,
     descend,
+    diverged_at,
     gradient_descent,
+    outcome,
+    outcome_code,
     sweep,
 )
 from core.objective import Quadratic
@@ -143,3 +149,76 @@ def test_sweep_outcomes_for_the_exercise():
     assert list(s.steps[0, [0, 3]]) == [71, 86]
     tiny = sweep(Q, [0.0], [1e-5], max_steps=10)
     assert tiny.outcome[0, 0] == UNFINISHED and tiny.steps[0, 0] == 10
+
+
+# ── outcomes as data ─────────────────────────────────────────────────────────────────────────────────
+def update(x, lr, q=Q):
+    """One step of the exercise, by hand: x − lr·2·p(x)·p′(x)."""
+    return x - lr * 2 * (q.a * x * x + q.b * x + q.c) * (2 * q.a * x + q.b)
+
+
+def test_outcome_of_each_kind_against_hand_checks():
+    o = outcome(Q, gradient_descent(Q, 3.0, 0.01), 1000)
+    assert (o.kind, o.steps, o.root) == ("converged", 86, 4.0)
+    o = outcome(Q, gradient_descent(Q, 0.0, 0.2), 1000)
+    # 0 → 8 → −115.2 → 1304098.7: the third update leaves |x| ≤ 1e6.
+    assert (o.kind, o.steps) == ("diverged", 3) and update(update(update(0.0, 0.2), 0.2), 0.2) > 1e6
+    o = outcome(Q, gradient_descent(Q, 2.5, 0.01, max_steps=50), 50)
+    assert (o.kind, o.points, o.period) == ("vertex", (2.5,), 1)
+    o = outcome(Q, gradient_descent(Q, 3.0, 0.122), 1000)
+    u, v = o.points
+    assert o.kind == "cycle" and o.period == 2 and update(u, 0.122) == pytest.approx(v, abs=1e-9)
+    assert update(v, 0.122) == pytest.approx(u, abs=1e-9) and v - u > 0.4
+    traj = gradient_descent(Q, 1.9, 0.15)
+    o = outcome(Q, traj, 1000)
+    assert o.kind == "chaos" and o.points == (traj.xs[-64:].min(), traj.xs[-64:].max())
+    o = outcome(Q, gradient_descent(Q, 0.0, 1e-5, max_steps=10), 10)
+    assert o.kind == "unfinished" and o.steps == 10
+
+
+def test_diverged_at_counts_an_overflowing_update():
+    q = Quadratic(1e150, 0.0, 0.0)
+    traj = gradient_descent(q, 1.0, 1e10)
+    assert traj.status == "diverged" and traj.steps == 0 and diverged_at(traj) == 1
+
+
+@pytest.mark.parametrize("q", [Q, Quadratic(2, 3, -7), Quadratic(1, 0, 1), Quadratic(1, 2, 1)])
+def test_sweep_with_orbits_tells_cells_apart_as_outcome_tells_runs_apart(q):
+    x0s = np.r_[np.linspace(-3, 6, 13), q.vertex]
+    bound = q.stable_lr() or 0.05
+    lrs = bound * np.array([0.5, 1.08, 1.26, 1.35, 1.9])
+    s = sweep(q, x0s, lrs, max_steps=700, orbits=True)
+    seen = set()
+    for i, lr in enumerate(lrs):
+        for j, x0 in enumerate(x0s):
+            o = outcome(q, gradient_descent(q, x0, lr, max_steps=700), 700)
+            assert s.outcome[i, j] == outcome_code(q, o), (lr, x0, o)
+            assert s.period[i, j] == (o.period if o.kind in ("cycle", "vertex") else 0)
+            seen.add(int(s.outcome[i, j]))
+    if q == Q:
+        assert {CYCLE_CODE, CHAOS_CODE, VERTEX, LOW_ROOT, HIGH_ROOT} <= seen
+
+
+@pytest.mark.parametrize("k", [0.09, 0.45, 0.9, 1.8])  # on x² − 5x + 4 (D = 9): lr 0.01, 0.05, 0.1, 0.2
+@pytest.mark.parametrize("q", [Q, Quadratic(2, 3, -7), Quadratic(-0.5, 1, 6)])
+def test_basins_find_the_closed_form_edge_beyond_which_every_start_diverges(q, k):
+    """With u = (x − vertex)/h (h half the root gap, D = b² − 4ac) the update is u ← u − k·u(u² − 1), k = lr·D.
+    For k ≤ 2, |u| ≤ √(1 + 2/k) stays bounded (±√(1 + 2/k) is a 2-cycle), and every start beyond escapes."""
+    d = q.discriminant
+    lr_q = k / d
+    vertex, h = q.vertex, np.sqrt(d) / (2 * abs(q.a))
+    edge = h * np.sqrt(1 + 2 / k)
+    found = basins(q, lr_q, 1000, 1e-6, -1000, 1000)
+    first, last = found.segments[0], found.segments[-1]
+    assert first.code == last.code == DIVERGED_CODE
+    assert first.hi == pytest.approx(vertex - edge, abs=1e-4 * edge)
+    assert last.lo == pytest.approx(vertex + edge, abs=1e-4 * edge)
+    if k < 1:  # the stretch around each root: it converges there, and reaches no further than the vertex
+        lo, hi = q.roots()
+        around = [s for s in found.segments if s.code in (LOW_ROOT, HIGH_ROOT) and s.lo <= hi and lo <= s.hi
+                  and (s.lo <= lo <= s.hi or s.lo <= hi <= s.hi)]
+        assert len(around) == 2
+        assert around[0].hi == pytest.approx(vertex, abs=1e-6 * h)
+        assert around[1].lo == pytest.approx(vertex, abs=1e-6 * h)
+        # …and out to where the first step lands exactly on the vertex: u² = 1 + 1/k.
+        assert around[1].hi == pytest.approx(vertex + h * np.sqrt(1 + 1 / k), rel=1e-4)
