@@ -58,6 +58,19 @@ def test_query_parameters_set_the_controls_and_a_run_finishes():
     assert not at.exception
 
 
+def test_a_sigmoid_net_far_away_is_said_to_saturate():
+    """Issue 11: the sigmoid far answer spoke of "a straight line would give 231.2" beside a prediction of 11.1."""
+    at = app(act="sigmoid", opt="adagrad", lr=0.01, batch=16, epochs=1, n=800)
+    train_to_end(at)
+    trainer = at.session_state["mlp_trainer"]
+    far = next(m.value for m in at.markdown if "at x = 103" in m.value)
+    assert "flattens out" in far and "saturates" in far and "straight line would give" not in far
+    predicted = float(trainer.predict(np.array([103.0]))[0])
+    assert f"where it predicts {predicted:,.1f}" in far
+    slope = float(np.diff(trainer.predict(np.array([102.0, 103.0])))[0])
+    assert abs(slope) < 0.05  # flat indeed, far out
+
+
 def test_bad_query_values_get_a_notice_and_the_defaults():
     at = app(hidden="100,9999", lr="abc", epochs=100000, act="tanh")
     assert not at.exception
