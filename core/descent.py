@@ -6,6 +6,11 @@ Stopping rule, applied after each update:
 - "max_steps" when max_steps updates were made without either.
 A start point that already satisfies |p(x0)| < tol is "converged" after 0 steps.
 Trajectories keep only finite iterates, so nothing downstream ever sees inf or nan.
+
+What became of a run is an ``Outcome`` (``outcome(problem, traj, max_steps)``): converged to a root,
+on the vertex, a cycle, chaos, diverged at an update, or unfinished; a run stopped by max_steps is judged
+on its last ORBIT_TAIL iterates, and ``sweep(..., orbits=True)`` judges its cells the same way.
+``basins`` finds, at one lr, the stretches of start points that reach each root or diverge.
 """
 from __future__ import annotations
 

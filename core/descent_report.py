@@ -4,8 +4,13 @@ The page draws; this module computes every number and sentence it shows, from ``
 
     x ← x − lr·loss′(x),   loss(x) = p(x)²,   p(x) = a·x² + b·x + c.
 
-Nothing here imports Streamlit. Numbers in sentences are written with ``fmt`` (4 significant digits);
-a final x with ``fmt_x`` (7 decimals near the roots, so 3.9999997 is not rounded into 4).
+Every sentence about a run is written from its ``core.descent.Outcome`` (never from another sentence), and
+every sentence about stretches of start points from ``core.descent.basins`` at the current lr. The answers
+carry what they claim as data (``Answer.claims``: RunClaim, StartsClaim) so that a test can re-run each
+claim (tests/test_descent_claims.py). Nothing here imports Streamlit. Numbers in sentences are written
+with ``fmt`` (4 significant digits), learning rates with ``fmt_lr`` (up to 6, the rate as run), interval
+ends rounded inwards (``fmt_up``/``fmt_down``), a final x with ``fmt_x`` (7 decimals near the roots, so
+3.9999997 is not rounded into 4).
 """
 from __future__ import annotations
 
@@ -315,11 +320,6 @@ def basin_sweep(problem: Quadratic, lr: float, max_steps: int, tol: float, x0s=(
     grid_x0, grid_lr = basin_axes(problem, lr, x0s)
     steps = min(max_steps, BASIN_MAX_STEPS)
     return sweep(problem, grid_x0, grid_lr, steps, tol, orbits=True), steps
-
-
-def orbit_words(problem: Quadratic, traj: Trajectory, max_steps: int) -> str:
-    """How a run's last iterates behave (a fixed point, a k-cycle, chaos, still moving), from its Outcome."""
-    return verb_phrase(problem, outcome(problem, traj, max_steps), max_steps)
 
 
 @dataclass(frozen=True)

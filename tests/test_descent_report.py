@@ -200,3 +200,29 @@ def test_outside_words_name_only_the_runs_that_leave_the_plot():
     lo, hi = report.x_range(DEFAULT)
     assert "(runs from 0, 3)" in report.outside_words(trajs, lo, hi)  # the two at lr = 0.5 diverge
     assert report.outside_words(trajs[2:], lo, hi) == ""
+
+
+def test_basin_map_names_cycles_chaos_and_slow_runs_and_its_steps_legend_has_distinct_shades():
+    sw, _ = report.basin_sweep(DEFAULT, 0.15, 1000, 1e-6)
+    frame = charts.basin_frame(sw)
+    assert {"cycle", "chaos", "too slow", "left root", "right root", "diverged"} <= set(frame["outcome"])
+    # Only runs that converged or diverged are shaded by their steps; the rest stay solid.
+    solid = frame[~frame["outcome"].isin(["left root", "right root", "diverged"])]
+    assert (solid["shade"] == 0).all() and (solid["steps"] == 1000).all()
+    # A 2-cycle cell: its period, checked by running it.
+    cell = frame[frame["outcome"] == "cycle"].iloc[0]
+    xs = gradient_descent(DEFAULT, cell["x0"], cell["lr"]).xs[-20:]
+    p = int(cell["period"])
+    assert np.allclose(xs[p:], xs[:-p], atol=1e-6) and not np.allclose(xs[1:], xs[:-1], atol=1e-6)
+    spec = charts.basin_map(sw, current_x0s=[0.0], current_lr=0.15, bound=1 / 9, bound_label="b").to_dict()
+    opacity = spec["layer"][0]["encoding"]["opacity"]
+    legend, scale = opacity["legend"], opacity["scale"]
+    assert legend["symbolFillColor"] and len(legend["values"]) >= 3  # solid squares at several step counts
+    assert scale["range"][0] > scale["range"][1]  # …which the scale draws at different opacities
+
+
+def test_directed_rounding_keeps_printed_intervals_inside():
+    for x in (9.72843, -4.72843, 2.4999999, 2.5000001, 0.19256, 1e-7, -123456.7):
+        assert float(report.fmt_up(x)) >= x and float(report.fmt_down(x)) <= x
+        assert abs(float(report.fmt_up(x)) - x) <= 1e-3 * abs(x) and abs(float(report.fmt_down(x)) - x) <= 1e-3 * abs(x)
+    assert (report.fmt_up(9.72843), report.fmt_down(9.72843)) == ("9.729", "9.728")
