@@ -597,7 +597,7 @@ def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: i
     elif bound is not None:
         q4 += (f" Near a root the loss curves like loss″(r) = 2·p′(r)² = 2(b² − 4ac) = {fmt(2 * problem.discriminant)},"
                f" so a step shrinks the distance to the root only for lr < 1/(b² − 4ac) = {fmt(bound)}. That bound "
-               "is local. Above it the roots repel: "
+               f"is local. Above it the roots repel; from {fmt(probe_.x0)}: "
                + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
                            for c in probe_.above) + ".")
         claims4 += list(probe_.above)
