@@ -59,6 +59,7 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
         start = {"frame": int(frame), "play": bool(play), "speed": float(speed)}
         place = {f"{prefix}frame": int(frame), f"{prefix}play": int(play), f"{prefix}speed": float(speed)}
     with holder:
+        ui.show_notices()  # what the link's replay settings rejected, above the player
         _PLAYER(key=key, data={"replay": replay, "start": start, "report": link}, height=height,
                 on_view_change=(lambda: _take_report(key, prefix)) if link else None)
     return place

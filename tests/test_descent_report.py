@@ -152,8 +152,7 @@ def test_charts_get_only_finite_rows_and_few_of_them():
     trajs = report.run(DEFAULT, [0, 3, 2.5], 0.5, 1000, 1e-6)  # two diverge to ±1e12
     lo, hi = report.x_range(DEFAULT)
     sw, _ = report.basin_sweep(DEFAULT, 0.5, 1000, 1e-6)
-    built = [charts.loss_animation(DEFAULT, trajs, 2, lo, hi), charts.p_animation(DEFAULT, trajs, 4, lo, hi),
-             charts.loss_by_step(DEFAULT, trajs), charts.cobweb(DEFAULT, trajs[0], 0.5, lo, hi),
+    built = [charts.loss_by_step(DEFAULT, trajs), charts.cobweb(DEFAULT, trajs[0], 0.5, lo, hi),
              charts.basin_map(sw, current_x0s=[0, 3], current_lr=0.5, bound=1 / 9, bound_label="b")]
     for chart in built:
         spec = chart.to_dict()

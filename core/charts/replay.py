@@ -113,7 +113,7 @@ def _thinning_note(trajs: list[Trajectory], labels: list[str]) -> list[str]:
     thinned = [(label, stride_for(t.steps)) for t, label in zip(trajs, labels) if stride_for(t.steps) > 1]
     if not thinned:
         return []
-    parts = ", ".join(f"{label}: every {k}th update" for label, k in thinned)
+    parts = ", ".join(f"{label}: one update in {k}" for label, k in thinned)
     return [f"Long runs are replayed thinned ({parts}; an odd step keeps two-cycles alternating). "
             "The counter still counts updates."]
 
