@@ -164,3 +164,22 @@ def test_share_link_carries_the_replays_place(page, app_url):
     assert page.locator(APP).count() == 1
     assert descent_report.MAX_STEPS >= stopped
 
+
+
+def test_adagrad_races_play_together_under_one_counter(page, app_url):
+    open_counting(page, f"{app_url}/Adagrad")
+    race = player(page, 1)  # the 2-D race: 285 updates (momentum's), 50 per second
+    race.scroll_into_view_if_needed()
+    assert [t.strip() for t in race.locator(".gp-legend span").all_inner_texts()] == [
+        "gradient descent", "momentum", "Adagrad"]
+    before = runs(page)
+    race.get_by_role("button", name="Play the replay").click()
+    page.wait_for_timeout(1500)
+    moved = frame(page, 1)
+    assert 20 < moved < 285 and playing(page, 1)
+    # all three paths drawn up to the counter: each has a visible polyline
+    drawn = race.locator("polyline[display=inline]").count()
+    assert drawn >= 3
+    race.get_by_role("button", name="Pause the replay").click()
+    assert runs(page) == before  # the races are not in the link: no script run at all
+    assert frame(page, 0) == 0  # the 1-D race did not move

@@ -83,7 +83,7 @@ class Player {
     this.playBtn = html("button", { type: "button", class: "gp-play", "aria-label": "Play the replay" }, bar);
     this.playBtn.addEventListener("click", () => this.toggle());
     this.stepBtn = html("button", { type: "button", "aria-label": "Step one update" }, bar);
-    this.stepBtn.textContent = "⏭ Step";
+    this.stepBtn.textContent = "Step ›";
     this.stepBtn.addEventListener("click", () => this.step());
     this.resetBtn = html("button", { type: "button", "aria-label": "Reset to update 0" }, bar);
     this.resetBtn.textContent = "↺ Reset";
@@ -456,7 +456,7 @@ class Player {
   }
 
   setButton() {
-    this.playBtn.textContent = this.playing ? "⏸ Pause" : "▶ Play";
+    this.playBtn.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
     this.playBtn.setAttribute("aria-label", this.playing ? "Pause the replay" : "Play the replay");
     this.root.dataset.playing = this.playing ? "1" : "0";
   }
