@@ -319,12 +319,15 @@ class Player {
             item.tip.textContent = `${item.series.label}: x = ${xs[i]} at update ${this.samples[item.si][i]}`;
           }
         } else if (item.kind === "trail") {
+          if (item.at === i) continue; // the trail moves only when the marker passes an iterate
+          item.at = i;
           item.dots.forEach((dot, a) => {
             const back = i - (TRAIL - a);
-            if (back < 0) { dot.setAttribute("display", "none"); return; }
-            dot.setAttribute("display", "inline");
-            dot.setAttribute("cx", px[back].toFixed(2));
-            dot.setAttribute("cy", py[back].toFixed(2));
+            const show = back >= 0;
+            if (show !== dot.shown) { dot.setAttribute("display", show ? "inline" : "none"); dot.shown = show; }
+            if (!show) return;
+            dot.setAttribute("cx", px[back].toFixed(1));
+            dot.setAttribute("cy", py[back].toFixed(1));
           });
         } else {
           this.drawPath(item, item.perStep * (i + f));
