@@ -4,6 +4,7 @@
 // reaching the end), never per frame.
 const SVG = "http://www.w3.org/2000/svg";
 const TRAIL = 15; // iterates drawn behind each marker, fading
+const TRAIL_GROUPS = 5; // fading steps (TRAIL is a multiple of it)
 const CHUNK = 100; // path vertices per <polyline>: a growing path rewrites at most one chunk per frame
 const MARGIN = { left: 58, right: 14, top: 26, bottom: 38 };
 const LIMIT = 1e5; // pixel coordinates are kept within ±LIMIT (the plot clips them)
@@ -210,6 +211,14 @@ class Player {
     el("text", { x: 0, y: 0, transform: `translate(13,${(y0 + y1) / 2}) rotate(-90)`, "text-anchor": "middle" },
        axes).textContent = panel.y.label;
     svg.appendChild(plot);
+    // The moving parts go in a second SVG stacked on top (its own compositing layer), so a frame
+    // repaints only them, not the curves, grid and heat map underneath.
+    const dynSvg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "gp-moving",
+                               "aria-hidden": "true" }, box);
+    const dynClip = `${clipId}-m`;
+    el("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - y1 },
+       el("clipPath", { id: dynClip }, el("defs", {}, dynSvg)));
+    const moving = el("g", { "clip-path": `url(#${dynClip})` }, dynSvg);
     for (const rule of panel.hrules || []) {
       el("line", { x1: x0, x2: x1, y1: sy(rule.at), y2: sy(rule.at), stroke: rule.color || "#999",
                    "stroke-dasharray": rule.dash ? rule.dash.join(" ") : null }, plot);
@@ -240,7 +249,7 @@ class Player {
         if (layer.kind === "path") {
           item.chunks = [];
           item.strings = [];
-          const g = el("g", {}, plot);
+          const g = el("g", {}, moving);
           for (let start = 0; start < px.length - 1 || start === 0; start += CHUNK) {
             item.chunks.push(el("polyline", { fill: "none", stroke: s.color, "stroke-width": 2, "stroke-opacity": 0.85,
                                               "stroke-dasharray": s.dash ? s.dash.join(" ") : null,
@@ -249,14 +258,16 @@ class Player {
           }
           item.state = item.chunks.map(() => "hidden");
         } else if (layer.kind === "trail") {
-          item.dots = [];
-          const g = el("g", {}, plot);
-          for (let a = TRAIL; a >= 1; a--) {
-            item.dots.push(el("circle", { r: 4, fill: s.color, "fill-opacity": (0.6 * (TRAIL + 1 - a)) / TRAIL,
-                                          display: "none" }, g));
+          // TRAIL dots in TRAIL_GROUPS paths of zero-length round-capped strokes, older groups fainter:
+          // a few attribute writes per frame instead of one per dot
+          item.groups = [];
+          const g = el("g", { class: "gp-trail" }, moving);
+          for (let q = 0; q < TRAIL_GROUPS; q++) {
+            item.groups.push(el("path", { d: "", fill: "none", stroke: s.color, "stroke-width": 8,
+                                          "stroke-linecap": "round", "stroke-opacity": 0.12 + (0.5 * q) / (TRAIL_GROUPS - 1) }, g));
           }
         } else {
-          item.g = el("g", { class: "gp-marker", "data-series": s.label }, plot);
+          item.g = el("g", { class: "gp-marker", "data-series": s.label }, moving);
           el("path", { d: shapePath(s.shape, 7), fill: s.color, stroke: "#000", "stroke-width": 1.2 }, item.g);
           item.tip = el("title", {}, item.g);
         }
@@ -265,7 +276,7 @@ class Player {
     });
     // markers last, above every path and trail
     layers.sort((a, b) => (a.kind === "marker") - (b.kind === "marker"));
-    for (const item of layers) if (item.g) plot.appendChild(item.g);
+    for (const item of layers) if (item.g) moving.appendChild(item.g);
     return { layers };
   }
 
@@ -321,13 +332,14 @@ class Player {
         } else if (item.kind === "trail") {
           if (item.at === i) continue; // the trail moves only when the marker passes an iterate
           item.at = i;
-          item.dots.forEach((dot, a) => {
-            const back = i - (TRAIL - a);
-            const show = back >= 0;
-            if (show !== dot.shown) { dot.setAttribute("display", show ? "inline" : "none"); dot.shown = show; }
-            if (!show) return;
-            dot.setAttribute("cx", px[back].toFixed(1));
-            dot.setAttribute("cy", py[back].toFixed(1));
+          const per = TRAIL / TRAIL_GROUPS;
+          item.groups.forEach((path, q) => {
+            let d = "";
+            for (let a = 0; a < per; a++) {
+              const back = i - TRAIL + q * per + a; // group 0 holds the oldest dots
+              if (back >= 0) d += `M${px[back].toFixed(1)},${py[back].toFixed(1)}h0`;
+            }
+            path.setAttribute("d", d);
           });
         } else {
           this.drawPath(item, item.perStep * (i + f));
