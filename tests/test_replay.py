@@ -114,3 +114,11 @@ def test_the_id_changes_with_what_is_drawn():
     b = replay.descent_replay(DEFAULT, trajs, -2, 7)
     c = replay.descent_replay(DEFAULT, [gradient_descent(DEFAULT, 0.0, 0.02, 1000, 1e-6)], -2, 7)
     assert a["id"] == b["id"] != c["id"]
+
+
+def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
+    traj = report.run(DEFAULT, [3.0], 0.5, 1000, 1e-6)[0]  # escapes past 1e6
+    lo, hi = report.x_range(DEFAULT)
+    data = wire(replay.cobweb_replay(DEFAULT, traj, 0.5, lo, hi))["series"][0]["data"]
+    assert np.array(data["x"]).tobytes() == traj.xs.tobytes() and abs(data["x"][-1]) > 1e6
+    assert max(map(abs, data["cx"] + data["cy"])) <= max(abs(lo), abs(hi)) + (hi - lo)
