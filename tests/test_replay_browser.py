@@ -88,6 +88,8 @@ def test_play_advances_with_no_script_run_and_pause_stops(page, app_url):
     wait_for_run(page)
     # Pausing put the place into the URL and the share link.
     page.wait_for_function(f"() => location.search.includes('frame={stopped}')")
+    wait_for_run(page)
+    assert frame(page) == stopped and not playing(page)  # the run that took the report left the player alone
     assert_no_exception(page)
 
 
