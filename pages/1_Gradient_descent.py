@@ -1,17 +1,15 @@
 """Gradient descent lab: find the roots of p(x) = a·x² + b·x + c by minimising p(x)², from several starts."""
 import streamlit as st
 
+import player
 import ui
 from core import descent_report as report
 from core.charts import descent as charts
+from core.charts import replay
 from core.objective import Quadratic
 
 st.set_page_config(page_title="Gradient descent · Gradient Playground", page_icon=":material/trending_down:",
                    layout="wide")
-
-FRAME_SECONDS = 0.3  # time between animation frames while playing
-SPEEDS = [1, 2, 5, 10, 25, 100]  # updates shown per frame
-
 
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -50,60 +48,25 @@ def settings():
 
 
 # ── sections ───────────────────────────────────────────────────────────────────────────────────────
-def _toggle_play(last):
-    state = st.session_state
-    if not state.gd_playing and state.gd_frame >= last:
-        state.gd_frame = 0
-    state.gd_playing = not state.gd_playing
+@st.cache_data(max_entries=64, show_spinner=False)
+def descent_replay(coefs, x0s, lr, steps, tol, lo, hi):
+    return replay.descent_replay(Quadratic(*coefs), runs(coefs, x0s, lr, steps, tol), lo, hi)
 
 
-def _step(last):
-    st.session_state.gd_playing = False
-    st.session_state.gd_frame = min(st.session_state.gd_frame + st.session_state.gd_speed, last)
+@st.cache_data(max_entries=64, show_spinner=False)
+def cobweb_replay(coefs, x0s, lr, steps, tol, lo, hi):
+    return replay.cobweb_replay(Quadratic(*coefs), runs(coefs, x0s, lr, steps, tol)[0], lr, lo, hi)
 
 
-def _reset():
-    st.session_state.gd_playing = False
-    st.session_state.gd_frame = 0
-
-
-def animation(problem, trajs, lo, hi, signature):
-    """Replays the runs: markers with fading trails on p(x)² and on p(x); Play / Pause / Step / Reset."""
-    state = st.session_state
-    last = max(t.steps for t in trajs)
-    if state.get("gd_signature") != signature:  # new settings: start the replay over, at most ~100 frames long
-        state.gd_signature, state.gd_frame, state.gd_playing = signature, 0, False
-        state.gd_speed = next((s for s in SPEEDS if last / s <= 100), SPEEDS[-1])
-    playing = state.gd_playing
-
-    @st.fragment(run_every=FRAME_SECONDS if playing else None)
-    def replay():
-        if state.gd_playing != playing:  # Play or Pause was pressed: rerun the page to (un)set the timer
-            st.rerun()
-        if playing:
-            state.gd_frame = min(state.gd_frame + state.gd_speed, last)
-            if state.gd_frame >= last:
-                state.gd_playing = False
-        frame = state.gd_frame
-        play, step, reset, speed, counter = st.columns([1, 1, 1, 3, 2], vertical_alignment="bottom")
-        play.button("Pause" if playing else "Play", on_click=_toggle_play, args=(last,), key="gd_play",
-                    icon=":material/pause:" if playing else ":material/play_arrow:", type="primary",
-                    width="stretch")
-        step.button("Step", on_click=_step, args=(last,), key="gd_step", icon=":material/skip_next:",
-                    width="stretch")
-        reset.button("Reset", on_click=_reset, key="gd_reset", icon=":material/replay:", width="stretch")
-        speed.select_slider("Speed (updates per frame)", SPEEDS, key="gd_speed")
-        counter.markdown(f"Step **{frame}** of {last}")
-        left, right = st.columns(2)
-        left.altair_chart(charts.loss_animation(problem, trajs, frame, lo, hi), width="stretch")
-        right.altair_chart(charts.p_animation(problem, trajs, frame, lo, hi), width="stretch")
-        if playing and not state.gd_playing:  # reached the end: rerun the page to stop the timer
-            st.rerun()
-
-    replay()
+def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
+    """Replays the runs in the browser: markers with fading trails on p(x)² and on p(x), one counter,
+    Play / Pause / Step / Reset, speed and a scrubber. Returns its place for the share link."""
+    place = player.show(descent_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_player", link=True,
+                        max_frame=report.MAX_STEPS)
     note = report.outside_words(trajs, lo, hi)
     if note:
         st.caption(note)
+    return place
 
 
 def status_table(problem, trajs, steps):
@@ -152,12 +115,12 @@ def cobweb_hint(coefs, tol):
     return report.cobweb_hint(Quadratic(*coefs), tol=tol).text
 
 
-def cobweb_section(problem, coefs, trajs, lr, steps, tol):
+def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
     st.subheader("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
     lo, hi = report.x_range(problem, [float(first.xs[0])])
     st.markdown(report.cobweb_words(problem, first, lr, steps))
-    st.altair_chart(charts.cobweb(problem, first, lr, lo, hi), width="stretch")
+    player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb")
     hint = cobweb_hint(coefs, tol)
     if hint:
         st.caption(hint)
@@ -174,11 +137,11 @@ problem = Quadratic(*coefs)
 st.info(report.polynomial_words(problem))
 trajs = runs(coefs, tuple(x0s), lr, steps, tol)
 lo, hi = report.x_range(problem, x0s)
-animation(problem, trajs, lo, hi, (coefs, tuple(x0s), lr, steps, tol))
+place = animation(coefs, x0s, lr, steps, tol, trajs, lo, hi)
 status_table(problem, trajs, steps)
 four_answers(problem, coefs, trajs, lr, steps, tol)
 loss_section(problem, trajs)
 basin_section(problem, coefs, x0s, lr, steps, tol)
-cobweb_section(problem, coefs, trajs, lr, steps, tol)
+cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol)
 ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2], "x0": ",".join(map(ui.exact, x0s)),
-                                    "lr": lr, "steps": steps, "tol": tol})
+                                    "lr": lr, "steps": steps, "tol": tol, **place})

@@ -1,9 +1,11 @@
 """Adagrad: step it by hand and see every quantity, then race it against gradient descent and momentum."""
 import streamlit as st
 
+import player
 import ui
 from core import adagrad_lab as lab
 from core.charts import adagrad as charts
+from core.charts import replay
 from core.objective import Quadratic
 from core.surfaces import SURFACES
 
@@ -131,11 +133,10 @@ runs = lab.race(ROOT_PROBLEM, x0, lr_race, int(steps))
 for sentence in lab.root_race_story(ROOT_PROBLEM, x0, lr_race, runs):
     st.markdown("- " + sentence)
 view = lab.root_view(ROOT_PROBLEM, x0)
-paths, clipped = lab.path_frame_1d(runs, view)
-left, right = st.columns(2)
-left.altair_chart(charts.path_1d_chart(paths, ROOT_PROBLEM.roots(), y_range=view), width="stretch")
-right.altair_chart(charts.race_loss_chart(lab.loss_frame(ROOT_PROBLEM, runs),
-                                          title="Loss p(x)² against step"), width="stretch")
+_, clipped = lab.path_frame_1d(runs, view)
+player.show(replay.race_1d_replay(ROOT_PROBLEM, runs, view), key="ada_race_1d")
+st.altair_chart(charts.race_loss_chart(lab.loss_frame(ROOT_PROBLEM, runs), title="Loss p(x)² against step"),
+                width="stretch")
 if clipped:
     st.caption(f"Diverging paths leave the view: x is drawn clipped to [{view[0]:g}, {view[1]:g}] and the "
                f"loss to at most {charts.LOSS_CEILING:.0e} (hover for the true values). A run stops once "
@@ -156,10 +157,11 @@ for sentence in lab.bowl_story(surface, runs_2d, lr_2d, lr_ada_2d):
     st.markdown("- " + sentence)
 box = lab.view_box(surface, start)
 xs, ys, F = surface.grid(*box, n=60)
-paths_2d, clipped_2d = lab.path_frame_2d(runs_2d, box)
+_, clipped_2d = lab.path_frame_2d(runs_2d, box)
 left, right = st.columns([3, 2])
-left.altair_chart(charts.contour_chart(xs, ys, F, paths_2d, surface.minimum,
-                                       title="Paths over log₁₀ f (darker is lower)"), width="stretch")
+with left:
+    player.show(replay.race_2d_replay(runs_2d, box, xs, ys, F, surface.minimum,
+                                      title="Paths over log₁₀ f (darker is lower)"), key="ada_race_2d")
 right.altair_chart(charts.race_loss_chart(lab.loss_frame(surface, runs_2d), title="Loss f against step"),
                    width="stretch")
 if surface_name == "rosenbrock":

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.inputs import echo
 
 PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these lists complete)
-    "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol"],
+    "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol", "frame", "play", "speed"],
     "pages/2_Adagrad.py": ["lr", "eps", "seed", "grad", "el", "i", "j", "k", "x0", "lr_race", "steps",
                            "surface", "lr_2d", "lr_ada_2d", "sx", "sy"],
     "pages/3_MLP_training.py": ["hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed",

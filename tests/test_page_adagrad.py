@@ -146,7 +146,8 @@ def test_page_renders_its_charts(page, app_url):
     page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
                            timeout=30_000)
     charts = page.locator("[data-testid='stVegaLiteChart']")
-    assert charts.count() == 7  # 2 heatmaps, effective lr, 2 for the 1-D race, 2 for the 2-D race
+    assert charts.count() == 5  # 2 heatmaps, effective lr, the two races' losses against step
+    assert page.locator("[data-testid='gp-player']").count() == 2  # the races' replays
     assert "gradient descent diverged" in page.inner_text("body")
 
 

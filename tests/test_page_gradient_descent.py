@@ -1,6 +1,7 @@
 """The gradient-descent page: runs from its defaults and from links, shows the exercise's numbers, reads
 edge cases out in words, says which bad values it ignored, and animates in a real browser."""
 
+import json
 import math
 import re
 
@@ -19,6 +20,11 @@ def run_page(**params) -> AppTest:
 
 def status(at: AppTest):
     return at.table[0].value
+
+
+def replays(at: AppTest) -> list[dict]:
+    """What the page sends each replay player: {"replay": …, "start": …, "report": …}."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
 
 
 def text_of(at: AppTest) -> str:
@@ -176,19 +182,23 @@ def test_bad_values_are_named_and_the_page_goes_on(params, named):
     warnings = " ".join(shown(w.value) for w in at.warning)
     assert named in warnings
     assert list(status(at)["steps"]) == [71, 86]  # the defaults took over
-    assert len(at.get("vega_lite_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 2 and [r["replay"]["last"] for r in replays(at)] == [86, 71]
 
 
-def test_step_and_reset_move_the_replay():
-    at = run_page()
-    assert any("Step **0** of 86" in m.value for m in at.markdown)
-    at.button(key="gd_step").click().run()
-    assert any("Step **1** of 86" in m.value for m in at.markdown)
-    at.button(key="gd_reset").click().run()
-    assert any("Step **0** of 86" in m.value for m in at.markdown)
-    at.button(key="gd_play").click().run()
-    assert at.session_state["gd_playing"] is True
-    assert at.button(key="gd_play").label == "Pause"
+def test_the_replay_is_sent_once_with_the_link_place():
+    at = run_page(x0="0,3", frame="40", play="1", speed="20")
+    main, cobweb = replays(at)
+    assert main["start"] == {"frame": 40, "play": True, "speed": 20.0} and main["report"] is True
+    assert main["replay"]["last"] == 86 and [s["label"] for s in main["replay"]["series"]] == ["x0 = 0", "x0 = 3"]
+    assert cobweb["report"] is False and cobweb["replay"]["series"][0]["label"] == "x0 = 0"
+    assert (at.number_input(key="frame").value, at.number_input(key="play").value) == (40, 1)
+
+
+def test_new_settings_start_the_replay_over():
+    at = run_page(frame="40")
+    assert replays(at)[0]["start"]["frame"] == 40
+    at.number_input(key="lr").set_value(0.02).run()
+    assert replays(at)[0]["start"] == {"frame": 0, "play": False, "speed": 0.0}
 
 
 # ── in a real browser ───────────────────────────────────────────────────────────────────────────
@@ -207,26 +217,26 @@ def test_link_shows_numbers_and_charts(page, app_url):
     assert "0.9999997" in table and "71" in table
     assert "3.9999997" in table and "86" in table
     page.wait_for_function("document.querySelectorAll(\"[data-testid='stVegaLiteChart'] canvas, "
-                           "[data-testid='stVegaLiteChart'] svg\").length >= 5", timeout=30_000)
+                           "[data-testid='stVegaLiteChart'] svg\").length >= 2", timeout=30_000)
     assert counter(page) == (0, 86)
 
 
 @pytest.mark.browser
 def test_play_advances_the_step_counter(page, app_url):
     open_page(page, app_url + "/Gradient_descent?x0=0,3")
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_function("/Step (\\d+) of/.exec(document.body.innerText) && "
-                           "+/Step (\\d+) of/.exec(document.body.innerText)[1] > 0", timeout=20_000)
+    replay = page.locator("[data-testid='gp-player']").first
+    replay.get_by_role("button", name="Play the replay").click()
+    replay.locator("[data-testid='gp-counter']").filter(has_not_text=re.compile(r"^Step 0 of")).wait_for()
     first = counter(page)[0]
     assert first > 0
     page.wait_for_timeout(1500)
     assert counter(page)[0] > first or counter(page)[0] == 86
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=10_000)
+    replay.get_by_role("button", name="Pause the replay").click()
+    replay.get_by_role("button", name="Play the replay").wait_for(timeout=10_000)
     wait_for_run(page)
     paused = counter(page)[0]
     page.wait_for_timeout(1200)
-    assert counter(page)[0] == paused  # the timer stopped with Pause
+    assert counter(page)[0] == paused  # the replay stopped with Pause
     assert_no_exception(page)
 
 
@@ -245,7 +255,7 @@ def test_a_changed_widget_changes_the_url(page, app_url):
 @pytest.mark.browser
 def test_clicking_a_basin_cell_sets_x0_and_lr(page, app_url):
     open_page(page, app_url + "/Gradient_descent?x0=0,3")
-    basin = page.locator("[data-testid='stVegaLiteChart']").nth(3)
+    basin = page.locator("[data-testid='stVegaLiteChart']").nth(1)
     basin.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)  # let Vega draw and attach its listeners
     box = basin.bounding_box()
@@ -260,8 +270,7 @@ def test_clicking_a_basin_cell_sets_x0_and_lr(page, app_url):
     assert f"{float(first):g}" in page.locator("[data-testid='stTable']").first.inner_text()
 
 
-def test_long_runs_replay_faster_so_that_step_skips_ahead():
-    at = run_page(x0="2.5")  # 1000 steps on the vertex: replayed 10 updates per frame
-    assert at.select_slider(key="gd_speed").value == 10
-    at.button(key="gd_step").click().run()
-    assert any("Step **10** of 1000" in m.value for m in at.markdown)
+def test_long_runs_replay_faster():
+    at = run_page(x0="2.5")  # 1000 steps on the vertex: played at 100 updates per second
+    replay = replays(at)[0]["replay"]
+    assert replay["last"] == 1000 and replay["speed"] == 100.0

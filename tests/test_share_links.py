@@ -99,7 +99,8 @@ def fresh_page(browser, url: str):
 
 
 # ── gradient descent ─────────────────────────────────────────────────────────────────────────────────
-GD_URL = "/Gradient_descent?a=1&b=-3&c=2&x0=0,5&lr=0.02&steps=500"
+GD_URL = "/Gradient_descent?a=1&b=-3&c=2&x0=0,5&lr=0.02&steps=500&frame=40&speed=20"
+REPLAY = "[data-testid='gp-player']"
 
 
 @pytest.mark.browser
@@ -124,6 +125,9 @@ def test_gradient_descent_link_reproduces_the_view(page, browser, app_url):
         assert sidebar_values(other) == sidebar_values(page)
         assert main_texts(other) == main_texts(page)      # the four answers, the basin and cobweb sentences
         assert share_href(other, app_url) == link           # and the link it shows is the same link
+        replay = other.locator(REPLAY).first               # the replay opens where the link says
+        assert replay.get_attribute("data-frame") == "40" and replay.get_attribute("data-playing") == "0"
+        assert replay.locator("select").input_value() == "20"
     finally:
         other.context.close()
 

@@ -1,0 +1,506 @@
+// Gradient Playground replay player: draws a replay (see core/charts/replay.py for its shape) as SVG
+// and plays it with requestAnimationFrame, entirely in the browser. The server is told only about
+// user actions that change what a link should reproduce (play, pause, step, reset, scrub end, speed,
+// reaching the end), never per frame.
+const SVG = "http://www.w3.org/2000/svg";
+const TRAIL = 15; // iterates drawn behind each marker, fading
+const TRAIL_GROUPS = 5; // fading steps (TRAIL is a multiple of it)
+const CHUNK = 100; // path vertices per <polyline>: a growing path rewrites at most one chunk per frame
+const MARGIN = { left: 58, right: 14, top: 26, bottom: 38 };
+const LIMIT = 1e5; // pixel coordinates are kept within ±LIMIT (the plot clips them)
+
+function el(tag, attrs = {}, parent = null, ns = SVG) {
+  const node = ns ? document.createElementNS(ns, tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+const html = (tag, attrs, parent) => el(tag, attrs, parent, null);
+const clampPx = (v) => (v > LIMIT ? LIMIT : v < -LIMIT ? -LIMIT : v);
+const symlog = (v) => Math.sign(v) * Math.log1p(Math.abs(v));
+
+function niceTicks(lo, hi, count) {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / Math.max(count, 1);
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= count) || 10 * mag;
+  const ticks = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  return ticks;
+}
+
+function fmtTick(v) {
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(0);
+  return String(Number(v.toPrecision(6)));
+}
+
+function scale(axis, a, b) {
+  // maps data values of ``axis`` onto pixels a..b
+  const f = axis.type === "symlog" ? symlog : (v) => v;
+  const lo = f(axis.lo);
+  const span = f(axis.hi) - lo || 1;
+  return (v) => clampPx(a + ((f(v) - lo) / span) * (b - a));
+}
+
+function shapePath(shape, r) {
+  switch (shape) {
+    case "square": return `M${-r},${-r}h${2 * r}v${2 * r}h${-2 * r}z`;
+    case "triangle": return `M0,${-1.2 * r}L${1.1 * r},${0.8 * r}L${-1.1 * r},${0.8 * r}z`;
+    case "diamond": return `M0,${-1.35 * r}L${1.1 * r},0L0,${1.35 * r}L${-1.1 * r},0z`;
+    default: return `M${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+  }
+}
+
+class Player {
+  constructor(parent) {
+    this.parent = parent;
+    this.host = parent.host || parent; // the shadow root's host, or the element itself
+    this.root = html("div", { class: "gp-player", "data-testid": "gp-player" }, parent);
+    this.raf = 0;
+    this.k = 0; // the update shown; fractional between two iterates while playing slowly
+    this.playing = false;
+    this.chosenSpeed = 0; // 0: the replay's own default
+    this.painted = 0;
+    this.reports = 0;
+    this.lastStart = null;
+    this.lastReport = null;
+    this.width = 0;
+    this.tick = this.tick.bind(this);
+    this.buildControls();
+    this.legend = html("div", { class: "gp-legend" }, this.root);
+    this.panelsBox = html("div", { class: "gp-panels" }, this.root);
+    this.notes = html("div", { class: "gp-notes" }, this.root);
+    this.resize = new ResizeObserver(() => {
+      const w = Math.round(this.panelsBox.clientWidth);
+      if (this.replay && w && Math.abs(w - this.width) > 1) this.layout();
+    });
+    this.resize.observe(this.panelsBox);
+  }
+
+  buildControls() {
+    const bar = html("div", { class: "gp-controls" }, this.root);
+    this.playBtn = html("button", { type: "button", class: "gp-play", "aria-label": "Play the replay" }, bar);
+    this.playBtn.addEventListener("click", () => this.toggle());
+    this.stepBtn = html("button", { type: "button", "aria-label": "Step one update" }, bar);
+    this.stepBtn.textContent = "Step ›";
+    this.stepBtn.addEventListener("click", () => this.step());
+    this.resetBtn = html("button", { type: "button", "aria-label": "Reset to update 0" }, bar);
+    this.resetBtn.textContent = "↺ Reset";
+    this.resetBtn.addEventListener("click", () => this.reset());
+    const speedLabel = html("label", {}, bar);
+    speedLabel.append("Speed");
+    this.speedSel = html("select", { "aria-label": "Speed in updates per second" }, speedLabel);
+    this.speedSel.addEventListener("change", () => {
+      this.chosenSpeed = Number(this.speedSel.value);
+      this.acc = 0;
+      this.report();
+    });
+    this.scrub = html("input", { type: "range", class: "gp-scrub", min: 0, max: 1, step: 1, value: 0,
+                                 "aria-label": "Update shown" }, bar);
+    this.scrub.addEventListener("input", () => {
+      if (this.playing) this.pause(false);
+      this.k = Number(this.scrub.value);
+      this.draw();
+    });
+    this.scrub.addEventListener("change", () => { this.announce(); this.report(); });
+    this.counter = html("span", { class: "gp-counter", "aria-hidden": "true", "data-testid": "gp-counter" }, bar);
+    this.live = html("span", { class: "gp-sr", "aria-live": "polite", "data-testid": "gp-live" }, bar);
+  }
+
+  // ── data from Python ──────────────────────────────────────────────────────────────────────────
+  update(data) {
+    this.report_ = Boolean(data.report);
+    const start = data.start || { frame: 0, play: false, speed: 0 };
+    const startJson = JSON.stringify(start);
+    if (!this.replay || data.replay.id !== this.replay.id) {
+      this.replay = data.replay;
+      this.prepare();
+      this.layout();
+      this.applyStart(start);
+    } else if (startJson !== this.lastStart && startJson !== this.lastReport) {
+      this.applyStart(start); // the visitor changed the link's settings on the page
+    }
+    this.lastStart = startJson;
+  }
+
+  prepare() {
+    const r = this.replay;
+    this.last = r.last;
+    this.scrub.max = String(r.last);
+    // each series: the update each kept sample stands for
+    this.samples = r.series.map((s) => {
+      const n = (s.data.x || Object.values(s.data)[0]).length;
+      const steps = [];
+      for (let i = 0; i < n; i++) steps.push(Math.min(i * s.stride, s.steps));
+      return steps;
+    });
+    this.speedSel.textContent = "";
+    const speeds = [...r.speeds];
+    html("option", { value: 0 }, this.speedSel).textContent = `auto (${r.speed}/s)`;
+    for (const s of speeds) html("option", { value: s }, this.speedSel).textContent = `${s}/s`;
+    this.legend.textContent = "";
+    r.series.forEach((s) => {
+      const item = html("span", {}, this.legend);
+      const icon = el("svg", { width: 34, height: 14, "aria-hidden": "true" }, item);
+      el("line", { x1: 1, x2: 33, y1: 7, y2: 7, stroke: s.color, "stroke-width": 2,
+                   "stroke-dasharray": s.dash ? s.dash.join(" ") : null }, icon);
+      el("path", { d: shapePath(s.shape, 4.5), transform: "translate(17,7)", fill: s.color, stroke: "#000",
+                   "stroke-width": 0.8 }, icon);
+      item.append(s.label);
+    });
+    this.notes.textContent = (r.notes || []).join(" ");
+  }
+
+  applyStart(start) {
+    this.chosenSpeed = start.speed > 0 ? start.speed : 0;
+    if (this.chosenSpeed && ![...this.speedSel.options].some((o) => Number(o.value) === this.chosenSpeed)) {
+      html("option", { value: this.chosenSpeed }, this.speedSel).textContent = `${this.chosenSpeed}/s`;
+    }
+    this.speedSel.value = String(this.chosenSpeed);
+    this.k = Math.max(0, Math.min(Math.floor(start.frame || 0), this.last));
+    this.draw();
+    this.announce();
+    if (start.play && this.k < this.last) this.play(false);
+    else this.pause(false);
+  }
+
+  // ── drawing ───────────────────────────────────────────────────────────────────────────────────
+  layout() {
+    const r = this.replay;
+    this.width = Math.round(this.panelsBox.clientWidth) || 600;
+    const columns = Math.max(1, Math.min(r.panels.length, Math.floor(this.width / 300)));
+    const w = Math.max(260, Math.floor((this.width - 16 * (columns - 1)) / columns));
+    this.panelsBox.textContent = "";
+    this.views = r.panels.map((panel, p) => this.buildPanel(panel, p, w));
+    this.draw();
+  }
+
+  buildPanel(panel, p, width) {
+    const box = html("div", { class: "gp-panel" }, this.panelsBox);
+    const height = panel.height || 320;
+    const svg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
+                            "aria-label": panel.title }, box);
+    const x0 = MARGIN.left, x1 = width - MARGIN.right, y0 = height - MARGIN.bottom, y1 = MARGIN.top;
+    const sx = scale(panel.x, x0, x1), sy = scale(panel.y, y0, y1);
+    const clipId = `gp-clip-${p}-${Math.random().toString(36).slice(2)}`;
+    el("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - y1 }, el("clipPath", { id: clipId }, el("defs", {}, svg)));
+    el("text", { x: x0, y: 15, class: "gp-title" }, svg).textContent = panel.title;
+    const plot = el("g", { "clip-path": `url(#${clipId})` });
+    if (panel.heat) this.drawHeat(panel.heat, plot, sx, sy);
+    // axes, ticks, grid
+    const grid = el("g", { class: "gp-grid" }, svg);
+    const axes = el("g", { class: "gp-axis" }, svg);
+    const ticksOf = (axis, px) => axis.ticks || niceTicks(axis.lo, axis.hi, Math.max(2, Math.floor(px / 70)))
+      .map((t) => [t, fmtTick(t)]);
+    for (const [t, label] of ticksOf(panel.x, x1 - x0)) {
+      const x = sx(t);
+      el("line", { x1: x, x2: x, y1: y1, y2: y0 }, grid);
+      el("line", { x1: x, x2: x, y1: y0, y2: y0 + 5 }, axes);
+      el("text", { x, y: y0 + 17, "text-anchor": "middle" }, axes).textContent = label;
+    }
+    for (const [t, label] of ticksOf(panel.y, y0 - y1)) {
+      const y = sy(t);
+      el("line", { x1: x0, x2: x1, y1: y, y2: y }, grid);
+      el("line", { x1: x0 - 5, x2: x0, y1: y, y2: y }, axes);
+      el("text", { x: x0 - 8, y: y + 4, "text-anchor": "end" }, axes).textContent = label;
+    }
+    el("path", { d: `M${x0},${y1}V${y0}H${x1}`, fill: "none" }, axes);
+    el("text", { x: (x0 + x1) / 2, y: height - 6, "text-anchor": "middle" }, axes).textContent = panel.x.label;
+    el("text", { x: 0, y: 0, transform: `translate(13,${(y0 + y1) / 2}) rotate(-90)`, "text-anchor": "middle" },
+       axes).textContent = panel.y.label;
+    svg.appendChild(plot);
+    // The moving parts go in a second SVG stacked on top (its own compositing layer), so a frame
+    // repaints only them, not the curves, grid and heat map underneath.
+    const dynSvg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "gp-moving",
+                               "aria-hidden": "true" }, box);
+    const dynClip = `${clipId}-m`;
+    el("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - y1 },
+       el("clipPath", { id: dynClip }, el("defs", {}, dynSvg)));
+    const moving = el("g", { "clip-path": `url(#${dynClip})` }, dynSvg);
+    for (const rule of panel.hrules || []) {
+      el("line", { x1: x0, x2: x1, y1: sy(rule.at), y2: sy(rule.at), stroke: rule.color || "#999",
+                   "stroke-dasharray": rule.dash ? rule.dash.join(" ") : null }, plot);
+      if (rule.label) el("text", { x: x1 - 4, y: sy(rule.at) - 4, "text-anchor": "end" }, plot).textContent = rule.label;
+    }
+    for (const rule of panel.vrules || []) {
+      el("line", { x1: sx(rule.at), x2: sx(rule.at), y1: y1, y2: y0, stroke: rule.color || "#999",
+                   "stroke-dasharray": rule.dash ? rule.dash.join(" ") : null }, plot);
+    }
+    for (const c of panel.curves || []) {
+      const pts = c.x.map((x, i) => `${sx(x).toFixed(1)},${sy(c.y[i]).toFixed(1)}`).join(" ");
+      el("polyline", { points: pts, fill: "none", stroke: c.color || "#444", "stroke-width": c.width || 1.5,
+                       "stroke-dasharray": c.dash ? c.dash.join(" ") : null }, plot);
+    }
+    for (const pt of panel.points || []) {
+      const g = el("g", { transform: `translate(${sx(pt.x)},${sy(pt.y)})` }, plot);
+      el("path", { d: shapePath(pt.shape, 5.5), fill: pt.color || "#000", stroke: "#000", "stroke-width": 0.8 }, g);
+      el("title", {}, g).textContent = pt.label || "";
+    }
+    // the moving layers, one group per series so later series draw on top
+    const layers = [];
+    this.replay.series.forEach((s, si) => {
+      for (const layer of panel.layers) {
+        const get = (name) => name === "#step" ? this.samples[si].map((v) => v) : s.data[name];
+        const xs = get(layer.x), ys = get(layer.y);
+        const px = xs.map(sx), py = ys.map(sy);
+        const item = { kind: layer.kind, si, px, py, perStep: layer.per_step || 1, series: s, layer };
+        if (layer.kind === "path") {
+          item.chunks = [];
+          item.strings = [];
+          const g = el("g", {}, moving);
+          for (let start = 0; start < px.length - 1 || start === 0; start += CHUNK) {
+            item.chunks.push(el("polyline", { fill: "none", stroke: s.color, "stroke-width": 2, "stroke-opacity": 0.85,
+                                              "stroke-dasharray": s.dash ? s.dash.join(" ") : null,
+                                              "stroke-linejoin": "round", display: "none" }, g));
+            if (start + CHUNK >= px.length - 1) break;
+          }
+          item.state = item.chunks.map(() => "hidden");
+        } else if (layer.kind === "trail") {
+          // TRAIL dots in TRAIL_GROUPS paths of zero-length round-capped strokes, older groups fainter:
+          // a few attribute writes per frame instead of one per dot
+          item.groups = [];
+          const g = el("g", { class: "gp-trail" }, moving);
+          for (let q = 0; q < TRAIL_GROUPS; q++) {
+            item.groups.push(el("path", { d: "", fill: "none", stroke: s.color, "stroke-width": 8,
+                                          "stroke-linecap": "round", "stroke-opacity": 0.12 + (0.5 * q) / (TRAIL_GROUPS - 1) }, g));
+          }
+        } else {
+          item.g = el("g", { class: "gp-marker", "data-series": s.label }, moving);
+          el("path", { d: shapePath(s.shape, 7), fill: s.color, stroke: "#000", "stroke-width": 1.2 }, item.g);
+          item.tip = el("title", {}, item.g);
+        }
+        layers.push(item);
+      }
+    });
+    // markers last, above every path and trail
+    layers.sort((a, b) => (a.kind === "marker") - (b.kind === "marker"));
+    for (const item of layers) if (item.g) moving.appendChild(item.g);
+    return { layers };
+  }
+
+  drawHeat(heat, plot, sx, sy) {
+    const canvas = document.createElement("canvas");
+    canvas.width = heat.nx;
+    canvas.height = heat.ny;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(heat.nx, heat.ny);
+    for (let j = 0; j < heat.ny; j++) {
+      for (let i = 0; i < heat.nx; i++) {
+        const v = heat.v[j * heat.nx + i];
+        const g = Math.round(70 + 180 * v); // darker is lower
+        const o = ((heat.ny - 1 - j) * heat.nx + i) * 4; // canvas rows run from the top
+        img.data[o] = img.data[o + 1] = img.data[o + 2] = g;
+        img.data[o + 3] = 230;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    const x = sx(heat.x[0]), y = sy(heat.y[1]);
+    el("image", { href: canvas.toDataURL(), x, y, width: sx(heat.x[1]) - x, height: sy(heat.y[0]) - y,
+                  preserveAspectRatio: "none", style: "image-rendering: pixelated" }, plot);
+  }
+
+  // position of a series at update k: sample index i and the fraction towards sample i + 1
+  where(si, k) {
+    const steps = this.samples[si];
+    const s = this.replay.series[si];
+    if (k >= s.steps) return [steps.length - 1, 0];
+    const i = Math.min(Math.floor(k / s.stride), steps.length - 1);
+    if (this.snap || i + 1 >= steps.length) return [i, 0];
+    return [i, (k - steps[i]) / (steps[i + 1] - steps[i])];
+  }
+
+  draw() {
+    if (!this.views) return;
+    const k = this.k;
+    const shown = Math.floor(k + 1e-9);
+    for (const view of this.views) {
+      for (const item of view.layers) {
+        const [i, f] = this.where(item.si, k);
+        const { px, py } = item;
+        if (item.kind === "marker") {
+          const j = Math.min(i + 1, px.length - 1);
+          const x = px[i] + (px[j] - px[i]) * f, y = py[i] + (py[j] - py[i]) * f;
+          item.g.setAttribute("transform", `translate(${x.toFixed(2)},${y.toFixed(2)})`);
+          const xs = item.series.data.x;
+          if (xs) {
+            item.g.dataset.x = String(xs[i]);
+            item.g.dataset.step = String(this.samples[item.si][i]);
+            item.tip.textContent = `${item.series.label}: x = ${xs[i]} at update ${this.samples[item.si][i]}`;
+          }
+        } else if (item.kind === "trail") {
+          if (item.at === i) continue; // the trail moves only when the marker passes an iterate
+          item.at = i;
+          const per = TRAIL / TRAIL_GROUPS;
+          item.groups.forEach((path, q) => {
+            let d = "";
+            for (let a = 0; a < per; a++) {
+              const back = i - TRAIL + q * per + a; // group 0 holds the oldest dots
+              if (back >= 0) d += `M${px[back].toFixed(1)},${py[back].toFixed(1)}h0`;
+            }
+            path.setAttribute("d", d);
+          });
+        } else {
+          this.drawPath(item, item.perStep * (i + f));
+        }
+      }
+    }
+    this.painted += 1;
+    this.root.dataset.frame = String(shown);
+    this.root.dataset.painted = String(this.painted);
+    this.scrub.value = String(shown);
+    this.counter.textContent = `Step ${shown} of ${this.last}`;
+  }
+
+  drawPath(item, v) {
+    const { px, py, chunks, state } = item;
+    const n = px.length;
+    v = Math.min(v, n - 1);
+    const full = Math.floor(v), frac = v - full;
+    chunks.forEach((poly, c) => {
+      const a = c * CHUNK, b = Math.min(a + CHUNK, n - 1);
+      if (full < a || (full === a && frac === 0 && a > 0)) {
+        if (state[c] !== "hidden") { poly.setAttribute("display", "none"); state[c] = "hidden"; }
+        return;
+      }
+      if (full >= b) {
+        if (state[c] !== "full") {
+          item.strings[c] = item.strings[c] || this.pts(px, py, a, b);
+          poly.setAttribute("points", item.strings[c]);
+          poly.setAttribute("display", "inline");
+          state[c] = "full";
+        }
+        return;
+      }
+      let s = this.pts(px, py, a, full);
+      if (frac > 0) {
+        const x = px[full] + (px[full + 1] - px[full]) * frac, y = py[full] + (py[full + 1] - py[full]) * frac;
+        s += ` ${x.toFixed(1)},${y.toFixed(1)}`;
+      } else if (full === a) {
+        s += ` ${s}`; // a single vertex: draw it as a zero-length line
+      }
+      poly.setAttribute("points", s);
+      poly.setAttribute("display", "inline");
+      state[c] = "part";
+    });
+  }
+
+  pts(px, py, a, b) {
+    const out = [];
+    for (let i = a; i <= b; i++) out.push(`${px[i].toFixed(1)},${py[i].toFixed(1)}`);
+    return out.join(" ");
+  }
+
+  // ── playing ───────────────────────────────────────────────────────────────────────────────────
+  speed() { return this.chosenSpeed || this.replay.speed; }
+
+  play(report = true) {
+    if (this.k >= this.last) this.k = 0;
+    this.playing = true;
+    this.acc = 0;
+    this.prevT = null;
+    this.snap = false;
+    this.setButton();
+    cancelAnimationFrame(this.raf);
+    this.raf = requestAnimationFrame(this.tick);
+    if (report) this.report();
+  }
+
+  pause(report = true) {
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    if (this.snap || report) { this.k = Math.floor(this.k + 1e-9); this.snap = false; }
+    this.draw();
+    this.setButton();
+    this.announce();
+    if (report) this.report();
+  }
+
+  toggle() { if (this.playing) this.pause(); else this.play(); }
+
+  step() {
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    this.snap = false;
+    this.k = Math.min(Math.floor(this.k + 1e-9) + 1, this.last);
+    this.draw();
+    this.setButton();
+    this.announce();
+    this.report();
+  }
+
+  reset() {
+    this.playing = false;
+    cancelAnimationFrame(this.raf);
+    this.k = 0;
+    this.snap = false;
+    this.draw();
+    this.setButton();
+    this.announce();
+    this.report();
+  }
+
+  tick(now) {
+    if (!this.playing) return;
+    if (!this.host.isConnected) { this.playing = false; return; } // the element left the page
+    if (this.prevT === null) this.prevT = now;
+    const dt = Math.min((now - this.prevT) / 1000, 0.1);
+    this.prevT = now;
+    const want = this.speed() * dt;
+    if (want < 0.5) {
+      // slow: glide between iterates (at least two frames per update, so nothing aliases)
+      this.snap = false;
+      this.k = Math.min(this.k + want, this.last);
+    } else {
+      // fast: whole updates, an odd number per frame, so a 2- or 4-cycle still alternates
+      if (!this.snap) { this.k = Math.floor(this.k); this.snap = true; this.acc = 0; }
+      this.acc += want;
+      let n = Math.floor(this.acc);
+      if (n >= 2 && n % 2 === 0) n -= 1;
+      this.acc -= n;
+      this.k = Math.min(this.k + n, this.last);
+    }
+    this.draw();
+    if (this.k >= this.last) {
+      this.k = this.last;
+      this.pause(true);
+      return;
+    }
+    this.raf = requestAnimationFrame(this.tick);
+  }
+
+  setButton() {
+    this.playBtn.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
+    this.playBtn.setAttribute("aria-label", this.playing ? "Pause the replay" : "Play the replay");
+    this.root.dataset.playing = this.playing ? "1" : "0";
+  }
+
+  announce() {
+    this.live.textContent = `Step ${Math.floor(this.k + 1e-9)} of ${this.last}`;
+  }
+
+  report() {
+    if (!this.report_ || !this.setStateValue) return;
+    const view = { frame: Math.floor(this.k + 1e-9), play: this.playing, speed: this.chosenSpeed };
+    this.lastReport = JSON.stringify(view);
+    this.reports += 1;
+    this.root.dataset.reports = String(this.reports);
+    this.setStateValue("view", view);
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  let player = parentElement.__gpPlayer;
+  if (!player) {
+    player = new Player(parentElement);
+    parentElement.__gpPlayer = player;
+  }
+  player.setStateValue = setStateValue;
+  player.update(data);
+  return () => {
+    // Streamlit calls this when the element leaves the page (and for superseded renders): stop only then.
+    setTimeout(() => { if (!player.host.isConnected) { player.playing = false; cancelAnimationFrame(player.raf); } }, 0);
+  };
+}

@@ -1,0 +1,275 @@
+"""Replays that play in the browser: trajectories in, one JSON-able dict out. No Streamlit here.
+
+The browser player (``components/player``) draws what this module describes and animates it with
+requestAnimationFrame; the server sends a replay once. A replay is
+
+    {"id": str,                    # changes whenever anything drawn changes (the player rebuilds then)
+     "last": int,                  # the last update any series reaches; the counter runs 0..last
+     "speed": float,               # updates per second when the visitor has not chosen one
+     "speeds": [float, ...],       # what the speed menu offers
+     "series": [{"label", "color", "dash", "shape", "steps",   # steps: this series' last update
+                 "stride", "data": {name: [float, ...]}}],   # data[name][i] is the value at update i·stride
+     "panels": [{"title", "height", "x": axis, "y": axis,
+                 "curves": [{"x", "y", "color", "dash", "width"}],          # static lines
+                 "points": [{"x", "y", "label", "shape", "color"}],         # static marks (roots, minima)
+                 "vrules"/"hrules": [{"at", "label", "color", "dash"}],
+                 "heat": {"x": [lo, hi], "y": [lo, hi], "nx", "ny", "v": [0..1, row-major from y lo]},
+                 "layers": [{"kind": "path" | "trail" | "marker", "x": name, "y": name,
+                             "per_step": vertices per update (paths)}]}],
+     "notes": [str, ...]}
+    axis = {"label", "lo", "hi", "type": "linear" | "symlog", "ticks": [[value, label], ...] (optional)}
+
+Each series' ``data["x"]`` (and, in 2-D, ``data["y"]``) are the core's iterates as Python floats, so
+the JSON the browser parses holds them bit for bit (JSON floats are written with ``repr``). A layer's
+x or y may be ``"#step"``: the update number itself. Everything sent is finite: values that would be
+drawn far off a panel are clamped just outside it (the panel clips them), and payloads stay bounded:
+a run with more than ``MAX_SAMPLES`` iterates is thinned to every k-th update with k odd (so a cycle
+of period 2 or 4 still alternates) and a note says so.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+import numpy as np
+
+from core.descent import Trajectory
+from core.objective import Quadratic
+
+CATEGORY10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+DASHES = (None, [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 2], [3, 3, 1, 3])
+SHAPES = ("circle", "square", "triangle", "diamond", "circle", "square", "triangle", "diamond")
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # updates per second
+REPLAY_SECONDS = 10.0  # the default speed plays a replay in about this long
+MAX_SAMPLES = 4000  # iterates sent per series at most (thinned beyond, odd stride)
+CURVE_POINTS = 400
+LOSS_CEILING = 1e30
+RACER_COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8"}
+RACER_DASHES = {"gradient descent": None, "momentum": [6, 3], "Adagrad": None}
+RACER_SHAPES = {"gradient descent": "circle", "momentum": "square", "Adagrad": "diamond"}
+
+
+def default_speed(last: int) -> float:
+    """The slowest offered speed (updates per second) that plays ``last`` updates within REPLAY_SECONDS."""
+    return float(next((s for s in SPEEDS if last / s <= REPLAY_SECONDS), SPEEDS[-1]))
+
+
+def stride_for(steps: int, max_samples: int = MAX_SAMPLES) -> int:
+    """1 when all steps + 1 iterates fit in max_samples, else the smallest odd k that makes them fit.
+    An odd stride keeps a cycle of period 2 (or 4) alternating in the thinned replay."""
+    if steps + 1 <= max_samples:
+        return 1
+    k = math.ceil(steps / (max_samples - 2))
+    return k if k % 2 else k + 1
+
+
+def sample_steps(steps: int, stride: int) -> np.ndarray:
+    """The updates a thinned series keeps: 0, stride, 2·stride, … and always the last one."""
+    kept = np.arange(0, steps + 1, stride)
+    return kept if kept[-1] == steps else np.r_[kept, steps]
+
+
+def _floats(values) -> list[float]:
+    """Python floats (JSON writes them with repr: the browser parses back the same doubles)."""
+    out = np.asarray(values, dtype=float).tolist()
+    if not all(math.isfinite(v) for v in out):
+        raise ValueError("a replay must hold only finite numbers")
+    return out
+
+
+def _clamp(values, lo: float, hi: float) -> np.ndarray:
+    """Values limited to a band one span either side of [lo, hi]: off the panel, drawn at its edge."""
+    span = hi - lo
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(np.clip(values, lo - span, hi + span), nan=hi + span)
+
+
+def linear_axis(label: str, lo: float, hi: float) -> dict:
+    return {"label": label, "lo": float(lo), "hi": float(hi), "type": "linear"}
+
+
+def symlog_axis(label: str, top: float) -> dict:
+    """A symlog axis from 0 to ``top`` with ticks at 0 and the largest few powers of ten below top."""
+    powers = [10.0 ** k for k in range(0, 31) if 10.0 ** k <= top]
+    ticks = [[0.0, "0"]] + [[p, f"{p:,.0f}" if p < 1e5 else f"{p:.0e}"] for p in powers[-5:]]
+    return {"label": label, "lo": 0.0, "hi": float(top), "type": "symlog", "ticks": ticks}
+
+
+def finish(replay: dict) -> dict:
+    """Add the id (a digest of everything drawn) and check that JSON can carry it without nan or inf."""
+    body = json.dumps(replay, sort_keys=True, allow_nan=False)
+    return {**replay, "id": hashlib.sha1(body.encode()).hexdigest()[:16]}
+
+
+def _series(label: str, traj_steps: int, data: dict, index: int, *, color=None, dash=None, shape=None,
+            stride: int = 1) -> dict:
+    return {"label": label, "color": color or CATEGORY10[index % len(CATEGORY10)],
+            "dash": dash if color else DASHES[index % len(DASHES)], "shape": shape or SHAPES[index % len(SHAPES)],
+            "steps": int(traj_steps), "stride": int(stride), "data": {k: _floats(v) for k, v in data.items()}}
+
+
+def _thinning_note(trajs: list[Trajectory], labels: list[str]) -> list[str]:
+    thinned = [(label, stride_for(t.steps)) for t, label in zip(trajs, labels) if stride_for(t.steps) > 1]
+    if not thinned:
+        return []
+    parts = ", ".join(f"{label}: one update in {k}" for label, k in thinned)
+    return [f"Long runs are replayed thinned ({parts}; an odd step keeps two-cycles alternating). "
+            "The counter still counts updates."]
+
+
+def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: float, *, height: int = 320) -> dict:
+    """Two panels that move together: the loss p(x)² (symlog axis) and p(x) with its roots and vertex;
+    one series per start point with a fading trail and a marker."""
+    from core.charts.descent import start_label
+
+    x = np.linspace(lo, hi, CURVE_POINTS)
+    with np.errstate(over="ignore", invalid="ignore"):
+        p, loss = problem.residual(x), problem.loss(x)
+    ok = np.isfinite(p) & np.isfinite(loss)
+    top = max(float(loss[ok].max()) if ok.any() else 1.0, 1e-9)
+    p_lo = min(float(p[ok].min()) if ok.any() else -1.0, 0.0)
+    p_hi = max(float(p[ok].max()) if ok.any() else 1.0, 0.0)
+    pad = 0.05 * max(p_hi - p_lo, 1e-9)
+    p_lo, p_hi = p_lo - pad, p_hi + pad
+    labels = [start_label(float(t.xs[0])) for t in trajs]
+    series = []
+    for i, (traj, label) in enumerate(zip(trajs, labels)):
+        stride = stride_for(traj.steps)
+        xs = np.asarray(traj.xs, dtype=float)[sample_steps(traj.steps, stride)]
+        with np.errstate(over="ignore", invalid="ignore"):
+            px = problem.residual(xs)
+            lx = np.minimum(px * px, LOSS_CEILING)
+        series.append(_series(label, traj.steps, {"x": xs, "loss": _clamp(lx, 0.0, top),
+                                                  "p": _clamp(px, p_lo, p_hi)}, i, stride=stride))
+    roots = [r for r in problem.roots() if lo <= r <= hi]
+    root_points = [{"x": float(r), "y": 0.0, "label": f"root {r:.6g}", "shape": "diamond", "color": "#000"}
+                   for r in roots]
+    vertex = problem.vertex
+    vrules = ([{"at": float(vertex), "label": f"vertex {vertex:.4g}", "color": "#9467bd", "dash": [4, 4]}]
+              if vertex is not None and lo <= vertex <= hi else [])
+    markers = [{"kind": "trail", "x": "x", "y": "loss"}, {"kind": "marker", "x": "x", "y": "loss"}]
+    loss_panel = {"title": "The loss p(x)² and where each run is", "height": height,
+                  "x": linear_axis("x", lo, hi), "y": symlog_axis("loss = p(x)²  (symlog scale)", top),
+                  "curves": [{"x": _floats(x[ok]), "y": _floats(loss[ok]), "color": "#444", "width": 1.5}],
+                  "points": [{**pt, "y": 0.0} for pt in root_points], "layers": markers}
+    title = "p(x), its roots (◆)" if len(problem.roots()) != 1 else "p(x) and its root (◆)"
+    if vertex is not None:
+        title += " and the vertex (dashed)"
+    p_panel = {"title": title, "height": height, "x": linear_axis("x", lo, hi), "y": linear_axis("p(x)", p_lo, p_hi),
+               "curves": [{"x": _floats(x[ok]), "y": _floats(p[ok]), "color": "#444", "width": 1.5}],
+               "points": root_points, "vrules": vrules,
+               "hrules": [{"at": 0.0, "color": "#999"}],
+               "layers": [{"kind": "trail", "x": "x", "y": "p"}, {"kind": "marker", "x": "x", "y": "p"}]}
+    last = max(t.steps for t in trajs)
+    return finish({"last": int(last), "speed": default_speed(last), "speeds": list(map(float, SPEEDS)),
+                   "series": series, "panels": [loss_panel, p_panel], "notes": _thinning_note(trajs, labels)})
+
+
+def cobweb_replay(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi: float, *,
+                  height: int = 380) -> dict:
+    """The update map f(x) = x − lr·loss′(x) against the diagonal, with ``traj``'s cobweb drawn as the replay
+    advances: (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}). Fixed points (roots, vertex) are marked."""
+    from core.charts.descent import start_label
+
+    x = np.linspace(lo, hi, CURVE_POINTS)
+    with np.errstate(over="ignore", invalid="ignore"):
+        fx = x - lr * problem.grad(x)
+    span = hi - lo
+    keep = np.isfinite(fx) & (fx > lo - span) & (fx < hi + span)
+    stride = stride_for(traj.steps)
+    xs = np.asarray(traj.xs, dtype=float)[sample_steps(traj.steps, stride)]
+    shown = _clamp(xs, lo, hi)
+    # Two vertices per update: (x_k, x_{k+1}) then (x_{k+1}, x_{k+1}); the path starts at (x_0, x_0).
+    cx = np.repeat(shown, 2)[:-1]
+    cy = np.repeat(shown, 2)[1:]
+    label = start_label(float(traj.xs[0]))
+    series = [_series(label, traj.steps, {"x": xs, "shown": shown, "cx": cx, "cy": cy}, 3, color="#d62728",
+                      shape="circle", stride=stride)]
+    fixed = [c for c in problem.critical_points() if lo <= c <= hi]
+    roots = problem.roots()
+    points = [{"x": float(c), "y": float(c), "label": ("root " if c in roots else "vertex ") + f"{c:.6g}",
+               "shape": "diamond" if c in roots else "square", "color": "#000"} for c in fixed]
+    panel = {"title": "The update map and the cobweb of the first run", "height": height,
+             "x": linear_axis("xₖ", lo, hi), "y": linear_axis("xₖ₊₁", lo, hi),
+             "curves": [{"x": [float(lo), float(hi)], "y": [float(lo), float(hi)], "color": "#999", "dash": [4, 4],
+                         "width": 1},
+                        {"x": _floats(x[keep]), "y": _floats(fx[keep]), "color": "#444", "width": 1.5}],
+             "points": points,
+             "layers": [{"kind": "path", "x": "cx", "y": "cy", "per_step": 2},
+                        {"kind": "marker", "x": "shown", "y": "shown"}]}
+    return finish({"last": int(traj.steps), "speed": default_speed(traj.steps), "speeds": list(map(float, SPEEDS)),
+                   "series": series, "panels": [panel], "notes": _thinning_note([traj], [label])})
+
+
+def _racer(name: str, traj: Trajectory, data: dict, stride: int) -> dict:
+    return _series(name, traj.steps, data, 0, color=RACER_COLORS.get(name, "#444"), dash=RACER_DASHES.get(name),
+                   shape=RACER_SHAPES.get(name, "circle"), stride=stride)
+
+
+def race_1d_replay(problem: Quadratic, runs: dict[str, Trajectory], view: tuple[float, float], *,
+                   height: int = 300) -> dict:
+    """The 1-D race: x against step (drawn as it goes) and each optimiser on the loss curve p(x)²."""
+    lo, hi = view
+    x = np.linspace(lo, hi, CURVE_POINTS)
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = problem.loss(x)
+    top = max(float(loss[np.isfinite(loss)].max()), 1e-9)
+    series = []
+    for name, traj in runs.items():
+        stride = stride_for(traj.steps)
+        xs = np.asarray(traj.xs, dtype=float)[sample_steps(traj.steps, stride)]
+        with np.errstate(over="ignore", invalid="ignore"):
+            lx = np.minimum(problem.loss(xs), LOSS_CEILING)
+        shown = np.clip(xs, lo, hi)
+        series.append(_racer(name, traj, {"x": xs, "shown": shown, "loss": _clamp(lx, 0.0, top)}, stride))
+    last = max(t.steps for t in runs.values())
+    roots = [r for r in problem.roots() if lo <= r <= hi]
+    path_panel = {"title": "Trajectories: x against step", "height": height,
+                  "x": linear_axis("step", 0, max(last, 1)), "y": linear_axis("x (clipped to the view)", lo, hi),
+                  "hrules": [{"at": float(r), "label": f"root {r:g}", "color": "gray", "dash": [4, 4]} for r in roots],
+                  "layers": [{"kind": "path", "x": "#step", "y": "shown", "per_step": 1},
+                             {"kind": "marker", "x": "#step", "y": "shown"}]}
+    curve_panel = {"title": "On the curve: the loss p(x)²", "height": height,
+                   "x": linear_axis("x", lo, hi), "y": symlog_axis("loss = p(x)²  (symlog scale)", top),
+                   "curves": [{"x": _floats(x), "y": _floats(loss), "color": "#444", "width": 1.5}],
+                   "points": [{"x": float(r), "y": 0.0, "label": f"root {r:g}", "shape": "diamond", "color": "#000"}
+                              for r in roots],
+                   "layers": [{"kind": "trail", "x": "x", "y": "loss"}, {"kind": "marker", "x": "x", "y": "loss"}]}
+    names = list(runs)
+    return finish({"last": int(last), "speed": default_speed(last), "speeds": list(map(float, SPEEDS)),
+                   "series": series, "panels": [path_panel, curve_panel],
+                   "notes": _thinning_note(list(runs.values()), names)})
+
+
+def race_2d_replay(runs: dict[str, Trajectory], box, xs: np.ndarray, ys: np.ndarray, F: np.ndarray, minimum, *,
+                   title: str, height: int = 420) -> dict:
+    """The 2-D race: the paths over a shaded log₁₀ f (darker is lower), drawn as the replay advances.
+    F[j, i] = f(xs[i], ys[j]); paths are clamped to ``box`` for display, the true x, y kept in the data."""
+    (x_lo, x_hi), (y_lo, y_hi) = box
+    dx, dy = float(np.diff(xs).mean() / 2), float(np.diff(ys).mean() / 2)
+    with np.errstate(divide="ignore"):
+        logf = np.log10(F)
+    finite = np.isfinite(logf)
+    v = np.zeros_like(logf)
+    if finite.any():
+        lo_v, hi_v = float(logf[finite].min()), float(logf[finite].max())
+        v = np.where(finite, (logf - lo_v) / max(hi_v - lo_v, 1e-12), 0.0)
+    series = []
+    for name, traj in runs.items():
+        stride = stride_for(traj.steps)
+        pts = np.asarray(traj.xs, dtype=float).reshape(-1, 2)[sample_steps(traj.steps, stride)]
+        series.append(_racer(name, traj, {"x": pts[:, 0], "y": pts[:, 1], "sx": np.clip(pts[:, 0], x_lo, x_hi),
+                                          "sy": np.clip(pts[:, 1], y_lo, y_hi)}, stride))
+    panel = {"title": title, "height": height,
+             "x": linear_axis("x", float(xs[0] - dx), float(xs[-1] + dx)),
+             "y": linear_axis("y", float(ys[0] - dy), float(ys[-1] + dy)),
+             "heat": {"x": [float(xs[0] - dx), float(xs[-1] + dx)], "y": [float(ys[0] - dy), float(ys[-1] + dy)],
+                      "nx": int(len(xs)), "ny": int(len(ys)), "v": _floats(np.round(v.ravel(), 4))},
+             "points": [{"x": float(minimum[0]), "y": float(minimum[1]), "label": "minimum", "shape": "diamond",
+                         "color": "gold"}],
+             "layers": [{"kind": "path", "x": "sx", "y": "sy", "per_step": 1},
+                        {"kind": "marker", "x": "sx", "y": "sy"}]}
+    last = max(t.steps for t in runs.values())
+    return finish({"last": int(last), "speed": default_speed(last), "speeds": list(map(float, SPEEDS)),
+                   "series": series, "panels": [panel], "notes": _thinning_note(list(runs.values()), list(runs))})

@@ -1,0 +1,124 @@
+"""Replays sent to the browser player: the iterates are the core's, bit for bit, after a JSON round trip;
+everything is finite; payloads stay bounded; thinning keeps cycles of period 2 and 4 alternating."""
+import json
+
+import numpy as np
+import pytest
+
+from core import adagrad_lab as lab
+from core import descent_report as report
+from core.charts import replay
+from core.descent import gradient_descent
+from core.objective import Quadratic
+from core.surfaces import SURFACES
+
+DEFAULT = Quadratic()
+
+
+def wire(payload: dict) -> dict:
+    """What the browser parses: Streamlit sends the data with json.dumps."""
+    text = json.dumps(payload)
+    assert "NaN" not in text and "Infinity" not in text
+    return json.loads(text)
+
+
+def test_descent_replay_holds_gradient_descents_iterates_bit_for_bit():
+    trajs = [gradient_descent(DEFAULT, x0, 0.01, 1000, 1e-6) for x0 in (0.0, 3.0)]
+    lo, hi = report.x_range(DEFAULT, [0.0, 3.0])
+    sent = wire(replay.descent_replay(DEFAULT, trajs, lo, hi))
+    assert sent["last"] == 86 and sent["speed"] == 10.0  # 86 updates in 8.6 s
+    for series, traj in zip(sent["series"], trajs):
+        assert series["stride"] == 1 and series["steps"] == traj.steps
+        xs = np.array(series["data"]["x"])
+        assert xs.tobytes() == traj.xs.tobytes()  # every bit of every double
+        assert series["data"]["p"] == [float(v) for v in DEFAULT.residual(traj.xs)]
+    assert [s["label"] for s in sent["series"]] == ["x0 = 0", "x0 = 3"]
+    assert len({s["color"] for s in sent["series"]}) == 2 and sent["series"][0]["dash"] != sent["series"][1]["dash"]
+    loss, p = sent["panels"]
+    assert loss["y"]["type"] == "symlog" and loss["y"]["ticks"][0] == [0.0, "0"]
+    assert sorted(pt["x"] for pt in p["points"]) == [1.0, 4.0]  # the roots
+    assert p["vrules"][0]["at"] == 2.5  # the vertex
+
+
+def test_diverging_runs_are_sent_finite_and_clamped_next_to_the_panel():
+    trajs = report.run(DEFAULT, [0, 3, 2.5], 0.5, 1000, 1e-6)  # two diverge past 1e6
+    lo, hi = report.x_range(DEFAULT)
+    sent = wire(replay.descent_replay(DEFAULT, trajs, lo, hi))
+    top = sent["panels"][0]["y"]["hi"]
+    for series, traj in zip(sent["series"], trajs):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs.tobytes()
+        assert max(series["data"]["loss"]) <= 2 * top  # clamped one span above the panel at most
+    with pytest.raises(ValueError):
+        replay.finish({"x": float("nan")})
+
+
+@pytest.mark.parametrize("steps, stride", [(10, 1), (3999, 1), (4000, 3), (10_000, 3), (20_000, 7)])
+def test_long_runs_are_thinned_with_an_odd_stride(steps, stride):
+    assert replay.stride_for(steps) == stride
+    kept = replay.sample_steps(steps, stride)
+    assert kept[0] == 0 and kept[-1] == steps and len(kept) <= replay.MAX_SAMPLES
+    assert np.all(np.diff(kept) <= stride)
+
+
+def test_a_thinned_two_cycle_still_alternates():
+    traj = gradient_descent(DEFAULT, 3.0, 0.122, 10_000, 1e-6)  # ends in the 2-cycle 3.72 ↔ 4.17
+    lo, hi = report.x_range(DEFAULT, [3.0])
+    sent = wire(replay.descent_replay(DEFAULT, [traj], lo, hi))
+    series = sent["series"][0]
+    assert series["stride"] == 3 and "one update in 3" in sent["notes"][0]
+    xs = np.array(series["data"]["x"])
+    kept = replay.sample_steps(traj.steps, 3)
+    assert xs.tobytes() == traj.xs[kept].tobytes()
+    tail = xs[-200:-1]
+    assert np.all(np.abs(np.diff(tail)) > 0.3)  # consecutive kept iterates sit on opposite sides of the cycle
+
+
+def test_cobweb_path_goes_through_the_iterates():
+    traj = gradient_descent(DEFAULT, 0.0, 0.05, 1000, 1e-6)
+    lo, hi = report.x_range(DEFAULT, [0.0])
+    series = wire(replay.cobweb_replay(DEFAULT, traj, 0.05, lo, hi))["series"][0]["data"]
+    n = traj.steps + 1
+    assert len(series["cx"]) == len(series["cy"]) == 2 * n - 1
+    # vertex 2k is (x_k, x_k), vertex 2k+1 is (x_k, x_{k+1})
+    assert series["cx"][::2] == series["cy"][::2] == traj.xs.tolist()
+    assert series["cy"][1::2] == traj.xs[1:].tolist()
+
+
+def test_race_replays_name_the_three_optimisers_and_hold_their_iterates():
+    runs = lab.race(DEFAULT, 0.0, 0.2, 1000)
+    sent = wire(replay.race_1d_replay(DEFAULT, runs, lab.root_view(DEFAULT, 0.0)))
+    assert [s["label"] for s in sent["series"]] == ["gradient descent", "momentum", "Adagrad"]
+    assert sent["last"] == max(t.steps for t in runs.values())
+    for series, traj in zip(sent["series"], runs.values()):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs.tobytes()
+    assert sent["series"][1]["dash"] and not sent["series"][0]["dash"]  # momentum dashed over GD
+    surface = SURFACES["bowl"]
+    runs_2d = lab.race(surface, (-8.0, 1.5), 0.035, 1000, lr_adagrad=1.0)
+    box = lab.view_box(surface, (-8.0, 1.5))
+    xs, ys, F = surface.grid(*box, n=60)
+    sent = wire(replay.race_2d_replay(runs_2d, box, xs, ys, F, surface.minimum, title="t"))
+    for series, traj in zip(sent["series"], runs_2d.values()):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs[:, 0].tobytes()
+        assert np.array(series["data"]["y"]).tobytes() == traj.xs[:, 1].tobytes()
+    heat = sent["panels"][0]["heat"]
+    assert len(heat["v"]) == 3600 and min(heat["v"]) == 0.0 and max(heat["v"]) == 1.0
+
+
+def test_default_speed_plays_a_replay_in_about_ten_seconds():
+    assert [replay.default_speed(n) for n in (5, 86, 1000, 10_000, 100_000)] == [1.0, 10.0, 100.0, 1000.0, 1000.0]
+
+
+def test_the_id_changes_with_what_is_drawn():
+    trajs = [gradient_descent(DEFAULT, 0.0, 0.01, 1000, 1e-6)]
+    a = replay.descent_replay(DEFAULT, trajs, -2, 7)
+    b = replay.descent_replay(DEFAULT, trajs, -2, 7)
+    c = replay.descent_replay(DEFAULT, [gradient_descent(DEFAULT, 0.0, 0.02, 1000, 1e-6)], -2, 7)
+    assert a["id"] == b["id"] != c["id"]
+
+
+def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
+    traj = report.run(DEFAULT, [3.0], 0.5, 1000, 1e-6)[0]  # escapes past 1e6
+    lo, hi = report.x_range(DEFAULT)
+    data = wire(replay.cobweb_replay(DEFAULT, traj, 0.5, lo, hi))["series"][0]["data"]
+    assert np.array(data["x"]).tobytes() == traj.xs.tobytes() and abs(data["x"][-1]) > 1e6
+    assert max(map(abs, data["cx"] + data["cy"])) <= max(abs(lo), abs(hi)) + (hi - lo)
