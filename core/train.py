@@ -150,6 +150,13 @@ def snapshot_batches(config: TrainConfig) -> tuple[int, ...]:
     return tuple(sorted(ends | set(range(every, total + 1, every))))
 
 
+def initial_flat(config: TrainConfig) -> np.ndarray:
+    """The run's parameters before any training, flat (what ``Trainer(config)`` starts from), without
+    building its dataset."""
+    net = MLP(config.sizes, config.activation)
+    return net.flatten(net.init(np.random.default_rng(_seed_sequence(config, 1))))
+
+
 class Snapshot(NamedTuple):
     """The parameters (flat, as ``MLP.flatten`` lays them out) after ``samples_seen`` samples."""
 
@@ -174,7 +181,7 @@ class Trainer:
         self.config = c = config
         self.net = MLP(c.sizes, c.activation)
         self._data: tuple[np.ndarray, np.ndarray] | None = make_dataset(c)
-        self._flat = self.net.flatten(self.net.init(np.random.default_rng(_seed_sequence(c, 1))))
+        self._flat = initial_flat(c)
         self._prev_flat = self._flat  # the vector before the last update: the fallback after a blow-up
         self._opt_state = c.make_optimizer().init([self._flat])
         self.samples_seen = 0
