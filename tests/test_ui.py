@@ -1,7 +1,4 @@
-"""ui's helpers that are not widgets: exact numbers in links, plain-text notices, per-object locks."""
-import gc
-import threading
-
+"""ui's helpers that are not widgets: exact numbers in links, plain-text notices."""
 from conftest import shown
 
 import ui
@@ -18,27 +15,3 @@ def test_plain_escapes_every_markdown_construct_and_shows_the_same_characters():
         md = ui.plain(text)
         assert shown(md) == text
         assert "](" not in md and "**" not in md and "://" not in md and "www." not in md
-
-
-def test_lock_for_gives_one_lock_per_live_object():
-    class Thing:
-        pass
-
-    a, b = Thing(), Thing()
-    assert ui.lock_for(a) is ui.lock_for(a)
-    assert ui.lock_for(a) is not ui.lock_for(b)
-    held = ui.lock_for(a)
-    assert held.acquire(blocking=False)
-    results = []
-    t = threading.Thread(target=lambda obj: results.append(ui.lock_for(obj).acquire(blocking=False)), args=(a,))
-    t.start()
-    t.join()
-    assert results == [False]  # another thread cannot take it while it is held
-    held.release()
-    def things():
-        return sum(isinstance(key, Thing) for key in list(ui._object_locks.keys()))
-
-    assert things() == 2
-    del a
-    gc.collect()
-    assert things() == 1  # the entry goes with its object
