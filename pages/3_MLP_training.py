@@ -59,6 +59,7 @@ if config_error:
 # -- run state: the run this session watches (a view: data only), a status and its pace ------------------
 # Runs are values: the server keeps each config's run once, trains it in worker processes while someone
 # follows it, and every session with the same settings follows or replays that one run (ui.run_pool).
+ui.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
 state = st.session_state
 state.setdefault("mlp_status", "idle")  # idle | training | paused | done
 run = state.get("mlp_run")  # a runs.store.RunView: the run as this session last drew it

@@ -13,7 +13,6 @@ the server process it belongs to is gone, even if that process was killed.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import threading
@@ -22,6 +21,8 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing import context as mp_context
+from multiprocessing import popen_forkserver, spawn
 
 import numpy as np
 
@@ -82,6 +83,41 @@ def train_chunk(config: TrainConfig, trainer_state: bytes | None, max_samples: i
 
 
 # -- in the server process ------------------------------------------------------------------------------
+_launch_lock = threading.Lock()
+
+
+class _Popen(popen_forkserver.Popen):
+    """Starts a worker without re-running the parent's ``__main__`` in it. Streamlit makes the page
+    being run ``sys.modules["__main__"]``; multiprocessing would run that page again in every worker
+    it starts (as ``__mp_main__``). The worker needs only ``runs.pool``, which it imports itself."""
+
+    def _launch(self, process_obj):
+        with _launch_lock:
+            original = spawn.get_preparation_data
+
+            def without_main(name):
+                data = original(name)
+                data.pop("init_main_from_path", None)
+                data.pop("init_main_from_name", None)
+                return data
+
+            spawn.get_preparation_data = without_main
+            try:
+                super()._launch(process_obj)
+            finally:
+                spawn.get_preparation_data = original
+
+
+class _Process(mp_context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _Popen(process_obj)
+
+
+class _Context(mp_context.ForkServerContext):
+    Process = _Process
+
+
 @dataclass(frozen=True)
 class Follow:
     """What a follower sees: the run's latest view (None when refused), its place in the queue
@@ -117,10 +153,13 @@ class RunPool:
         self._thread.start()
 
     def _new_executor(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
+        context = _Context()
         context.set_forkserver_preload(["numpy", "pandas", "core.train", "runs.pool"])
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
-                                   initargs=(os.getpid(),))
+        executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
+                                       initargs=(os.getpid(),))
+        for _ in range(self.workers):  # start the workers now, not when the first visitor presses Train
+            executor.submit(os.getpid)
+        return executor
 
     # -- for sessions ---------------------------------------------------------------------------------
     def follow(self, config: TrainConfig, follower: str) -> Follow:

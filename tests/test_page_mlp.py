@@ -8,6 +8,10 @@ from conftest import assert_no_exception, open_page, run_app, shown, wait_for_ru
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+import ui
+from core import mlp_lab
+from core.train import TrainConfig, Trainer
+
 PAGE = "pages/3_MLP_training.py"
 
 
@@ -142,6 +146,45 @@ def test_pause_resume_and_reset():
     button(at, "Reset").click().run()
     assert "mlp_run" not in at.session_state and at.session_state["mlp_status"] == "idle"
     assert not at.exception
+
+
+def test_a_finished_run_is_replayed_to_the_next_session_with_the_same_numbers():
+    first = train_to_end(app(epochs=2, n=3000, seed=77))
+    second = app(epochs=2, n=3000, seed=77)
+    button(second, "Train").click().run()
+    assert second.session_state["mlp_status"] == "done"  # at once: nothing is trained again
+    assert any("computed earlier on this server" in s.value for s in second.success)
+    a, b = first.session_state["mlp_run"], second.session_state["mlp_run"]
+    assert mlp_lab.history_csv(a.history) == mlp_lab.history_csv(b.history)
+    solo = Trainer(TrainConfig(epochs=2, n_samples=3000, seed=77))
+    solo.train(10**9)
+    assert mlp_lab.history_csv(b.history) == mlp_lab.history_csv(solo.history)
+    labels = [e.proto.label for e in second.main if getattr(e, "type", None) == "download_button"]
+    assert labels == ["Weights (.npz)", "Loss history (CSV)"]
+
+
+def test_two_sessions_on_one_link_follow_one_run_and_say_so():
+    a, b = app(epochs=200, n=20000, seed=78), app(epochs=200, n=20000, seed=78)
+    button(a, "Train").click().run()
+    button(b, "Train").click().run()
+    assert any("Shared with others on this link" in c.value for c in b.caption)
+    assert b.session_state["mlp_run"].samples_seen >= a.session_state["mlp_run"].samples_seen > 0
+    button(a, "Pause").click().run()
+    button(b, "Reset").click().run()
+    pool = ui.run_pool()
+    config = a.session_state["mlp_run"].config
+    assert pool.followers(config) == 0  # nobody follows it: it stops training
+    assert not a.exception and not b.exception
+
+
+def test_a_run_waits_with_a_notice_while_the_server_is_full(monkeypatch):
+    monkeypatch.setattr(ui.run_pool(), "max_active", 0)
+    at = app(epochs=1, n=500, seed=79)
+    button(at, "Train").click().run()
+    assert not at.exception
+    assert at.session_state["mlp_run"].samples_seen == 0 and at.session_state["mlp_status"] == "training"
+    assert any("Waiting:" in w.value and "try again" in w.value for w in at.warning)
+    button(at, "Reset").click().run()
 
 
 # -- in the browser ----------------------------------------------------------------------------------------
