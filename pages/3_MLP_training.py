@@ -133,7 +133,9 @@ def live_view():
             if run.done:
                 pool.leave(me)
                 state["mlp_status"] = "done"
-                st.rerun()  # the whole page: stop ticking, show the downloads
+                with progress.container():  # say so now: the page's rerun below takes a moment more
+                    draw_progress(run, pace, "done", follow, pool.workers)
+                st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
         training = state["mlp_status"] == "training"
         with progress.container():  # a click on a button interrupts the loop here, between chunks
             draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
