@@ -239,6 +239,7 @@ class RunPool:
             leases.pop(follower, None)
             if not leases:
                 del self._leases[config]
+                self._pace.pop(config, None)  # nothing per run outlives its followers but the record
 
     def _expire(self, now: float) -> None:
         for config, leases in list(self._leases.items()):
@@ -249,6 +250,7 @@ class RunPool:
                         del self._following[follower]
             if not leases:
                 del self._leases[config]
+                self._pace.pop(config, None)
 
     def _runnable(self, config: TrainConfig) -> bool:
         run = self.store.get(config)

@@ -256,3 +256,23 @@ def test_no_worker_outlives_its_server(tmp_path, how):
         except ProcessLookupError:
             pass
         proc.wait(10)
+
+
+def test_the_pool_keeps_nothing_per_follower_once_they_leave():
+    """Weeks of visitors must not grow the pool: its bookkeeping empties as followers go."""
+    pool = RunPool(workers=1, lease_seconds=0.5)
+    try:
+        finished, abandoned = TrainConfig(epochs=1, n_samples=500, seed=70), TrainConfig(epochs=50, seed=71)
+        follow_to_end(pool, finished, "f")
+        pool.leave("f")
+        pool.follow(abandoned, "gone")  # then the tab closes: the lease lapses
+        time.sleep(1.5)
+        pool.follow(finished, "late")   # a replay takes no lease
+        deadline = time.monotonic() + 5
+        while pool.busy() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pool.follow(finished, "late")   # expires lapsed leases
+        assert (pool._leases, pool._following, pool._pace, pool._in_flight) == ({}, {}, {}, set())
+        assert len(pool.store) == 2     # the runs stay, as values, within the store's bounds
+    finally:
+        pool.shutdown()
