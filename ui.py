@@ -13,7 +13,9 @@ import atexit
 import re
 import secrets
 import string
+import threading
 import urllib.parse
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -148,6 +150,28 @@ def run_pool() -> RunPool:
 def follower() -> str:
     """This session's id for the run pool's leases (random, kept in the session)."""
     return st.session_state.setdefault("_follower", secrets.token_hex(8))
+
+
+_PER_RUN: OrderedDict = OrderedDict()
+_PER_RUN_MAX = 64  # entries: a few charts' data each, least recently used out first
+_PER_RUN_GUARD = threading.Lock()
+
+
+def per_run(run: RunView, name: str, compute):
+    """``compute()``, once per run, point in the run and ``name`` for the whole server: every session
+    following one run draws the same charts, so they are computed once per chunk, not once per visitor.
+    The values (chart specs, frames) must not be changed by the caller: sessions share them."""
+    key = (run.config, run.samples_seen, run.failed, name)
+    with _PER_RUN_GUARD:
+        if key in _PER_RUN:
+            _PER_RUN.move_to_end(key)
+            return _PER_RUN[key]
+    value = compute()
+    with _PER_RUN_GUARD:
+        _PER_RUN[key] = value
+        while len(_PER_RUN) > _PER_RUN_MAX:
+            _PER_RUN.popitem(last=False)
+    return value
 
 
 def run_view(config: TrainConfig) -> RunView:

@@ -182,20 +182,27 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
                        "with the same settings (the same numbers as a fresh run).")
 
 
+def chart_parts(run, params):
+    c = run.config
+    kinks = mlp_lab.kinks(run.net, params)
+    loss = loss_spec(mlp_lab.loss_curve(run.history), mlp_lab.epoch_boundaries(run.epoch))
+    fit = fit_spec(mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), c.x_min, c.x_max, kinks)
+    dead = mlp_lab.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
+    return loss, fit, len(kinks), dead
+
+
 def draw_charts(run, params):
     c = run.config
+    # Everyone following this run draws the same charts: computed once per chunk for all of them.
+    loss, fit, n_kinks, dead = ui.per_run(run, "charts", lambda: chart_parts(run, params))
     loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=loss_spec(mlp_lab.loss_curve(run.history),
-                                            mlp_lab.epoch_boundaries(run.epoch)), width="stretch")
-    kinks = mlp_lab.kinks(run.net, params)
-    fit_col.vega_lite_chart(spec=fit_spec(mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), c.x_min,
-                                          c.x_max, kinks), width="stretch")
+    loss_col.vega_lite_chart(spec=loss, width="stretch")
+    fit_col.vega_lite_chart(spec=fit, width="stretch")
     loss_col.caption("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends.")
-    if c.activation == "relu":
-        dead = mlp_lab.dead_units(run.net, params, c.x_min, c.x_max)
+    if dead is not None:
         fit_col.caption(
             f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
-            f"unit switches on or off ({len(kinks)} units). Dead units (output 0 on all of [{c.x_min:g}, "
+            f"unit switches on or off ({n_kinks} units). Dead units (output 0 on all of [{c.x_min:g}, "
             f"{c.x_max:g}], so they no longer learn): "
             + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
     else:
@@ -204,10 +211,11 @@ def draw_charts(run, params):
 
 def draw_probes(run, params):
     c = run.config
+    table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes),
+                                                    mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)))
     probes_col, far_col = st.columns([3, 2])
     probes_col.subheader("Predictions after each epoch")
-    probes_col.dataframe(mlp_lab.probe_table(run.probes), hide_index=True)
-    far = mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
+    probes_col.dataframe(table, hide_index=True)
     far_col.subheader(f"Far outside: x = {far.x:g}")
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
                    delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth {far.truth:,.0f}"

@@ -95,6 +95,14 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
+def running(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def status_kib(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -266,12 +274,17 @@ def test_ten_visitors_train_at_once_without_cross_talk(tmp_path, record_property
     finally:
         health.stop()
         memory.stop()
+        tree = process_tree(server.pid)  # the server, its forkserver and its workers
         server.terminate()
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
     wall = time.perf_counter() - t0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(running(p) for p in tree):
+        time.sleep(0.2)
+    assert len(tree) >= 3 and not [p for p in tree if running(p)], "processes outlived the server"
 
     latencies = [s for s, _ in health.results]
     failures = [e for _, e in health.results if e]

@@ -15,3 +15,19 @@ def test_plain_escapes_every_markdown_construct_and_shows_the_same_characters():
         md = ui.plain(text)
         assert shown(md) == text
         assert "](" not in md and "**" not in md and "://" not in md and "www." not in md
+
+
+def test_per_run_computes_once_per_point_of_a_run_for_all_sessions():
+    from core.train import TrainConfig
+    from runs.store import RunView
+
+    config = TrainConfig(seed=12345, n_samples=10, hidden=(3,))
+    calls = []
+    a, b = RunView.start(config), RunView.start(config)  # two sessions' views of one point of one run
+    assert ui.per_run(a, "x", lambda: calls.append(1) or "charts") == "charts"
+    assert ui.per_run(b, "x", lambda: calls.append(2) or "other") == "charts" and calls == [1]
+    later = RunView(config, samples_seen=5, flat=a.flat)
+    assert ui.per_run(later, "x", lambda: "later") == "later"
+    for i in range(ui._PER_RUN_MAX + 5):
+        ui.per_run(RunView(config, samples_seen=100 + i, flat=a.flat), "x", lambda: None)
+    assert len(ui._PER_RUN) == ui._PER_RUN_MAX and (config, 0, None, "x") not in ui._PER_RUN
