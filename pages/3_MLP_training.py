@@ -175,11 +175,12 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
     elif status == "paused":
         st.caption("Paused. **Resume** continues this run.")
     elif status == "done":
-        if pace.samples:
-            st.success(f"Done: {c.epochs} epochs, {run.samples_seen:,} samples in {pace.wall_seconds:.1f} s.")
-        else:
-            st.success(f"Done: {c.epochs} epochs, {run.samples_seen:,} samples, computed earlier on this server "
-                       "with the same settings (the same numbers as a fresh run).")
+        replayed = not pace.samples  # finished before this session pressed Train: shown at once
+        seconds = run.train_seconds if replayed else pace.wall_seconds
+        st.success(f"Done: {c.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.")
+        if replayed:
+            st.caption("Computed earlier on this server with the same settings, and shown at once: the same "
+                       "numbers as a fresh run.")
 
 
 def chart_parts(run, params):

@@ -153,7 +153,8 @@ def test_a_finished_run_is_replayed_to_the_next_session_with_the_same_numbers():
     second = app(epochs=2, n=3000, seed=77)
     button(second, "Train").click().run()
     assert second.session_state["mlp_status"] == "done"  # at once: nothing is trained again
-    assert any("computed earlier on this server" in s.value for s in second.success)
+    assert any("Computed earlier on this server" in c.value for c in second.caption)
+    assert any("Done: 2 epochs, 6,000 samples in" in s.value for s in second.success)
     a, b = first.session_state["mlp_run"], second.session_state["mlp_run"]
     assert mlp_lab.history_csv(a.history) == mlp_lab.history_csv(b.history)
     solo = Trainer(TrainConfig(epochs=2, n_samples=3000, seed=77))
