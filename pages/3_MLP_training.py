@@ -11,7 +11,10 @@ from core.train import LIMITS
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
 
 CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk before it redraws
-CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too)
+CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too),
+CHART_SESSIONS = 2.5  # and when more sessions than this watch runs on the server, proportionally less often
+MAX_CHART_SECONDS = 2.0  # (every redraw costs the server a serialisation per session; the progress bar
+                         # still moves after every chunk)
 LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after chunk for this long,
 TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
 
@@ -139,7 +142,8 @@ def live_view():
         training = state["mlp_status"] == "training"
         with progress.container():  # a click on a button interrupts the loop here, between chunks
             draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
-        if first or not training or time.perf_counter() - last_charts >= CHART_SECONDS:
+        chart_seconds = min(MAX_CHART_SECONDS, CHART_SECONDS * max(1.0, pool.watching() / CHART_SESSIONS))
+        if first or not training or time.perf_counter() - last_charts >= chart_seconds:
             params = run.params
             with charts.container():
                 draw_charts(run, params)

@@ -215,6 +215,11 @@ class RunPool:
         with self._cond:
             return len(self._leases.get(config, ()))
 
+    def watching(self) -> int:
+        """How many followers hold a lease now, over all runs."""
+        with self._cond:
+            return sum(len(leases) for leases in self._leases.values())
+
     def busy(self) -> bool:
         """Whether any chunk is training now."""
         with self._cond:
