@@ -4,18 +4,28 @@ Every widget that defines a view is bound to the URL (``bind="query-params"``) u
 so the address bar is always a link that reproduces the view. Streamlit silently drops a URL value
 a widget cannot take; these helpers first check the raw value with ``core.inputs`` and, when it is
 rejected, show a notice naming it (the widget then starts from its default).
+
+``run_pool`` connects sessions to the server's one run store and worker pool (``runs``).
 """
 from __future__ import annotations
 
+import atexit
 import re
+import secrets
 import string
 import threading
 import urllib.parse
-import weakref
+from collections import OrderedDict
 
 import streamlit as st
 
 from core.inputs import echo, parse_number, parse_number_list
+from core.train import TrainConfig
+from runs.pool import RunPool
+from runs.store import RunStore, RunView
+
+STORE_RUNS = 64             # runs the server keeps (finished or training), least recently used out first
+STORE_BYTES = 256 * 2**20   # and their bytes (history, probes, snapshots, trainer state)
 
 _NOTICES = "_notices"
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
@@ -121,27 +131,49 @@ def share_link(path: str, params: dict) -> None:
     st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")
 
 
-@st.cache_resource
-def shared_slots(n: int) -> threading.BoundedSemaphore:
-    """One semaphore per server process, shared by every session: at most n holders at once.
-
-    The MLP lab takes a slot for each training chunk (about 0.2 s) and gives it back, so a visitor who
-    leaves holds nothing, and however many visitors train, at most n chunks compete for the CPU (and
-    for the GIL with the thread that serves every page)."""
-    return threading.BoundedSemaphore(n)
+def _shutdown(pool: RunPool) -> None:
+    pool.shutdown()
 
 
-_object_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_object_locks_guard = threading.Lock()
+@st.cache_resource(on_release=_shutdown, show_spinner=False)
+def run_pool() -> RunPool:
+    """The server process's one run store and worker pool, shared by every session (see ``runs``).
+
+    Sessions follow runs by an opaque id (``follower``), never by an object of theirs, so the pool
+    keeps no departed session alive. The pool ends its worker processes when the server exits (and
+    they end themselves if the server is killed)."""
+    pool = RunPool(RunStore(max_runs=STORE_RUNS, max_bytes=STORE_BYTES))
+    atexit.register(pool.shutdown)
+    return pool
 
 
-def lock_for(obj) -> threading.Lock:
-    """A lock that lives as long as ``obj``. Two script runs of one session can overlap for a moment:
-    when a click arrives while a run is busy in numpy, Streamlit may start the next run before the
-    old one reaches a point where it stops. Both must not train the same Trainer at once (their
-    updates would interleave), so each takes this lock around a chunk of training."""
-    with _object_locks_guard:
-        lock = _object_locks.get(obj)
-        if lock is None:
-            lock = _object_locks[obj] = threading.Lock()
-        return lock
+def follower() -> str:
+    """This session's id for the run pool's leases (random, kept in the session)."""
+    return st.session_state.setdefault("_follower", secrets.token_hex(8))
+
+
+_PER_RUN: OrderedDict = OrderedDict()
+_PER_RUN_MAX = 64  # entries: a few charts' data each, least recently used out first
+_PER_RUN_GUARD = threading.Lock()
+
+
+def per_run(run: RunView, name: str, compute):
+    """``compute()``, once per run, point in the run and ``name`` for the whole server: every session
+    following one run draws the same charts, so they are computed once per chunk, not once per visitor.
+    The values (chart specs, frames) must not be changed by the caller: sessions share them."""
+    key = (run.config, run.samples_seen, run.failed, name)
+    with _PER_RUN_GUARD:
+        if key in _PER_RUN:
+            _PER_RUN.move_to_end(key)
+            return _PER_RUN[key]
+    value = compute()
+    with _PER_RUN_GUARD:
+        _PER_RUN[key] = value
+        while len(_PER_RUN) > _PER_RUN_MAX:
+            _PER_RUN.popitem(last=False)
+    return value
+
+
+def run_view(config: TrainConfig) -> RunView:
+    """The run of ``config`` as the server has it now, or as it starts if the server has none."""
+    return run_pool().view(config) or RunView.start(config)

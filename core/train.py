@@ -2,13 +2,17 @@
 
 The same TrainConfig gives the same run, bit for bit, whether it is trained in one call or in many
 chunks: the data order of epoch e depends only on (seed, e), and the optimiser state is data.
-A Trainer holds only data (arrays, lists, the config), so it pickles and sits in a session.
+A Trainer holds only data (arrays, lists, the config), so it pickles; a pickle leaves the dataset out
+(it is rebuilt from the config's seed, bit for bit, when first needed), so a Trainer travels to a worker
+process as a few kilobytes of parameters, optimiser state and history.
 """
 from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,6 +22,8 @@ from core.optim import OPTIMIZERS, Optimizer
 
 MAX_HISTORY_ROWS = 2000
 PROBE_X = (1.0, 2.0, -1.0, -2.0)  # where the original exercise printed predictions after each epoch
+SNAPSHOTS = 50                 # parameter snapshots spread evenly over a run, besides one per epoch end
+SNAPSHOT_BYTES = 16 * 2**20    # per run: a larger net keeps fewer snapshots (see snapshot_batches)
 
 # Bounds that keep one visitor from exhausting a shared server (the pages enforce them).
 LIMITS = {
@@ -27,7 +33,6 @@ LIMITS = {
     "epochs": 200,
     "batch_size": 4096,
     "total_samples": 4_000_000,  # epochs × n_samples
-    "concurrent_runs": 4,  # training chunks running at once in one server process, all visitors together
 }
 
 
@@ -104,20 +109,79 @@ def make_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+_DATASETS: OrderedDict = OrderedDict()  # unpickled Trainers' datasets, by what determines them
+_DATASETS_MAX = 4                       # entries: at most 4 × 3.2 MB (200,000 samples each)
+_DATASETS_GUARD = threading.Lock()
+
+
+def cached_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """``make_dataset(config)``, read-only, from a small least-recently-used cache of this process: a
+    worker process that trains a run chunk after chunk rebuilds its data once, not once per chunk."""
+    key = (config.seed, config.n_samples, config.x_min, config.x_max, config.noise)
+    with _DATASETS_GUARD:
+        if key in _DATASETS:
+            _DATASETS.move_to_end(key)
+            return _DATASETS[key]
+    x, y = make_dataset(config)
+    x.flags.writeable = y.flags.writeable = False
+    with _DATASETS_GUARD:
+        _DATASETS[key] = (x, y)
+        while len(_DATASETS) > _DATASETS_MAX:
+            _DATASETS.popitem(last=False)
+    return x, y
+
+
+def snapshot_batches(config: TrainConfig) -> tuple[int, ...]:
+    """After how many batches (counted over the whole run) a Trainer keeps a parameter snapshot: every
+    epoch end and SNAPSHOTS evenly spaced points (every batch when a run has fewer), ascending.
+
+    A net so large that these would take more than SNAPSHOT_BYTES keeps as many as fit, half at epoch
+    ends (every k-th epoch, the last always) and half evenly spaced. The schedule depends on the config
+    only, never on how the run is chunked."""
+    bpe = -(-config.n_samples // config.batch_size)
+    total = bpe * config.epochs
+    n_params = sum(a * b + b for a, b in zip(config.sizes[:-1], config.sizes[1:]))
+    fit = max(2, SNAPSHOT_BYTES // (8 * n_params))
+    every, epoch_every = max(1, total // SNAPSHOTS), 1
+    if config.epochs + SNAPSHOTS > fit:
+        every = max(1, -(-total // (fit // 2)))
+        epoch_every = max(1, -(-config.epochs // max(1, fit // 2)))
+    ends = {e * bpe for e in range(epoch_every, config.epochs + 1, epoch_every)} | {total}
+    return tuple(sorted(ends | set(range(every, total + 1, every))))
+
+
+def initial_flat(config: TrainConfig) -> np.ndarray:
+    """The run's parameters before any training, flat (what ``Trainer(config)`` starts from), without
+    building its dataset."""
+    net = MLP(config.sizes, config.activation)
+    return net.flatten(net.init(np.random.default_rng(_seed_sequence(config, 1))))
+
+
+class Snapshot(NamedTuple):
+    """The parameters (flat, as ``MLP.flatten`` lays them out) after ``samples_seen`` samples."""
+
+    samples_seen: int
+    epoch: float  # fractional: samples_seen / n_samples
+    flat: np.ndarray
+
+
 class Trainer:
     """Trains ``MLP(config.sizes)`` on ``make_dataset(config)``, a chunk at a time.
 
     ``history`` has one row per bucket of consecutive batches (the mean training loss measured
     before each batch's update), sized so that a whole run never exceeds MAX_HISTORY_ROWS rows.
     ``probes`` has one row per finished epoch with the predictions at PROBE_X.
-    Only data is kept (no closures), so a Trainer pickles and can live in a session.
+    ``snapshots`` holds the parameters at the start and after each batch count of
+    ``snapshot_batches(config)`` reached so far (a caller may take them away as they come: ``take_snapshots``).
+    Only data is kept (no closures), so a Trainer pickles; the pickle leaves out the dataset, which
+    ``x`` and ``y`` rebuild from the seed when first used.
     """
 
     def __init__(self, config: TrainConfig):
         self.config = c = config
         self.net = MLP(c.sizes, c.activation)
-        self.x, self.y = make_dataset(c)
-        self._flat = self.net.flatten(self.net.init(np.random.default_rng(_seed_sequence(c, 1))))
+        self._data: tuple[np.ndarray, np.ndarray] | None = make_dataset(c)
+        self._flat = initial_flat(c)
         self._prev_flat = self._flat  # the vector before the last update: the fallback after a blow-up
         self._opt_state = c.make_optimizer().init([self._flat])
         self.samples_seen = 0
@@ -133,6 +197,38 @@ class Trainer:
         self._batches_done = 0
         self._pending_loss: list[float] = []     # losses of the latest batches, not yet in a history row
         self._training_thread: int | None = None  # set while train() runs
+        self._snapshot_at = snapshot_batches(c)
+        self._next_snapshot = 0                    # index into _snapshot_at
+        self.snapshots: list[Snapshot] = [Snapshot(0, 0.0, self._flat.copy())]
+
+    # -- pickling: without the dataset ------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_data"] = None
+        state["_training_thread"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def x(self) -> np.ndarray:
+        """Inputs, shaped (n_samples, 1)."""
+        if self._data is None:
+            self._data = cached_dataset(self.config)
+        return self._data[0]
+
+    @property
+    def y(self) -> np.ndarray:
+        """Targets, shaped (n_samples, 1)."""
+        if self._data is None:
+            self._data = cached_dataset(self.config)
+        return self._data[1]
+
+    def take_snapshots(self) -> list[Snapshot]:
+        """The snapshots kept since the last call (the Trainer forgets them)."""
+        taken, self.snapshots = self.snapshots, []
+        return taken
 
     @property
     def params(self) -> Params:
@@ -202,7 +298,15 @@ class Trainer:
             while not self.done and (used == 0 or max_samples - used >= c.batch_size):
                 n_batches = max(1, (max_samples - used) // c.batch_size)
                 end = min(c.n_samples, self._pos + n_batches * c.batch_size)
+                # Segments end at snapshot points too: that changes no number, only where we look.
+                snap = self._snapshot_at[self._next_snapshot] if self._next_snapshot < len(self._snapshot_at) else None
+                if snap is not None:
+                    end = min(end, (snap - self.epoch * self._batches_per_epoch) * c.batch_size)
                 used += self._run_segment(self._pos, end)
+                if self.failed is None and self._batches_done == snap:
+                    self._next_snapshot += 1
+                    self.snapshots.append(Snapshot(self.samples_seen, self.samples_seen / c.n_samples,
+                                                   self._flat.copy()))
                 if self.failed is None and end == c.n_samples:
                     self._pos = 0
                     self.epoch += 1

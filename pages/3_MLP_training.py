@@ -6,13 +6,16 @@ import streamlit as st
 import ui
 from core import mlp_lab
 from core.charts.mlp import fit_spec, loss_spec
-from core.train import LIMITS, Trainer
+from core.train import LIMITS
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
 
-CHUNK_SECONDS = 0.18  # training time per redraw: the page redraws > 4×/s and buttons answer within it
-CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too)
-LOOP_SECONDS = 10.0   # one run of the live view trains and redraws chunk after chunk for this long,
+CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk before it redraws
+CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too),
+CHART_SESSIONS = 2.5  # and when more sessions than this watch runs on the server, proportionally less often
+MAX_CHART_SECONDS = 2.0  # (every redraw costs the server a serialisation per session; the progress bar
+                         # still moves after every chunk)
+LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after chunk for this long,
 TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
 
 st.title(":material/hub: MLP training")
@@ -56,142 +59,168 @@ config, config_error = mlp_lab.build_config(
 if config_error:
     st.error(config_error, icon=":material/block:")
 
-# -- run state: a Trainer (data only), a status and the pace of training ------------------------------
+# -- run state: the run this session watches (a view: data only), a status and its pace ------------------
+# Runs are values: the server keeps each config's run once, trains it in worker processes while someone
+# follows it, and every session with the same settings follows or replays that one run (ui.run_pool).
+ui.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
 state = st.session_state
 state.setdefault("mlp_status", "idle")  # idle | training | paused | done
-trainer: Trainer | None = state.get("mlp_trainer")
-stale = trainer is not None and config is not None and trainer.config != config
+run = state.get("mlp_run")  # a runs.store.RunView: the run as this session last drew it
+stale = run is not None and config is not None and run.config != config
 
 
 def start_training():
     if config is None:
         return
-    state["mlp_trainer"] = Trainer(config)
+    state["mlp_run"] = ui.run_view(config)
     state["mlp_pace"] = mlp_lab.Pace(target_seconds=CHUNK_SECONDS)
     state["mlp_status"] = "training"
 
 
 def set_status(status):
     state["mlp_status"] = status
+    if status != "training":
+        ui.run_pool().leave(ui.follower())  # nobody else watching: the run stops costing CPU
     if "mlp_pace" in state:
         state["mlp_pace"].pause()  # the time until the next chunk is not training time
 
 
 def reset():
-    for key in ("mlp_trainer", "mlp_pace"):
+    ui.run_pool().leave(ui.follower())
+    for key in ("mlp_run", "mlp_pace"):
         state.pop(key, None)
     state["mlp_status"] = "idle"
 
 
 if stale and state["mlp_status"] == "training":
-    state["mlp_status"] = "paused"  # a control changed mid-run: stop; Train starts the new run
+    set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
 status = state["mlp_status"]
 
 buttons = st.container(horizontal=True)
 buttons.button("Train", type="primary", icon=":material/play_arrow:", on_click=start_training,
-               disabled=config is None or status == "training", help="Start a fresh run with these settings.")
+               disabled=config is None or status == "training",
+               help="Run these settings. A run with the same settings already on this server is shown, not "
+                    "computed again: the same settings give the same numbers.")
 buttons.button("Pause", icon=":material/pause:", on_click=set_status, args=("paused",),
                disabled=status != "training")
 buttons.button("Resume", icon=":material/resume:", on_click=set_status, args=("training",),
-               disabled=status != "paused" or stale or trainer is None or trainer.done)
+               disabled=status != "paused" or stale or run is None or run.done)
 buttons.button("Reset", icon=":material/restart_alt:", on_click=reset,
-               disabled=state.get("mlp_trainer") is None, help="Forget the run.")
+               disabled=state.get("mlp_run") is None, help="Forget the run.")
 if stale:
     st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
             icon=":material/info:")
 
 
-# -- the live view: trains a chunk, redraws the progress (and every few chunks the charts), again -------
+# -- the live view: follows the run, redraws the progress after each chunk, the charts every few --------
 @st.fragment(run_every=TICK_SECONDS if state["mlp_status"] == "training" else None)
 def live_view():
-    trainer: Trainer | None = state.get("mlp_trainer")
-    if trainer is None:
+    run = state.get("mlp_run")
+    if run is None:
         st.info("Press **Train** to start. The charts and probes appear here and update as the net learns.")
         return
     pace: mlp_lab.Pace = state["mlp_pace"]
-    slots = ui.shared_slots(LIMITS["concurrent_runs"])
+    pool, me = ui.run_pool(), ui.follower()
     progress, charts, probes = st.empty(), st.empty(), st.empty()
-    began = last_charts = time.perf_counter()
-    first, waiting = True, False
+    began = last_charts = last_poll = time.perf_counter()
+    first = True
     while True:
+        follow = None
         if state["mlp_status"] == "training":
-            if not trainer.done:
-                chunk = pace.next_chunk(trainer.config.batch_size, trainer.total_samples - trainer.samples_seen)
-                waiting = not slots.acquire(timeout=CHUNK_SECONDS)
-                if not waiting:
-                    try:
-                        with ui.lock_for(trainer):
-                            started = time.perf_counter()
-                            used = trainer.train(chunk)
-                            ended = time.perf_counter()
-                    finally:
-                        slots.release()
-                    pace.record(used, ended - started, ended)
-            if trainer.done:
+            follow = pool.follow(run.config, me)  # renews this session's lease on the run
+            if follow.view is not None:
+                now = time.perf_counter()
+                pace.record(follow.view.samples_seen - run.samples_seen, 0.0 if first else now - last_poll, now)
+                last_poll = now
+                run = state["mlp_run"] = follow.view
+            if run.done:
+                pool.leave(me)
                 state["mlp_status"] = "done"
-                st.rerun()  # the whole page: stop ticking, show the downloads
+                with progress.container():  # say so now: the page's rerun below takes a moment more
+                    draw_progress(run, pace, "done", follow, pool.workers)
+                st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
         training = state["mlp_status"] == "training"
         with progress.container():  # a click on a button interrupts the loop here, between chunks
-            draw_progress(trainer, pace, state["mlp_status"])
-            if waiting:
-                st.caption(f"Waiting for a free training slot: at most {LIMITS['concurrent_runs']} runs train at "
-                           "once on this server, whoever started them.")
-        if first or not training or time.perf_counter() - last_charts >= CHART_SECONDS:
-            params = trainer.params
+            draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
+        chart_seconds = min(MAX_CHART_SECONDS, CHART_SECONDS * max(1.0, pool.watching() / CHART_SESSIONS))
+        if first or not training or time.perf_counter() - last_charts >= chart_seconds:
+            params = run.params
             with charts.container():
-                draw_charts(trainer, params)
+                draw_charts(run, params)
             with probes.container():
-                draw_probes(trainer, params)
+                draw_probes(run, params)
             last_charts, first = time.perf_counter(), False
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
+        pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
     if not training:
-        draw_downloads(trainer)
+        draw_downloads(run)
 
 
-def draw_progress(trainer: Trainer, pace: mlp_lab.Pace, status: str):
-    c = trainer.config
-    st.progress(trainer.samples_seen / trainer.total_samples,
-                text=mlp_lab.progress_text(trainer.epoch, c.epochs, trainer.samples_seen, trainer.total_samples,
-                                           pace.samples_per_second, stopped=trainer.failed is not None))
-    step_seconds = mlp_lab.time_left(c.batch_size, pace.rate)
+def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
+    c = run.config
+    rate = pace.samples_per_second
+    st.progress(run.samples_seen / run.total_samples,
+                text=mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
+                                           rate, stopped=run.failed is not None))
+    step_seconds = mlp_lab.time_left(c.batch_size, rate)
     if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
         st.caption(f"One step of this run (a batch of {c.batch_size:,}) takes about {step_seconds:.1f} s; "
                    "the buttons answer between steps.")
-    if trainer.failed:
-        st.error(trainer.failed, icon=":material/error:")
+    if follow is not None and follow.refused:
+        st.warning(f"Waiting: {follow.refused}. This page keeps trying.", icon=":material/hourglass_top:")
+    elif follow is not None and follow.place > 0:
+        st.caption(f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before this one "
+                   f"resumes ({workers} train at a time on this server, taking turns).")
+    if follow is not None and follow.followers > 1:
+        st.caption(":material/group: Shared with others on this link: one run computes it for everyone.")
+    if run.failed:
+        st.error(run.failed, icon=":material/error:")
     elif status == "paused":
-        st.caption("Paused. **Resume** continues this run; **Train** starts it again.")
+        st.caption("Paused. **Resume** continues this run.")
     elif status == "done":
-        st.success(f"Done: {c.epochs} epochs, {trainer.samples_seen:,} samples in {pace.wall_seconds:.1f} s.")
+        replayed = not pace.samples  # finished before this session pressed Train: shown at once
+        seconds = run.train_seconds if replayed else pace.wall_seconds
+        st.success(f"Done: {c.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.")
+        if replayed:
+            st.caption("Computed earlier on this server with the same settings, and shown at once: the same "
+                       "numbers as a fresh run.")
 
 
-def draw_charts(trainer: Trainer, params):
-    c = trainer.config
+def chart_parts(run, params):
+    c = run.config
+    kinks = mlp_lab.kinks(run.net, params)
+    loss = loss_spec(mlp_lab.loss_curve(run.history), mlp_lab.epoch_boundaries(run.epoch))
+    fit = fit_spec(mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), c.x_min, c.x_max, kinks)
+    dead = mlp_lab.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
+    return loss, fit, len(kinks), dead
+
+
+def draw_charts(run, params):
+    c = run.config
+    # Everyone following this run draws the same charts: computed once per chunk for all of them.
+    loss, fit, n_kinks, dead = ui.per_run(run, "charts", lambda: chart_parts(run, params))
     loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=loss_spec(mlp_lab.loss_curve(trainer.history),
-                                            mlp_lab.epoch_boundaries(trainer.epoch)), width="stretch")
-    kinks = mlp_lab.kinks(trainer.net, params)
-    fit_col.vega_lite_chart(spec=fit_spec(mlp_lab.fit_curve(trainer.net, params, c.x_min, c.x_max), c.x_min,
-                                          c.x_max, kinks), width="stretch")
+    loss_col.vega_lite_chart(spec=loss, width="stretch")
+    fit_col.vega_lite_chart(spec=fit, width="stretch")
     loss_col.caption("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends.")
-    if c.activation == "relu":
-        dead = mlp_lab.dead_units(trainer.net, params, c.x_min, c.x_max)
+    if dead is not None:
         fit_col.caption(
             f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
-            f"unit switches on or off ({len(kinks)} units). Dead units (output 0 on all of [{c.x_min:g}, "
+            f"unit switches on or off ({n_kinks} units). Dead units (output 0 on all of [{c.x_min:g}, "
             f"{c.x_max:g}], so they no longer learn): "
             + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
     else:
         fit_col.caption("Shaded: the training range. Sigmoid units have no kinks: the prediction is smooth.")
 
 
-def draw_probes(trainer: Trainer, params):
-    c = trainer.config
+def draw_probes(run, params):
+    c = run.config
+    table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes),
+                                                    mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)))
     probes_col, far_col = st.columns([3, 2])
     probes_col.subheader("Predictions after each epoch")
-    probes_col.dataframe(mlp_lab.probe_table(trainer.probes), hide_index=True)
-    far = mlp_lab.far_probe(trainer.net, params, c.x_min, c.x_max)
+    probes_col.dataframe(table, hide_index=True)
     far_col.subheader(f"Far outside: x = {far.x:g}")
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
                    delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth {far.truth:,.0f}"
@@ -199,12 +228,12 @@ def draw_probes(trainer: Trainer, params):
     far_col.markdown(far.sentence())
 
 
-def draw_downloads(trainer: Trainer):
+def draw_downloads(run):
     st.subheader("Downloads")
     npz_col, csv_col, _ = st.columns([1, 1, 3])
-    npz_col.download_button("Weights (.npz)", mlp_lab.weights_npz(trainer.params), "mlp_weights.npz",
+    npz_col.download_button("Weights (.npz)", mlp_lab.weights_npz(run.params), "mlp_weights.npz",
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
-    csv_col.download_button("Loss history (CSV)", mlp_lab.history_csv(trainer.history), "mlp_loss_history.csv",
+    csv_col.download_button("Loss history (CSV)", mlp_lab.history_csv(run.history), "mlp_loss_history.csv",
                             "text/csv", icon=":material/download:", on_click="ignore")
 
 

@@ -8,6 +8,10 @@ from conftest import assert_no_exception, open_page, run_app, shown, wait_for_ru
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
+import ui
+from core import mlp_lab
+from core.train import TrainConfig, Trainer
+
 PAGE = "pages/3_MLP_training.py"
 
 
@@ -51,10 +55,10 @@ def test_query_parameters_set_the_controls_and_a_run_finishes():
     assert not at.exception and not at.error and not at.warning
     assert at.text_input(key="hidden").value == "16,8"
     train_to_end(at)
-    trainer = at.session_state["mlp_trainer"]
-    assert trainer.config.hidden == (16, 8) and trainer.config.activation == "sigmoid"
-    assert trainer.config.optimizer == "adagrad" and trainer.config.batch_size == 16 and trainer.config.shuffle
-    assert trainer.samples_seen == 1600
+    run = at.session_state["mlp_run"]
+    assert run.config.hidden == (16, 8) and run.config.activation == "sigmoid"
+    assert run.config.optimizer == "adagrad" and run.config.batch_size == 16 and run.config.shuffle
+    assert run.samples_seen == 1600
     assert not at.exception
 
 
@@ -92,9 +96,9 @@ def test_a_run_over_the_caps_is_refused_with_a_message():
 def test_a_short_run_finishes_and_its_loss_falls():
     at = train_to_end(app(epochs=2, n=5000))
     assert not at.exception and not at.error
-    trainer = at.session_state["mlp_trainer"]
-    assert trainer.samples_seen == 10_000 and trainer.epoch == 2
-    loss = trainer.history["loss"].to_numpy()
+    run = at.session_state["mlp_run"]
+    assert run.samples_seen == 10_000 and run.epoch == 2
+    loss = run.history["loss"].to_numpy()
     assert loss[-200:].mean() < 0.2 * loss[:200].mean()
     assert "10,000 / 10,000 samples" in at.get("progress")[0].proto.text
     # The probe table: the truth, then one row per epoch.
@@ -104,7 +108,7 @@ def test_a_short_run_finishes_and_its_loss_falls():
     # The x = 103 probe against 10,609, with the straight line that explains it.
     metric = at.metric[0]
     assert "103" in metric.label and float(metric.value.replace(",", "")) == pytest.approx(
-        trainer.predict(np.array([103.0]))[0], abs=0.05)
+        run.predict(np.array([103.0]))[0], abs=0.05)
     assert any("10,609" in m.value and "straight line" in m.value for m in at.markdown)
     # Downloads appear once the run is over.
     labels = [e.proto.label for e in at.main if getattr(e, "type", None) == "download_button"]
@@ -121,9 +125,9 @@ def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any("Training stopped at sample" in e and "learning rate of 1" in e for e in errors)
-    trainer = at.session_state["mlp_trainer"]
-    assert trainer.failed and trainer.samples_seen < 100
-    assert np.isfinite(np.concatenate([p.ravel() for p in trainer.params])).all()
+    run = at.session_state["mlp_run"]
+    assert run.failed and run.samples_seen < 100
+    assert np.isfinite(np.concatenate([p.ravel() for p in run.params])).all()
     frames = chart_frames(at)
     assert frames and sum(len(f) for f in frames) > 0
     for frame in frames:
@@ -132,12 +136,12 @@ def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
 
 def test_changing_a_control_after_a_run_starts_fresh_on_train():
     at = train_to_end(app(epochs=1, n=1000))
-    first = at.session_state["mlp_trainer"]
+    first = at.session_state["mlp_run"]
     at.number_input(key="seed").set_value(5).run()
     assert any("Train** starts a fresh run" in i.value for i in at.info)
     assert button(at, "Resume").disabled
     train_to_end(at)
-    second = at.session_state["mlp_trainer"]
+    second = at.session_state["mlp_run"]
     assert second is not first and second.config.seed == 5 and second.samples_seen == 1000
 
 
@@ -146,15 +150,55 @@ def test_pause_resume_and_reset():
     button(at, "Train").click().run()           # one run of the live view trains for ~2 s, then returns
     assert at.session_state["mlp_status"] == "training"
     button(at, "Pause").click().run()
-    seen = at.session_state["mlp_trainer"].samples_seen
+    seen = at.session_state["mlp_run"].samples_seen
     assert at.session_state["mlp_status"] == "paused" and 0 < seen < 4_000_000
     at.run()
-    assert at.session_state["mlp_trainer"].samples_seen == seen   # paused: nothing trains
+    assert at.session_state["mlp_run"].samples_seen == seen   # paused: nothing trains
     button(at, "Resume").click().run()
-    assert at.session_state["mlp_trainer"].samples_seen > seen
+    assert at.session_state["mlp_run"].samples_seen > seen
     button(at, "Reset").click().run()
-    assert "mlp_trainer" not in at.session_state and at.session_state["mlp_status"] == "idle"
+    assert "mlp_run" not in at.session_state and at.session_state["mlp_status"] == "idle"
     assert not at.exception
+
+
+def test_a_finished_run_is_replayed_to_the_next_session_with_the_same_numbers():
+    first = train_to_end(app(epochs=2, n=3000, seed=77))
+    second = app(epochs=2, n=3000, seed=77)
+    button(second, "Train").click().run()
+    assert second.session_state["mlp_status"] == "done"  # at once: nothing is trained again
+    assert any("Computed earlier on this server" in c.value for c in second.caption)
+    assert any("Done: 2 epochs, 6,000 samples in" in s.value for s in second.success)
+    a, b = first.session_state["mlp_run"], second.session_state["mlp_run"]
+    assert mlp_lab.history_csv(a.history) == mlp_lab.history_csv(b.history)
+    solo = Trainer(TrainConfig(epochs=2, n_samples=3000, seed=77))
+    solo.train(10**9)
+    assert mlp_lab.history_csv(b.history) == mlp_lab.history_csv(solo.history)
+    labels = [e.proto.label for e in second.main if getattr(e, "type", None) == "download_button"]
+    assert labels == ["Weights (.npz)", "Loss history (CSV)"]
+
+
+def test_two_sessions_on_one_link_follow_one_run_and_say_so():
+    a, b = app(epochs=200, n=20000, seed=78), app(epochs=200, n=20000, seed=78)
+    button(a, "Train").click().run()
+    button(b, "Train").click().run()
+    assert any("Shared with others on this link" in c.value for c in b.caption)
+    assert b.session_state["mlp_run"].samples_seen >= a.session_state["mlp_run"].samples_seen > 0
+    button(a, "Pause").click().run()
+    button(b, "Reset").click().run()
+    pool = ui.run_pool()
+    config = a.session_state["mlp_run"].config
+    assert pool.followers(config) == 0  # nobody follows it: it stops training
+    assert not a.exception and not b.exception
+
+
+def test_a_run_waits_with_a_notice_while_the_server_is_full(monkeypatch):
+    monkeypatch.setattr(ui.run_pool(), "max_active", 0)
+    at = app(epochs=1, n=500, seed=79)
+    button(at, "Train").click().run()
+    assert not at.exception
+    assert at.session_state["mlp_run"].samples_seen == 0 and at.session_state["mlp_status"] == "training"
+    assert any("Waiting:" in w.value and "try again" in w.value for w in at.warning)
+    button(at, "Reset").click().run()
 
 
 # -- in the browser ----------------------------------------------------------------------------------------
@@ -199,18 +243,6 @@ def test_train_pause_resume_from_a_link(page, app_url):
     page.get_by_role("button", name="Pause").click()
     wait_for_run(page)
     assert_no_exception(page)
-
-
-def test_a_run_waits_while_every_training_slot_is_taken(monkeypatch):
-    """Server-wide cap: with no free slot (here: a cap of 0) a run trains nothing and says why."""
-    import core.train
-
-    monkeypatch.setitem(core.train.LIMITS, "concurrent_runs", 0)
-    at = app(epochs=1, n=500)
-    button(at, "Train").click().run()
-    assert not at.exception
-    assert at.session_state["mlp_trainer"].samples_seen == 0
-    assert any("Waiting for a free training slot" in c.value for c in at.caption)
 
 
 @pytest.mark.browser

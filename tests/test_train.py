@@ -7,7 +7,16 @@ import pytest
 
 from core.nn import MLP
 from core.optim import momentum
-from core.train import LIMITS, MAX_HISTORY_ROWS, PROBE_X, TrainConfig, Trainer, make_dataset
+from core.train import (
+    LIMITS,
+    MAX_HISTORY_ROWS,
+    PROBE_X,
+    SNAPSHOTS,
+    TrainConfig,
+    Trainer,
+    make_dataset,
+    snapshot_batches,
+)
 
 
 def test_defaults_are_the_original_experiment():
@@ -96,6 +105,51 @@ def test_pickled_trainer_resumes_identically():
     a.train(10**9)
     b.train(10**9)
     assert all(np.array_equal(p, q) for p, q in zip(a.params, b.params))
+
+
+@pytest.mark.parametrize("config", CHUNKED, ids=lambda c: f"{c.optimizer}-b{c.batch_size}-{c.activation}")
+def test_a_trainer_pickled_between_chunks_leaves_its_data_out_and_matches_one_call(config):
+    """What a worker pool does: each chunk unpickles the Trainer, trains, pickles it back."""
+    whole = Trainer(config)
+    whole.train(10**9)
+    blob = pickle.dumps(Trainer(config))
+    x, _ = make_dataset(config)
+    assert x.tobytes() not in blob and pickle.loads(blob)._data is None  # the dataset is not in the pickle
+    snapshots = []
+    while True:
+        t = pickle.loads(blob)
+        if t.done:
+            break
+        t.train(37)
+        snapshots += t.take_snapshots()
+        blob = pickle.dumps(t)
+    assert t.samples_seen == whole.samples_seen and np.array_equal(t.x, whole.x) and np.array_equal(t.y, whole.y)
+    assert all(np.array_equal(p, q) for p, q in zip(whole.params, t.params))
+    assert whole.history.equals(t.history) and whole.probes.equals(t.probes)
+    assert [s.samples_seen for s in snapshots] == [s.samples_seen for s in whole.snapshots]
+    assert all(np.array_equal(s.flat, w.flat) for s, w in zip(snapshots, whole.snapshots))
+
+
+def test_snapshots_at_every_epoch_end_and_spread_over_the_run():
+    c = TrainConfig(n_samples=1000, epochs=3, batch_size=7, hidden=(4,))
+    bpe = -(-1000 // 7)  # 143 batches, the last one of 6 samples
+    t = Trainer(c)
+    first = t.snapshots[0]
+    t.train(10**9)
+    seen = [s.samples_seen for s in t.snapshots]
+    assert seen[0] == 0 and np.array_equal(first.flat, t.snapshots[0].flat)
+    assert {1000, 2000, 3000} <= set(seen) and seen == sorted(seen) and len(seen) >= SNAPSHOTS + 1
+    assert snapshot_batches(c)[-1] == 3 * bpe and len(snapshot_batches(c)) == len(seen) - 1
+    # Each snapshot is the run's parameters at that point: replay the run to there and compare.
+    for s in t.snapshots[1:6] + t.snapshots[-2:]:
+        replay = Trainer(c)
+        while replay.samples_seen < s.samples_seen:
+            replay.train(min(7, s.samples_seen - replay.samples_seen))
+        assert replay.samples_seen == s.samples_seen and np.array_equal(replay.net.flatten(replay.params), s.flat)
+        assert s.epoch == s.samples_seen / 1000
+    # A net too large for SNAPSHOTS full snapshots keeps fewer, always the last.
+    huge = TrainConfig(hidden=(512,) * 4, epochs=200, n_samples=20_000)
+    assert 1 <= len(snapshot_batches(huge)) < 10 and snapshot_batches(huge)[-1] == 200 * 20_000
 
 
 def test_history_is_bounded_and_averages_batches():

@@ -1,7 +1,4 @@
-"""ui's helpers that are not widgets: exact numbers in links, plain-text notices, per-object locks."""
-import gc
-import threading
-
+"""ui's helpers that are not widgets: exact numbers in links, plain-text notices."""
 from conftest import shown
 
 import ui
@@ -20,25 +17,17 @@ def test_plain_escapes_every_markdown_construct_and_shows_the_same_characters():
         assert "](" not in md and "**" not in md and "://" not in md and "www." not in md
 
 
-def test_lock_for_gives_one_lock_per_live_object():
-    class Thing:
-        pass
+def test_per_run_computes_once_per_point_of_a_run_for_all_sessions():
+    from core.train import TrainConfig
+    from runs.store import RunView
 
-    a, b = Thing(), Thing()
-    assert ui.lock_for(a) is ui.lock_for(a)
-    assert ui.lock_for(a) is not ui.lock_for(b)
-    held = ui.lock_for(a)
-    assert held.acquire(blocking=False)
-    results = []
-    t = threading.Thread(target=lambda obj: results.append(ui.lock_for(obj).acquire(blocking=False)), args=(a,))
-    t.start()
-    t.join()
-    assert results == [False]  # another thread cannot take it while it is held
-    held.release()
-    def things():
-        return sum(isinstance(key, Thing) for key in list(ui._object_locks.keys()))
-
-    assert things() == 2
-    del a
-    gc.collect()
-    assert things() == 1  # the entry goes with its object
+    config = TrainConfig(seed=12345, n_samples=10, hidden=(3,))
+    calls = []
+    a, b = RunView.start(config), RunView.start(config)  # two sessions' views of one point of one run
+    assert ui.per_run(a, "x", lambda: calls.append(1) or "charts") == "charts"
+    assert ui.per_run(b, "x", lambda: calls.append(2) or "other") == "charts" and calls == [1]
+    later = RunView(config, samples_seen=5, flat=a.flat)
+    assert ui.per_run(later, "x", lambda: "later") == "later"
+    for i in range(ui._PER_RUN_MAX + 5):
+        ui.per_run(RunView(config, samples_seen=100 + i, flat=a.flat), "x", lambda: None)
+    assert len(ui._PER_RUN) == ui._PER_RUN_MAX and (config, 0, None, "x") not in ui._PER_RUN

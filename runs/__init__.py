@@ -1,0 +1,7 @@
+"""Training runs as values, shared by every session of a server process.
+
+``store``: a bounded, least-recently-used store of runs keyed by ``TrainConfig`` (history, probes,
+parameter snapshots, status), so identical configs are computed once and any session can replay or
+follow them. ``pool``: worker processes (one per core) that train the runs someone is waiting for,
+in chunks of about 0.2 s, round-robin. Imports no streamlit; layers: pages -> ui -> runs -> core.
+"""
