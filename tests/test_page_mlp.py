@@ -66,7 +66,7 @@ def test_a_sigmoid_net_far_away_is_said_to_saturate():
     """Issue 11: the sigmoid far answer spoke of "a straight line would give 231.2" beside a prediction of 11.1."""
     at = app(act="sigmoid", opt="adagrad", lr=0.01, batch=16, epochs=1, n=800)
     train_to_end(at)
-    trainer = at.session_state["mlp_trainer"]
+    trainer = at.session_state["mlp_run"]  # a RunView: predict() on its final parameters
     far = next(m.value for m in at.markdown if "at x = 103" in m.value)
     assert "flattens out" in far and "saturates" in far and "straight line would give" not in far
     predicted = float(trainer.predict(np.array([103.0]))[0])
