@@ -151,3 +151,25 @@ def test_two_replicas_behind_nginx_keep_each_visitor_on_one(tmp_path):
     assert sum(uri.startswith("/media/") for _, uri in first) >= 2  # both downloads, from its replica
     # The visitors were spread: at least two replicas served someone.
     assert {keys[k][0][0] for _, _, k in visitors} == set(replicas)
+
+
+def test_the_image_copies_everything_the_app_imports():
+    """The Dockerfile lists what it copies by hand: a new top-level module the app imports (player.py,
+    components/ once were missed) would make an image that fails at its first page view."""
+    copied = set()
+    for line in (ROOT / "deploy" / "Dockerfile").read_text().splitlines():
+        if line.startswith("COPY "):
+            copied.update(part.rstrip("/") for part in line.split()[1:-1])
+    import ast
+    needed = {"playground.py", "pages", ".streamlit", "components"}
+    for source in [ROOT / "playground.py", ROOT / "ui.py", ROOT / "player.py", *(ROOT / "pages").glob("*.py")]:
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+            for name in names:
+                top = name.split(".")[0]
+                if (ROOT / f"{top}.py").exists():
+                    needed.add(f"{top}.py")
+                elif (ROOT / top).is_dir():
+                    needed.add(top)
+    assert needed <= copied, f"deploy/Dockerfile does not copy {sorted(needed - copied)}"
