@@ -24,7 +24,7 @@ APP = "[data-testid='stApp']"
 # (file name, path with query, button to click first or None, seconds to wait after it, viewport height)
 SHOTS = [
     ("home", "/", None, 0.5, 700),
-    ("gradient_descent", "/Gradient_descent?x0=0,3,2.5", None, 1.0, 1500),
+    ("gradient_descent", "/Gradient_descent?x0=0,3,2.5&frame=30", None, 1.0, 1500),
     ("adagrad", "/Adagrad?k=12", None, 1.0, 1500),
     ("mlp_training", "/MLP_training?epochs=40", "Train", 4.0, 1250),
 ]
