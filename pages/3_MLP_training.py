@@ -3,9 +3,11 @@ import time
 
 import streamlit as st
 
+import player
 import ui
 from core import mlp_lab
 from core.charts.mlp import fit_spec, loss_spec
+from core.charts.replay import mlp_replay
 from core.train import LIMITS
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
@@ -155,6 +157,8 @@ def live_view():
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
     if not training:
         draw_downloads(run)
+        if state["mlp_status"] == "done" and not run.failed:
+            draw_replay(run)
 
 
 def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
@@ -235,6 +239,15 @@ def draw_downloads(run):
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
     csv_col.download_button("Loss history (CSV)", mlp_lab.history_csv(run.history), "mlp_loss_history.csv",
                             "text/csv", icon=":material/download:", on_click="ignore")
+
+
+def draw_replay(run):
+    st.subheader("Replay the training")
+    st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
+               "played in your browser: Play, Step or drag the scrubber.")
+    c = run.config
+    replay = ui.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max))
+    player.show(replay, key="mlp_replay")
 
 
 live_area = st.container()  # filled last: the share link below must not wait for training

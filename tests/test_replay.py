@@ -122,3 +122,48 @@ def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
     data = wire(replay.cobweb_replay(DEFAULT, traj, 0.5, lo, hi))["series"][0]["data"]
     assert np.array(data["x"]).tobytes() == traj.xs.tobytes() and abs(data["x"][-1]) > 1e6
     assert max(map(abs, data["cx"] + data["cy"])) <= max(abs(lo), abs(hi)) + (hi - lo)
+
+
+def test_mlp_replay_holds_each_snapshots_prediction_bit_for_bit():
+    from core.mlp_lab import fit_range
+    from core.train import SNAPSHOTS, TrainConfig, Trainer
+
+    c = TrainConfig(n_samples=600, epochs=3, batch_size=4, hidden=(8,), lr=1e-3)
+    t = Trainer(c)
+    t.train(10**9)
+    net, snaps = t.net, t.snapshots
+    sent = wire(replay.mlp_replay(net, snaps, c.x_min, c.x_max))
+    assert sent["unit"] == "Snapshot" and sent["last"] == len(snaps) - 1 >= SNAPSHOTS
+    fit, probes = sent["panels"]
+    curve = next(layer for layer in fit["layers"] if layer["kind"] == "curve")
+    grid = np.linspace(*fit_range(c.x_min, c.x_max), replay.MLP_FIT_POINTS)
+    assert np.array(curve["x"]).tobytes() == grid.tobytes()
+    assert len(curve["ys"]) == len(snaps) >= 51
+    for k, snap in enumerate(snaps):
+        truth = net.predict(net.unflatten(np.array(snap.flat)), grid.reshape(-1, 1)).ravel()
+        assert np.array(curve["ys"][k]).tobytes() == truth.tobytes()  # every bit of every double
+    # every epoch end is a snapshot, and there the probe series are the trainer's own probes, bit for bit
+    epochs = sent["series"][0]["data"]["epoch"]
+    assert {1.0, 2.0, 3.0} <= set(epochs) and epochs[0] == 0.0
+    assert [s["label"] for s in sent["series"]] == [f"prediction at x = {x:g}" for x in (1, 2, -1, -2)]
+    table = t.probes.to_numpy()  # epoch, then one column per probe x
+    for row in table:
+        k = epochs.index(float(row[0]))
+        assert [s["data"]["p"][k] for s in sent["series"]] == [float(v) for v in row[1:]]
+    assert [layer["kind"] for layer in probes["layers"]] == ["path", "marker"]
+    assert sorted(r["at"] for r in probes["hrules"]) == [1.0, 4.0]
+
+
+def test_mlp_replay_of_a_blown_up_run_is_finite():
+    from core.train import TrainConfig, Trainer
+
+    c = TrainConfig(n_samples=200, epochs=2, batch_size=1, hidden=(8,), lr=5.0, optimizer="sgd")
+    t = Trainer(c)
+    t.train(10**9)
+    sent = wire(replay.mlp_replay(t.net, t.snapshots, c.x_min, c.x_max))  # wire() rejects nan and inf
+    top = sent["panels"][0]["y"]["hi"]
+    last = t.net.predict(t.net.unflatten(t.snapshots[-1].flat), np.linspace(-5, 5, 200).reshape(-1, 1))
+    assert np.abs(last).max() > 1e40  # the run did blow up: its last snapshot predicts far off the panel
+    ys = sent["panels"][0]["layers"][0]["ys"]
+    assert max(abs(v) for curve in ys for v in curve) <= 3 * top  # drawn clamped just outside the panel
+    assert max(abs(v) for s in sent["series"] for v in s["data"]["p"]) <= 3 * top

@@ -242,6 +242,15 @@ class Player {
     const layers = [];
     this.replay.series.forEach((s, si) => {
       for (const layer of panel.layers) {
+        if (layer.kind === "curve") {
+          // one polyline over a shared x grid; layer.ys[i] is its y at the series' i-th sample
+          if (si !== (layer.series || 0)) continue;
+          const px = layer.x.map(sx), pys = layer.ys.map((ys) => ys.map(sy));
+          const poly = el("polyline", { fill: "none", stroke: layer.color || s.color, "stroke-width": layer.width || 2,
+                                        "stroke-linejoin": "round", class: "gp-curve" }, moving);
+          layers.push({ kind: "curve", si, px, pys, poly, series: s, layer });
+          continue;
+        }
         const get = (name) => name === "#step" ? this.samples[si].map((v) => v) : s.data[name];
         const xs = get(layer.x), ys = get(layer.y);
         const px = xs.map(sx), py = ys.map(sy);
@@ -329,6 +338,13 @@ class Player {
             item.g.dataset.step = String(this.samples[item.si][i]);
             item.tip.textContent = `${item.series.label}: x = ${xs[i]} at update ${this.samples[item.si][i]}`;
           }
+        } else if (item.kind === "curve") {
+          const { px, pys, poly } = item;
+          const a = pys[Math.min(i, pys.length - 1)], b = pys[Math.min(i + 1, pys.length - 1)];
+          const out = [];
+          for (let q = 0; q < px.length; q++) out.push(`${px[q].toFixed(1)},${(a[q] + (b[q] - a[q]) * f).toFixed(1)}`);
+          poly.setAttribute("points", out.join(" "));
+          poly.dataset.snapshot = String(i);
         } else if (item.kind === "trail") {
           if (item.at === i) continue; // the trail moves only when the marker passes an iterate
           item.at = i;
@@ -350,7 +366,7 @@ class Player {
     this.root.dataset.frame = String(shown);
     this.root.dataset.painted = String(this.painted);
     this.scrub.value = String(shown);
-    this.counter.textContent = `Step ${shown} of ${this.last}`;
+    this.counter.textContent = `${this.unit()} ${shown} of ${this.last}`;
   }
 
   drawPath(item, v) {
@@ -393,6 +409,8 @@ class Player {
   }
 
   // ── playing ───────────────────────────────────────────────────────────────────────────────────
+  unit() { return (this.replay && this.replay.unit) || "Step"; }
+
   speed() { return this.chosenSpeed || this.replay.speed; }
 
   play(report = true) {
@@ -477,7 +495,7 @@ class Player {
   }
 
   announce() {
-    this.live.textContent = `Step ${Math.floor(this.k + 1e-9)} of ${this.last}`;
+    this.live.textContent = `${this.unit()} ${Math.floor(this.k + 1e-9)} of ${this.last}`;
   }
 
   report() {

@@ -15,7 +15,10 @@ requestAnimationFrame; the server sends a replay once. A replay is
                  "vrules"/"hrules": [{"at", "label", "color", "dash"}],
                  "heat": {"x": [lo, hi], "y": [lo, hi], "nx", "ny", "v": [0..1, row-major from y lo]},
                  "layers": [{"kind": "path" | "trail" | "marker", "x": name, "y": name,
-                             "per_step": vertices per update (paths)}]}],
+                             "per_step": vertices per update (paths)}
+                            | {"kind": "curve", "series": index, "x": [float, ...], "ys": [[float, ...], ...],
+                               "color"}]}],   # ys[i]: the curve at that series' i-th sample (glides between)
+     "unit": str,                  # optional: the counter's word ("Snapshot 3 of 70"); "Step" when absent
      "notes": [str, ...]}
     axis = {"label", "lo", "hi", "type": "linear" | "symlog", "ticks": [[value, label], ...] (optional)}
 
@@ -273,3 +276,61 @@ def race_2d_replay(runs: dict[str, Trajectory], box, xs: np.ndarray, ys: np.ndar
     last = max(t.steps for t in runs.values())
     return finish({"last": int(last), "speed": default_speed(last), "speeds": list(map(float, SPEEDS)),
                    "series": series, "panels": [panel], "notes": _thinning_note(list(runs.values()), list(runs))})
+
+
+MLP_FIT_POINTS = 200  # x grid of the replayed fit (per snapshot one curve: the payload grows with both)
+PROBE_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
+
+
+def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -1.0, -2.0), *,
+               points: int = MLP_FIT_POINTS, height: int = 340) -> dict:
+    """A training run replayed snapshot by snapshot (``core.train.Snapshot``: samples_seen, epoch, flat).
+
+    Panel 1: the target x² (dashed), the training range, the net's prediction at the shown snapshot
+    (a ``curve`` layer: one y array per snapshot over a shared x grid) and a marker per probe x.
+    Panel 2: each probe's prediction against the epoch, drawn as the replay advances. One series per probe;
+    the counter counts snapshots. Predictions are ``net.predict(net.unflatten(flat), x)`` as Python floats,
+    clamped (only when far off the panel, or not finite) so everything sent is finite."""
+    from core.mlp_lab import fit_range
+
+    lo, hi = fit_range(x_min, x_max)
+    grid = np.linspace(lo, hi, points)
+    probes = np.asarray(probes_x, dtype=float)
+    fits, probe_rows = [], []
+    for snap in snapshots:
+        params = net.unflatten(np.array(snap.flat, dtype=float))
+        with np.errstate(all="ignore"):
+            fits.append(net.predict(params, grid.reshape(-1, 1)).ravel())
+            probe_rows.append(net.predict(params, probes.reshape(-1, 1)).ravel())
+    fits, probe_rows = np.array(fits), np.array(probe_rows)
+    target = grid * grid
+    y_top = float(target.max())
+    y_lo, y_hi = -0.1 * y_top, 1.1 * y_top
+    epochs = np.array([float(s.epoch) for s in snapshots])
+    last = len(snapshots) - 1
+    series = []
+    for j, x in enumerate(probes):
+        series.append(_series(f"prediction at x = {x:g}", last,
+                              {"epoch": epochs, "px": np.full(len(snapshots), x),
+                               "p": _clamp(probe_rows[:, j], y_lo, y_hi)}, j,
+                              color=PROBE_COLORS[j % len(PROBE_COLORS)], shape=SHAPES[j % len(SHAPES)]))
+    fit_panel = {"title": "The fit: target x² (dashed) and the prediction at this snapshot", "height": height,
+                 "x": linear_axis("x", lo, hi), "y": linear_axis("y", y_lo, y_hi),
+                 "curves": [{"x": _floats(grid), "y": _floats(target), "color": "#444", "dash": [6, 4],
+                             "width": 1.5}],
+                 "vrules": [{"at": float(x_min), "color": "#bbb", "dash": [2, 3]},
+                            {"at": float(x_max), "color": "#bbb", "dash": [2, 3]}],
+                 "layers": [{"kind": "curve", "series": 0, "x": _floats(grid), "color": "#111",
+                             "ys": [_floats(_clamp(f, y_lo, y_hi)) for f in fits]},
+                            {"kind": "marker", "x": "px", "y": "p"}]}
+    probe_panel = {"title": "The probes' predictions during training", "height": height,
+                   "x": linear_axis("epoch", 0.0, max(float(epochs[-1]), 1e-9)),
+                   "y": linear_axis("prediction", y_lo, y_hi),
+                   "hrules": [{"at": float(v), "color": "#bbb", "dash": [4, 4]}
+                              for v in sorted(set((probes * probes).tolist()))],
+                   "layers": [{"kind": "path", "x": "epoch", "y": "p", "per_step": 1},
+                              {"kind": "marker", "x": "epoch", "y": "p"}]}
+    return finish({"last": int(last), "unit": "Snapshot", "speed": default_speed(last),
+                   "speeds": list(map(float, SPEEDS)), "series": series, "panels": [fit_panel, probe_panel],
+                   "notes": [f"{len(snapshots)} snapshots: the start, every epoch end and points between. "
+                             "Dotted: the training range; dashed on the right: the true x² at each probe."]})
