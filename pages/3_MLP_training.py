@@ -157,7 +157,7 @@ def live_view():
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
     if not training:
         draw_downloads(run)
-        if state["mlp_status"] == "done" and not run.failed:
+        if state["mlp_status"] == "done":
             draw_replay(run)
 
 

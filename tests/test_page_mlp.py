@@ -1,4 +1,5 @@
 """The MLP-training page: AppTest runs of the script, then the real app in Chromium."""
+import json
 import re
 import time
 
@@ -120,6 +121,23 @@ def test_a_short_run_finishes_and_its_loss_falls():
         assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
 
 
+def test_a_finished_run_sends_its_replay_to_the_browser_player():
+    at = app(epochs=2, n=2000)
+    assert not at.get("bidi_component")  # nothing to replay before a run
+    at = train_to_end(at)
+    assert not at.exception
+    run = at.session_state["mlp_run"]
+    assert any(h.value == "Replay the training" for h in at.subheader)
+    (sent,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    replay = sent["replay"]
+    assert replay["unit"] == "Snapshot" and replay["last"] == len(run.snapshots) - 1 >= 50
+    assert {1.0, 2.0} <= set(replay["series"][0]["data"]["epoch"])  # both epoch ends among them
+    curve = replay["panels"][0]["layers"][0]
+    grid = np.array(curve["x"])
+    final = run.net.predict(run.params, grid.reshape(-1, 1)).ravel()
+    assert np.array(curve["ys"][-1]).tobytes() == final.tobytes()  # the last snapshot is the trained net
+
+
 def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
     at = train_to_end(app(lr=1, epochs=2, n=5000))
     assert not at.exception
@@ -130,6 +148,8 @@ def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
     assert np.isfinite(np.concatenate([p.ravel() for p in run.params])).all()
     frames = chart_frames(at)
     assert frames and sum(len(f) for f in frames) > 0
+    (sent,) = [e.proto.json for e in at.get("bidi_component")]  # its replay too: finite, clamped
+    assert "NaN" not in sent and "Infinity" not in sent
     for frame in frames:
         assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()
 
