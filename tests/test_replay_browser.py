@@ -185,3 +185,25 @@ def test_adagrad_races_play_together_under_one_counter(page, app_url):
     race.get_by_role("button", name="Pause the replay").click()
     assert runs(page) == before  # the races are not in the link: no script run at all
     assert frame(page, 0) == 0  # the 1-D race did not move
+
+
+def test_mlp_training_replay_plays_its_snapshots(page, app_url):
+    open_page(page, f"{app_url}/MLP_training?epochs=2&n=2000&seed=11")
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector(PLAYER, timeout=60_000)
+    wait_for_run(page)
+    counter = player(page).get_by_test_id("gp-counter")
+    text = counter.inner_text()
+    assert text.startswith("Snapshot 0 of ") and int(text.split()[-1]) >= 50, text
+    curve = player(page).locator(".gp-curve")
+    start = curve.get_attribute("points")
+    assert curve.get_attribute("data-snapshot") == "0"
+    player(page).get_by_role("button", name="Play the replay").click()
+    page.wait_for_timeout(2000)
+    player(page).get_by_role("button", name="Pause the replay").click()
+    shown = frame(page)
+    assert shown > 5 and counter.inner_text().startswith(f"Snapshot {shown} of ")
+    assert curve.get_attribute("data-snapshot") == str(shown)
+    assert curve.get_attribute("points") != start  # the fit moves with the snapshots
+    assert player(page).locator(".gp-marker").count() == 8  # a marker per probe on each panel
+    assert_no_exception(page)
