@@ -314,7 +314,7 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
                               {"epoch": epochs, "px": np.full(len(snapshots), x),
                                "p": _clamp(probe_rows[:, j], y_lo, y_hi)}, j,
                               color=PROBE_COLORS[j % len(PROBE_COLORS)], shape=SHAPES[j % len(SHAPES)]))
-    fit_panel = {"title": "The fit: target x² (dashed) and the prediction at this snapshot", "height": height,
+    fit_panel = {"title": "The fit at this snapshot (dashed: x²)", "height": height,
                  "x": linear_axis("x", lo, hi), "y": linear_axis("y", y_lo, y_hi),
                  "curves": [{"x": _floats(grid), "y": _floats(target), "color": "#444", "dash": [6, 4],
                              "width": 1.5}],
@@ -333,4 +333,4 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
     return finish({"last": int(last), "unit": "Snapshot", "speed": default_speed(last),
                    "speeds": list(map(float, SPEEDS)), "series": series, "panels": [fit_panel, probe_panel],
                    "notes": [f"{len(snapshots)} snapshots: the start, every epoch end and points between. "
-                             "Dotted: the training range; dashed on the right: the true x² at each probe."]})
+                             "Dotted: the training range. Dashed, right: the true x² at the probes (1 and 4)."]})
