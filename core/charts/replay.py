@@ -333,4 +333,5 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
     return finish({"last": int(last), "unit": "Snapshot", "speed": default_speed(last),
                    "speeds": list(map(float, SPEEDS)), "series": series, "panels": [fit_panel, probe_panel],
                    "notes": [f"{len(snapshots)} snapshots: the start, every epoch end and points between. "
-                             "Dotted: the training range. Dashed, right: the true x² at the probes (1 and 4)."]})
+                             "Dotted: the training range. Dashed, right: the true x² at the probes ("
+                             + ", ".join(f"{v:g}" for v in sorted(set((probes * probes).tolist()))) + ")."]})
