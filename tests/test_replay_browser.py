@@ -160,6 +160,10 @@ def test_share_link_carries_the_replays_place(page, app_url):
     stopped = frame(page)
     wait_for_run(page)
     page.wait_for_function(f"() => location.search.includes('frame={stopped}')")
+    # The address bar changes as soon as the widgets do; the share link only when the script run that took
+    # the Pause report has drawn it (wait_for_run can return just before that run starts).
+    link = "[...document.querySelectorAll('a')].find(a => a.innerText.includes('Share this view'))"
+    page.wait_for_function(f"() => {{ const a = {link}; return a && a.href.includes('frame={stopped}&'); }}")
     href = page.locator("a:has-text('Share this view')").get_attribute("href")
     q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(href).query))
     assert (q["frame"], q["play"], q["speed"]) == (str(stopped), "0", "20")
