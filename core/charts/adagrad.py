@@ -5,7 +5,6 @@ Every builder drops non-finite rows (``finite_rows``) and, on log axes, values �
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from core.charts import finite_rows, positive_rows, thin
@@ -74,52 +73,3 @@ def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.C
         strokeDash=RACER_DASH, strokeWidth=RACER_WIDTH,
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
     ).properties(height=height)
-
-
-def path_1d_chart(df: pd.DataFrame, roots: tuple[float, ...], *, y_range: tuple[float, float],
-                  height: int = 300) -> alt.Chart:
-    """x against step for each optimiser, with the roots as dashed rules; x is shown within y_range."""
-    data = thin(finite_rows(df))
-    lines = alt.Chart(data, title="Trajectories: x against step").mark_line(
-        point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("step:Q", title="step"),
-        y=alt.Y("x shown:Q", title="x (clipped to the view)", scale=alt.Scale(domain=list(y_range))),
-        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS, legend=RACER_LEGEND),
-        strokeDash=RACER_DASH, strokeWidth=RACER_WIDTH,
-        tooltip=["optimiser:N", "step:Q", alt.Tooltip("x:Q", format=".6g")],
-    )
-    rules = alt.Chart(pd.DataFrame({"root": list(roots)})).mark_rule(strokeDash=[4, 4], color="gray").encode(
-        y="root:Q", tooltip=[alt.Tooltip("root:Q", format=".4g")])
-    return alt.layer(lines, rules).properties(height=height)
-
-
-def contour_chart(xs: np.ndarray, ys: np.ndarray, F: np.ndarray, paths: pd.DataFrame, minimum, *,
-                  title: str, height: int = 420) -> alt.Chart:
-    """log10 f on a grid as coloured cells, the optimisers' paths on top, the minimum as a star.
-
-    F[j, i] = f(xs[i], ys[j]); paths has columns optimiser, step, x, y.
-    """
-    dx, dy = np.diff(xs).mean() / 2, np.diff(ys).mean() / 2
-    X, Y = np.meshgrid(xs, ys)
-    with np.errstate(divide="ignore"):
-        logf = np.log10(F)
-    cells = finite_rows(pd.DataFrame({"x": (X - dx).ravel(), "x2": (X + dx).ravel(), "y": (Y - dy).ravel(),
-                                      "y2": (Y + dy).ravel(), "log10 f": logf.ravel()}))
-    x_scale = alt.Scale(domain=[float(xs[0] - dx), float(xs[-1] + dx)], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[float(ys[0] - dy), float(ys[-1] + dy)], nice=False, zero=False)
-    field = alt.Chart(cells).mark_rect(opacity=0.85).encode(
-        x=alt.X("x:Q", title="x", scale=x_scale), x2="x2:Q",
-        y=alt.Y("y:Q", title="y", scale=y_scale), y2="y2:Q",
-        color=alt.Color("log10 f:Q", title="log₁₀ f", scale=alt.Scale(scheme="greys", reverse=True)),
-        tooltip=[alt.Tooltip("log10 f:Q", format=".3g")],
-    )
-    path_data = thin(finite_rows(paths), 3000)
-    lines = alt.Chart(path_data).mark_line(point=alt.OverlayMarkDef(size=16), strokeWidth=2).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), order="step:Q",
-        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS),
-        tooltip=["optimiser:N", "step:Q", alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("y:Q", format=".4g")],
-    )
-    star = alt.Chart(pd.DataFrame({"x": [minimum[0]], "y": [minimum[1]], "what": ["minimum"]})).mark_point(
-        shape="diamond", size=160, filled=True, color="gold", stroke="black").encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), tooltip=["what:N", "x:Q", "y:Q"])
-    return alt.layer(field, lines, star, title=title).properties(height=height)
