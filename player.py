@@ -35,10 +35,11 @@ def _take_report(key: str, prefix: str) -> None:
 
 
 def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000, prefix: str = "",
-         height: int | str = "content") -> dict:
+         height: int | str = "content", still: bool = False) -> dict:
     """Mount the player for ``replay``. With ``link``, the URL keys ``{prefix}frame``, ``{prefix}play`` and
     ``{prefix}speed`` set where it opens (drawn in a small expander, bounded, bad values noticed) and
-    follow the visitor's actions. Returns the place to put in a share link: {key: value}."""
+    follow the visitor's actions. With ``still``, the player shows the payload as a picture: no controls
+    (the MLP lab's live view while training). Returns the place to put in a share link: {key: value}."""
     start = {"frame": 0, "play": False, "speed": 0.0}
     place = {}
     holder = st.container()  # the player above, the link's settings below
@@ -60,6 +61,6 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
         place = {f"{prefix}frame": int(frame), f"{prefix}play": int(play), f"{prefix}speed": float(speed)}
     with holder:
         ui.show_notices()  # what the link's replay settings rejected, above the player
-        _PLAYER(key=key, data={"replay": replay, "start": start, "report": link}, height=height,
+        _PLAYER(key=key, data={"replay": replay, "start": start, "report": link, "still": still}, height=height,
                 on_view_change=(lambda: _take_report(key, prefix)) if link else None)
     return place

@@ -7,7 +7,7 @@ import player
 import ui
 from core import mlp_lab
 from core.charts.mlp import fit_spec, loss_spec
-from core.charts.replay import mlp_replay
+from core.charts.replay import mlp_live, mlp_replay
 from core.train import LIMITS
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
@@ -125,7 +125,7 @@ def live_view():
     pool, me = ui.run_pool(), ui.follower()
     progress, charts, probes = st.empty(), st.empty(), st.empty()
     began = last_charts = last_poll = time.perf_counter()
-    first = True
+    first, drawn = True, None
     while True:
         follow = None
         if state["mlp_status"] == "training":
@@ -145,13 +145,17 @@ def live_view():
         with progress.container():  # a click on a button interrupts the loop here, between chunks
             draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
         chart_seconds = min(MAX_CHART_SECONDS, CHART_SECONDS * max(1.0, pool.watching() / CHART_SESSIONS))
-        if first or not training or time.perf_counter() - last_charts >= chart_seconds:
+        if not training:  # paused or done: the full charts (tooltips, the probes' table, the far probe)
             params = run.params
             with charts.container():
                 draw_charts(run, params)
             with probes.container():
                 draw_probes(run, params)
-            last_charts, first = time.perf_counter(), False
+        elif (first or time.perf_counter() - last_charts >= chart_seconds) and run.samples_seen != drawn:
+            with charts.container():  # training: a light picture, redrawn by the browser in a millisecond
+                draw_live(run)
+            last_charts, drawn = time.perf_counter(), run.samples_seen
+        first = False
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
@@ -216,6 +220,26 @@ def draw_charts(run, params):
             + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
     else:
         fit_col.caption("Shaded: the training range. Sigmoid units have no kinks: the prediction is smooth.")
+
+
+def draw_live(run):
+    """While training: one light picture (the player's still mode: SVG drawn in the browser, no Vega)
+    and the far probe in a sentence, the same for every follower of the run (computed once)."""
+    c = run.config
+
+    def build():
+        params = run.params
+        picture = mlp_live(mlp_lab.loss_curve(run.history), mlp_lab.epoch_boundaries(run.epoch),
+                           mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
+                           c.x_min, c.x_max, c.epochs)
+        return picture, mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
+
+    picture, far = ui.per_run(run, "live", build)
+    player.show(picture, key=f"mlp_live_{run.samples_seen}", still=True)
+    st.caption("Live: light, the loss of each stretch of training; dark, its rolling mean; dotted, epoch ends. "
+               "Red, the prediction; dashed, x²; dotted, the training range; triangles, ReLU kinks. "
+               f"**Far outside, x = {far.x:g}:** the net says {mlp_lab.format_value(far.prediction)}, the truth is "
+               f"{far.truth:,.0f}. Pause, or let the run finish, for the full charts (with tooltips) and the probes.")
 
 
 def draw_probes(run, params):

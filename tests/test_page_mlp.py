@@ -237,20 +237,25 @@ def test_train_pause_resume_from_a_link(page, app_url):
     assert page.locator("input[aria-label='Hidden layer sizes']").input_value() == "64"
     page.get_by_role("button", name="Train").click()
     page.wait_for_selector("[data-testid='stProgress']", timeout=30_000)
-    charts = page.locator("[data-testid='stVegaLiteChart']")
-    charts.first.wait_for(timeout=30_000)
+    live = page.locator("[data-testid='gp-player']")       # while training: the live picture (SVG)
+    live.first.wait_for(timeout=30_000)
     time.sleep(1.0)
-    first, loss_before = samples_shown(page), charts.first.screenshot()
+    loss_line = live.first.locator("polyline[data-name='smoothed']")
+    first, loss_before = samples_shown(page), loss_line.get_attribute("points")
     time.sleep(1.5)
     assert samples_shown(page) > first                     # the progress moves
-    assert charts.first.screenshot() != loss_before        # and the loss chart redraws
-    assert charts.count() == 2
+    assert loss_line.get_attribute("points") != loss_before   # and the picture redraws: the loss grows
+    assert live.first.locator("svg[role='img']").count() == 2   # the loss and the fit
+    assert page.locator("[data-testid='stVegaLiteChart']").count() == 0
     assert "x = 103" in page.get_by_text("Far outside").first.inner_text()
     assert page.get_by_text("10,609").count() > 0
 
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("text=Paused", timeout=5_000)   # the button answers within the timeout
     wait_for_run(page)
+    charts = page.locator("[data-testid='stVegaLiteChart']")   # paused: the full charts, the probes
+    charts.first.wait_for(timeout=10_000)
+    assert charts.count() == 2 and page.get_by_text("Predictions after each epoch").count() == 1
     paused_at = samples_shown(page)
     time.sleep(1.0)
     assert samples_shown(page) == paused_at

@@ -167,3 +167,44 @@ def test_mlp_replay_of_a_blown_up_run_is_finite():
     ys = sent["panels"][0]["layers"][0]["ys"]
     assert max(abs(v) for curve in ys for v in curve) <= 3 * top  # drawn clamped just outside the panel
     assert max(abs(v) for s in sent["series"] for v in s["data"]["p"]) <= 3 * top
+
+
+def _live_of(trainer):
+    from core import mlp_lab
+    c, params = trainer.config, trainer.params
+    return replay.mlp_live(mlp_lab.loss_curve(trainer.history), mlp_lab.epoch_boundaries(trainer.epoch),
+                           mlp_lab.fit_curve(trainer.net, params, c.x_min, c.x_max),
+                           mlp_lab.kinks(trainer.net, params), c.x_min, c.x_max, c.epochs)
+
+
+def test_mlp_live_picture_draws_the_runs_own_loss_and_prediction():
+    from core.train import TrainConfig, Trainer
+    trainer = Trainer(TrainConfig(epochs=3, n_samples=2000, seed=4))
+    trainer.train(4500)  # two epochs and a bit
+    live = _live_of(trainer)
+    json.dumps(live, allow_nan=False)
+    loss, fit = live["panels"]
+    assert loss["y"]["type"] == "log" and loss["x"]["hi"] == 3.0  # the whole run's epochs: the curve grows
+    assert [r["at"] for r in loss["vrules"]] == [1.0, 2.0]        # the finished epochs
+    raw = {c["name"]: c for c in loss["curves"]}["loss"]
+    history = trainer.history
+    # the raw curve holds the history's own rows (6 significant digits), first and last among them
+    assert raw["x"][0] == pytest.approx(history["epoch"].iloc[0], rel=1e-5)
+    assert raw["y"][-1] == pytest.approx(history["loss"].iloc[-1], rel=1e-5)
+    assert loss["y"]["lo"] <= min(raw["y"]) and max(raw["y"]) <= loss["y"]["hi"]
+    assert np.log10(loss["y"]["lo"]).is_integer() and np.log10(loss["y"]["hi"]).is_integer()
+    pred = {c["name"]: c for c in fit["curves"]}["prediction"]
+    x = np.array(pred["x"])
+    truth = trainer.net.predict(trainer.params, x.reshape(-1, 1)).ravel()
+    inside = (truth > fit["y"]["lo"]) & (truth < fit["y"]["hi"])
+    assert inside.sum() > 100
+    np.testing.assert_allclose(np.array(pred["y"])[inside], truth[inside], rtol=1e-5, atol=1e-6)
+    assert len(fit["points"]) > 0 and all(p["shape"] == "triangle" for p in fit["points"])  # ReLU kinks
+
+
+def test_mlp_live_picture_of_a_blown_up_run_is_finite():
+    from core.train import TrainConfig, Trainer
+    trainer = Trainer(TrainConfig(lr=1.0, epochs=1, n_samples=500, seed=1))
+    trainer.train(10**6)
+    assert trainer.failed is not None
+    json.dumps(_live_of(trainer), allow_nan=False)  # raises on nan/inf

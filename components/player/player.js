@@ -36,9 +36,26 @@ function fmtTick(v) {
   return String(Number(v.toPrecision(6)));
 }
 
+const log10 = (v) => Math.log10(Math.max(v, 1e-300));
+
+function logTicks(lo, hi) {
+  // powers of ten inside [lo, hi]; with fewer than three, the 2s and 5s between them as well
+  const ticks = [];
+  for (let k = Math.ceil(log10(lo) - 1e-9); k <= Math.floor(log10(hi) + 1e-9); k++) ticks.push(Math.pow(10, k));
+  if (ticks.length >= 3) return ticks;
+  const more = [];
+  for (let k = Math.floor(log10(lo)); k <= Math.ceil(log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      const t = m * Math.pow(10, k);
+      if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9)) more.push(t);
+    }
+  }
+  return more;
+}
+
 function scale(axis, a, b) {
   // maps data values of ``axis`` onto pixels a..b
-  const f = axis.type === "symlog" ? symlog : (v) => v;
+  const f = axis.type === "symlog" ? symlog : axis.type === "log" ? log10 : (v) => v;
   const lo = f(axis.lo);
   const span = f(axis.hi) - lo || 1;
   return (v) => clampPx(a + ((f(v) - lo) / span) * (b - a));
@@ -112,6 +129,8 @@ class Player {
   // ── data from Python ──────────────────────────────────────────────────────────────────────────
   update(data) {
     this.report_ = Boolean(data.report);
+    // still: a picture of the present (live training), not a replay: no controls, nothing plays
+    this.root.classList.toggle("gp-still", Boolean(data.still));
     const start = data.start || { frame: 0, play: false, speed: 0 };
     const startJson = JSON.stringify(start);
     if (!this.replay || data.replay.id !== this.replay.id) {
@@ -141,13 +160,15 @@ class Player {
     html("option", { value: 0 }, this.speedSel).textContent = `auto (${r.speed}/s)`;
     for (const s of speeds) html("option", { value: s }, this.speedSel).textContent = `${s}/s`;
     this.legend.textContent = "";
-    r.series.forEach((s) => {
+    (r.legend || r.series).forEach((s) => {  // a still view (no series) may bring its own legend
       const item = html("span", {}, this.legend);
       const icon = el("svg", { width: 34, height: 14, "aria-hidden": "true" }, item);
-      el("line", { x1: 1, x2: 33, y1: 7, y2: 7, stroke: s.color, "stroke-width": 2,
+      el("line", { x1: 1, x2: 33, y1: 7, y2: 7, stroke: s.color, "stroke-width": s.width || 2,
                    "stroke-dasharray": s.dash ? s.dash.join(" ") : null }, icon);
-      el("path", { d: shapePath(s.shape, 4.5), transform: "translate(17,7)", fill: s.color, stroke: "#000",
-                   "stroke-width": 0.8 }, icon);
+      if (s.shape) {
+        el("path", { d: shapePath(s.shape, 4.5), transform: "translate(17,7)", fill: s.color, stroke: "#000",
+                     "stroke-width": 0.8 }, icon);
+      }
       item.append(s.label);
     });
     this.notes.textContent = (r.notes || []).join(" ");
@@ -192,8 +213,8 @@ class Player {
     // axes, ticks, grid
     const grid = el("g", { class: "gp-grid" }, svg);
     const axes = el("g", { class: "gp-axis" }, svg);
-    const ticksOf = (axis, px) => axis.ticks || niceTicks(axis.lo, axis.hi, Math.max(2, Math.floor(px / 70)))
-      .map((t) => [t, fmtTick(t)]);
+    const ticksOf = (axis, px) => axis.ticks || (axis.type === "log" ? logTicks(axis.lo, axis.hi)
+      : niceTicks(axis.lo, axis.hi, Math.max(2, Math.floor(px / 70)))).map((t) => [t, fmtTick(t)]);
     for (const [t, label] of ticksOf(panel.x, x1 - x0)) {
       const x = sx(t);
       el("line", { x1: x, x2: x, y1: y1, y2: y0 }, grid);
@@ -231,11 +252,12 @@ class Player {
     for (const c of panel.curves || []) {
       const pts = c.x.map((x, i) => `${sx(x).toFixed(1)},${sy(c.y[i]).toFixed(1)}`).join(" ");
       el("polyline", { points: pts, fill: "none", stroke: c.color || "#444", "stroke-width": c.width || 1.5,
-                       "stroke-dasharray": c.dash ? c.dash.join(" ") : null }, plot);
+                       "stroke-dasharray": c.dash ? c.dash.join(" ") : null, "stroke-linejoin": "round",
+                       "data-name": c.name }, plot);
     }
     for (const pt of panel.points || []) {
       const g = el("g", { transform: `translate(${sx(pt.x)},${sy(pt.y)})` }, plot);
-      el("path", { d: shapePath(pt.shape, 5.5), fill: pt.color || "#000", stroke: "#000", "stroke-width": 0.8 }, g);
+      el("path", { d: shapePath(pt.shape, pt.size || 5.5), fill: pt.color || "#000", stroke: "#000", "stroke-width": 0.8 }, g);
       el("title", {}, g).textContent = pt.label || "";
     }
     // the moving layers, one group per series so later series draw on top

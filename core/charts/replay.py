@@ -335,3 +335,77 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
                    "notes": [f"{len(snapshots)} snapshots: the start, every epoch end and points between. "
                              "Dotted: the training range. Dashed, right: the true x² at the probes ("
                              + ", ".join(f"{v:g}" for v in sorted(set((probes * probes).tolist()))) + ")."]})
+
+
+LIVE_LOSS_ROWS = 300   # per series: a live picture is redrawn every few tenths of a second
+LIVE_FIT_POINTS = 161
+LIVE_KINKS = 200
+
+
+def _short(values) -> list[float]:
+    """Finite floats to 6 significant digits: a picture, a third of the bytes of every digit."""
+    return [float(f"{v:.6g}") for v in _floats(values)]
+
+
+def log_axis(label: str, lo: float, hi: float) -> dict:
+    """A log axis over whole decades around [lo, hi] (both > 0); the player puts ticks at powers of ten."""
+    lo_d = 10.0 ** math.floor(math.log10(lo))
+    hi_d = 10.0 ** math.ceil(math.log10(hi))
+    return {"label": label, "lo": lo_d, "hi": hi_d if hi_d > lo_d else lo_d * 10, "type": "log"}
+
+
+def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: int, *, height: int = 300) -> dict:
+    """The MLP lab's live picture while a run trains, for the player in its ``still`` mode (no controls):
+    the training loss against the epoch on a log axis (``mlp_lab.loss_curve``: raw and smoothed, over the
+    whole run's epochs so the curve grows to the right; a dotted rule at each finished epoch) and the fit
+    (``mlp_lab.fit_curve``: the dashed target x² and the prediction, the training range between dotted
+    rules, ``mlp_lab.kinks`` as triangles). The same frames as the Altair charts drawn when the run stops,
+    thinned for a picture that is redrawn several times a second; everything sent is finite."""
+    from core.mlp_lab import fit_range
+
+    raw = curve[curve["series"] == "loss"] if len(curve) else curve
+    smooth = curve[curve["series"] == "smoothed"] if len(curve) else curve
+    values = curve["loss"].to_numpy(dtype=float) if len(curve) else np.zeros(0)
+    values = values[np.isfinite(values) & (values > 0)]
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (1e-3, 10.0)
+    loss_axis = log_axis("training loss (MSE, log scale)", lo, hi)
+
+    def line(frame, x, y, n, **style):
+        frame = frame[np.isfinite(frame[y].to_numpy(dtype=float))] if len(frame) else frame
+        keep = np.unique(np.linspace(0, len(frame) - 1, min(len(frame), n)).round().astype(int)) if len(frame) else []
+        return {"x": _short(frame[x].to_numpy()[keep]), "y": _short(frame[y].to_numpy()[keep]), **style}
+
+    curves = [line(raw, "epoch", "loss", LIVE_LOSS_ROWS, name="loss", color="#a5b4fc", width=1.2),
+              line(smooth, "epoch", "loss", LIVE_LOSS_ROWS, name="smoothed", color="#2563eb", width=2.2)]
+    for c in curves:
+        c["y"] = _short(np.clip(c["y"], loss_axis["lo"], loss_axis["hi"])) if c["y"] else []
+    loss_panel = {"title": "Training loss", "height": height,
+                  "x": linear_axis("epoch", 0.0, float(max(epochs, 1))), "y": loss_axis,
+                  "vrules": [{"at": float(e), "color": "#9ca3af", "dash": [3, 3]}
+                             for e in boundaries["epoch"].to_numpy()[:200]],
+                  "curves": [c for c in curves if c["x"]]}
+
+    x_lo, x_hi = fit_range(x_min, x_max)
+    target, pred = fit[fit["series"] != "prediction"], fit[fit["series"] == "prediction"]
+    top = float(np.nanmax(target["y"].to_numpy())) if len(target) else 1.0
+    y_lo, y_hi = -0.1 * top, 1.1 * top
+    fit_curves = [line(target, "x", "y", LIVE_FIT_POINTS, name="target", color="#6b7280", dash=[5, 3], width=1.5),
+                  line(pred, "x", "y", LIVE_FIT_POINTS, name="prediction", color="#dc2626", width=2.2)]
+    fit_curves[1]["y"] = _short(_clamp(np.array(fit_curves[1]["y"]), y_lo, y_hi)) if fit_curves[1]["y"] else []
+    inside = kinks[(kinks["x"] >= x_lo) & (kinks["x"] <= x_hi)] if len(kinks) else kinks
+    points = [{"x": float(f"{x:.6g}"), "y": float(f"{np.clip(y, y_lo, y_hi):.6g}"), "shape": "triangle",
+               "size": 3.5, "color": "#f59e0b", "label": f"kink at x = {x:.3f}"}
+              for x, y in zip(inside["x"].to_numpy()[:LIVE_KINKS], inside["y"].to_numpy()[:LIVE_KINKS])
+              if math.isfinite(x) and math.isfinite(y)] if len(inside) else []
+    fit_panel = {"title": "The fit: x² and the net's prediction", "height": height,
+                 "x": linear_axis("x", x_lo, x_hi), "y": linear_axis("y", y_lo, y_hi),
+                 "vrules": [{"at": float(x_min), "color": "#93c5fd", "dash": [2, 3]},
+                            {"at": float(x_max), "color": "#93c5fd", "dash": [2, 3]}],
+                 "curves": [c for c in fit_curves if c["x"]], "points": points}
+    legend = [{"label": "loss", "color": "#a5b4fc"}, {"label": "smoothed", "color": "#2563eb"},
+              {"label": "target x²", "color": "#6b7280", "dash": [5, 3]},
+              {"label": "prediction", "color": "#dc2626"}]
+    if points:
+        legend.append({"label": "ReLU kink", "color": "#f59e0b", "shape": "triangle", "width": 0})
+    return finish({"last": 0, "unit": "Update", "speed": 1.0, "speeds": [], "series": [], "legend": legend,
+                   "panels": [loss_panel, fit_panel], "notes": []})
