@@ -9,14 +9,14 @@ from core import mlp_lab
 from core.charts.mlp import fit_spec, loss_spec
 from core.charts.replay import mlp_live, mlp_replay
 from core.train import LIMITS
+from runs.cadence import Cadence
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
 
-CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk before it redraws
-CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too),
+CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
+CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
 CHART_SESSIONS = 2.5  # and when more sessions than this watch runs on the server, proportionally less often
-MAX_CHART_SECONDS = 2.0  # (every redraw costs the server a serialisation per session; the progress bar
-                         # still moves after every chunk)
+MAX_CHART_SECONDS = 2.0
 LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after chunk for this long,
 TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
 
@@ -124,8 +124,10 @@ def live_view():
     pace: mlp_lab.Pace = state["mlp_pace"]
     pool, me = ui.run_pool(), ui.follower()
     progress, charts, probes = st.empty(), st.empty(), st.empty()
-    began = last_charts = last_poll = time.perf_counter()
-    first, drawn = True, None
+    began = last_poll = time.perf_counter()
+    cadence = state.setdefault("mlp_cadence", Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS,
+                                                      crowd=CHART_SESSIONS, max_seconds=MAX_CHART_SECONDS))
+    first = True
     while True:
         follow = None
         if state["mlp_status"] == "training":
@@ -142,19 +144,20 @@ def live_view():
                     draw_progress(run, pace, "done", follow, pool.workers)
                 st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
         training = state["mlp_status"] == "training"
-        with progress.container():  # a click on a button interrupts the loop here, between chunks
-            draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
-        chart_seconds = min(MAX_CHART_SECONDS, CHART_SECONDS * max(1.0, pool.watching() / CHART_SESSIONS))
+        now, watching = time.perf_counter(), pool.watching()
+        shown = (run.samples_seen, state["mlp_status"], follow and (follow.place, follow.refused, follow.followers > 1))
+        if not training or cadence.progress_due(now, shown, watching, force=first):
+            with progress.container():  # a click on a button interrupts the loop here, between chunks
+                draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
         if not training:  # paused or done: the full charts (tooltips, the probes' table, the far probe)
             params = run.params
             with charts.container():
                 draw_charts(run, params)
             with probes.container():
                 draw_probes(run, params)
-        elif (first or time.perf_counter() - last_charts >= chart_seconds) and run.samples_seen != drawn:
-            with charts.container():  # training: a light picture, redrawn by the browser in a millisecond
+        elif cadence.picture_due(now, run.samples_seen, watching, force=first):
+            with charts.container():  # training: a light picture that the browser draws in a millisecond
                 draw_live(run)
-            last_charts, drawn = time.perf_counter(), run.samples_seen
         first = False
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
@@ -259,9 +262,11 @@ def draw_probes(run, params):
 def draw_downloads(run):
     st.subheader("Downloads")
     npz_col, csv_col, _ = st.columns([1, 1, 3])
-    npz_col.download_button("Weights (.npz)", mlp_lab.weights_npz(run.params), "mlp_weights.npz",
+    weights, history = ui.per_run(run, "downloads", lambda: (mlp_lab.weights_npz(run.params),
+                                                             mlp_lab.history_csv(run.history)))
+    npz_col.download_button("Weights (.npz)", weights, "mlp_weights.npz",
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
-    csv_col.download_button("Loss history (CSV)", mlp_lab.history_csv(run.history), "mlp_loss_history.csv",
+    csv_col.download_button("Loss history (CSV)", history, "mlp_loss_history.csv",
                             "text/csv", icon=":material/download:", on_click="ignore")
 
 

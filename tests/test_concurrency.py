@@ -46,7 +46,8 @@ from core.train import TrainConfig, Trainer
 from ui import STORE_BYTES
 
 SESSIONS = 10
-EPOCHS, N_SAMPLES = 4, 20_000   # 80,000 samples: about 0.7 s of training alone
+# 80,000 samples: about 0.7 s of training alone. bench/bench_runs.py sets 20 epochs (the default link).
+EPOCHS, N_SAMPLES = int(os.environ.get("CONCURRENCY_EPOCHS", 4)), 20_000
 KINDS = {  # kind -> (each session's seed, the bound on each session's time over the solo time)
     "one_link": ([7] * SESSIONS, 10.0),   # measured 3.0-3.2x on a quiet machine, up to 8.3x on a busy one
     "own_seeds": ([101 + 17 * i for i in range(SESSIONS)], 15.0),  # measured 9.5x quiet, up to 10.4x busy

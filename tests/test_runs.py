@@ -276,3 +276,26 @@ def test_the_pool_keeps_nothing_per_follower_once_they_leave():
         assert len(pool.store) == 2     # the runs stay, as values, within the store's bounds
     finally:
         pool.shutdown()
+
+
+def test_cadence_redraws_what_changed_at_most_as_often_as_its_spacing():
+    from runs.cadence import Cadence
+    c = Cadence(progress_seconds=0.2, picture_seconds=0.4, crowd=2.5, max_seconds=2.0)
+    assert c.progress_due(0.0, 100, watching=1)          # the first chunk: drawn
+    assert not c.progress_due(0.1, 200, watching=1)      # too soon
+    assert c.progress_due(0.2, 200, watching=1)          # a new chunk, 0.2 s later
+    assert not c.progress_due(5.0, 200, watching=1)      # nothing changed: nothing to send
+    assert c.picture_due(0.0, 100, watching=1)
+    assert not c.picture_due(0.3, 200, watching=1) and c.picture_due(0.4, 200, watching=1)
+    assert c.picture_due(0.5, 200, watching=1, force=True)   # a new script run draws it again
+    assert not c.picture_due(9.0, 200, watching=1)           # but never twice in a row within one
+
+
+def test_cadence_stretches_with_the_crowd_up_to_a_cap():
+    from runs.cadence import Cadence
+    c = Cadence(progress_seconds=0.2, picture_seconds=0.4, crowd=2.5, max_seconds=2.0)
+    assert c.spacing(0.2, 1) == 0.2 and c.spacing(0.2, 2) == 0.2
+    assert c.spacing(0.2, 10) == pytest.approx(0.8) and c.spacing(0.4, 10) == pytest.approx(1.6)
+    assert c.spacing(0.4, 1000) == 2.0
+    assert c.progress_due(0.0, 1, watching=10)
+    assert not c.progress_due(0.7, 2, watching=10) and c.progress_due(0.8, 2, watching=10)
