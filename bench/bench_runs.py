@@ -10,10 +10,11 @@
    workers: its chunks follow one another).
 2. The browser figures (unless ``--no-browser``): runs ``tests/test_concurrency.py`` (ten visitors on
    one link; ten with their own seeds; browsers pinned off CPU 0, each visitor timed against a solo
-   visitor on the same server) and prints its reports: time over solo per visitor, health latency,
-   server memory.
+   visitor on the same server) with ``--browser-epochs`` epochs of 20,000 samples (default 20: the
+   default link, issue 10's case; CI runs the test with 4) and prints its reports: time over solo per
+   visitor, health latency, server memory.
 
-    python bench/bench_runs.py [--repeats 5] [--runs 8] [--epochs 2] [--no-browser]
+    python bench/bench_runs.py [--repeats 5] [--runs 8] [--epochs 2] [--browser-epochs 20] [--no-browser]
 """
 import argparse
 import os
@@ -79,11 +80,12 @@ def pool_figures(repeats: int, n_runs: int, epochs: int) -> None:
         pool.shutdown()
 
 
-def browser_figures() -> None:
-    print("\n-- ten browser visitors (tests/test_concurrency.py) --", flush=True)
+def browser_figures(epochs: int) -> None:
+    print(f"\n-- ten browser visitors (tests/test_concurrency.py, {epochs} epochs) --", flush=True)
     proc = subprocess.run([sys.executable, "-m", "pytest", "tests/test_concurrency.py", "-q", "-s", "-p",
                            "no:cacheprovider", "--basetemp", str(ROOT / ".bench_tmp")],
-                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "REQUIRE_BROWSER": "1"})
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "REQUIRE_BROWSER": "1",
+                                                                      "CONCURRENCY_EPOCHS": str(epochs)})
     out, keep = [], False
     for line in proc.stdout.splitlines():
         if line.startswith("-- ten visitors"):
@@ -101,11 +103,12 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--runs", type=int, default=8)
     ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--browser-epochs", type=int, default=20)
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
     pool_figures(args.repeats, args.runs, args.epochs)
     if not args.no_browser:
-        browser_figures()
+        browser_figures(args.browser_epochs)
 
 
 if __name__ == "__main__":
