@@ -19,7 +19,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import descent_report as report
+from core import descent_lab as report
 from core.descent import DIVERGENCE_BOUND, MAX_PERIOD, ORBIT_RTOL, gradient_descent, sweep
 from core.objective import Quadratic
 

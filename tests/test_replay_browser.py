@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from conftest import APP, assert_no_exception, open_page, wait_for_run
 
-from core import descent_report
+from core import descent_lab
 from core.descent import gradient_descent
 from core.objective import Quadratic
 
@@ -168,7 +168,7 @@ def test_share_link_carries_the_replays_place(page, app_url):
     q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(href).query))
     assert (q["frame"], q["play"], q["speed"]) == (str(stopped), "0", "20")
     assert page.locator(APP).count() == 1
-    assert descent_report.MAX_STEPS >= stopped
+    assert descent_lab.MAX_STEPS >= stopped
 
 
 

@@ -1,4 +1,4 @@
-"""core.descent_report: the numbers and sentences of the gradient-descent page, checked against the
+"""core.descent_lab: the numbers and sentences of the gradient-descent page, checked against the
 exercise's known numbers, iterates computed by hand here, and closed forms (roots, vertex, 1/(b² − 4ac))."""
 
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from core import descent_report as report
+from core import descent_lab as report
 from core.charts import descent as charts
 from core.descent import DIVERGENCE_BOUND, gradient_descent, outcome
 from core.objective import Quadratic
