@@ -157,6 +157,16 @@ def initial_flat(config: TrainConfig) -> np.ndarray:
     return net.flatten(net.init(np.random.default_rng(_seed_sequence(config, 1))))
 
 
+class Failure(NamedTuple):
+    """Why a run stopped early: the loss after update ``update`` (counted from 1 over the run; 0, the initial
+    parameters) was ``loss``, not finite; that update is undone, so the parameters are the last ones with a
+    finite loss.
+    ``core.mlp_lab.failed_words`` says it in words."""
+
+    update: int
+    loss: float
+
+
 class Snapshot(NamedTuple):
     """The parameters (flat, as ``MLP.flatten`` lays them out) after ``samples_seen`` samples."""
 
@@ -186,7 +196,7 @@ class Trainer:
         self._opt_state = c.make_optimizer().init([self._flat])
         self.samples_seen = 0
         self.epoch = 0             # epochs completed
-        self.failed: str | None = None  # why training stopped early (a non-finite loss), else None
+        self.failed: Failure | None = None  # where training stopped early (a non-finite loss), else None
         self._pos = 0              # index of the next sample within the current epoch
         batches_per_epoch = -(-c.n_samples // c.batch_size)
         self.total_batches = batches_per_epoch * c.epochs
@@ -276,7 +286,7 @@ class Trainer:
         any chunk size makes progress); return how many samples were used.
 
         Stops early at the end of the run, or when the loss stops being finite: then ``failed``
-        says why and the parameters are the last ones whose loss was finite.
+        says where (a ``Failure``) and the parameters are the last ones whose loss was finite.
         """
         if max_samples <= 0:
             return 0
@@ -361,9 +371,7 @@ class Trainer:
         if bad_loss is not None:
             # flat gave that loss; prev, the vector before it, did not.
             flat = prev
-            self.failed = (f"Training stopped at sample {self.samples_seen:,}: the loss became "
-                           f"{bad_loss} (a learning rate of {c.lr:g} is too large for this run). "
-                           "The parameters shown are the last ones with a finite loss.")
+            self.failed = Failure(self._batches_done, bad_loss)
         self._flat, self._prev_flat, self._opt_state = flat, prev, state
         return used
 

@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
+from core.mlp_lab import failed_words
 from core.nn import MLP
 from core.optim import momentum
 from core.train import (
@@ -181,8 +182,16 @@ def test_probes_after_each_epoch():
 def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
     t = Trainer(TrainConfig(lr=1.0, n_samples=2000, epochs=1, optimizer="sgd"))
     t.train(10**9)
-    assert t.done and t.failed and "too large" in t.failed and "learning rate of 1" in t.failed
-    assert t.samples_seen < 2000
+    assert t.done and t.failed is not None and not np.isfinite(t.failed.loss)
+    assert t.samples_seen == t.failed.update < 2000  # batch 1: one sample per update
+    words = failed_words(t)
+    assert f"sample {t.samples_seen:,}" in words and "too large" in words and "learning rate of 1 " in words
+    # The same run in chunks: the kept parameters are those after update - 1 updates, and the failure the same.
+    again = Trainer(t.config)
+    again.train(t.failed.update - 1)
+    assert again.failed is None and all(np.array_equal(a, b) for a, b in zip(again.params, t.params))
+    again.train(1), again.train(1)
+    assert again.failed == t.failed and all(np.array_equal(a, b) for a, b in zip(again.params, t.params))
     assert all(np.all(np.isfinite(p)) for p in t.params)
     assert np.all(np.isfinite(t.history["loss"]))
     assert np.all(np.isfinite(t.predict(np.linspace(-3, 3, 7))))
