@@ -246,11 +246,6 @@ class Trainer:
         return self.net.unflatten(self._flat.copy())
 
     @property
-    def optimizer_state(self):
-        """The optimiser's state over the flat parameter vector (e.g. momentum's velocity)."""
-        return self._opt_state
-
-    @property
     def total_samples(self) -> int:
         return self.config.epochs * self.config.n_samples
 

@@ -156,9 +156,8 @@ def test_picked_cell_replaces_the_first_start_and_clamps_lr():
 
 def test_charts_get_only_finite_rows_and_few_of_them():
     trajs = report.run(DEFAULT, [0, 3, 2.5], 0.5, 1000, 1e-6)  # two diverge to ±1e12
-    lo, hi = report.x_range(DEFAULT)
     sw, _ = report.basin_sweep(DEFAULT, 0.5, 1000, 1e-6)
-    built = [charts.loss_by_step(DEFAULT, trajs), charts.cobweb(DEFAULT, trajs[0], 0.5, lo, hi),
+    built = [charts.loss_by_step(DEFAULT, trajs),
              charts.basin_map(sw, current_x0s=[0, 3], current_lr=0.5, bound=1 / 9, bound_label="b")]
     for chart in built:
         spec = chart.to_dict()
@@ -167,9 +166,6 @@ def test_charts_get_only_finite_rows_and_few_of_them():
             for row in values:
                 for v in row.values():
                     assert not (isinstance(v, float) and not math.isfinite(v))
-    # the cobweb of a diverging run is clamped next to the plot, not sent at 1e12
-    cobweb = [v for v in built[1].to_dict()["datasets"].values() if v and "order" in v[0]][0]
-    assert max(abs(r["y"]) for r in cobweb) <= 2 * (hi - lo) + max(abs(lo), abs(hi))
 
 
 @pytest.mark.parametrize("coefs", [(1, -5, 4), (2, 3, -7), (-0.5, 1, 6)])
