@@ -36,6 +36,20 @@ LIMITS = {
 }
 
 
+def _whole(name: str, value, least: int) -> int:
+    """``value`` as an int when it is a whole number ≥ ``least`` (20 and 20.0, not 2.5, -1, nan or inf);
+    otherwise a ValueError naming ``name``."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        number = int(value)
+    else:
+        raise ValueError(f"Invalid {name}: {value!r} (needs a whole number ≥ {least})")
+    if number < least:
+        raise ValueError(f"Invalid {name}: {number} (needs a whole number ≥ {least})")
+    return number
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """One training run. Defaults are the original experiment."""
@@ -55,16 +69,18 @@ class TrainConfig:
     seed: int = 0
 
     def __post_init__(self):
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
-        if any(h < 1 for h in self.hidden):
-            raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs ≥ 1 unit)")
+        try:
+            hidden = tuple(_whole("hidden layer size", h, 1) for h in self.hidden)
+        except (TypeError, ValueError):
+            raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs a whole number ≥ 1 of units)"
+                             ) from None
+        object.__setattr__(self, "hidden", hidden)
+        for name, least in (("batch_size", 1), ("epochs", 1), ("n_samples", 1), ("seed", 0)):
+            object.__setattr__(self, name, _whole(name, getattr(self, name), least))
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"Invalid activation: {self.activation!r} (one of {', '.join(ACTIVATIONS)})")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"Invalid optimizer: {self.optimizer!r} (one of {', '.join(OPTIMIZERS)})")
-        for name in ("batch_size", "epochs", "n_samples"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"Invalid {name}: {getattr(self, name)} (needs ≥ 1)")
         if not (math.isfinite(self.x_min) and math.isfinite(self.x_max) and self.x_min < self.x_max):
             raise ValueError(f"Invalid x range: [{self.x_min}, {self.x_max}] (needs finite x_min < x_max)")
         if not (math.isfinite(self.noise) and self.noise >= 0):
