@@ -1,7 +1,7 @@
 """The home page: runs, describes each lab and links it."""
 
 import pytest
-from conftest import ROOT, assert_no_exception, open_page
+from helpers import ROOT, assert_no_exception, open_page
 from streamlit.testing.v1 import AppTest
 
 LABS = {"Gradient_descent": "pages/1_Gradient_descent.py", "Adagrad": "pages/2_Adagrad.py",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from core.mlp_lab import history_csv
 from core.train import TrainConfig, Trainer, snapshot_batches

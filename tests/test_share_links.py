@@ -7,7 +7,7 @@ import re
 import urllib.parse
 
 import pytest
-from conftest import assert_no_exception, download_bytes, open_page, wait_for_run
+from helpers import assert_no_exception, download_bytes, open_page, wait_for_run
 
 from core import descent_lab
 from core.mlp_lab import history_csv
