@@ -69,7 +69,7 @@ class TrainConfig:
     seed: int = 0
 
     def __post_init__(self):
-        try:
+        try:  # a bad size, or hidden not a sequence of numbers at all
             hidden = tuple(_whole("hidden layer size", h, 1) for h in self.hidden)
         except (TypeError, ValueError):
             raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs a whole number ≥ 1 of units)"
@@ -176,8 +176,7 @@ def initial_flat(config: TrainConfig) -> np.ndarray:
 class Failure(NamedTuple):
     """Why a run stopped early: the loss after update ``update`` (counted from 1 over the run; 0, the initial
     parameters) was ``loss``, not finite; that update is undone, so the parameters are the last ones with a
-    finite loss.
-    ``core.mlp_lab.failed_words`` says it in words."""
+    finite loss. ``core.mlp_lab.failed_words`` says it in words."""
 
     update: int
     loss: float

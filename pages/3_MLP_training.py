@@ -178,7 +178,7 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
                    f"resumes ({workers} train at a time on this server, taking turns).")
     if follow is not None and follow.followers > 1:
         st.caption(":material/group: Shared with others on this link: one run computes it for everyone.")
-    if run.failed or run.error:
+    if run.failed is not None or run.error is not None:
         st.error(run.error or mlp_lab.failed_words(run), icon=":material/error:")
     elif status == "paused":
         st.caption("Paused. **Resume** continues this run.")
