@@ -1,6 +1,4 @@
 """Gradient Playground: the home page (entry point of `streamlit run playground.py`)."""
-from pathlib import Path
-
 import streamlit as st
 
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
@@ -24,14 +22,10 @@ st.markdown(
     "every page's address is a link that reproduces exactly what you see."
 )
 
-root = Path(__file__).parent
 for column, (path, title, icon, blurb) in zip(st.columns(len(LABS)), LABS):
     with column.container(border=True):
         st.subheader(f"{icon} {title}")
         st.write(blurb)
-        if (root / path).exists():
-            st.page_link(path, label=f"Open the {title} lab", icon=":material/arrow_forward:")
-        else:
-            st.caption("Coming soon.")
+        st.page_link(path, label=f"Open the {title} lab", icon=":material/arrow_forward:")
 
 st.caption("Built with numpy, Streamlit and Altair. Source: `core/` computes, `pages/` draws.")

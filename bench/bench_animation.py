@@ -2,7 +2,7 @@
 
     python bench/bench_animation.py [--repeats 5] [--window 4]
 
-Starts `streamlit run playground.py` (tests/conftest.py's start_app) and opens each link below in a
+Starts `streamlit run playground.py` (tests/helpers.py's running_app) and opens each link below in a
 fresh browser context, playing (play=1). For --window seconds it measures two ways:
 
 - requestAnimationFrame sampling: on every animation frame, the positions of all the player's markers
@@ -19,31 +19,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import common  # noqa: F401  (the project on the path: first)
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_run  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, running_app, wait_for_run
 
 LINKS = {
     "default (86 updates, 10/s)": "/Gradient_descent?play=1&speed=10",
     "8 starts, 1000 updates, 100/s": "/Gradient_descent?x0=-3,-1,0,1.5,2.4,2.6,3,6&lr=0.001&play=1",
     "2-cycle lr=0.122 at 60/s": "/Gradient_descent?x0=3&lr=0.122&play=1&speed=60",
 }
-COUNT_RUNS = """
-window.__runs = 0;
-const watch = () => {
-  const app = document.querySelector("[data-testid='stApp']");
-  if (!app) { setTimeout(watch, 20); return; }
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-};
-watch();
-"""
 SAMPLE = """(seconds) => new Promise(done => {
     const root = document.querySelector('[data-testid=stBidiComponentIsolated]').shadowRoot;
     const markers = [...root.querySelectorAll('.gp-marker')];
@@ -97,20 +83,13 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = start_app(port, Path(tmp) / "streamlit.log")
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                results = {name: [] for name in LINKS}
-                for _ in range(args.repeats):
-                    for name, path in LINKS.items():
-                        results[name].append(measure(browser, f"http://127.0.0.1:{port}{path}", args.window))
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(10)
+    with tempfile.TemporaryDirectory() as tmp, running_app(tmp) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        results = {name: [] for name in LINKS}
+        for _ in range(args.repeats):
+            for name, path in LINKS.items():
+                results[name].append(measure(browser, base + path, args.window))
+        browser.close()
     print(f"{args.repeats} repeats of a {args.window:g} s window; medians (range)")
     print(f"{'link':34} {'rAF frames/s':>14} {'distinct/s':>16} {'screencast/s':>16} {'script runs':>12}")
     for name, rows in results.items():

@@ -3,7 +3,7 @@
     python bench/bench_mlp_page.py [--repeats 3] [--window 6]
 
 Raw: Trainer(config).train(20,000) three times in a row (60,000 samples), timed.
-In page: starts `streamlit run playground.py` (tests/conftest.py's start_app), opens the page in
+In page: starts `streamlit run playground.py` (tests/helpers.py's running_app), opens the page in
 Debian's Chromium, clicks Train, reads the samples done from the progress bar at 1 s and at
 1 + --window s after the click, in a fresh session.
 The two alternate --repeats times (so both see the same machine load); medians of each. The config is the original
@@ -16,17 +16,13 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+import common  # noqa: F401  (the project on the path: first)
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_run  # noqa: E402
-
-from core.train import TrainConfig, Trainer  # noqa: E402
+from core.train import TrainConfig, Trainer
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, running_app, wait_for_run
 
 EPOCHS = 100
 QUERY = f"/MLP_training?epochs={EPOCHS}"
@@ -84,18 +80,14 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     raw, in_page = [], []
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        proc = start_app(port, Path(tmp) / "streamlit.log")
+    with tempfile.TemporaryDirectory() as tmp, running_app(tmp) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for _ in range(args.repeats):
                 raw.append(raw_rate())
-                in_page.append(page_rate(browser, f"http://127.0.0.1:{port}", args.window))
+                in_page.append(page_rate(browser, base, args.window))
         finally:
             browser.close()
-            proc.terminate()
-            proc.wait(10)
     raw_median, page_median = statistics.median(raw), statistics.median(in_page)
     print(f"config: the original experiment (1-100-1 ReLU, momentum lr 1e-5, batch 1), {EPOCHS} epochs")
     print("raw Trainer:  " + ", ".join(f"{r:,.0f}" for r in raw) + f" samples/s; median {raw_median:,.0f}")

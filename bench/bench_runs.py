@@ -22,13 +22,11 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import ROOT  # the project on the path: first
 
-from core.train import TrainConfig, Trainer  # noqa: E402
-from runs.pool import RunPool, default_workers  # noqa: E402
+from core.train import TrainConfig, Trainer
+from runs.pool import RunPool, default_workers
 
 
 def one_process(configs) -> float:

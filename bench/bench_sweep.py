@@ -7,17 +7,12 @@ Grid: 100 start points in [-1, 6] x 100 learning rates geometrically spaced in [
 """
 import argparse
 import math
-import statistics
-import sys
-import time
-from pathlib import Path
 
+import common  # the project on the path: first
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from core.descent import sweep  # noqa: E402
-from core.objective import Quadratic  # noqa: E402
+from core.descent import sweep
+from core.objective import Quadratic
 
 
 def scalar_loop(a, b, c, x0s, lrs, max_steps=1000, tol=1e-6):
@@ -44,20 +39,6 @@ def scalar_loop(a, b, c, x0s, lrs, max_steps=1000, tol=1e-6):
     return steps
 
 
-def paired(fn_base, fn_ours, repeats):
-    """Run baseline and ours alternately (so a noisy shared machine favours neither); return their
-    median times, the median of the per-pair ratios, and the last result of each."""
-    times = {fn_base: [], fn_ours: []}
-    results = {}
-    for _ in range(repeats):
-        for fn in (fn_base, fn_ours):
-            t0 = time.perf_counter()
-            results[fn] = fn()
-            times[fn].append(time.perf_counter() - t0)
-    ratio = statistics.median(b / o for b, o in zip(times[fn_base], times[fn_ours]))
-    return (statistics.median(times[fn_base]), statistics.median(times[fn_ours]), ratio,
-            results[fn_base], results[fn_ours])
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -66,7 +47,7 @@ def main():
     q = Quadratic()
     x0s = np.linspace(-1, 6, 100)
     lrs = np.geomspace(1e-3, 0.2, 100)
-    t_loop, t_sweep, ratio, loop_steps, s = paired(
+    t_loop, t_sweep, ratio, loop_steps, s = common.paired(
         lambda: scalar_loop(1.0, -5.0, 4.0, x0s.tolist(), lrs.tolist()),
         lambda: sweep(q, x0s, lrs, max_steps=1000), args.repeats)
     agree = np.mean(np.array(loop_steps) == s.steps)

@@ -8,32 +8,11 @@
     python bench/bench_trainer.py [--repeats 5]
 """
 import argparse
-import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # the project on the path: first
+import naive_mlp
 
-import naive_mlp  # noqa: E402
-
-from core.train import TrainConfig, Trainer, make_dataset  # noqa: E402
-
-
-def paired(fn_base, fn_ours, samples: int, repeats: int):
-    """Run baseline and ours alternately; return (median base rate, median our rate, median ratio).
-
-    Alternating and taking the median of the per-pair ratios keeps a noisy shared machine from
-    favouring either side."""
-    base, ours = [], []
-    for _ in range(repeats):
-        for fn, out in ((fn_base, base), (fn_ours, ours)):
-            t0 = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - t0)
-    ratios = [b / o for b, o in zip(base, ours)]
-    return samples / statistics.median(base), samples / statistics.median(ours), statistics.median(ratios)
+from core.train import TrainConfig, Trainer, make_dataset
 
 
 def trainer_run(config: TrainConfig):
@@ -70,7 +49,8 @@ def main():
 
     c1 = TrainConfig(epochs=1)  # the default experiment, one epoch of 20,000 samples per repeat
     x, y = make_dataset(c1)
-    naive, ours, ratio = paired(lambda: naive_mlp.train(x, y, epochs=1), trainer_run(c1), c1.n_samples, args.repeats)
+    pair = common.paired(lambda: naive_mlp.train(x, y, epochs=1), trainer_run(c1), args.repeats)
+    naive, ours, ratio = c1.n_samples / pair.base_seconds, c1.n_samples / pair.ours_seconds, pair.ratio
     print(f"batch 1   naive per-sample baseline {naive:10,.0f} samples/s")
     print(f"batch 1   core.train.Trainer        {ours:10,.0f} samples/s   ratio {ratio:.2f}x (target >= 3x)")
 
@@ -81,8 +61,9 @@ def main():
         print("batch 64  torch not installed: comparison skipped (pip install torch==2.13.0 to run it)")
         return
     for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
-        theirs, ours64, ratio = paired(torch_run(c64, torch, dtype), trainer_run(c64),
-                                       c64.epochs * c64.n_samples, args.repeats)
+        pair = common.paired(torch_run(c64, torch, dtype), trainer_run(c64), args.repeats)
+        samples = c64.epochs * c64.n_samples
+        theirs, ours64, ratio = samples / pair.base_seconds, samples / pair.ours_seconds, pair.ratio
         print(f"batch 64  core.train.Trainer {ours64:10,.0f} samples/s vs torch {torch.__version__} CPU "
               f"{name} {theirs:10,.0f} samples/s   ratio {ratio:.2f}x (target >= 2x)")
 

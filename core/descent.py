@@ -281,6 +281,10 @@ def sweep(problem, x0s, lrs, max_steps: int = 1000, tol: float = 1e-6, orbits: b
     convergence test into the next gradient, loss'(x) = 2·p(x)·p'(x) (Quadratic.grad's own
     operation order), tests the stopping rule once per block of SWEEP_BLOCK updates (finding the
     exact update at which each cell stopped), and keeps only the cells still running.
+
+    About 80 lines on purpose: this is the benchmarked kernel (bench/bench_sweep.py, ≥ 20× a scalar loop),
+    and its block loop keeps its buffers and compaction in one place, where splitting it would pass a
+    dozen arrays between helpers on every block.
     """
     _check_run(max_steps, tol)
     lrs = np.asarray(lrs, dtype=float).ravel()
@@ -351,25 +355,30 @@ def sweep(problem, x0s, lrs, max_steps: int = 1000, tol: float = 1e-6, orbits: b
     x_final[idx] = x
     steps[idx] = max_steps
     outcome = _classify(problem, x_final, converged, diverged)
-    period = None
-    if orbits:
-        period = np.zeros(x_final.size, dtype=np.int64)
-        if idx.size and recorded:
-            # Every recorded block's cells include the final ones (compaction keeps the order): stitch the
-            # tails together, the iterate before the first recorded block included.
-            parts = []
-            for n, (cells, path) in enumerate(recorded):
-                rows = path[:, np.searchsorted(cells, idx)]
-                parts.append(rows if n == 0 else rows[1:])
-            tails = np.concatenate(parts, axis=0)[-ORBIT_TAIL:].T
-            codes, periods = _orbit_codes(tails)
-            near = _near_vertex(problem, x_final[idx])
-            codes = np.where(near & ((codes == VERTEX) | (codes == UNFINISHED)), VERTEX,
-                             np.where(codes == VERTEX, UNFINISHED, codes))
-            periods = np.where(codes == VERTEX, 1, np.where(codes == CYCLE_CODE, periods, 0))
-            outcome[idx], period[idx] = codes, periods
-        period = period.reshape(shape)
+    period = _orbit_outcomes(problem, recorded, idx, x_final, outcome).reshape(shape) if orbits else None
     return Sweep(lrs, x0s, x_final.reshape(shape), steps.reshape(shape), outcome.reshape(shape), period)
+
+
+def _orbit_outcomes(problem, recorded, idx: np.ndarray, x_final: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    """``sweep`` with orbits: tell the cells ``idx`` that used up max_steps apart from their recorded last
+    iterates (vertex, cycle, chaos or UNFINISHED), writing ``outcome`` in place; return each cell's period."""
+    period = np.zeros(x_final.size, dtype=np.int64)
+    if not (idx.size and recorded):
+        return period
+    # Every recorded block's cells include the final ones (compaction keeps the order): stitch the
+    # tails together, the iterate before the first recorded block included.
+    parts = []
+    for n, (cells, path) in enumerate(recorded):
+        rows = path[:, np.searchsorted(cells, idx)]
+        parts.append(rows if n == 0 else rows[1:])
+    tails = np.concatenate(parts, axis=0)[-ORBIT_TAIL:].T
+    codes, periods = _orbit_codes(tails)
+    near = _near_vertex(problem, x_final[idx])
+    codes = np.where(near & ((codes == VERTEX) | (codes == UNFINISHED)), VERTEX,
+                     np.where(codes == VERTEX, UNFINISHED, codes))
+    periods = np.where(codes == VERTEX, 1, np.where(codes == CYCLE_CODE, periods, 0))
+    outcome[idx], period[idx] = codes, periods
+    return period
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,13 @@ def progress_text(epoch: int, epochs: int, samples_seen: int, total_samples: int
             f"{samples_seen:,} / {total_samples:,} samples · {speed} samples/s · {left}")
 
 
+def failed_words(run) -> str:
+    """Why a run (a ``Trainer`` or a ``RunView``) whose ``failed`` is set stopped early, as the page says it."""
+    return (f"Training stopped at sample {run.samples_seen:,}: the loss became {run.failed.loss} (a learning rate "
+            f"of {run.config.lr:g} is too large for this run). The parameters shown are the last ones with a "
+            "finite loss.")
+
+
 def format_value(value: float) -> str:
     """A prediction as the page shows it: 477.7, 12,345.6, or 6.753e+32 when it is huge."""
     if not math.isfinite(value):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-Params = list[np.ndarray]
+from core.optim import Params
+
 ACTIVATIONS = ("relu", "sigmoid", "identity")
 
 

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-Params = list[np.ndarray]
+Params = list[np.ndarray]  # the one definition: core.nn, core.train and the labs import it
 
 
 class Optimizer(NamedTuple):

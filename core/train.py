@@ -36,6 +36,20 @@ LIMITS = {
 }
 
 
+def _whole(name: str, value, least: int) -> int:
+    """``value`` as an int when it is a whole number ≥ ``least`` (20 and 20.0, not 2.5, -1, nan or inf);
+    otherwise a ValueError naming ``name``."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        number = int(value)
+    else:
+        raise ValueError(f"Invalid {name}: {value!r} (needs a whole number ≥ {least})")
+    if number < least:
+        raise ValueError(f"Invalid {name}: {number} (needs a whole number ≥ {least})")
+    return number
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """One training run. Defaults are the original experiment."""
@@ -55,16 +69,18 @@ class TrainConfig:
     seed: int = 0
 
     def __post_init__(self):
-        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
-        if any(h < 1 for h in self.hidden):
-            raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs ≥ 1 unit)")
+        try:  # a bad size, or hidden not a sequence of numbers at all
+            hidden = tuple(_whole("hidden layer size", h, 1) for h in self.hidden)
+        except (TypeError, ValueError):
+            raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs a whole number ≥ 1 of units)"
+                             ) from None
+        object.__setattr__(self, "hidden", hidden)
+        for name, least in (("batch_size", 1), ("epochs", 1), ("n_samples", 1), ("seed", 0)):
+            object.__setattr__(self, name, _whole(name, getattr(self, name), least))
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"Invalid activation: {self.activation!r} (one of {', '.join(ACTIVATIONS)})")
         if self.optimizer not in OPTIMIZERS:
             raise ValueError(f"Invalid optimizer: {self.optimizer!r} (one of {', '.join(OPTIMIZERS)})")
-        for name in ("batch_size", "epochs", "n_samples"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"Invalid {name}: {getattr(self, name)} (needs ≥ 1)")
         if not (math.isfinite(self.x_min) and math.isfinite(self.x_max) and self.x_min < self.x_max):
             raise ValueError(f"Invalid x range: [{self.x_min}, {self.x_max}] (needs finite x_min < x_max)")
         if not (math.isfinite(self.noise) and self.noise >= 0):
@@ -157,6 +173,15 @@ def initial_flat(config: TrainConfig) -> np.ndarray:
     return net.flatten(net.init(np.random.default_rng(_seed_sequence(config, 1))))
 
 
+class Failure(NamedTuple):
+    """Why a run stopped early: the loss after update ``update`` (counted from 1 over the run; 0, the initial
+    parameters) was ``loss``, not finite; that update is undone, so the parameters are the last ones with a
+    finite loss. ``core.mlp_lab.failed_words`` says it in words."""
+
+    update: int
+    loss: float
+
+
 class Snapshot(NamedTuple):
     """The parameters (flat, as ``MLP.flatten`` lays them out) after ``samples_seen`` samples."""
 
@@ -186,7 +211,7 @@ class Trainer:
         self._opt_state = c.make_optimizer().init([self._flat])
         self.samples_seen = 0
         self.epoch = 0             # epochs completed
-        self.failed: str | None = None  # why training stopped early (a non-finite loss), else None
+        self.failed: Failure | None = None  # where training stopped early (a non-finite loss), else None
         self._pos = 0              # index of the next sample within the current epoch
         batches_per_epoch = -(-c.n_samples // c.batch_size)
         self.total_batches = batches_per_epoch * c.epochs
@@ -236,11 +261,6 @@ class Trainer:
         return self.net.unflatten(self._flat.copy())
 
     @property
-    def optimizer_state(self):
-        """The optimiser's state over the flat parameter vector (e.g. momentum's velocity)."""
-        return self._opt_state
-
-    @property
     def total_samples(self) -> int:
         return self.config.epochs * self.config.n_samples
 
@@ -276,7 +296,7 @@ class Trainer:
         any chunk size makes progress); return how many samples were used.
 
         Stops early at the end of the run, or when the loss stops being finite: then ``failed``
-        says why and the parameters are the last ones whose loss was finite.
+        says where (a ``Failure``) and the parameters are the last ones whose loss was finite.
         """
         if max_samples <= 0:
             return 0
@@ -361,9 +381,7 @@ class Trainer:
         if bad_loss is not None:
             # flat gave that loss; prev, the vector before it, did not.
             flat = prev
-            self.failed = (f"Training stopped at sample {self.samples_seen:,}: the loss became "
-                           f"{bad_loss} (a learning rate of {c.lr:g} is too large for this run). "
-                           "The parameters shown are the last ones with a finite loss.")
+            self.failed = Failure(self._batches_done, bad_loss)
         self._flat, self._prev_flat, self._opt_state = flat, prev, state
         return used
 

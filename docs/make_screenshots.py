@@ -6,20 +6,15 @@ Starts `streamlit run playground.py` on a free loopback port, opens each page wi
 below, lets animations and training run for a moment, and saves a PNG per page. Needs the dev
 requirements and Debian's Chromium (/usr/bin/chromium, or CHROMIUM=...); it never downloads a browser.
 """
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-APP = "[data-testid='stApp']"
+sys.path.insert(0, str(ROOT))  # run as `python docs/make_screenshots.py`: the app launcher is tests/helpers.py
+
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, running_app, wait_for_run  # noqa: E402
 
 # (file name, path with query, button to click first or None, seconds to wait after it, viewport height)
 SHOTS = [
@@ -30,52 +25,23 @@ SHOTS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_run(page) -> None:
-    page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", state="attached", timeout=60_000)
-    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", state="attached", timeout=60_000)
-
-
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "playground.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    sys.exit("the app did not start")
-                time.sleep(0.3)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for name, path, button, wait, height in SHOTS:
-                page = browser.new_page(viewport={"width": 1400, "height": height})
-                page.goto(f"http://127.0.0.1:{port}{path}")
-                wait_for_run(page)
-                if button:
-                    page.get_by_role("button", name=button, exact=True).click()
-                page.wait_for_timeout(int(wait * 1000))
-                out = OUT / f"{name}.png"
-                page.screenshot(path=str(out))  # the viewport: Streamlit scrolls inside the page
-                print(out.relative_to(ROOT))
-                page.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+    with tempfile.TemporaryDirectory() as tmp, running_app(tmp) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, path, button, wait, height in SHOTS:
+            page = browser.new_page(viewport={"width": 1400, "height": height})
+            page.goto(base + path)
+            wait_for_run(page)
+            if button:
+                page.get_by_role("button", name=button, exact=True).click()
+            page.wait_for_timeout(int(wait * 1000))
+            out = OUT / f"{name}.png"
+            page.screenshot(path=str(out))  # the viewport: Streamlit scrolls inside the page
+            print(out.relative_to(ROOT))
+            page.close()
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ import streamlit as st
 
 import player
 import ui
-from core import descent_report as report
+from core import descent_lab as lab
 from core.charts import descent as charts
 from core.charts import replay
 from core.objective import Quadratic
@@ -14,35 +14,35 @@ st.set_page_config(page_title="Gradient descent · Gradient Playground", page_ic
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
 def runs(coefs, x0s, lr, steps, tol):
-    return report.run(Quadratic(*coefs), x0s, lr, steps, tol)
+    return lab.run(Quadratic(*coefs), x0s, lr, steps, tol)
 
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping start points × learning rates…")
 def basin(coefs, lr, steps, tol, x0s):
-    return report.basin_sweep(Quadratic(*coefs), lr, steps, tol, x0s)
+    return lab.basin_sweep(Quadratic(*coefs), lr, steps, tol, x0s)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def probe(coefs, x0, lr, steps, tol):
-    return report.probe(Quadratic(*coefs), x0, lr, steps, tol)
+    return lab.probe(Quadratic(*coefs), x0, lr, steps, tol)
 
 
 # ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
 def settings():
     st.sidebar.header("p(x) = a·x² + b·x + c")
-    lim = report.COEF_LIMIT
+    lim = lab.COEF_LIMIT
     a = ui.number("a", "a", 1.0, -lim, lim, step=1.0, help="Coefficient of x². 0 makes p a line.")
     b = ui.number("b", "b", -5.0, -lim, lim, step=1.0, help="Coefficient of x.")
     c = ui.number("c", "c", 4.0, -lim, lim, step=1.0, help="Constant term.")
     st.sidebar.header("Gradient descent")
-    x0s = ui.number_list("Start points x0", "x0", "0,3", max_items=report.MAX_STARTS, lo=-report.X0_LIMIT,
-                         hi=report.X0_LIMIT, help=f"Comma-separated, at most {report.MAX_STARTS}, each within "
-                         f"±{report.X0_LIMIT:g}. One run per start point.")
-    lr = ui.number("Learning rate lr", "lr", 0.01, report.LR_MIN, report.LR_MAX, step=0.001, fmt="%g",
-                   help=f"Each update is x ← x − lr·loss′(x). Between {report.LR_MIN:g} and {report.LR_MAX:g}.")
-    steps = ui.number("Most updates", "steps", 1000, 1, report.MAX_STEPS, integer=True, step=100,
-                      help=f"A run stops after this many updates (at most {report.MAX_STEPS:,}).")
-    tol = ui.number("Tolerance on |p(x)|", "tol", 1e-6, report.TOL_MIN, report.TOL_MAX, step=1e-6, fmt="%g",
+    x0s = ui.number_list("Start points x0", "x0", "0,3", max_items=lab.MAX_STARTS, lo=-lab.X0_LIMIT,
+                         hi=lab.X0_LIMIT, help=f"Comma-separated, at most {lab.MAX_STARTS}, each within "
+                         f"±{lab.X0_LIMIT:g}. One run per start point.")
+    lr = ui.number("Learning rate lr", "lr", 0.01, lab.LR_MIN, lab.LR_MAX, step=0.001, fmt="%g",
+                   help=f"Each update is x ← x − lr·loss′(x). Between {lab.LR_MIN:g} and {lab.LR_MAX:g}.")
+    steps = ui.number("Most updates", "steps", 1000, 1, lab.MAX_STEPS, integer=True, step=100,
+                      help=f"A run stops after this many updates (at most {lab.MAX_STEPS:,}).")
+    tol = ui.number("Tolerance on |p(x)|", "tol", 1e-6, lab.TOL_MIN, lab.TOL_MAX, step=1e-6, fmt="%g",
                     help="A run has converged when |p(x)| < tol.")
     return (a, b, c), [float(x) for x in x0s], lr, int(steps), tol
 
@@ -62,8 +62,8 @@ def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
     """Replays the runs in the browser: markers with fading trails on p(x)² and on p(x), one counter,
     Play / Pause / Step / Reset, speed and a scrubber. Returns its place for the share link."""
     place = player.show(descent_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_player", link=True,
-                        max_frame=report.MAX_STEPS)
-    note = report.outside_words(trajs, lo, hi)
+                        max_frame=lab.MAX_STEPS)
+    note = lab.outside_words(trajs, lo, hi)
     if note:
         st.caption(note)
     return place
@@ -71,14 +71,14 @@ def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
 
 def status_table(problem, trajs, steps):
     st.subheader("Where each run ends")
-    st.table(report.status_rows(problem, trajs, steps), hide_index=True)
+    st.table(lab.status_rows(problem, trajs, steps), hide_index=True)
 
 
 def four_answers(problem, coefs, trajs, lr, steps, tol):
     st.subheader("The four questions, answered for these settings")
     found = probe(coefs, float(trajs[0].xs[0]), lr, steps, tol)
     with st.container(border=True):
-        for answer in report.answers(problem, trajs, lr, steps, found):
+        for answer in lab.answers(problem, trajs, lr, steps, found):
             st.markdown(f"**{answer.question}** {answer.text}")
 
 
@@ -92,7 +92,7 @@ def loss_section(problem, trajs):
 def _pick_cell(x0s):
     selection = st.session_state.get("gd_basin", {}).get("selection", {}).get("cell") or []
     if selection:
-        x0, lr = report.picked_cell(selection[0], x0s)
+        x0, lr = lab.picked_cell(selection[0], x0s)
         st.session_state["x0"], st.session_state["lr"] = x0, lr
 
 
@@ -100,8 +100,8 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
     st.subheader("Basin map: which start goes where, at which learning rate")
     sw, used = basin(coefs, lr, steps, tol, tuple(x0s))
     bound = problem.stable_lr()
-    label = report.bound_words(problem)
-    st.markdown(report.basin_words(problem, sw, used, steps))
+    label = lab.bound_words(problem)
+    st.markdown(lab.basin_words(problem, sw, used, steps))
     st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
@@ -112,14 +112,14 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def cobweb_hint(coefs, tol):
-    return report.cobweb_hint(Quadratic(*coefs), tol=tol).text
+    return lab.cobweb_hint(Quadratic(*coefs), tol=tol).text
 
 
 def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
     st.subheader("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
-    lo, hi = report.x_range(problem, [float(first.xs[0])])
-    st.markdown(report.cobweb_words(problem, first, lr, steps))
+    lo, hi = lab.x_range(problem, [float(first.xs[0])])
+    st.markdown(lab.cobweb_words(problem, first, lr, steps))
     player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb")
     hint = cobweb_hint(coefs, tol)
     if hint:
@@ -134,9 +134,9 @@ st.markdown("Gradient descent finds a root of p(x) by walking downhill on the lo
 coefs, x0s, lr, steps, tol = settings()
 ui.show_notices()
 problem = Quadratic(*coefs)
-st.info(report.polynomial_words(problem))
+st.info(lab.polynomial_words(problem))
 trajs = runs(coefs, tuple(x0s), lr, steps, tol)
-lo, hi = report.x_range(problem, x0s)
+lo, hi = lab.x_range(problem, x0s)
 place = animation(coefs, x0s, lr, steps, tol, trajs, lo, hi)
 status_table(problem, trajs, steps)
 four_answers(problem, coefs, trajs, lr, steps, tol)

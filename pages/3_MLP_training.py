@@ -173,7 +173,7 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
     rate = pace.samples_per_second
     st.progress(run.samples_seen / run.total_samples,
                 text=mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
-                                           rate, stopped=run.failed is not None))
+                                           rate, stopped=run.failed is not None or run.error is not None))
     step_seconds = mlp_lab.time_left(c.batch_size, rate)
     if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
         st.caption(f"One step of this run (a batch of {c.batch_size:,}) takes about {step_seconds:.1f} s; "
@@ -185,8 +185,8 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
                    f"resumes ({workers} train at a time on this server, taking turns).")
     if follow is not None and follow.followers > 1:
         st.caption(":material/group: Shared with others on this link: one run computes it for everyone.")
-    if run.failed:
-        st.error(run.failed, icon=":material/error:")
+    if run.failed is not None or run.error is not None:
+        st.error(run.error or mlp_lab.failed_words(run), icon=":material/error:")
     elif status == "paused":
         st.caption("Paused. **Resume** continues this run.")
     elif status == "done":

@@ -172,7 +172,7 @@ class RunPool:
             if previous is not None and previous != config:
                 self._drop(follower)
             run = self.store.get(config)
-            if run is not None and run.view.failed and run.view.failed.startswith(WORKER_FAILED):
+            if run is not None and run.view.error is not None:
                 self.store.remove(config)  # not the run's fault: Train tries again
                 run = None
             if run is None or (not run.view.done and config not in self._leases):
@@ -333,5 +333,5 @@ class RunPool:
         run = self.store.get(config)
         if run is not None and not self._stopped:
             message = f"{WORKER_FAILED} ({type(error).__name__}). Press Train to try again."
-            self.store.update(config, replace(run.view, failed=message), None)
+            self.store.update(config, replace(run.view, error=message), None)
         self._pace.pop(config, None)

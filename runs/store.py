@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.nn import MLP, Params
-from core.train import PROBE_X, Snapshot, TrainConfig, initial_flat
+from core.train import PROBE_X, Failure, Snapshot, TrainConfig, initial_flat
 
 HISTORY_COLUMNS = ["samples", "epoch", "loss"]
 PROBE_COLUMNS = ["epoch", *(f"{x:g}" for x in PROBE_X)]
@@ -41,7 +41,8 @@ class RunView:
     config: TrainConfig
     samples_seen: int = 0
     epoch: int = 0
-    failed: str | None = None
+    failed: Failure | None = None  # the run stopped early: its loss became non-finite (``Trainer.failed``)
+    error: str | None = None       # the server failed the run (a worker process died), in words
     history_rows: np.ndarray = field(default_factory=lambda: _frozen(np.zeros((0, 3))))
     probe_rows: np.ndarray = field(default_factory=lambda: _frozen(np.zeros((0, 1 + len(PROBE_X)))))
     flat: np.ndarray | None = None
@@ -69,7 +70,7 @@ class RunView:
 
     @property
     def done(self) -> bool:
-        return self.failed is not None or self.epoch >= self.config.epochs
+        return self.failed is not None or self.error is not None or self.epoch >= self.config.epochs
 
     @property
     def history(self) -> pd.DataFrame:

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import adagrad_by_hand, descent_by_hand
 
 from core import adagrad_lab as lab
 from core.descent import CONVERGED, DIVERGED, MAX_STEPS
@@ -10,37 +11,12 @@ from core.objective import Quadratic
 from core.surfaces import Bowl
 
 
-def hand_adagrad(seed, lr, eps, k, grad="noise"):
-    """Adagrad written out by hand, as the exercise states it, on the documented parameters and gradients:
-    θ = (W 10×10, b 10) ~ N(0, 1) from default_rng(seed); step t's gradient is N(0, 1) from
-    default_rng([seed, t]) (W's then b's), or θ itself for ½‖θ‖².
-    Returns per step (t, θ before, g, G, lr/(√G+eps), update, θ after), flattened W then b."""
-    rng = np.random.default_rng(seed)
-    W, b = rng.standard_normal((10, 10)), rng.standard_normal(10)
-    theta = np.concatenate([W.ravel(), b])
-    G = np.zeros(110)
-    rows = []
-    for t in range(1, k + 1):
-        if grad == "noise":
-            r = np.random.default_rng([seed, t])
-            g = np.concatenate([r.standard_normal((10, 10)).ravel(), r.standard_normal(10)])
-        else:
-            g = theta.copy()
-        G = G + g**2
-        eff = lr / (np.sqrt(G) + eps)
-        update = -eff * g
-        new = theta + update
-        rows.append((t, theta, g, G, eff, update, new))
-        theta = new
-    return rows
-
-
 @pytest.mark.parametrize("grad", ["noise", "quadratic"])
 @pytest.mark.parametrize("lr, eps, seed", [(0.1, 1e-8, 0), (0.5, 0.01, 7), (2.0, 0.0, 123)])
 def test_inspector_matches_adagrad_by_hand(grad, lr, eps, seed):
     k = 12
     run = lab.run_inspector(lab.InspectorConfig(lr=lr, eps=eps, seed=seed, grad=grad), k)
-    hand = hand_adagrad(seed, lr, eps, k, grad)
+    hand = adagrad_by_hand(seed, lr, eps, k, grad)
     assert run.k == k
     np.testing.assert_allclose(run.theta[-1], hand[-1][6], rtol=1e-9)
     np.testing.assert_allclose(run.sums[-1], hand[-1][3], rtol=1e-9)
@@ -139,15 +115,9 @@ def test_run_refuses_a_bad_number_of_steps(k):
 
 
 def gd_by_hand(x0, lr, max_steps=1000):
-    """x ← x − lr·2p(x)p'(x) on p = x² − 5x + 4; (status, steps) under descend's rule."""
-    x = x0
-    for step in range(1, max_steps + 1):
-        x = x - lr * 2 * (x * x - 5 * x + 4) * (2 * x - 5)
-        if not math.isfinite(x) or abs(x) > 1e6:
-            return "diverged", step
-        if abs(x * x - 5 * x + 4) < 1e-6:
-            return "converged", step
-    return "max_steps", max_steps
+    """``descent_by_hand`` on p = x² − 5x + 4: (status, steps)."""
+    _, steps, status = descent_by_hand(1, -5, 4, x0, lr, max_steps)
+    return status, steps
 
 
 def test_race_at_lr_0_2_gradient_descent_diverges_and_adagrad_converges():

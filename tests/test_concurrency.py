@@ -28,15 +28,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import (
+from helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    _browser_missing,
-    _skip_or_fail,
     assert_no_exception,
+    browser_missing,
     download_bytes,
     free_port,
     open_page,
+    skip_or_fail,
     start_app,
     wait_for_run,
 )
@@ -234,9 +234,9 @@ def open_session(browser, url: str):
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_ten_visitors_train_at_once_without_cross_talk(tmp_path, record_property, kind):
-    reason = _browser_missing()
+    reason = browser_missing()
     if reason:
-        _skip_or_fail(reason)
+        skip_or_fail(reason)
     from playwright.sync_api import sync_playwright
 
     seeds, bound = KINDS[kind]

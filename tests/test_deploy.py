@@ -18,16 +18,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import (
+from helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ROOT,
-    _browser_missing,
-    _skip_or_fail,
     assert_no_exception,
+    browser_missing,
     download_bytes,
     free_port,
     open_page,
+    skip_or_fail,
     start_app,
     wait_for_run,
 )
@@ -94,9 +94,9 @@ def test_the_rendered_config_names_every_replica_and_sets_the_cookie_once():
 @pytest.mark.browser
 @pytest.mark.slow
 def test_two_replicas_behind_nginx_keep_each_visitor_on_one(tmp_path):
-    reason = _browser_missing() or (None if Path(NGINX).exists() else f"nginx not found at {NGINX}")
+    reason = browser_missing() or (None if Path(NGINX).exists() else f"nginx not found at {NGINX}")
     if reason:
-        _skip_or_fail(reason)
+        skip_or_fail(reason)
     from playwright.sync_api import sync_playwright
 
     config = TrainConfig(epochs=2, n_samples=2000, seed=31)

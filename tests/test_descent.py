@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
+from helpers import bounded_edge
 
 from core.descent import (
     CHAOS_CODE,
@@ -207,7 +208,7 @@ def test_basins_find_the_closed_form_edge_beyond_which_every_start_diverges(q, k
     d = q.discriminant
     lr_q = k / d
     vertex, h = q.vertex, np.sqrt(d) / (2 * abs(q.a))
-    edge = h * np.sqrt(1 + 2 / k)
+    edge = bounded_edge(lr_q, q.a, q.b, q.c) - vertex
     found = basins(q, lr_q, 1000, 1e-6, -1000, 1000)
     first, last = found.segments[0], found.segments[-1]
     assert first.code == last.code == DIVERGED_CODE

@@ -19,7 +19,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import descent_report as report
+from core import descent_lab as lab
 from core.descent import DIVERGENCE_BOUND, MAX_PERIOD, ORBIT_RTOL, gradient_descent, sweep
 from core.objective import Quadratic
 
@@ -44,9 +44,9 @@ def check_run_claim(problem, claim, text, page_lr):
     the page's own."""
     o = claim.outcome
     traj = gradient_descent(problem, claim.x0, claim.lr, claim.max_steps, claim.tol)
-    assert report.verb_phrase(problem, o, claim.max_steps) in text, (o, text)
-    assert report.fmt(claim.x0) in text
-    assert claim.lr == page_lr or f"lr = {report.fmt_lr(claim.lr)}" in text
+    assert lab.verb_phrase(problem, o, claim.max_steps) in text, (o, text)
+    assert lab.fmt(claim.x0) in text
+    assert claim.lr == page_lr or f"lr = {lab.fmt_lr(claim.lr)}" in text
     if o.kind == "converged":
         assert traj.status == "converged" and traj.steps == o.steps
         assert abs(problem.residual(traj.x)) < claim.tol
@@ -76,8 +76,8 @@ def check_run_claim(problem, claim, text, page_lr):
 def check_starts_claim(problem, claim, text, rng):
     """Starts sampled inside the claimed stretch (and next to its ends) do what it says: sweep runs them
     (bit for bit gradient_descent's steps, tested in test_descent), the first one also by gradient_descent."""
-    assert float(report.fmt_up(claim.lo)) >= claim.lo and float(report.fmt_down(claim.hi)) <= claim.hi
-    assert f"lr = {report.fmt_lr(claim.lr)}" in text or f"≈ {report.fmt_lr(claim.lr)}" in text
+    assert float(lab.fmt_up(claim.lo)) >= claim.lo and float(lab.fmt_down(claim.hi)) <= claim.hi
+    assert f"lr = {lab.fmt_lr(claim.lr)}" in text or f"≈ {lab.fmt_lr(claim.lr)}" in text
     width = claim.hi - claim.lo
     starts = np.r_[claim.lo + width * rng.uniform(0, 1, 6), claim.lo + 1e-6 * width, claim.hi - 1e-6 * width]
     s = sweep(problem, starts, [claim.lr], claim.max_steps, claim.tol)
@@ -115,20 +115,20 @@ def test_every_claim_of_the_page_holds_for_runs_made_here(case):
     a, b, c, x0s, lr, steps = case
     problem = Quadratic(a, b, c)
     rng = np.random.default_rng(zlib.crc32(repr(case).encode()))
-    trajs = report.run(problem, x0s, lr, steps, TOL)
-    found = report.probe(problem, x0s[0], lr, steps, TOL)
-    answers = report.answers(problem, trajs, lr, steps, found)
-    hint = report.cobweb_hint(problem, lr, TOL)
-    rows = report.status_rows(problem, trajs, steps)
+    trajs = lab.run(problem, x0s, lr, steps, TOL)
+    found = lab.probe(problem, x0s[0], lr, steps, TOL)
+    answers = lab.answers(problem, trajs, lr, steps, found)
+    hint = lab.cobweb_hint(problem, lr, TOL)
+    rows = lab.status_rows(problem, trajs, steps)
     # The status table says of each run what its RunClaim says, and the claim holds.
-    for row, claim in zip(rows, report.run_claims(problem, trajs, lr, steps, TOL)):
-        assert row["outcome"] == report.outcome_words(problem, claim.outcome, steps)
+    for row, claim in zip(rows, lab.run_claims(problem, trajs, lr, steps, TOL)):
+        assert row["outcome"] == lab.outcome_words(problem, claim.outcome, steps)
         assert row["steps"] == (claim.outcome.steps if claim.outcome.kind != "diverged" else row["steps"])
-        check_run_claim(problem, claim, report.verb_phrase(problem, claim.outcome, steps) + " " +
-                        report.fmt(claim.x0), lr)
+        check_run_claim(problem, claim, lab.verb_phrase(problem, claim.outcome, steps) + " " +
+                        lab.fmt(claim.x0), lr)
     for answer in [*answers, hint]:
         for claim in answer.claims:
-            if isinstance(claim, report.RunClaim):
+            if isinstance(claim, lab.RunClaim):
                 check_run_claim(problem, claim, answer.text, lr)
             else:
                 check_starts_claim(problem, claim, answer.text, rng)

@@ -5,7 +5,7 @@ is either taken as it is or rejected with a visible notice that names the key an
 rest of the page still draws (its title and its charts).
 """
 import pytest
-from conftest import run_app, shown
+from helpers import run_app, shown
 from streamlit.testing.v1 import AppTest
 
 from core.inputs import echo

@@ -1,11 +1,9 @@
 """The Adagrad page: runs with defaults and links, its step table matches Adagrad by hand, its races tell
 the truth, bad URL values get a message; in a browser its charts render and Step changes the table."""
-import math
 import re
 
-import numpy as np
 import pytest
-from conftest import assert_no_exception, open_page, run_app, shown, wait_for_run
+from helpers import adagrad_by_hand, assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/2_Adagrad.py"
@@ -20,19 +18,8 @@ def text_of(at) -> str:
 
 
 def hand_rows(seed, lr, eps, k, index):
-    """Adagrad by hand on element ``index`` (W row by row, then b): the documented seeded parameters and
-    N(0, 1) gradients from default_rng([seed, t]); G += g²; θ −= lr·g/(√G + eps)."""
-    rng = np.random.default_rng(seed)
-    theta = np.concatenate([rng.standard_normal((10, 10)).ravel(), rng.standard_normal(10)])[index]
-    G, rows = 0.0, []
-    for t in range(1, k + 1):
-        r = np.random.default_rng([seed, t])
-        g = np.concatenate([r.standard_normal((10, 10)).ravel(), r.standard_normal(10)])[index]
-        G += g * g
-        eff = lr / (math.sqrt(G) + eps)
-        rows.append((t, theta, g, G, eff, -eff * g, theta - eff * g))
-        theta = theta - eff * g
-    return rows
+    """``adagrad_by_hand``'s rows for element ``index`` (W row by row, then b)."""
+    return [tuple(v if i == 0 else v[index] for i, v in enumerate(row)) for row in adagrad_by_hand(seed, lr, eps, k)]
 
 
 def test_defaults_run_without_exception():

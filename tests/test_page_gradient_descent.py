@@ -2,11 +2,10 @@
 edge cases out in words, says which bad values it ignored, and animates in a real browser."""
 
 import json
-import math
 import re
 
 import pytest
-from conftest import assert_no_exception, open_page, run_app, shown, wait_for_run
+from helpers import assert_no_exception, bounded_edge, open_page, run_app, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/1_Gradient_descent.py"
@@ -66,14 +65,6 @@ def q(at: AppTest, start: str) -> str:
 
 
 # ── the sentences of issue 11, each read as a learner would ────────────────────────────────────────
-def bounded_orbit_edge(lr, a=1.0, b=-5.0, c=4.0):
-    """Closed form: with u = (x − vertex)/h (h half the root gap) the update is u ← u − k·u(u² − 1), k = lr·D,
-    D = b² − 4ac; u = ±√(1 + 2/k) is a 2-cycle, and every start beyond it escapes."""
-    d = b * b - 4 * a * c
-    k = lr * d
-    vertex, h = -b / (2 * a), math.sqrt(d) / (2 * abs(a))
-    return vertex + h * math.sqrt(1 + 2 / k)
-
 
 def test_the_stability_bound_is_called_local_and_far_starts_diverge_below_it():
     at = run_page(x0="-1.5", lr="0.05")
@@ -82,7 +73,7 @@ def test_the_stability_bound_is_called_local_and_far_starts_diverge_below_it():
     assert "lr < 1/(b² − 4ac) = 0.1111" in text and "That bound is local" in text
     assert "Below 1/(b² − 4ac) = 0.111 it converges to a root" not in text
     start = q(at, "Does the start point")
-    edge = bounded_orbit_edge(0.05)  # 6.0
+    edge = bounded_edge(0.05)  # 6.0
     assert f"every start beyond {edge + 0.0005:.4g} diverges" in start or "every start beyond 6.001 diverges" in start
 
 
@@ -91,7 +82,7 @@ def test_the_start_answer_gives_the_divergence_edge_at_this_lr(lr, edge):
     at = run_page(x0="0,3,10", lr=lr)
     start = q(at, "Does the start point")
     assert f"every start beyond {edge} diverges" in start
-    assert float(edge) - 1e-3 <= bounded_orbit_edge(float(lr)) <= float(edge)
+    assert float(edge) - 1e-3 <= bounded_edge(float(lr)) <= float(edge)
 
 
 def test_the_start_answer_agrees_with_a_diverging_start_in_the_table():

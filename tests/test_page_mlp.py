@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import assert_no_exception, open_page, run_app, shown, wait_for_run
+from helpers import assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core import adagrad_lab as lab
-from core import descent_report as report
+from core import descent_lab as report
 from core.charts import replay
 from core.descent import gradient_descent
 from core.objective import Quadratic

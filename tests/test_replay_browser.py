@@ -6,27 +6,15 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from conftest import APP, assert_no_exception, open_page, wait_for_run
+from helpers import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_run
 
-from core import descent_report
+from core import descent_lab
 from core.descent import gradient_descent
 from core.objective import Quadratic
 
 pytestmark = pytest.mark.browser
 
 PLAYER = "[data-testid='gp-player']"
-# Counts the app's script runs (its data-test-script-state turning to "running") from page load on.
-COUNT_RUNS = """
-window.__runs = 0;
-const watch = () => {
-  const app = document.querySelector("[data-testid='stApp']");
-  if (!app) { setTimeout(watch, 20); return; }
-  new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__runs += 1;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-};
-watch();
-"""
 # The shadow root holding the n-th player on the page (Playwright's CSS pierces it; evaluate needs it).
 ROOT = "(n) => [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')][n].shadowRoot"
 
@@ -168,7 +156,7 @@ def test_share_link_carries_the_replays_place(page, app_url):
     q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(href).query))
     assert (q["frame"], q["play"], q["speed"]) == (str(stopped), "0", "20")
     assert page.locator(APP).count() == 1
-    assert descent_report.MAX_STEPS >= stopped
+    assert descent_lab.MAX_STEPS >= stopped
 
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from core.mlp_lab import history_csv
 from core.train import TrainConfig, Trainer, snapshot_batches
-from runs.pool import RunPool
+from runs.pool import WORKER_FAILED, RunPool
 from runs.store import RunStore, RunView
 
 
@@ -107,6 +107,16 @@ def test_a_pool_run_equals_the_solo_run_bit_for_bit_with_its_snapshots(pool, con
         assert len(view.snapshots) == len(snapshot_batches(config)) + 1 >= 51
         ends = {e * config.n_samples for e in range(1, config.epochs + 1)}
         assert ends <= {s.samples_seen for s in view.snapshots}
+
+
+def test_a_worker_failure_is_the_servers_error_not_the_runs_and_train_tries_again(pool):
+    config = TrainConfig(epochs=1, n_samples=2000, seed=21)
+    follow_to_end(pool, config, "broken")  # nothing in flight: the failure below is the last word
+    pool._fail(config, RuntimeError("boom"))
+    view = pool.view(config)
+    assert view.done and view.failed is None and view.error.startswith(WORKER_FAILED) and "RuntimeError" in view.error
+    again = follow_to_end(pool, config, "broken")
+    assert again.error is None and history_csv(again.history) == history_csv(solo(config).history)
 
 
 def test_followers_of_one_config_share_one_run(pool):
@@ -200,7 +210,7 @@ def test_the_pool_refuses_runs_beyond_its_bound():
 SERVER = """
 import sys, time
 from core.train import TrainConfig
-from runs.pool import RunPool
+from runs.pool import WORKER_FAILED, RunPool
 if __name__ == "__main__":
     pool = RunPool(workers=2)
     for i in range(2):

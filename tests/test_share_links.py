@@ -7,9 +7,9 @@ import re
 import urllib.parse
 
 import pytest
-from conftest import assert_no_exception, download_bytes, open_page, wait_for_run
+from helpers import assert_no_exception, download_bytes, open_page, wait_for_run
 
-from core import descent_report
+from core import descent_lab
 from core.mlp_lab import history_csv
 from core.objective import Quadratic
 from core.train import TrainConfig, Trainer
@@ -110,7 +110,7 @@ def test_gradient_descent_link_reproduces_the_view(page, browser, app_url):
     rows = table_rows(page)
     # The numbers shown are those of these settings (not of the defaults): p(x) = x² − 3x + 2, roots 1, 2.
     problem = Quadratic(1.0, -3.0, 2.0)
-    expected = descent_report.status_rows(problem, descent_report.run(problem, (0.0, 5.0), 0.02, 500, 1e-6), 500)
+    expected = descent_lab.status_rows(problem, descent_lab.run(problem, (0.0, 5.0), 0.02, 500, 1e-6), 500)
     header = rows[0]
     shown = [dict(zip(header, r)) for r in rows[1:]]
     assert [r["final x"] for r in shown] == [e["final x"] for e in expected]

@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
+from core.mlp_lab import build_config, failed_words
 from core.nn import MLP
 from core.optim import momentum
 from core.train import (
@@ -181,8 +182,16 @@ def test_probes_after_each_epoch():
 def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
     t = Trainer(TrainConfig(lr=1.0, n_samples=2000, epochs=1, optimizer="sgd"))
     t.train(10**9)
-    assert t.done and t.failed and "too large" in t.failed and "learning rate of 1" in t.failed
-    assert t.samples_seen < 2000
+    assert t.done and t.failed is not None and not np.isfinite(t.failed.loss)
+    assert t.samples_seen == t.failed.update < 2000  # batch 1: one sample per update
+    words = failed_words(t)
+    assert f"sample {t.samples_seen:,}" in words and "too large" in words and "learning rate of 1 " in words
+    # The same run in chunks: the kept parameters are those after update - 1 updates, and the failure the same.
+    again = Trainer(t.config)
+    again.train(t.failed.update - 1)
+    assert again.failed is None and all(np.array_equal(a, b) for a, b in zip(again.params, t.params))
+    again.train(1), again.train(1)
+    assert again.failed == t.failed and all(np.array_equal(a, b) for a, b in zip(again.params, t.params))
     assert all(np.all(np.isfinite(p)) for p in t.params)
     assert np.all(np.isfinite(t.history["loss"]))
     assert np.all(np.isfinite(t.predict(np.linspace(-3, 3, 7))))
@@ -197,6 +206,29 @@ def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
 def test_bad_configs_fail_at_construction(kwargs, match):
     with pytest.raises(ValueError, match=match):
         TrainConfig(**kwargs)
+
+
+@pytest.mark.parametrize("name", ["batch_size", "epochs", "n_samples", "seed"])
+@pytest.mark.parametrize("value", [2.5, -1, float("nan"), float("inf"), "3", None, True])
+def test_integer_fields_refuse_what_is_not_a_whole_number_naming_the_field(name, value):
+    with pytest.raises(ValueError, match=f"Invalid {name}: "):
+        TrainConfig(**{name: value})
+
+
+@pytest.mark.parametrize("hidden", [(2.7,), (100, -3), (float("inf"),), (float("nan"), 4), ("8",)])
+def test_hidden_sizes_must_be_whole_numbers(hidden):
+    with pytest.raises(ValueError, match="Invalid hidden layer sizes"):
+        TrainConfig(hidden=hidden)
+
+
+def test_whole_floats_are_taken_as_ints_and_make_the_same_run():
+    config = TrainConfig(hidden=(16.0, np.int64(8)), batch_size=4.0, epochs=np.float64(2), n_samples=100.0, seed=7.0)
+    assert config == TrainConfig(hidden=(16, 8), batch_size=4, epochs=2, n_samples=100, seed=7)
+    assert all(type(v) is int for v in (*config.hidden, config.batch_size, config.epochs, config.n_samples,
+                                        config.seed))
+    assert TrainConfig(seed=0).seed == 0  # the seed may be 0; the counts may not
+    config, error = build_config(batch_size=2.5)
+    assert config is None and error.startswith("Invalid batch_size: 2.5")
 
 
 def test_limits_are_reported():

@@ -1,5 +1,5 @@
 """ui's helpers that are not widgets: exact numbers in links, plain-text notices."""
-from conftest import shown
+from helpers import shown
 
 import ui
 

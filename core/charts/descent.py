@@ -17,7 +17,6 @@ from core.objective import Quadratic
 OUTCOME_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#b0b0b0", "#2ca02c", "#8c564b")
 DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [1, 5], [10, 2], [6, 2, 2, 2]]  # one per start
 LOSS_CEILING = 1e30  # larger losses (of diverging runs) are drawn at this value
-CURVE_POINTS = 400
 ROWS_PER_RUN = 600
 
 
@@ -132,45 +131,3 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g")]))
     return alt.layer(*layers).properties(height=height)
 
-
-def cobweb(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi: float, *, iterations: int = 60,
-           height: int = 380) -> alt.LayerChart:
-    """The update map f(x) = x − lr·loss′(x) against the diagonal y = x, and the first ``iterations`` updates
-    of ``traj`` as a cobweb: (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}). Fixed points (roots, vertex)
-    are where f crosses the diagonal. Everything is clipped to [lo, hi] on both axes."""
-    x = np.linspace(lo, hi, CURVE_POINTS)
-    with np.errstate(over="ignore", invalid="ignore"):
-        fx = x - lr * problem.grad(x)
-    curve = finite_rows(pd.DataFrame({"x": x, "f(x)": fx}))
-    curve = curve[(curve["f(x)"] > lo - (hi - lo)) & (curve["f(x)"] < hi + (hi - lo))]
-    scale = alt.Scale(domain=[lo, hi], nice=False)
-    xs = traj.xs[: iterations + 1]
-    far = np.flatnonzero(np.abs(xs - (lo + hi) / 2) > 2 * (hi - lo))
-    if far.size:  # stop the path at the first iterate far off the plot: past it, nothing is visible
-        xs = xs[: far[0] + 1]
-    # Cobweb segments are vertical or horizontal, so clamping their ends just off the plot draws the same
-    # visible lines while keeping huge numbers (of a diverging run) away from the renderer.
-    span = hi - lo
-    px = np.clip(np.repeat(xs, 2)[:-1], lo - span, hi + span)  # x0, x0, x1, x1, …
-    py = np.clip(np.repeat(xs, 2)[1:], lo - span, hi + span)   # x0, x1, x1, x2, …
-    path = finite_rows(pd.DataFrame({"x": px, "y": py, "order": np.arange(len(px))}))
-    path["step"] = path["order"] // 2
-    diag = pd.DataFrame({"x": [lo, hi], "y": [lo, hi]})
-    layers = [
-        alt.Chart(diag).mark_line(color="#999", strokeDash=[4, 4]).encode(
-            x=alt.X("x:Q", title="xₖ", scale=scale), y=alt.Y("y:Q", title="xₖ₊₁", scale=scale)),
-        alt.Chart(curve).mark_line(color="#444", clip=True).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.Y("f(x):Q", scale=scale),
-            tooltip=[alt.Tooltip("x:Q", format=".4g"), alt.Tooltip("f(x):Q", title="x − lr·loss′(x)", format=".4g")]),
-        alt.Chart(path).mark_line(color="#d62728", strokeWidth=1, opacity=0.8, clip=True).encode(
-            x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), order="order:Q",
-            tooltip=[alt.Tooltip("step:Q"), alt.Tooltip("x:Q", format=".6g"), alt.Tooltip("y:Q", format=".6g")]),
-    ]
-    fixed = [p for p in problem.critical_points() if lo <= p <= hi]
-    if fixed:
-        kinds = ["root" if p in problem.roots() else "vertex" for p in fixed]
-        layers.append(alt.Chart(pd.DataFrame({"x": fixed, "kind": kinds})).mark_point(
-            size=120, filled=True, color="black").encode(
-            x=alt.X("x:Q", scale=scale), y=alt.Y("x:Q", scale=scale), shape=alt.Shape("kind:N", title="fixed point"),
-            tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("x:Q", format=".6g")]))
-    return alt.layer(*layers).properties(height=height)

@@ -1,13 +1,10 @@
 """Altair charts of the MLP-training lab: the loss curve and the fit. Data in (frames built by
 core.mlp_lab), chart out; every frame passes ``finite_rows`` first, so no nan/inf reaches a chart.
 
-Two forms of each chart:
-
-- ``loss_chart`` / ``fit_chart`` return ``alt.LayerChart`` objects (for ``st.altair_chart``);
-- ``loss_spec`` / ``fit_spec`` return the same chart as a Vega-Lite dict whose data sit under
-  ``"datasets"`` (for ``st.vega_lite_chart``). The spec around the data is built by Altair once
-  and cached; only the data change between redraws. Building and validating an Altair chart costs
-  20–50 ms, which redrawing four times a second while training would take from training itself.
+``loss_spec`` / ``fit_spec`` return each chart as a Vega-Lite dict whose data sit under
+``"datasets"`` (for ``st.vega_lite_chart``). The spec around the data is built by Altair once
+and cached; only the data change between redraws. Building and validating an Altair chart costs
+20–50 ms, which redrawing four times a second while training would take from training itself.
 """
 from __future__ import annotations
 
@@ -86,23 +83,6 @@ def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks:
     return alt.layer(*layers).properties(height=height, title=title)
 
 
-# -- public builders --------------------------------------------------------------------------------
-def loss_chart(curve: pd.DataFrame, boundaries: pd.DataFrame, *, height: int = 300) -> alt.LayerChart:
-    """Training loss against epoch on a log axis (raw and smoothed), a dashed rule at each finished epoch.
-    ``curve`` is ``mlp_lab.loss_curve``'s frame, ``boundaries`` ``mlp_lab.epoch_boundaries``'s."""
-    data = _loss_data(curve, boundaries)
-    return _loss_layers(data["loss"], data["epochs"], height)
-
-
-def fit_chart(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame, *,
-              height: int = 300) -> alt.LayerChart:
-    """Target x² and the prediction (``mlp_lab.fit_curve``) over a range wider than the training range
-    [x_min, x_max], which is shaded; the ReLU kinks (``mlp_lab.kinks``, with the prediction y there) inside
-    the range are triangles on the prediction's line."""
-    data, (lo, hi) = _fit_data(curve, x_min, x_max, kinks)
-    return _fit_layers(data["fit"], data["band"], data["kinks"], lo, hi, height, len(data["kinks"]) > 0)
-
-
 @lru_cache(maxsize=64)
 def _template(kind: str, height: int, lo: float = 0.0, hi: float = 0.0, with_kinks: bool = False) -> dict:
     if kind == "loss":
@@ -115,15 +95,20 @@ def _template(kind: str, height: int, lo: float = 0.0, hi: float = 0.0, with_kin
     return spec
 
 
+# -- public builders --------------------------------------------------------------------------------
 def loss_spec(curve: pd.DataFrame, boundaries: pd.DataFrame, *, height: int = 300) -> dict:
-    """``loss_chart`` as a Vega-Lite dict with its data under "datasets" (for st.vega_lite_chart)."""
+    """Training loss against epoch on a log axis (raw and smoothed), a dashed rule at each finished epoch,
+    as a Vega-Lite dict with its data under "datasets". ``curve`` is ``mlp_lab.loss_curve``'s frame,
+    ``boundaries`` ``mlp_lab.epoch_boundaries``'s."""
     spec = copy.deepcopy(_template("loss", height))
     spec["datasets"] = _loss_data(curve, boundaries)
     return spec
 
 
 def fit_spec(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame, *, height: int = 300) -> dict:
-    """``fit_chart`` as a Vega-Lite dict with its data under "datasets" (for st.vega_lite_chart)."""
+    """Target x² and the prediction (``mlp_lab.fit_curve``) over a range wider than the training range
+    [x_min, x_max], which is shaded; the ReLU kinks (``mlp_lab.kinks``, with the prediction y there) inside
+    the range are triangles on the prediction's line. A Vega-Lite dict with its data under "datasets"."""
     data, (lo, hi) = _fit_data(curve, x_min, x_max, kinks)
     with_kinks = len(data["kinks"]) > 0
     spec = copy.deepcopy(_template("fit", height, round(lo, 9), round(hi, 9), with_kinks))

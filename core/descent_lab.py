@@ -52,8 +52,6 @@ TOL_MIN, TOL_MAX = 1e-12, 1.0
 # The basin map: grid size and the most updates per cell (a sweep costs cells × steps).
 BASIN_X0S, BASIN_LRS = 81, 50  # odd: a symmetric range puts the vertex on the grid
 BASIN_MAX_STEPS = 2000
-# A probe that contrasts the current learning rate with a smaller one runs at most this many updates.
-PROBE_MAX_STEPS = MAX_STEPS
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -330,7 +328,7 @@ class Probe:
     lr: float
     max_steps: int
     tol: float
-    small: RunClaim                  # at lr/10, with up to 10× the steps (at most PROBE_MAX_STEPS)
+    small: RunClaim                  # at lr/10, with up to 10× the steps (at most MAX_STEPS)
     above: tuple[RunClaim, ...]      # from x0 at 1.1× and 2× the stability bound (rounded to 3 digits)
     near_vertex: RunClaim | None     # from just off the vertex
     mirror: RunClaim | None          # from x0 mirrored through the vertex
@@ -340,7 +338,7 @@ class Probe:
 def probe(problem: Quadratic, x0: float, lr: float, max_steps: int, tol: float) -> Probe:
     """The runs the answers quote: a few single runs and the basins at lr (about 2,000 runs in a sweep)."""
     small_lr = float(fmt_lr(lr / 10))
-    small = run_outcome(problem, x0, small_lr, min(max(10 * max_steps, 1), PROBE_MAX_STEPS), tol)
+    small = run_outcome(problem, x0, small_lr, min(max(10 * max_steps, 1), MAX_STEPS), tol)
     above = []
     bound = problem.stable_lr()
     if bound is not None:
@@ -436,10 +434,49 @@ def basin_sentence(problem: Quadratic, found: Basins) -> tuple[str, list[StartsC
     return "; ".join(parts), claims
 
 
-def _sides_answer(problem: Quadratic, probe_: Probe) -> tuple[str, list[StartsClaim]]:
+QUESTIONS = ("Does it always converge in an acceptable number of steps?", "Does the start point matter?",
+             "How do you find the second root?", "How does the learning rate matter?")
+
+
+def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: int, probe_: Probe) -> list[Answer]:
+    """The four questions of the exercise, each answered with the numbers of the current settings."""
+    runs = run_claims(problem, trajs, lr, max_steps, probe_.tol)
+    return [converge_answer(problem, runs, probe_), start_answer(problem, probe_),
+            second_root_answer(problem, runs, probe_), lr_answer(problem, runs, probe_)]
+
+
+def converge_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer:
+    """1. Does it always converge in an acceptable number of steps? The page's runs, and one just off the vertex."""
+    roots, vertex, max_steps = problem.roots(), problem.vertex, runs[0].max_steps
+    if not roots and vertex is not None:
+        return Answer(QUESTIONS[0], (
+            f"No: {problem.describe()} has no real root, so |p| never drops below tol. Descent settles at "
+            f"the vertex x = {fmt(vertex)}, where |p| = {fmt(abs(problem.residual(vertex)))} is smallest, "
+            f"and stops only at the step limit of {max_steps} updates."))
+    claims: list = list(runs)
+    all_converged = all(c.outcome.kind == REACHED for c in runs)
+    text = ("Here, yes: " if all_converged else "Not always: ") + "; ".join(_run_phrase(problem, c) for c in runs) + "."
+    if len(roots) == 2:
+        text += f" A start exactly on the vertex {fmt(vertex)} never moves (the gradient is zero there)"
+        near = probe_.near_vertex
+        if near is not None:
+            claims.append(near)
+            if near.outcome.kind == REACHED:
+                text += f", and one just off it is slow: {_run_phrase(problem, near)}"
+            else:
+                text += f"; {_run_phrase(problem, near)}, just off it"
+        text += ". Whether a run converges at all depends on where it starts and on lr: see the next answers."
+    elif len(roots) == 1 and problem.a != 0:
+        text += (" At a double root the loss is flat (like (x − r)⁴), so every step is smaller than the last: "
+                 "reaching |p| < tol can take far more steps than allowed.")
+    return Answer(QUESTIONS[0], text, tuple(claims))
+
+
+def start_answer(problem: Quadratic, probe_: Probe) -> Answer:
+    """2. Does the start point matter? Where the starts go at the current lr (``basin_sentence``)."""
     found = probe_.basins
     if problem.a == 0 and problem.b == 0:
-        return "No: p is a constant, so nothing moves from wherever it starts.", []
+        return Answer(QUESTIONS[1], "No: p is a constant, so nothing moves from wherever it starts.")
     where, claims = basin_sentence(problem, found)
     codes = {s.code for s in found.segments if s.starts > 1}
     lr = fmt_lr(probe_.lr)
@@ -448,13 +485,22 @@ def _sides_answer(problem: Quadratic, probe_: Probe) -> tuple[str, list[StartsCl
     if codes == {DIVERGED_CODE} and all(s.code == DIVERGED_CODE or s in lone for s in found.segments):
         claims = [StartsClaim(s.lo, s.hi, found.lr, found.max_steps, found.tol, "diverge")
                   for s in found.segments if _claimable(problem, s)]
-        return (f"Not at lr = {lr}: every start from {fmt(found.segments[0].lo)} to {fmt(found.segments[-1].hi)} "
-                "diverges, except on the roots themselves (or within tol of them) and on the vertex, where the "
-                "gradient is zero. Lower the learning rate to see the start point matter."), claims
-    if len(codes) <= 1:
-        text = f"Not at lr = {lr}: {where}."
-    else:
-        text = f"Yes. At lr = {lr}, {where}."
+        return Answer(QUESTIONS[1], (
+            f"Not at lr = {lr}: every start from {fmt(found.segments[0].lo)} to {fmt(found.segments[-1].hi)} "
+            "diverges, except on the roots themselves (or within tol of them) and on the vertex, where the "
+            "gradient is zero. Lower the learning rate to see the start point matter."), tuple(claims))
+    text = f"Not at lr = {lr}: {where}." if len(codes) <= 1 else f"Yes. At lr = {lr}, {where}."
+    notes = _start_notes(problem, found, claims)
+    if notes:
+        text += " " + "; ".join(notes).capitalize() + "."
+    text += (f" (From {found.grid_starts:,} starts between {fmt(found.segments[0].lo)} and "
+             f"{fmt(found.segments[-1].hi)}, each boundary narrowed by further runs; at most "
+             f"{plural(found.max_steps, 'update')} each.)")
+    return Answer(QUESTIONS[1], text, tuple(claims))
+
+
+def _start_notes(problem: Quadratic, found: Basins, claims: list[StartsClaim]) -> list[str]:
+    """What the stretches add up to: each root attracts its side, far starts jump or overshoot."""
     notes = []
     roots = problem.roots()
     root_claims = [c for c in claims if c.what == "reach"]
@@ -469,60 +515,70 @@ def _sides_answer(problem: Quadratic, probe_: Probe) -> tuple[str, list[StartsCl
     if outer and problem.stable_lr() is not None:
         notes.append("far out the loss is so steep that the first step overshoots and the run diverges, "
                      "whatever the learning rate")
-    if notes:
-        text += " " + "; ".join(notes).capitalize() + "."
-    text += (f" (From {found.grid_starts:,} starts between {fmt(found.segments[0].lo)} and "
-             f"{fmt(found.segments[-1].hi)}, each boundary narrowed by further runs; at most "
-             f"{plural(found.max_steps, 'update')} each.)")
-    return text, claims
-QUESTIONS = ("Does it always converge in an acceptable number of steps?", "Does the start point matter?",
-             "How do you find the second root?", "How does the learning rate matter?")
+    return notes
 
 
-def _second_root(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> tuple[str, list]:
+def second_root_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer:
+    """3. How do you find the second root? Where to start for it (with an example run), or c/(a·r)."""
+    roots = problem.roots()
+    if len(roots) == 1:
+        kind = "p is a line" if problem.a == 0 else "p has a double root"
+        return Answer(QUESTIONS[2], f"There is no second root: {kind}, the single root {fmt(roots[0])}.")
+    if not roots:
+        text = (f"There is none, not even a first: {problem.describe()} has no real root."
+                if problem.vertex is not None else "There is none: p is a constant.")
+        return Answer(QUESTIONS[2], text)
+    text, claims = _where_to_start(problem, runs, probe_)
+    if roots[0] != 0:
+        text += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
+                 f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}")
+    else:
+        text += ". Or divide p by x − r: the quotient is a line through the other root"
+    return Answer(QUESTIONS[2], text + ".", tuple(claims))
+
+
+def _where_to_start(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> tuple[str, list]:
+    """The stretch of starts around each root the first run missed, with a run from inside it."""
     roots, vertex = problem.roots(), problem.vertex
     first = runs[0].outcome
     found_first = first.root if first.kind == REACHED else None
     targets = [r for r in roots if r != found_first] if found_first in roots else list(roots)
     lr = fmt_lr(probe_.lr)
     claims: list = []
-    basins_ = {t: next((c for c in _claims_of(problem, probe_) if c.what == "reach" and c.root == t
-                        and c.lo <= t <= c.hi), None) for t in targets}
+    stated = basin_sentence(problem, probe_.basins)[1]
+    basins_ = {t: next((c for c in stated if c.what == "reach" and c.root == t and c.lo <= t <= c.hi), None)
+               for t in targets}
     if len(targets) == 1:
         text = f"Start near {fmt(targets[0])}, on its side of the vertex {fmt(vertex)}"
     else:
         text = f"Start on either side of the vertex {fmt(vertex)}, near the root you want"
     if all(b is None for b in basins_.values()):
         them = "it" if len(targets) == 1 else "them"
-        text += f"; but at lr = {lr} the roots repel, so no stretch of starts reaches {them}: lower the learning rate"
-    else:
-        found = []
-        for target, basin in basins_.items():
-            if basin is None:
-                continue
-            # An example from inside the stated stretch: a run of the page, the mirrored start, or the point
-            # halfway between the root and the vertex (or the middle of the stretch).
-            candidates = [*runs, *([probe_.mirror] if probe_.mirror else [])]
-            example = next((c for c in candidates if basin.lo < c.x0 < basin.hi and c.outcome.kind == REACHED
-                            and c.outcome.root == target), None)
-            if example is None:
-                x = (target + vertex) / 2
-                x = x if basin.lo < x < basin.hi else (basin.lo + basin.hi) / 2
-                example = run_outcome(problem, float(fmt(x)), probe_.lr, probe_.max_steps, probe_.tol)
-            found.append(f"every start in ({fmt_up(basin.lo)}, {fmt_down(basin.hi)}) reaches {fmt(target)} "
-                         f"({_run_phrase(problem, example)})")
-            claims += [basin, example]
-        text += f": at lr = {lr} " + " and ".join(found)
-    if roots[0] != 0:
-        text += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
-                 f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}")
-    else:
-        text += ". Or divide p by x − r: the quotient is a line through the other root"
-    return text + ".", claims
+        return text + f"; but at lr = {lr} the roots repel, so no stretch of starts reaches {them}: " \
+                      "lower the learning rate", claims
+    found = []
+    for target, basin in basins_.items():
+        if basin is None:
+            continue
+        example = _example_run(problem, target, basin, runs, probe_)
+        found.append(f"every start in ({fmt_up(basin.lo)}, {fmt_down(basin.hi)}) reaches {fmt(target)} "
+                     f"({_run_phrase(problem, example)})")
+        claims += [basin, example]
+    return text + f": at lr = {lr} " + " and ".join(found), claims
 
 
-def _claims_of(problem: Quadratic, probe_: Probe) -> list[StartsClaim]:
-    return basin_sentence(problem, probe_.basins)[1]
+def _example_run(problem: Quadratic, target: float, basin: StartsClaim, runs: list[RunClaim],
+                 probe_: Probe) -> RunClaim:
+    """A run from inside the stated stretch: one of the page, the mirrored start, or from the point halfway
+    between the root and the vertex (or the middle of the stretch)."""
+    candidates = [*runs, *([probe_.mirror] if probe_.mirror else [])]
+    example = next((c for c in candidates if basin.lo < c.x0 < basin.hi and c.outcome.kind == REACHED
+                    and c.outcome.root == target), None)
+    if example is not None:
+        return example
+    x = (target + problem.vertex) / 2
+    x = x if basin.lo < x < basin.hi else (basin.lo + basin.hi) / 2
+    return run_outcome(problem, float(fmt(x)), probe_.lr, probe_.max_steps, probe_.tol)
 
 
 def bounded_claim(problem: Quadratic, max_steps: int, tol: float) -> StartsClaim | None:
@@ -535,89 +591,49 @@ def bounded_claim(problem: Quadratic, max_steps: int, tol: float) -> StartsClaim
     return StartsClaim(lo, hi, float(fmt_down(2 * bound)), max_steps, tol, "bounded")
 
 
-def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: int, probe_: Probe) -> list[Answer]:
-    """The four questions of the exercise, each answered with the numbers of the current settings."""
-    roots, vertex, bound = problem.roots(), problem.vertex, problem.stable_lr()
-    tol = probe_.tol
-    runs = run_claims(problem, trajs, lr, max_steps, tol)
-    all_converged = all(c.outcome.kind == REACHED for c in runs)
+def _at_rates(problem: Quadratic, claims) -> str:
+    return "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}" for c in claims)
 
-    # 1. Always converge in an acceptable number of steps?
-    claims1: list = list(runs)
-    q1 = ("Here, yes: " if all_converged else "Not always: ") + "; ".join(_run_phrase(problem, c) for c in runs) + "."
-    if len(roots) == 2:
-        q1 += f" A start exactly on the vertex {fmt(vertex)} never moves (the gradient is zero there)"
-        near = probe_.near_vertex
-        if near is not None:
-            claims1.append(near)
-            if near.outcome.kind == REACHED:
-                q1 += f", and one just off it is slow: {_run_phrase(problem, near)}"
-            else:
-                q1 += f"; {_run_phrase(problem, near)}, just off it"
-        q1 += ". Whether a run converges at all depends on where it starts and on lr: see the next answers."
-    elif len(roots) == 1 and problem.a != 0:
-        q1 += (" At a double root the loss is flat (like (x − r)⁴), so every step is smaller than the last: "
-               "reaching |p| < tol can take far more steps than allowed.")
-    elif not roots and vertex is not None:
-        q1 = (f"No: {problem.describe()} has no real root, so |p| never drops below tol. Descent settles at "
-              f"the vertex x = {fmt(vertex)}, where |p| = {fmt(abs(problem.residual(vertex)))} is smallest, "
-              f"and stops only at the step limit of {max_steps} updates.")
-        claims1 = []
 
-    # 2. Does the start point matter?
-    q2, claims2 = _sides_answer(problem, probe_)
-
-    # 3. How do you find the second root?
-    claims3: list = []
-    if len(roots) == 2:
-        q3, claims3 = _second_root(problem, runs, probe_)
-    elif len(roots) == 1:
-        kind = "p is a line" if problem.a == 0 else "p has a double root"
-        q3 = f"There is no second root: {kind}, the single root {fmt(roots[0])}."
-    elif vertex is not None:
-        q3 = f"There is none, not even a first: {problem.describe()} has no real root."
-    else:
-        q3 = "There is none: p is a constant."
-
-    # 4. How does the learning rate matter?
-    small = probe_.small
-    claims4: list = [runs[0], small]
-    q4 = (f"It scales each step, x ← x − lr·loss′(x). From {fmt(probe_.x0)}: at lr = {fmt_lr(lr)} it "
-          f"{verb_phrase(problem, runs[0].outcome, max_steps)}; at lr = {fmt_lr(small.lr)} it "
-          f"{verb_phrase(problem, small.outcome, small.max_steps)}")
-    if small.outcome.kind not in (REACHED, ESCAPED) and small.max_steps >= PROBE_MAX_STEPS:
-        q4 += " (the most this page runs)"
-    q4 += "."
-    if bound is not None and problem.a == 0:
-        q4 += (f" For a line p′ = b everywhere, so each update scales the distance to the root by 1 − 2·lr·b²: "
-               f"every start converges for lr < 1/b² = {fmt(bound)}, and none above it: "
-               + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
-                           for c in probe_.above) + ".")
-        claims4 += list(probe_.above)
-    elif bound is not None:
-        q4 += (f" Near a root the loss curves like loss″(r) = 2·p′(r)² = 2(b² − 4ac) = {fmt(2 * problem.discriminant)},"
-               f" so a step shrinks the distance to the root only for lr < 1/(b² − 4ac) = {fmt(bound)}. That bound "
-               f"is local. Above it the roots repel; from {fmt(probe_.x0)}: "
-               + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
-                           for c in probe_.above) + ".")
-        claims4 += list(probe_.above)
-        held = bounded_claim(problem, max_steps, tol)
-        if held is not None:
-            q4 += (f" Below it, far starts still overshoot and diverge (the start-point answer says from where); "
-                   f"starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ {fmt_lr(held.lr)}.")
-            claims4.append(held)
-    if len(roots) == 2:
-        q4 += (f" A too-small learning rate does **not** get stuck in a local minimum: p² has no local "
-               f"minimum besides the two roots. The vertex {fmt(vertex)} is a local *maximum* of p², a "
-               "stationary point descent stays on only when it starts exactly there. A small lr just needs "
-               "more steps, roughly in proportion to 1/lr.")
+def lr_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer:
+    """4. How does the learning rate matter? The first run at lr and lr/10, the runs above the stability bound,
+    the bound for starts between the roots, and why a small lr is not stuck in a local minimum."""
     if problem.a == 0 and problem.b == 0:
-        q4, claims4 = "It does not matter: p is a constant, its gradient is zero everywhere, so no step moves x.", []
-    if not roots and vertex is not None:
-        q4 += (" With no root to find, the learning rate only sets how fast descent reaches the vertex, "
-               "and whether it overshoots and diverges.")
-    return [Answer(QUESTIONS[0], q1, tuple(claims1)), Answer(QUESTIONS[1], q2, tuple(claims2)),
-            Answer(QUESTIONS[2], q3, tuple(claims3)), Answer(QUESTIONS[3], q4, tuple(claims4))]
+        return Answer(QUESTIONS[3], "It does not matter: p is a constant, its gradient is zero everywhere, "
+                                    "so no step moves x.")
+    roots, bound, small, first = problem.roots(), problem.stable_lr(), probe_.small, runs[0]
+    claims: list = [first, small]
+    text = (f"It scales each step, x ← x − lr·loss′(x). From {fmt(probe_.x0)}: at lr = {fmt_lr(first.lr)} it "
+            f"{verb_phrase(problem, first.outcome, first.max_steps)}; at lr = {fmt_lr(small.lr)} it "
+            f"{verb_phrase(problem, small.outcome, small.max_steps)}")
+    if small.outcome.kind not in (REACHED, ESCAPED) and small.max_steps >= MAX_STEPS:
+        text += " (the most this page runs)"
+    text += "."
+    if bound is not None and problem.a == 0:
+        text += (f" For a line p′ = b everywhere, so each update scales the distance to the root by 1 − 2·lr·b²: "
+                 f"every start converges for lr < 1/b² = {fmt(bound)}, and none above it: "
+                 f"{_at_rates(problem, probe_.above)}.")
+        claims += list(probe_.above)
+    elif bound is not None:
+        text += (f" Near a root the loss curves like loss″(r) = 2·p′(r)² = 2(b² − 4ac) = "
+                 f"{fmt(2 * problem.discriminant)}, so a step shrinks the distance to the root only for "
+                 f"lr < 1/(b² − 4ac) = {fmt(bound)}. That bound is local. Above it the roots repel; from "
+                 f"{fmt(probe_.x0)}: {_at_rates(problem, probe_.above)}.")
+        claims += list(probe_.above)
+        held = bounded_claim(problem, first.max_steps, probe_.tol)
+        if held is not None:
+            text += (f" Below it, far starts still overshoot and diverge (the start-point answer says from where); "
+                     f"starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ {fmt_lr(held.lr)}.")
+            claims.append(held)
+    if len(roots) == 2:
+        text += (f" A too-small learning rate does **not** get stuck in a local minimum: p² has no local "
+                 f"minimum besides the two roots. The vertex {fmt(problem.vertex)} is a local *maximum* of p², a "
+                 "stationary point descent stays on only when it starts exactly there. A small lr just needs "
+                 "more steps, roughly in proportion to 1/lr.")
+    if not roots and problem.vertex is not None:
+        text += (" With no root to find, the learning rate only sets how fast descent reaches the vertex, "
+                 "and whether it overshoots and diverges.")
+    return Answer(QUESTIONS[3], text, tuple(claims))
 
 
 def bound_words(problem: Quadratic) -> str:
