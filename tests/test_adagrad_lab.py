@@ -207,7 +207,7 @@ def test_bowl_race_adagrad_wins_with_per_coordinate_step_sizes():
 
 def test_lr_sweep_has_a_row_per_lr_and_a_column_per_racer():
     table, sentence = lab.lr_sweep(Quadratic(), 0.0, [0.01, 0.2], 300)
-    assert list(table.columns) == ["lr", *lab.RACERS]
+    assert list(table.columns) == ["lr", *lab.DEFAULT_RACERS]
     status, step = gd_by_hand(0.0, 0.2)
     assert table.iloc[1]["gradient descent"] == f"diverged at step {step}"
     assert table.iloc[1]["Adagrad"].startswith("converged")
