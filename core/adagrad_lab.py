@@ -303,6 +303,8 @@ def outcome(problem, traj: Trajectory) -> str:
 def race_summary(problem, runs: dict[str, Trajectory]) -> str:
     """One sentence: what each optimiser did (and which root it reached)."""
     parts = [f"{name} {outcome(problem, traj)}" for name, traj in runs.items()]
+    if len(parts) == 1:
+        return f"{parts[0]}."
     return "; ".join(parts[:-1]) + f" and {parts[-1]}."
 
 
