@@ -415,3 +415,41 @@ def test_effective_lr_takes_arrays():
     G = np.array([[0.0, 4.0], [25.0, 1e-4]])
     np.testing.assert_allclose(lab.effective_lr(0.5, G, 0.0 + 1e-8), 0.5 / (np.sqrt(G) + 1e-8))
     assert lab.effective_lr(0.3, 9.0, 0.0) == pytest.approx(0.1)
+
+
+def test_all_five_play_in_the_browser_player_with_their_own_looks_and_iterates():
+    import json
+
+    from core.charts import replay
+    from core.surfaces import SURFACES
+
+    q = Quadratic()
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    sent = json.loads(json.dumps(replay.race_1d_replay(q, runs, lab.root_view(q, 0.0))))
+    assert [s["label"] for s in sent["series"]] == list(lab.RACERS)
+    assert len({(s["color"], str(s["dash"]), s["shape"]) for s in sent["series"]}) == 5
+    assert len({s["color"] for s in sent["series"]}) == 5
+    for series, traj in zip(sent["series"], runs.values()):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs.tobytes()  # the core's iterates, bit for bit
+    surface = SURFACES["rosenbrock"]
+    runs_2d = lab.race(surface, (-1.2, 1.0), 1.0, 3000, chosen=("RMSProp", "Adam"), lrs={"RMSProp": 0.01, "Adam": 0.1})
+    box = lab.view_box(surface, (-1.2, 1.0))
+    sent = json.loads(json.dumps(replay.race_2d_replay(runs_2d, box, *surface.grid(*box, n=30), surface.minimum,
+                                                       title="t")))
+    assert [s["label"] for s in sent["series"]] == ["RMSProp", "Adam"]
+    for series, traj in zip(sent["series"], runs_2d.values()):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs[:, 0].tobytes()
+
+
+def test_loss_and_effective_step_charts_list_only_the_racers_that_ran():
+    from core.charts import adagrad as charts
+
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 1.0, 300, chosen=("momentum", "Adam"), lrs={"momentum": 0.05, "Adam": 0.03})
+    for spec in (charts.race_loss_chart(lab.loss_frame(q, runs), title="t").to_dict(),
+                 charts.effective_step_chart(lab.effective_step_frame(q, runs)).to_dict()):
+        enc = spec["encoding"]
+        assert enc["color"]["scale"]["domain"] == ["momentum", "Adam"]
+        assert enc["color"]["scale"]["range"] == [charts.COLORS["momentum"], charts.COLORS["Adam"]]
+        assert enc["strokeDash"]["title"] == enc["color"]["title"] == "optimiser"
