@@ -230,7 +230,8 @@ def slowdown_section(race: RootRace):
     for sentence in lab.effective_step_story(ROOT_PROBLEM, runs, race.lrs):
         st.markdown("- " + sentence)
     st.caption("For Adagrad and RMSProp in 1-D, |Δx| / |g| is lr/(√G + eps) and lr/(√s + eps) (up to rounding); Adam's "
-               "step follows m, so its ratio also holds its momentum. Log scales on both axes.")
+               "step follows m, so its ratio also holds its momentum: its spikes are where it crosses the root, "
+               "where g is near 0 but m still carries it. Log scales on both axes.")
 
 
 def surface_race_section(race: SurfaceRace, chosen, steps: int):

@@ -207,3 +207,26 @@ def test_step_changes_the_table(page, app_url):
     assert_no_exception(page)
     assert table.inner_text() != before
     assert "4 steps taken" in page.inner_text("body")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("surface", ["bowl", "rosenbrock"])
+def test_the_five_race_in_the_browser_player_on_every_surface(page, app_url, surface):
+    """Issue 12's 'done when': all five optimisers play on the 1-D loss and on the 2-D surface."""
+    racers = ["gradient descent", "momentum", "Adagrad", "RMSProp", "Adam"]
+    query = "&".join(f"race={name.replace(' ', '+')}" for name in racers)
+    open_page(page, f"{app_url}/Adagrad?{query}&surface={surface}")
+    assert_no_exception(page)
+    players = page.locator("[data-testid='gp-player']")
+    players.first.wait_for(timeout=30_000)
+    assert players.count() == 2
+    for n in range(2):
+        race = players.nth(n)
+        race.scroll_into_view_if_needed()
+        assert [t.strip() for t in race.locator(".gp-legend span").all_inner_texts()] == racers
+        race.get_by_role("button", name="Play the replay").click()
+        page.wait_for_function("(el) => Number(el.getAttribute('data-frame')) > 5", arg=race.element_handle(),
+                               timeout=15_000)
+        race.get_by_role("button", name="Pause the replay").click()
+        assert race.locator("polyline[display=inline]").count() >= 5  # every racer's path is drawn
+    assert_no_exception(page)
