@@ -72,6 +72,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--only", choices=["batch1", "momentum", "adam"], help="run one comparison only")
+    ap.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: torch's own choice); "
+                                                      "1 is fairer on a busy machine: our Trainer uses one core")
     args = ap.parse_args()
 
     if args.only in (None, "batch1"):
@@ -89,6 +91,8 @@ def main():
         print("batch 64  torch is NOT installed: the torch comparisons (SGD with momentum, Adam) were skipped; "
               "pip install torch==2.13.0 to run them")
         return
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     runs = []
     if args.only in (None, "momentum"):
         c64 = TrainConfig(epochs=5, batch_size=64)
