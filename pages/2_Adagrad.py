@@ -263,11 +263,15 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
     if clipped:
         st.caption("A diverging path leaves the view: its points are drawn clipped to the edge of the plot, its loss "
                    f"to at most {charts.LOSS_CEILING:.0e} (hover for the true values).")
-    with st.expander("The same race with one lr for all, at every learning rate"):
-        sweep_steps = min(steps, lab.SWEEP_MAX_STEPS)
-        table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
-        st.dataframe(table, hide_index=True, width="stretch")
-        st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
+    # Runs only while open (on_change="rerun" makes ``.open`` known): up to 40 races a visitor may never look at.
+    table_box = st.expander("The same race with one lr for all, at every learning rate", key="ada_sweep_2d",
+                            on_change="rerun")
+    with table_box:
+        if table_box.open:
+            sweep_steps = min(steps, lab.SWEEP_MAX_STEPS)
+            table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
+            st.dataframe(table, hide_index=True, width="stretch")
+            st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
 
 
 def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace):

@@ -159,6 +159,21 @@ def test_all_five_race_and_the_words_come_from_the_runs():
     assert len(at.get("vega_lite_chart")) == 3  # the loss charts of both races and the effective steps
 
 
+def test_the_2d_table_runs_only_when_opened_and_has_a_column_per_racer():
+    from core import adagrad_lab as lab
+    from core.surfaces import SURFACES
+
+    at = run_with_racers(["momentum", "Adam"], surface="rosenbrock")
+    assert len(at.dataframe) == 1  # the 1-D table; the closed 2-D one has not run
+    at.session_state["ada_sweep_2d"] = True  # what opening the expander does
+    at.run()
+    table = at.dataframe[1].value
+    assert list(table.columns) == ["lr", "momentum", "Adam"]
+    expected, sentence = lab.lr_sweep(SURFACES["rosenbrock"], (-1.2, 1.0), lab.SURFACE_LRS, 1000, ("momentum", "Adam"))
+    assert table.equals(expected)
+    assert any(sentence in c.value for c in at.caption)
+
+
 def test_no_racer_chosen_says_so_and_the_rest_of_the_page_works():
     at = run_page(race="")
     assert not at.exception and not at.warning
