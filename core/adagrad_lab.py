@@ -51,6 +51,11 @@ SURFACE_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)       # the 2-D swe
 SWEEP_MAX_STEPS = 2000    # a sweep table runs up to 45 races: keep it to a couple of seconds
 
 
+def racer_words(chosen, lrs: dict[str, float]) -> str:
+    """'gradient descent at lr = 0.2; Adam at lr = 0.03': the chosen racers (in RACERS order) and their lrs."""
+    return "; ".join(f"{name} at lr = {lrs[name]:g}" for name in RACERS if name in chosen)
+
+
 def thin_steps(steps: int, max_rows: int) -> np.ndarray:
     """About ``max_rows`` step numbers spread evenly over 0 … steps, always both ends, ascending."""
     return np.unique(np.linspace(0, steps, min(steps + 1, max_rows)).round().astype(int))

@@ -186,16 +186,12 @@ def effective_lr_section(run, index):
                    f"effective lr levels off above lr/√t (median element: {ratio:.3g}× lr/√t after {run.k} steps).")
 
 
-def racer_words(chosen, lrs) -> str:
-    return "; ".join(f"{name} at lr = {lrs[name]:g}" for name in lab.RACERS if name in chosen)
-
-
 def root_race_section(race: RootRace):
     st.header(f"2 · Race on ({ROOT_PROBLEM.describe()})²")
     if not race.chosen:
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
         return
-    st.markdown(f"From x0 = {race.x0:g}: {racer_words(race.chosen, race.lrs)}. Each stops when |p(x)| < 10⁻⁶ or "
+    st.markdown(f"From x0 = {race.x0:g}: {lab.racer_words(race.chosen, race.lrs)}. Each stops when |p(x)| < 10⁻⁶ or "
                 f"after {race.steps} steps.")
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, race.chosen)
     story = lab.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs)
@@ -223,7 +219,7 @@ def slowdown_section(race: RootRace):
                 "be at the same gradient. **RMSProp** (Hinton, 2012) divides by the root of a *decaying mean* "
                 "of g² instead, so old gradients are forgotten; **Adam** (Kingma & Ba, 2014) adds momentum on top "
                 "and corrects both means for starting at zero. Below: the effective step |Δx| / |g| of each, "
-                f"over one run from x0 = {race.x0:g} on the same loss ({racer_words(lab.ADAPTIVE, race.lrs)}). "
+                f"over one run from x0 = {race.x0:g} on the same loss ({lab.racer_words(lab.ADAPTIVE, race.lrs)}). "
                 "Gradient descent's would be lr at every step.")
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, lab.ADAPTIVE)
     st.altair_chart(charts.effective_step_chart(lab.effective_step_frame(ROOT_PROBLEM, runs)), width="stretch")
@@ -241,7 +237,7 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
         return
     sx, sy = race.start
-    st.markdown(f"From ({sx:g}, {sy:g}): {racer_words(chosen, race.lrs)}; stop when √f < 10⁻⁶ or after "
+    st.markdown(f"From ({sx:g}, {sy:g}): {lab.racer_words(chosen, race.lrs)}; stop when √f < 10⁻⁶ or after "
                 f"{steps} steps.")
     runs = surface_runs(race.name, race.start, tuple(sorted(race.lrs.items())), steps, chosen)
     story = lab.bowl_story(surface, runs, race.lrs["gradient descent"], race.lrs["Adagrad"])

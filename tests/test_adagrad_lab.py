@@ -453,3 +453,9 @@ def test_loss_and_effective_step_charts_list_only_the_racers_that_ran():
         assert enc["color"]["scale"]["domain"] == ["momentum", "Adam"]
         assert enc["color"]["scale"]["range"] == [charts.COLORS["momentum"], charts.COLORS["Adam"]]
         assert enc["strokeDash"]["title"] == enc["color"]["title"] == "optimiser"
+
+
+def test_racer_words_name_the_chosen_in_order_with_their_lrs():
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    assert lab.racer_words(("Adam", "gradient descent"), lrs) == "gradient descent at lr = 0.2; Adam at lr = 0.03"
+    assert lab.racer_words((), lrs) == ""
