@@ -108,6 +108,16 @@ def choice(label: str, key: str, options: list[str], default: str, *, help: str,
                            help=help, horizontal=horizontal)
 
 
+def multi(label: str, key: str, options: list[str], default: list[str], *, help: str, container=None) -> list[str]:
+    """A multiselect bound to the URL, one repeated key per choice (``?race=Adam&race=RMSProp``; ``?race=`` is
+    none). Streamlit drops unknown URL values silently; this names them in a notice first."""
+    bad = [v for v in st.query_params.get_all(key) if v and v not in options]
+    if bad:
+        _notice(key, f"Ignored {key} = “{echo(', '.join(bad))}”: not one of {', '.join(options)}.")
+    container = container or st.sidebar
+    return container.multiselect(label, options, default=default, key=key, bind="query-params", help=help)
+
+
 def flag(label: str, key: str, default: bool, *, help: str, container=None) -> bool:
     """A checkbox bound to the URL."""
     raw = _raw(key)
@@ -126,8 +136,10 @@ def exact(x: float) -> str:
 
 def share_link(path: str, params: dict) -> None:
     """A link that reproduces the current view: the page's path with every setting in the query.
-    Floats are written exactly (``exact``); lists should be joined by the caller."""
-    query = urllib.parse.urlencode({k: exact(v) if isinstance(v, float) else v for k, v in params.items()})
+    Floats are written exactly (``exact``); a list is written as a repeated key (a bound multiselect's form);
+    lists of numbers should be joined by the caller."""
+    query = urllib.parse.urlencode({k: exact(v) if isinstance(v, float) else v for k, v in params.items()},
+                                   doseq=True)
     st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")
 
 

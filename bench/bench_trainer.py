@@ -3,9 +3,11 @@
 1. Batch 1, default config: core.train.Trainer vs a straightforward per-sample implementation written
    the way the original exercise did (bench/naive_mlp.py). Target: >= 3x.
 2. Batch 64: Trainer vs torch on CPU (same net, SGD with momentum, float64 like numpy). Target: >= 2x.
-   Skipped when torch is not installed (it is no dependency of the project).
+3. Batch 64 with Adam (lr 1e-3, betas (0.9, 0.999), eps 1e-8): Trainer vs torch.optim.Adam, same net,
+   float64. Target: >= 2x.
+   2 and 3 are skipped, and say so, when torch is not installed (it is no dependency of the project).
 
-    python bench/bench_trainer.py [--repeats 5]
+    python bench/bench_trainer.py [--repeats 5] [--only adam]
 """
 import argparse
 
@@ -13,6 +15,12 @@ import common  # the project on the path: first
 import naive_mlp
 
 from core.train import TrainConfig, Trainer, make_dataset
+
+
+def paired(fn_base, fn_ours, samples: int, repeats: int):
+    """``common.paired`` as rates: (median base samples/s, median ours samples/s, median per-pair ratio)."""
+    pair = common.paired(fn_base, fn_ours, repeats)
+    return samples / pair.base_seconds, samples / pair.ours_seconds, pair.ratio
 
 
 def trainer_run(config: TrainConfig):
@@ -30,7 +38,10 @@ def torch_run(config: TrainConfig, torch, dtype):
         torch.manual_seed(config.seed)
         model = torch.nn.Sequential(torch.nn.Linear(1, config.hidden[0]), torch.nn.ReLU(),
                                     torch.nn.Linear(config.hidden[0], 1)).to(dtype)
-        opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum)
+        if config.optimizer == "adam":
+            opt = torch.optim.Adam(model.parameters(), lr=config.lr, betas=(config.b1, config.b2), eps=config.eps)
+        else:
+            opt = torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum)
         loss_fn = torch.nn.MSELoss()
         bs = config.batch_size
         for _ in range(config.epochs):
@@ -45,26 +56,39 @@ def torch_run(config: TrainConfig, torch, dtype):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--only", choices=["batch1", "momentum", "adam"], help="run one comparison only")
+    ap.add_argument("--torch-threads", type=int, help="torch.set_num_threads (default: torch's own choice); "
+                                                      "1 is fairer on a busy machine: our Trainer uses one core")
     args = ap.parse_args()
 
-    c1 = TrainConfig(epochs=1)  # the default experiment, one epoch of 20,000 samples per repeat
-    x, y = make_dataset(c1)
-    pair = common.paired(lambda: naive_mlp.train(x, y, epochs=1), trainer_run(c1), args.repeats)
-    naive, ours, ratio = c1.n_samples / pair.base_seconds, c1.n_samples / pair.ours_seconds, pair.ratio
-    print(f"batch 1   naive per-sample baseline {naive:10,.0f} samples/s")
-    print(f"batch 1   core.train.Trainer        {ours:10,.0f} samples/s   ratio {ratio:.2f}x (target >= 3x)")
-
-    c64 = TrainConfig(epochs=5, batch_size=64)
+    if args.only in (None, "batch1"):
+        c1 = TrainConfig(epochs=1)  # the default experiment, one epoch of 20,000 samples per repeat
+        x, y = make_dataset(c1)
+        naive, ours, ratio = paired(lambda: naive_mlp.train(x, y, epochs=1), trainer_run(c1), c1.n_samples,
+                                    args.repeats)
+        print(f"batch 1   naive per-sample baseline {naive:10,.0f} samples/s")
+        print(f"batch 1   core.train.Trainer        {ours:10,.0f} samples/s   ratio {ratio:.2f}x (target >= 3x)")
+    if args.only == "batch1":
+        return
     try:
         import torch
     except ImportError:
-        print("batch 64  torch not installed: comparison skipped (pip install torch==2.13.0 to run it)")
+        print("batch 64  torch is NOT installed: the torch comparisons (SGD with momentum, Adam) were skipped; "
+              "pip install torch==2.13.0 to run them")
         return
-    for name, dtype in (("float64", torch.float64), ("float32", torch.float32)):
-        pair = common.paired(torch_run(c64, torch, dtype), trainer_run(c64), args.repeats)
-        samples = c64.epochs * c64.n_samples
-        theirs, ours64, ratio = samples / pair.base_seconds, samples / pair.ours_seconds, pair.ratio
-        print(f"batch 64  core.train.Trainer {ours64:10,.0f} samples/s vs torch {torch.__version__} CPU "
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
+    runs = []
+    if args.only in (None, "momentum"):
+        c64 = TrainConfig(epochs=5, batch_size=64)
+        runs += [("momentum", c64, "float64", torch.float64), ("momentum", c64, "float32", torch.float32)]
+    if args.only in (None, "adam"):
+        adam64 = TrainConfig(epochs=5, batch_size=64, optimizer="adam", lr=1e-3)
+        runs += [("adam", adam64, "float64", torch.float64)]
+    for label, config, name, dtype in runs:
+        theirs, ours64, ratio = paired(torch_run(config, torch, dtype), trainer_run(config),
+                                       config.epochs * config.n_samples, args.repeats)
+        print(f"batch 64  {label:8s} core.train.Trainer {ours64:10,.0f} samples/s vs torch {torch.__version__} CPU "
               f"{name} {theirs:10,.0f} samples/s   ratio {ratio:.2f}x (target >= 2x)")
 
 

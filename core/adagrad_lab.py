@@ -6,8 +6,12 @@ Two parts:
   seed) stepped k times by ``adagrad(lr, eps)``. The gradient of step t (t = 1, 2, …) is either a fresh
   N(0, 1) draw from a Generator seeded by (seed, t), or the gradient of ½‖θ‖², which is θ itself. So
   (config, k) fixes the whole run: stepping 3 then 4 times gives bit for bit what 7 steps give.
-- Races: gradient descent, momentum (β 0.9) and Adagrad from one start point on a 1-D problem
-  (the root-finding loss p(x)²) or a 2-D surface, with sentences computed from the trajectories.
+- Races: any of gradient descent, momentum (β 0.9), Adagrad, RMSProp and Adam (``RACERS``) from one start
+  point on a 1-D problem (the root-finding loss p(x)²) or a 2-D surface, each at its own learning rate,
+  with sentences computed from the trajectories: who wins, and why.
+- Why Adagrad slows down: the effective step |Δx| / |g| of Adagrad, RMSProp and Adam over one run.
+
+The page's limits live here too (``MAX_STEPS``, ``START_BOX``, the sweep's learning rates).
 
 Elements are numbered W row by row (0 … 99), then b (100 … 109).
 """
@@ -22,7 +26,7 @@ import pandas as pd
 
 from core.descent import CHAOS, CONVERGED, CYCLE, DIVERGED, ON_VERTEX, Trajectory, descend, diverged_at
 from core.descent import outcome as run_outcome
-from core.optim import AdagradState, Params, adagrad, apply_updates, effective_lr, momentum, sgd
+from core.optim import AdagradState, Optimizer, Params, adagrad, adam, apply_updates, momentum, rmsprop, sgd
 
 SHAPES = ((10, 10), (10,))
 N_ELEMENTS = sum(math.prod(s) for s in SHAPES)
@@ -32,7 +36,34 @@ MAX_SEED = 2**31 - 1
 TABLE_ROWS = 10
 
 MOMENTUM_BETA = 0.9
-RACERS = ("gradient descent", "momentum", "Adagrad")
+RMSPROP_DECAY = 0.99             # torch's default alpha: s is a mean over about the last 1/(1 − 0.99) = 100 g²
+ADAM_B1, ADAM_B2 = 0.9, 0.999    # torch's defaults
+RACERS = ("gradient descent", "momentum", "Adagrad", "RMSProp", "Adam")
+DEFAULT_RACERS = ("gradient descent", "momentum", "Adagrad")  # what the page races unless told otherwise
+ADAPTIVE = ("Adagrad", "RMSProp", "Adam")  # step sizes set by the gradients seen: about lr whatever the slope
+
+# The page's limits (a visitor's settings stay inside these)
+MAX_STEPS = 5000          # per race
+START_BOX = 10.0          # the 2-D start point lies in [−10, 10]²
+LR_MIN, LR_MAX = 1e-6, 10.0
+RACE_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.5, 1.0, 2.0)      # the 1-D sweep table's rows
+SURFACE_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)       # the 2-D sweep table's rows
+SWEEP_MAX_STEPS = 2000    # a sweep table runs up to 45 races: keep it to a couple of seconds
+
+
+def racer_words(chosen, lrs: dict[str, float]) -> str:
+    """'gradient descent at lr = 0.2; Adam at lr = 0.03': the chosen racers (in RACERS order) and their lrs."""
+    return "; ".join(f"{name} at lr = {lrs[name]:g}" for name in RACERS if name in chosen)
+
+
+def thin_steps(steps: int, max_rows: int) -> np.ndarray:
+    """About ``max_rows`` step numbers spread evenly over 0 … steps, always both ends, ascending."""
+    return np.unique(np.linspace(0, steps, min(steps + 1, max_rows)).round().astype(int))
+
+
+def effective_lr(lr: float, G, eps: float = 1e-8) -> np.ndarray:
+    """Adagrad's per-element step size lr / (√G + eps), the factor that multiplies −g in a step; G any array."""
+    return lr / (np.sqrt(np.asarray(G, dtype=float)) + eps)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -146,7 +177,7 @@ def step_table(run: InspectorRun, index: int, rows: int = TABLE_ROWS) -> pd.Data
     first = max(1, run.k - rows + 1)
     steps = np.arange(first, run.k + 1)
     sums = run.sums[steps - 1, index]
-    eff = effective_lr(cfg.lr, AdagradState([sums]), cfg.eps)[0]
+    eff = effective_lr(cfg.lr, sums, cfg.eps)
     return pd.DataFrame({
         "step t": steps,
         "θ before": run.theta[steps - 1, index],
@@ -162,7 +193,7 @@ def matrix_frame(run: InspectorRun) -> pd.DataFrame:
     """One row per element of W: row, col, G and the effective learning rate lr / (√G + eps)."""
     cfg = run.config
     G = run.state.sum_of_squares[0]
-    eff = effective_lr(cfg.lr, AdagradState([G]), cfg.eps)[0]
+    eff = effective_lr(cfg.lr, G, cfg.eps)
     rows, cols = np.indices(G.shape)
     with np.errstate(divide="ignore"):
         return pd.DataFrame({"row": rows.ravel(), "col": cols.ravel(), "G": G.ravel(),
@@ -181,7 +212,7 @@ def effective_lr_series(run: InspectorRun, indices: list[int]) -> pd.DataFrame:
     steps = _log_steps(run.k)
     frames = []
     for index in dict.fromkeys(indices):
-        eff = effective_lr(cfg.lr, AdagradState([run.sums[steps - 1, index]]), cfg.eps)[0]
+        eff = effective_lr(cfg.lr, run.sums[steps - 1, index], cfg.eps)
         frames.append(pd.DataFrame({"step": steps, "series": element_label(index), "effective lr": eff}))
     frames.append(pd.DataFrame({"step": steps, "series": "lr/√t", "effective lr": cfg.lr / np.sqrt(steps)}))
     return pd.concat(frames, ignore_index=True)
@@ -191,7 +222,7 @@ def envelope_ratio(run: InspectorRun) -> float | None:
     """Median over all elements of (effective lr after k steps) / (lr/√k): about 1 for N(0, 1) gradients."""
     if run.k == 0:
         return None
-    eff = effective_lr(run.config.lr, AdagradState([run.sums[-1]]), run.config.eps)[0]
+    eff = effective_lr(run.config.lr, run.sums[-1], run.config.eps)
     return float(np.median(eff / (run.config.lr / math.sqrt(run.k))))
 
 
@@ -199,23 +230,47 @@ def envelope_ratio(run: InspectorRun) -> float | None:
 # Races
 
 
-def racers(lr: float, lr_adagrad: float | None = None, eps: float = 1e-8) -> dict:
-    """The three optimisers of a race: gradient descent and momentum at lr, Adagrad at lr_adagrad (or lr)."""
-    return {"gradient descent": sgd(lr), "momentum": momentum(lr, MOMENTUM_BETA),
-            "Adagrad": adagrad(lr if lr_adagrad is None else lr_adagrad, eps)}
+def make_racer(name: str, lr: float, eps: float = 1e-8) -> Optimizer:
+    """One racer's optimiser from ``core.optim`` (momentum β, RMSProp's decay and Adam's betas fixed above)."""
+    if name == "gradient descent":
+        return sgd(lr)
+    if name == "momentum":
+        return momentum(lr, MOMENTUM_BETA)
+    if name == "Adagrad":
+        return adagrad(lr, eps)
+    if name == "RMSProp":
+        return rmsprop(lr, RMSPROP_DECAY, eps)
+    if name == "Adam":
+        return adam(lr, ADAM_B1, ADAM_B2, eps)
+    raise ValueError(f"Invalid racer {name!r} (one of {', '.join(RACERS)})")
+
+
+def race_lrs(lr: float, lr_adagrad: float | None = None, lrs: dict | None = None,
+             chosen=DEFAULT_RACERS) -> dict[str, float]:
+    """Each chosen racer's learning rate: ``lrs[name]`` when given, Adagrad's ``lr_adagrad`` when given, else lr."""
+    lrs = lrs or {}
+    return {name: float(lrs.get(name, lr_adagrad if name == "Adagrad" and lr_adagrad is not None else lr))
+            for name in RACERS if name in chosen}
+
+
+def racers(lr: float, lr_adagrad: float | None = None, eps: float = 1e-8, *, chosen=DEFAULT_RACERS,
+           lrs: dict | None = None) -> dict[str, Optimizer]:
+    """The chosen racers (in RACERS order), each at its lr from ``race_lrs``."""
+    return {name: make_racer(name, rate, eps) for name, rate in race_lrs(lr, lr_adagrad, lrs, chosen).items()}
 
 
 def race(problem, x0, lr: float, max_steps: int, lr_adagrad: float | None = None,
-         tol: float = 1e-6) -> dict[str, Trajectory]:
-    """Each racer's trajectory from x0 under ``core.descent``'s stopping rule."""
-    return {name: descend(problem, x0, opt, max_steps, tol) for name, opt in racers(lr, lr_adagrad).items()}
+         tol: float = 1e-6, *, chosen=DEFAULT_RACERS, lrs: dict | None = None) -> dict[str, Trajectory]:
+    """Each chosen racer's trajectory from x0 under ``core.descent``'s stopping rule."""
+    return {name: descend(problem, x0, opt, max_steps, tol)
+            for name, opt in racers(lr, lr_adagrad, chosen=chosen, lrs=lrs).items()}
 
 
 def loss_frame(problem, runs: dict[str, Trajectory], max_rows: int = 600) -> pd.DataFrame:
     """Long frame (step, optimiser, loss) with at most about max_rows rows per optimiser."""
     frames = []
     for name, traj in runs.items():
-        steps = np.unique(np.linspace(0, traj.steps, min(traj.steps + 1, max_rows)).round().astype(int))
+        steps = thin_steps(traj.steps, max_rows)
         with np.errstate(over="ignore"):
             loss = np.asarray(problem.loss(traj.xs[steps]), dtype=float)
         frames.append(pd.DataFrame({"step": steps, "optimiser": name, "loss": loss}))
@@ -253,6 +308,8 @@ def outcome(problem, traj: Trajectory) -> str:
 def race_summary(problem, runs: dict[str, Trajectory]) -> str:
     """One sentence: what each optimiser did (and which root it reached)."""
     parts = [f"{name} {outcome(problem, traj)}" for name, traj in runs.items()]
+    if len(parts) == 1:
+        return f"{parts[0]}."
     return "; ".join(parts[:-1]) + f" and {parts[-1]}."
 
 
@@ -272,13 +329,12 @@ def adagrad_final_lr(problem, traj: Trajectory, lr: float, eps: float = 1e-8) ->
     state = opt.init([np.array(traj.xs[0], dtype=float)])
     for x in traj.xs[:-1]:
         _, state = opt.update([np.asarray(problem.grad(x), dtype=float)], state)
-    return np.asarray(effective_lr(lr, state, eps)[0], dtype=float)
+    return effective_lr(lr, state.sum_of_squares[0], eps)
 
 
 def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) -> list[str]:
-    """Sentences for the 1-D race, each backed by a number computed here."""
-    gd, ada = runs["gradient descent"], runs["Adagrad"]
-    first = first_steps(problem, x0, lr)
+    """Sentences for the 1-D race, each backed by a number computed here (about the racers that ran)."""
+    gd, ada = runs.get("gradient descent"), runs.get("Adagrad")
     lines = [race_summary(problem, runs)]
     reached = {}
     for name, traj in runs.items():
@@ -291,8 +347,11 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
                      "basins, and a run that is carried across it (by momentum's velocity or by a large step) "
                      "ends at the other root.")
     bound = problem.stable_lr()
-    if bound is not None:
+    if bound is not None and gd is not None:
         lines.append(f"Gradient descent is stable near a root only for lr < {bound:.4g}; here lr = {lr:g}.")
+    if gd is None or ada is None:
+        return lines
+    first = first_steps(problem, x0, lr)
     if first["g"] != 0:
         lines.append(
             f"Why: at x0 = {x0:g} the gradient is {first['g']:.4g}. Gradient descent's first step is −lr·g = "
@@ -315,20 +374,20 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
 def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: float) -> list[str]:
     """Sentences for the 2-D race; on the bowl, why per-coordinate step sizes help, with numbers."""
     lines = [race_summary(surface, runs)]
-    ada, gd = runs["Adagrad"], runs["gradient descent"]
-    final = adagrad_final_lr(surface, ada, lr_adagrad)
-    if ada.steps > 0:
+    ada, gd = runs.get("Adagrad"), runs.get("gradient descent")
+    final = adagrad_final_lr(surface, ada, lr_adagrad) if ada is not None else None
+    if ada is not None and ada.steps > 0:
         lines.append(f"Adagrad's step sizes lr/(√G + eps) ended at {final[0]:.3g} for x and {final[1]:.3g} for y "
                      f"({max(final) / min(final):.3g}× apart): each coordinate gets its own learning rate, "
                      f"set by its own gradients.")
-    if hasattr(surface, "stable_lr"):
+    if hasattr(surface, "stable_lr") and (gd is not None or "momentum" in runs):
         bound = surface.stable_lr()
         factor = abs(1 - 2 * lr)
         lines.append(
             f"Gradient descent has one learning rate for both coordinates: the steep y direction (curvature "
             f"{2 * surface.s:g}) caps it at lr < {bound:.3g}, and at lr = {lr:g} the flat x direction "
             f"(curvature 2) shrinks only by a factor |1 − 2·lr| = {factor:.3g} per step.")
-        if ada.status == CONVERGED and final[0] > bound and final[1] < bound:
+        if gd is not None and ada is not None and ada.status == CONVERGED and final[0] > bound and final[1] < bound:
             versus = (f"{gd.steps} for gradient descent" if gd.status == CONVERGED
                       else f"gradient descent, which {outcome(surface, gd)}")
             lines.append(
@@ -338,19 +397,139 @@ def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: floa
     return lines
 
 
-def lr_sweep(problem, x0, lrs, max_steps: int) -> tuple[pd.DataFrame, str]:
-    """Each racer at each lr (the same lr for all three): a table with a row per lr and a column per racer,
+# ---------------------------------------------------------------------------------------------------
+# Why Adagrad slows down, and what came next: effective steps, and who wins
+
+
+def effective_steps(problem, traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:
+    """The effective step of each update t = 1 … steps: the step taken over the gradient it was taken at,
+    |x_t − x_{t−1}| / |g(x_{t−1})| (Euclidean norms in 2-D). Gradient descent's is lr at every update;
+    Adagrad's is lr/(√G + eps) and RMSProp's lr/(√s + eps) (in 1-D); Adam's also carries its momentum.
+    Updates taken at a zero gradient, or whose numbers overflowed, are left out. Returns (t, ratio)."""
+    xs = np.asarray(traj.xs, dtype=float)
+    if traj.steps == 0:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    with np.errstate(all="ignore"):
+        dx = np.diff(xs, axis=0)
+        g = np.asarray(problem.grad(xs[:-1]), dtype=float)
+        if xs.ndim > 1:
+            dx, g = np.linalg.norm(dx, axis=1), np.linalg.norm(g, axis=1)
+        else:
+            dx, g = np.abs(dx), np.abs(g)
+        ratio = dx / g
+    keep = np.isfinite(ratio) & np.isfinite(g) & (g > 0)
+    return np.arange(1, traj.steps + 1)[keep], ratio[keep]
+
+
+def effective_step_frame(problem, runs: dict[str, Trajectory], max_rows: int = 400) -> pd.DataFrame:
+    """Long frame (step, optimiser, effective step) with at most about max_rows rows per optimiser."""
+    frames = []
+    for name, traj in runs.items():
+        t, ratio = effective_steps(problem, traj)
+        if len(t):
+            pick = thin_steps(len(t) - 1, max_rows)
+            frames.append(pd.DataFrame({"step": t[pick], "optimiser": name, "effective step": ratio[pick]}))
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=["step", "optimiser", "effective step"]))
+
+
+def reversals(traj: Trajectory) -> int:
+    """How many times a run turned back: consecutive steps pointing in opposite directions (dot product < 0)."""
+    dx = np.diff(np.asarray(traj.xs, dtype=float), axis=0)
+    if len(dx) < 2:
+        return 0
+    dx = dx.reshape(len(dx), -1)
+    return int(np.sum(np.sum(dx[1:] * dx[:-1], axis=1) < 0))
+
+
+def effective_step_story(problem, runs: dict[str, Trajectory], lrs: dict[str, float]) -> list[str]:
+    """Why Adagrad slows down and what RMSProp and Adam change, one sentence per adaptive racer in ``runs``,
+    each from its run's own effective steps."""
+    lines = []
+    for name in ADAPTIVE:
+        traj = runs.get(name)
+        if traj is None:
+            continue
+        t, ratio = effective_steps(problem, traj)
+        if len(t) < 2:
+            lines.append(f"{name} took {_steps(traj.steps)}: too few to watch its step size change.")
+            continue
+        start, end, low = float(ratio[0]), float(ratio[-1]), int(np.argmin(ratio))
+        span = f"went from {start:.3g} at step {t[0]} to {end:.3g} at step {t[-1]}"
+        if name == "Adagrad":
+            lines.append(f"**Adagrad**'s effective step {span}, {start / end:.3g}× smaller: G = Σg² only grows, "
+                         "so the big early gradients keep every later step small, even where the slope is gentle.")
+        elif name == "RMSProp":
+            grew = float(ratio[low:].max()) / float(ratio[low]) if low < len(ratio) - 1 else 1.0
+            back = (f"; it fell to {ratio[low]:.3g} at step {t[low]} and grew back {grew:.3g}× as the gradients "
+                    "shrank" if grew > 1.5 else
+                    f"; its smallest was {ratio[low]:.3g} at step {t[low]}")
+            lines.append(f"**RMSProp** forgets: s is a decaying mean of g² (ρ = {RMSPROP_DECAY:g}, so a gradient "
+                         f"counts for about {1 / (1 - RMSPROP_DECAY):.0f} steps), and its effective step {span}"
+                         f"{back}.")
+        else:
+            first = float(np.abs(np.diff(np.asarray(traj.xs, dtype=float)[:2], axis=0)).max())
+            lines.append(f"**Adam**'s effective step {span}. Its first step is {first:.3g} in size, lr itself "
+                         f"(lr = {lrs[name]:g}): at step 1 the bias corrections make m̂ = g and v̂ = g². "
+                         f"After that it moves along m, a decaying mean of g (momentum, β₁ = {ADAM_B1:g}), "
+                         f"scaled by a slowly forgetting √v̂ (β₂ = {ADAM_B2:g}, about {1 / (1 - ADAM_B2):.0f} "
+                         f"steps); it turned back {reversals(traj)} times on the way.")
+    return lines
+
+
+def race_verdict(problem, runs: dict[str, Trajectory], lrs: dict[str, float]) -> list[str]:
+    """When each racer wins and why, from the runs: the ranking, then the reason the winner won."""
+    if not runs:
+        return []
+    done = sorted((traj.steps, list(RACERS).index(name), name) for name, traj in runs.items()
+                  if traj.status == CONVERGED)
+    if not done:
+        return ["None of them converged within the step limit at these learning rates: the table below shows "
+                "learning rates at which each one does."]
+    ranking = ", then ".join(f"{name} ({_steps(steps)}, lr = {lrs[name]:g})" for steps, _, name in done)
+    failed = [name for name in runs if runs[name].status != CONVERGED]
+    lines = [f"Converged, fastest first: {ranking}."
+             + (f" Not converged: {', '.join(failed)}." if failed else "")]
+    winner = done[0][2]
+    plain = [name for name in ("gradient descent", "momentum") if name in runs]
+    adaptive = [name for name in ADAPTIVE if name in runs]
+    if winner in ADAPTIVE and plain:
+        lost = [f"{name} {outcome(problem, runs[name])}" for name in plain]
+        lines.append(f"Why {winner} wins here: its step is about lr in size whatever the gradient (it divides by "
+                     f"the root of a mean of g²), so one lr suits both steep and flat ground, while gradient "
+                     f"descent's step lr·g is huge where the loss is steep and tiny where it is flat "
+                     f"({'; '.join(lost)}).")
+    elif winner in plain and adaptive:
+        slow = [name for name in adaptive if runs[name].status != CONVERGED or runs[name].steps > done[0][0]]
+        if slow:
+            lines.append(f"Why {winner} wins here: at lr = {lrs[winner]:g} its step lr·g shrinks on its own as "
+                         f"the gradient goes to zero near the minimum, so it settles; the adaptive "
+                         f"{' and '.join(slow)} divide by the size of past gradients instead: Adagrad's steps "
+                         f"shrink for good, while RMSProp's and Adam's stay about lr in size and overshoot back "
+                         f"and forth ({', '.join(f'{n} turned back {reversals(runs[n])} times' for n in slow)}) "
+                         f"until their mean of g² catches up.")
+    if winner == "momentum" and "gradient descent" in runs:
+        gd = runs["gradient descent"]
+        lines.append(f"Momentum beats gradient descent ({outcome(problem, gd)}) because its velocity adds up "
+                     f"steps that keep pointing the same way.")
+    return lines
+
+
+def lr_sweep(problem, x0, lrs, max_steps: int, chosen=DEFAULT_RACERS) -> tuple[pd.DataFrame, str]:
+    """Each chosen racer at each lr (the same lr for all): a table with a row per lr and a column per racer,
     and a sentence naming the learning rates at which each racer converged."""
-    rows, worked = [], {name: [] for name in RACERS}
+    names = [name for name in RACERS if name in chosen]
+    rows, worked = [], {name: [] for name in names}
     for lr in lrs:
-        runs = race(problem, x0, lr, max_steps)
+        runs = race(problem, x0, lr, max_steps, chosen=names)
         rows.append({"lr": f"{lr:g}", **{name: outcome(problem, traj) for name, traj in runs.items()}})
         for name, traj in runs.items():
             if traj.status == CONVERGED:
                 worked[name].append(f"{lr:g}")
     parts = [f"{name} at {len(good)} of {len(rows)} ({', '.join(good) if good else 'none'})"
              for name, good in worked.items()]
-    return pd.DataFrame(rows), "Converged within the step limit: " + "; ".join(parts) + "."
+    table = pd.DataFrame(rows, columns=["lr", *names])
+    return table, ("Converged within the step limit: " + "; ".join(parts) + ".") if names else ""
 
 
 def clip_path(traj: Trajectory, box) -> tuple[np.ndarray, bool]:
@@ -379,7 +558,7 @@ def path_frame_1d(runs: dict[str, Trajectory], x_range, max_rows: int = 600) -> 
     """Long frame (optimiser, step, x, x shown) with x clipped to x_range for display; and whether any was."""
     frames, clipped = [], False
     for name, traj in runs.items():
-        steps = np.unique(np.linspace(0, traj.steps, min(traj.steps + 1, max_rows)).round().astype(int))
+        steps = thin_steps(traj.steps, max_rows)
         x = np.asarray(traj.xs, dtype=float)[steps]
         shown = np.clip(x, *x_range)
         clipped |= bool(np.any(np.clip(traj.xs, *x_range) != traj.xs))
@@ -393,6 +572,6 @@ def path_frame_2d(runs: dict[str, Trajectory], box, max_rows: int = 800) -> tupl
     for name, traj in runs.items():
         points, was = clip_path(traj, box)
         clipped |= was
-        steps = np.unique(np.linspace(0, traj.steps, min(traj.steps + 1, max_rows)).round().astype(int))
+        steps = thin_steps(traj.steps, max_rows)
         frames.append(pd.DataFrame({"optimiser": name, "step": steps, "x": points[steps, 0], "y": points[steps, 1]}))
     return pd.concat(frames, ignore_index=True), clipped

@@ -15,6 +15,11 @@ Equations (g a gradient, every operation elementwise):
     momentum:  v ← β·v − lr·g ;  update = v          (torch.optim.SGD(momentum=β, dampening=0)
                                                      takes the same steps: it keeps v/(−lr))
     adagrad:   G ← G + g² ;     update = −lr·g / (√G + eps)   (torch.optim.Adagrad, lr_decay=0)
+    rmsprop:   s ← ρ·s + (1 − ρ)·g² ;  update = −lr·g / (√s + eps)
+                                     (torch.optim.RMSprop(alpha=ρ, eps=eps), no momentum, not centred)
+    adam:      m ← β₁·m + (1 − β₁)·g ;  v ← β₂·v + (1 − β₂)·g² ;  t ← t + 1
+               update = −lr·(m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + eps)
+                                     (torch.optim.Adam(betas=(β₁, β₂), eps=eps), no weight decay, not amsgrad)
 """
 from __future__ import annotations
 
@@ -46,6 +51,21 @@ class AdagradState(NamedTuple):
     """The sum of squared gradients to date, G, one array per parameter."""
 
     sum_of_squares: Params
+
+
+class RmspropState(NamedTuple):
+    """The decaying mean of squared gradients, s, one array per parameter (torch's ``square_avg``)."""
+
+    mean_square: Params
+
+
+class AdamState(NamedTuple):
+    """Adam's two decaying means, m (of g) and v (of g²), one array per parameter, and the step count t
+    (the bias corrections 1 − βᵗ need it)."""
+
+    count: int
+    mean: Params
+    mean_square: Params
 
 
 def _check_lr(lr) -> float:
@@ -88,9 +108,7 @@ def momentum(lr: float, beta: float = 0.9) -> Optimizer:
 def adagrad(lr: float, eps: float = 1e-8) -> Optimizer:
     """Adagrad: G ← G + g² ; update = −lr·g / (√G + eps). Each element's step shrinks as its G grows."""
     lr = _check_lr(lr)
-    eps = float(eps)
-    if not (math.isfinite(eps) and eps >= 0):
-        raise ValueError(f"Invalid epsilon: {eps} (needs a finite number ≥ 0)")
+    eps = _check_eps(eps)
 
     def init(params: Params) -> AdagradState:
         return AdagradState([np.zeros_like(p, dtype=float) for p in params])
@@ -106,12 +124,80 @@ def adagrad(lr: float, eps: float = 1e-8) -> Optimizer:
     return Optimizer(init, update)
 
 
+def _check_eps(eps) -> float:
+    eps = float(eps)
+    if not (math.isfinite(eps) and eps >= 0):
+        raise ValueError(f"Invalid epsilon: {eps} (needs a finite number ≥ 0)")
+    return eps
+
+
+def _check_decay(name: str, value) -> float:
+    value = float(value)
+    if not (0 <= value < 1):  # also refuses nan
+        raise ValueError(f"Invalid {name}: {value} (needs 0 ≤ {name} < 1)")
+    return value
+
+
+def _scaled(lr: float, numerators: Params, roots: Params, eps: float) -> Params:
+    """−lr·n / (r + eps), elementwise; with eps = 0 a zero denominator (no gradient seen) gives 0, not nan."""
+    if eps:
+        return [-lr * n / (r + eps) for n, r in zip(numerators, roots)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return [np.where(r > 0, -lr * n / r, 0.0) for n, r in zip(numerators, roots)]
+
+
+def rmsprop(lr: float, decay: float = 0.99, eps: float = 1e-8) -> Optimizer:
+    """RMSProp: s ← decay·s + (1 − decay)·g² ; update = −lr·g / (√s + eps).
+
+    Adagrad with a memory: s is a decaying mean of g², not a sum, so old gradients are forgotten and the
+    step size lr / (√s + eps) can grow again when gradients shrink. torch.optim.RMSprop(alpha=decay)."""
+    lr = _check_lr(lr)
+    decay = _check_decay("decay", decay)
+    eps = _check_eps(eps)
+
+    def init(params: Params) -> RmspropState:
+        return RmspropState([np.zeros_like(p, dtype=float) for p in params])
+
+    def update(grads: Params, state: RmspropState) -> tuple[Params, RmspropState]:
+        means = [decay * s + (1 - decay) * (g * g) for s, g in zip(state.mean_square, grads)]
+        return _scaled(lr, grads, [np.sqrt(s) for s in means], eps), RmspropState(means)
+
+    return Optimizer(init, update)
+
+
+def adam(lr: float, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Optimizer:
+    """Adam: m ← b1·m + (1 − b1)·g ; v ← b2·v + (1 − b2)·g² ; t ← t + 1 ;
+    update = −lr·(m / (1 − b1ᵗ)) / (√(v / (1 − b2ᵗ)) + eps).
+
+    Momentum (m) plus RMSProp's per-element scale (v); dividing by 1 − βᵗ undoes the pull towards the
+    zero start of both means in the first steps. torch.optim.Adam(betas=(b1, b2), eps=eps)."""
+    lr = _check_lr(lr)
+    b1 = _check_decay("b1", b1)
+    b2 = _check_decay("b2", b2)
+    eps = _check_eps(eps)
+
+    def init(params: Params) -> AdamState:
+        return AdamState(0, [np.zeros_like(p, dtype=float) for p in params],
+                         [np.zeros_like(p, dtype=float) for p in params])
+
+    def update(grads: Params, state: AdamState) -> tuple[Params, AdamState]:
+        t = state.count + 1
+        means = [b1 * m + (1 - b1) * g for m, g in zip(state.mean, grads)]
+        squares = [b2 * v + (1 - b2) * (g * g) for v, g in zip(state.mean_square, grads)]
+        c1, c2 = 1 - b1**t, math.sqrt(1 - b2**t)
+        updates = _scaled(lr / c1, means, [np.sqrt(v) / c2 for v in squares], eps)
+        return updates, AdamState(t, means, squares)
+
+    return Optimizer(init, update)
+
+
 def effective_lr(lr: float, state: AdagradState, eps: float = 1e-8) -> Params:
     """Adagrad's per-element step size lr / (√G + eps), the factor that multiplies −g in a step."""
     return [lr / (np.sqrt(s) + eps) for s in state.sum_of_squares]
 
 
-OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {"sgd": sgd, "momentum": momentum, "adagrad": adagrad}
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {"sgd": sgd, "momentum": momentum, "adagrad": adagrad,
+                                                   "rmsprop": rmsprop, "adam": adam}
 
 
 def apply_updates(params: Params, updates: Params) -> Params:

@@ -1,4 +1,4 @@
-"""Training an MLP on y = x² with minibatch SGD, momentum or Adagrad, resumable in chunks.
+"""Training an MLP on y = x² with minibatch SGD, momentum, Adagrad, RMSProp or Adam, resumable in chunks.
 
 The same TrainConfig gives the same run, bit for bit, whether it is trained in one call or in many
 chunks: the data order of epoch e depends only on (seed, e), and the optimiser state is data.
@@ -56,7 +56,7 @@ class TrainConfig:
 
     hidden: tuple[int, ...] = (100,)
     activation: str = "relu"
-    optimizer: str = "momentum"  # "sgd" | "momentum" | "adagrad"
+    optimizer: str = "momentum"  # "sgd" | "momentum" | "adagrad" | "rmsprop" | "adam"
     lr: float = 1e-5
     momentum: float = 0.9
     batch_size: int = 1
@@ -67,6 +67,10 @@ class TrainConfig:
     noise: float = 0.01
     shuffle: bool = False
     seed: int = 0
+    decay: float = 0.99   # RMSProp's ρ (torch's alpha)
+    b1: float = 0.9       # Adam's β₁
+    b2: float = 0.999     # Adam's β₂
+    eps: float = 1e-8     # Adagrad, RMSProp and Adam: added to the root in the denominator
 
     def __post_init__(self):
         try:  # a bad size, or hidden not a sequence of numbers at all
@@ -85,7 +89,7 @@ class TrainConfig:
             raise ValueError(f"Invalid x range: [{self.x_min}, {self.x_max}] (needs finite x_min < x_max)")
         if not (math.isfinite(self.noise) and self.noise >= 0):
             raise ValueError(f"Invalid noise: {self.noise} (needs a finite number ≥ 0)")
-        self.make_optimizer()  # validates lr and momentum, naming the bad value
+        self.make_optimizer()  # validates lr, momentum, decay, b1, b2 and eps, naming the bad value
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -94,6 +98,12 @@ class TrainConfig:
     def make_optimizer(self) -> Optimizer:
         if self.optimizer == "momentum":
             return OPTIMIZERS["momentum"](self.lr, self.momentum)
+        if self.optimizer == "adagrad":
+            return OPTIMIZERS["adagrad"](self.lr, self.eps)
+        if self.optimizer == "rmsprop":
+            return OPTIMIZERS["rmsprop"](self.lr, self.decay, self.eps)
+        if self.optimizer == "adam":
+            return OPTIMIZERS["adam"](self.lr, self.b1, self.b2, self.eps)
         return OPTIMIZERS[self.optimizer](self.lr)
 
     def limit_errors(self) -> list[str]:

@@ -35,11 +35,24 @@ hidden = ui.number_list("Hidden layer sizes", "hidden", "100", max_items=LIMITS[
 st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('hidden')}.")
 activation = ui.choice("Activation", "act", ["relu", "sigmoid"], "relu", help="Hidden layers; the output is linear.")
 st.sidebar.header("Optimiser")
-optimizer = ui.choice("Optimiser", "opt", ["momentum", "sgd", "adagrad"], "momentum",
-                      help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²).")
+optimizer = ui.choice("Optimiser", "opt", ["momentum", "sgd", "adagrad", "rmsprop", "adam"], "momentum",
+                      help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, "
+                           "s a decaying mean of g². adam: momentum's mean of g over rmsprop's √s, bias-corrected.")
 lr = ui.number("Learning rate", "lr", 1e-5, 1e-9, 10.0, step=1e-5, fmt="%.6g",
                help="Step size, in (0, 10]. Too large and the loss blows up.")
 beta = ui.number("Momentum β", "mom", 0.9, 0.0, 0.999, step=0.05, help="In [0, 1); used by momentum only.")
+adaptive = {}  # the chosen adaptive optimiser's own hyperparameters (defaults: torch's)
+if optimizer == "rmsprop":
+    adaptive["decay"] = ui.number("Decay ρ", "decay", 0.99, 0.0, 0.9999, step=0.01, fmt="%g",
+                                  help="s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.")
+if optimizer == "adam":
+    adaptive["b1"] = ui.number("β₁", "b1", 0.9, 0.0, 0.9999, step=0.01, fmt="%g",
+                               help="Decay of the mean of g (momentum); in [0, 1).")
+    adaptive["b2"] = ui.number("β₂", "b2", 0.999, 0.0, 0.9999, step=0.001, fmt="%g",
+                               help="Decay of the mean of g²; in [0, 1).")
+if optimizer in ("adagrad", "rmsprop", "adam"):
+    adaptive["eps"] = ui.number("eps", "eps", 1e-8, 0.0, 1.0, step=1e-8, fmt="%g",
+                                help="Added to the root in the denominator; in [0, 1].")
 batch_size = ui.number("Batch size", "batch", 1, 1, LIMITS["batch_size"], integer=True,
                        help=f"Samples per step; {mlp_lab.limit_caption('batch_size')}.")
 st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('batch_size')}.")
@@ -57,7 +70,7 @@ ui.show_notices()
 
 config, config_error = mlp_lab.build_config(
     hidden=tuple(hidden), activation=activation, optimizer=optimizer, lr=lr, momentum=beta,
-    batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed, shuffle=shuffle)
+    batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed, shuffle=shuffle, **adaptive)
 if config_error:
     st.error(config_error, icon=":material/block:")
 
@@ -284,6 +297,6 @@ st.divider()
 ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in hidden), "act": activation, "opt": optimizer,
                                 "lr": lr, "mom": beta, "batch": batch_size, "epochs": epochs,
                                 "n": n_samples, "noise": noise, "seed": seed,
-                                "shuffle": str(shuffle).lower()})
+                                "shuffle": str(shuffle).lower(), **adaptive})
 with live_area:
     live_view()

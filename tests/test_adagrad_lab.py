@@ -177,7 +177,7 @@ def test_bowl_race_adagrad_wins_with_per_coordinate_step_sizes():
 
 def test_lr_sweep_has_a_row_per_lr_and_a_column_per_racer():
     table, sentence = lab.lr_sweep(Quadratic(), 0.0, [0.01, 0.2], 300)
-    assert list(table.columns) == ["lr", *lab.RACERS]
+    assert list(table.columns) == ["lr", *lab.DEFAULT_RACERS]
     status, step = gd_by_hand(0.0, 0.2)
     assert table.iloc[1]["gradient descent"] == f"diverged at step {step}"
     assert table.iloc[1]["Adagrad"].startswith("converged")
@@ -235,3 +235,197 @@ def test_racer_legend_tells_overlapping_lines_apart():
     assert all(enc[k].get("legend", {}) is not None for k in ("color", "strokeDash", "strokeWidth"))
     assert len({tuple(d) for d in enc["strokeDash"]["scale"]["range"]}) == 3
     assert enc["strokeWidth"]["scale"]["range"][0] > max(enc["strokeWidth"]["scale"]["range"][1:])
+
+
+# --- RMSProp and Adam in the races; the effective step; who wins ----------------------------------------
+
+
+def adaptive_by_hand(name, x0, lr, max_steps=1000, eps=1e-8):
+    """RMSProp (ρ 0.99) or Adam (β 0.9, 0.999) written out on p = x² − 5x + 4, loss p²; (status, steps, xs)."""
+    x, s, m, v, xs = x0, 0.0, 0.0, 0.0, [x0]
+    for t in range(1, max_steps + 1):
+        g = 2 * (x * x - 5 * x + 4) * (2 * x - 5)
+        if name == "RMSProp":
+            s = 0.99 * s + 0.01 * g * g
+            x = x - lr * g / (math.sqrt(s) + eps)
+        else:
+            m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+            x = x - lr * (m / (1 - 0.9**t)) / (math.sqrt(v / (1 - 0.999**t)) + eps)
+        xs.append(x)
+        if not math.isfinite(x) or abs(x) > 1e6:
+            return "diverged", t, xs
+        if abs(x * x - 5 * x + 4) < 1e-6:
+            return "converged", t, xs
+    return "max_steps", max_steps, xs
+
+
+@pytest.mark.parametrize("name, lr", [("RMSProp", 0.01), ("RMSProp", 0.5), ("Adam", 0.03), ("Adam", 0.2)])
+def test_rmsprop_and_adam_race_as_written_out_by_hand(name, lr):
+    runs = lab.race(Quadratic(), 0.0, 1.0, 1000, chosen=(name,), lrs={name: lr})
+    assert list(runs) == [name]
+    status, steps, xs = adaptive_by_hand(name, 0.0, lr)
+    assert (runs[name].status, runs[name].steps) == (status, steps)
+    np.testing.assert_allclose(runs[name].xs, xs, rtol=1e-12, atol=1e-12)
+
+
+def test_race_lrs_give_each_racer_its_own_and_keep_the_old_defaults():
+    assert lab.race_lrs(0.2) == {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2}
+    assert lab.race_lrs(0.035, 1.0) == {"gradient descent": 0.035, "momentum": 0.035, "Adagrad": 1.0}
+    assert lab.race_lrs(0.1, 1.0, {"Adam": 0.03, "Adagrad": 0.5}, lab.RACERS) == {
+        "gradient descent": 0.1, "momentum": 0.1, "Adagrad": 0.5, "RMSProp": 0.1, "Adam": 0.03}
+    assert list(lab.racers(0.1, chosen=("Adam", "gradient descent"))) == ["gradient descent", "Adam"]
+    with pytest.raises(ValueError, match="racer"):
+        lab.make_racer("nadam", 0.1)
+
+
+def test_effective_step_is_lr_for_gradient_descent_and_lr_over_root_G_for_adagrad():
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 0.2, 1000, chosen=("Adagrad",)) | lab.race(q, 0.0, 0.01, 1000,
+                                                                         chosen=("gradient descent",))
+    t, ratio = lab.effective_steps(q, runs["gradient descent"])
+    np.testing.assert_allclose(ratio, 0.01, rtol=1e-9)
+    assert list(t) == list(range(1, runs["gradient descent"].steps + 1))
+    ada = runs["Adagrad"]
+    G = np.cumsum([float(q.grad(x)) ** 2 for x in ada.xs[:-1]])
+    t, ratio = lab.effective_steps(q, ada)
+    # |Δx| is a difference of iterates near 1: it keeps about 16 − 8 digits when |Δx| ≈ 1e-8, hence rtol 1e-6.
+    np.testing.assert_allclose(ratio, 0.2 / (np.sqrt(G[t - 1]) + 1e-8), rtol=1e-6)
+    assert np.all(np.diff(0.2 / np.sqrt(G)) <= 0)  # G only grows: Adagrad's never rises
+    frame = lab.effective_step_frame(q, runs, max_rows=50)
+    assert set(frame.optimiser) == {"Adagrad", "gradient descent"} and len(frame) <= 100
+    assert np.isfinite(frame["effective step"]).all()
+
+
+def test_rmsprop_forgets_and_its_effective_step_grows_back_as_the_story_says():
+    q = Quadratic()
+    lrs = {"Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.ADAPTIVE, lrs=lrs)
+    t, ratio = lab.effective_steps(q, runs["RMSProp"])
+    low = int(np.argmin(ratio))
+    assert ratio[-1] > 1.5 * ratio[low]  # near the root the gradients shrink and s forgets the big ones
+    # By hand: RMSProp's effective step is lr/(√s + eps) with s the 0.99-decaying mean of g².
+    s = 0.0
+    for x in runs["RMSProp"].xs[:-1]:
+        s = 0.99 * s + 0.01 * float(q.grad(x)) ** 2
+    assert ratio[-1] == pytest.approx(0.01 / (math.sqrt(s) + 1e-8), rel=1e-6)  # |Δx| loses digits near x = 1
+    story = " ".join(lab.effective_step_story(q, runs, lrs))
+    assert f"fell to {ratio[low]:.3g} at step {t[low]} and grew back {ratio[low:].max() / ratio[low]:.3g}×" in story
+    ada_t, ada = lab.effective_steps(q, runs["Adagrad"])
+    assert f"went from {ada[0]:.3g} at step 1 to {ada[-1]:.3g} at step {ada_t[-1]}" in story
+    assert "Its first step is 0.03 in size" in story  # Adam: lr, by the bias corrections
+    assert f"turned back {lab.reversals(runs['Adam'])} times" in story
+
+
+def test_reversals_count_turns():
+    from core.descent import Trajectory
+    assert lab.reversals(Trajectory(np.array([0.0, 1.0, 0.5, 0.7, 0.8, 0.6]), "max_steps")) == 3
+    # steps (1, 0), (0, 1), (−1, −0.5): the first turn is square (dot 0), the second turns back (dot −0.5)
+    assert lab.reversals(Trajectory(np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.5]]), "max_steps")) == 1
+
+
+def test_verdict_ranks_the_converged_by_steps_and_says_why_the_winner_won():
+    q = Quadratic()
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    order = sorted((adaptive_by_hand(n, 0.0, lrs[n])[1], n) for n in ("RMSProp", "Adam"))
+    assert gd_by_hand(0.0, 0.2)[0] == "diverged"
+    lines = lab.race_verdict(q, runs, lrs)
+    ranked = [name for _, name in sorted((runs[n].steps, n) for n in lab.ADAPTIVE)]
+    assert lines[0].startswith(f"Converged, fastest first: {ranked[0]} ({runs[ranked[0]].steps} steps")
+    assert lines[0].endswith("Not converged: gradient descent, momentum.")
+    assert [n for n in ranked if n != "Adagrad"] == [n for _, n in order]
+    assert lines[1].startswith(f"Why {ranked[0]} wins here") and "gradient descent diverged at step" in lines[1]
+    # At lr 0.01 gradient descent wins (71 steps, by hand) and the adaptive ones are slower: the story says why.
+    lrs = {name: 0.01 for name in lab.RACERS}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=("gradient descent", "Adagrad", "RMSProp"), lrs=lrs)
+    lines = lab.race_verdict(q, runs, lrs)
+    assert lines[0].startswith(f"Converged, fastest first: gradient descent ({gd_by_hand(0.0, 0.01)[1]} steps")
+    assert lines[1].startswith("Why gradient descent wins here") and "Adagrad and RMSProp" in lines[1]
+
+
+def test_verdict_on_the_bowl_and_when_nobody_converges():
+    bowl = Bowl()
+    lrs = {"gradient descent": 0.035, "momentum": 0.035, "Adagrad": 1.0, "RMSProp": 0.03, "Adam": 0.1}
+    runs = lab.race(bowl, (-4.0, 1.0), 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    winner = min(runs, key=lambda n: (runs[n].status != CONVERGED, runs[n].steps))
+    assert lab.race_verdict(bowl, runs, lrs)[0].startswith(f"Converged, fastest first: {winner}")
+    none = lab.race(bowl, (-4.0, 1.0), 1.0, 5, chosen=lab.RACERS, lrs=lrs)
+    assert lab.race_verdict(bowl, none, lrs)[0].startswith("None of them converged")
+    assert lab.race_verdict(bowl, {}, lrs) == []
+
+
+def test_stories_leave_out_racers_that_did_not_run():
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 1.0, 300, chosen=("RMSProp", "Adam"), lrs={"RMSProp": 0.01, "Adam": 0.03})
+    story = lab.root_race_story(q, 0.0, 0.2, runs)
+    assert len(story) == 1 and "gradient descent" not in story[0]
+    alone = lab.race(Bowl(), (-4.0, 1.0), 0.1, 100, chosen=("Adam",))
+    assert lab.bowl_story(Bowl(), alone, 0.1, 1.0) == ["Adam did not finish in 100 steps."]
+
+
+def test_lr_sweep_has_a_column_per_chosen_racer():
+    table, sentence = lab.lr_sweep(Quadratic(), 0.0, [0.01, 0.2], 300, chosen=lab.RACERS)
+    assert list(table.columns) == ["lr", *lab.RACERS]
+    status, steps, _ = adaptive_by_hand("Adam", 0.0, 0.2, 300)
+    assert table.iloc[1]["Adam"] == (f"converged to 1 in {steps} steps" if status == "converged"
+                                     else f"did not finish in {steps} steps")
+    assert "RMSProp at" in sentence and "Adam at" in sentence
+    empty, words = lab.lr_sweep(Quadratic(), 0.0, [0.01], 10, chosen=())
+    assert list(empty.columns) == ["lr"] and words == ""
+
+
+def test_thin_steps_keeps_both_ends_within_the_budget():
+    assert list(lab.thin_steps(5, 100)) == [0, 1, 2, 3, 4, 5]
+    picked = lab.thin_steps(5000, 600)
+    assert picked[0] == 0 and picked[-1] == 5000 and len(picked) <= 600 and np.all(np.diff(picked) > 0)
+    assert list(lab.thin_steps(0, 10)) == [0]
+
+
+def test_effective_lr_takes_arrays():
+    G = np.array([[0.0, 4.0], [25.0, 1e-4]])
+    np.testing.assert_allclose(lab.effective_lr(0.5, G, 0.0 + 1e-8), 0.5 / (np.sqrt(G) + 1e-8))
+    assert lab.effective_lr(0.3, 9.0, 0.0) == pytest.approx(0.1)
+
+
+def test_all_five_play_in_the_browser_player_with_their_own_looks_and_iterates():
+    import json
+
+    from core.charts import replay
+    from core.surfaces import SURFACES
+
+    q = Quadratic()
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    sent = json.loads(json.dumps(replay.race_1d_replay(q, runs, lab.root_view(q, 0.0))))
+    assert [s["label"] for s in sent["series"]] == list(lab.RACERS)
+    assert len({(s["color"], str(s["dash"]), s["shape"]) for s in sent["series"]}) == 5
+    assert len({s["color"] for s in sent["series"]}) == 5
+    for series, traj in zip(sent["series"], runs.values()):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs.tobytes()  # the core's iterates, bit for bit
+    surface = SURFACES["rosenbrock"]
+    runs_2d = lab.race(surface, (-1.2, 1.0), 1.0, 3000, chosen=("RMSProp", "Adam"), lrs={"RMSProp": 0.01, "Adam": 0.1})
+    box = lab.view_box(surface, (-1.2, 1.0))
+    sent = json.loads(json.dumps(replay.race_2d_replay(runs_2d, box, *surface.grid(*box, n=30), surface.minimum,
+                                                       title="t")))
+    assert [s["label"] for s in sent["series"]] == ["RMSProp", "Adam"]
+    for series, traj in zip(sent["series"], runs_2d.values()):
+        assert np.array(series["data"]["x"]).tobytes() == traj.xs[:, 0].tobytes()
+
+
+def test_loss_and_effective_step_charts_list_only_the_racers_that_ran():
+    from core.charts import adagrad as charts
+
+    q = Quadratic()
+    runs = lab.race(q, 0.0, 1.0, 300, chosen=("momentum", "Adam"), lrs={"momentum": 0.05, "Adam": 0.03})
+    for spec in (charts.race_loss_chart(lab.loss_frame(q, runs), title="t").to_dict(),
+                 charts.effective_step_chart(lab.effective_step_frame(q, runs)).to_dict()):
+        enc = spec["encoding"]
+        assert enc["color"]["scale"]["domain"] == ["momentum", "Adam"]
+        assert enc["color"]["scale"]["range"] == [charts.COLORS["momentum"], charts.COLORS["Adam"]]
+        assert enc["strokeDash"]["title"] == enc["color"]["title"] == "optimiser"
+
+
+def test_racer_words_name_the_chosen_in_order_with_their_lrs():
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    assert lab.racer_words(("Adam", "gradient descent"), lrs) == "gradient descent at lr = 0.2; Adam at lr = 0.03"
+    assert lab.racer_words((), lrs) == ""

@@ -13,9 +13,17 @@ from core.inputs import echo
 PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these lists complete)
     "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol", "frame", "play", "speed"],
     "pages/2_Adagrad.py": ["lr", "eps", "seed", "grad", "el", "i", "j", "k", "x0", "lr_race", "steps",
-                           "surface", "lr_2d", "lr_ada_2d", "sx", "sy"],
+                           "surface", "lr_2d", "lr_ada_2d", "sx", "sy",
+                           "race", "lr_rms", "lr_adam", "lr_rms_2d", "lr_adam_2d"],
     "pages/3_MLP_training.py": ["hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed",
-                                "shuffle"],
+                                "shuffle", "decay", "b1", "b2", "eps"],
+}
+# Keys whose widget shows only in some settings: tested with those settings in the link as well.
+SHOWN_WITH = {
+    ("pages/3_MLP_training.py", "decay"): {"opt": "rmsprop"},
+    ("pages/3_MLP_training.py", "b1"): {"opt": "adam"},
+    ("pages/3_MLP_training.py", "b2"): {"opt": "adam"},
+    ("pages/3_MLP_training.py", "eps"): {"opt": "adam"},
 }
 INTERNAL_PREFIXES = ("gd_", "ada_", "mlp_")  # session-only widgets (animation speed etc.), not in the URL
 
@@ -43,11 +51,14 @@ def run_page(page: str, params: dict) -> AppTest:
 
 
 def widget(at: AppTest, key: str):
-    for kind in ("number_input", "text_input", "radio", "checkbox", "selectbox", "slider"):
+    for kind in WIDGET_KINDS:
         for w in at.get(kind):
             if getattr(w, "key", None) == key:
                 return w
     return None
+
+
+WIDGET_KINDS = ("number_input", "text_input", "radio", "checkbox", "selectbox", "slider", "multiselect")
 
 
 def accepted(w, raw: str) -> bool:
@@ -55,6 +66,8 @@ def accepted(w, raw: str) -> bool:
     if w is None:
         return False
     value = w.value
+    if isinstance(value, list):  # a multiselect: ?key= is no choice, ?key=a one choice
+        return value == ([raw] if raw else [])
     if isinstance(value, bool):
         return raw.lower() == str(value).lower()
     if isinstance(value, (int, float)):
@@ -68,7 +81,7 @@ def accepted(w, raw: str) -> bool:
 @pytest.mark.parametrize("page, key, name", CASES, ids=[f"{p.split('_', 1)[1][:-3]}-{k}-{n}" for p, k, n in CASES])
 def test_hostile_value_is_taken_or_named_and_the_page_goes_on(page, key, name):
     raw = HOSTILE[name]
-    at = run_page(page, {key: raw})
+    at = run_page(page, {**SHOWN_WITH.get((page, key), {}), key: raw})
     assert not at.exception, at.exception
     notices = [shown(e.value) for e in list(at.warning) + list(at.error)]
     named = [n for n in notices if key in n and echo(raw) in n]
@@ -83,9 +96,12 @@ def test_hostile_value_is_taken_or_named_and_the_page_goes_on(page, key, name):
 
 def test_every_url_key_is_listed():
     for page, keys in PAGES.items():
-        at = run_page(page, {})
-        found = {w.key for kind in ("number_input", "text_input", "radio", "checkbox", "selectbox", "slider")
-                 for w in at.get(kind) if w.key and not w.key.startswith(INTERNAL_PREFIXES)}
+        contexts = [{}] + [dict(c) for (p, _), c in SHOWN_WITH.items() if p == page]
+        found = set()
+        for context in contexts:
+            at = run_page(page, context)
+            found |= {w.key for kind in WIDGET_KINDS for w in at.get(kind)
+                      if w.key and not w.key.startswith(INTERNAL_PREFIXES)}
         assert found == set(keys), (page, found ^ set(keys))
 
 
@@ -118,7 +134,10 @@ def chart_numbers(at: AppTest):
     ("pages/1_Gradient_descent.py", {"a": "0", "b": "0", "c": "0"}),
     ("pages/2_Adagrad.py", {"lr_race": "10", "x0": "1000", "k": "1000", "lr": "10", "eps": "0"}),
     ("pages/2_Adagrad.py", {"surface": "rosenbrock", "lr_2d": "10", "lr_ada_2d": "10", "sx": "10", "sy": "-10"}),
-], ids=["gd-diverging", "gd-steep", "gd-zero", "adagrad-huge-lr", "adagrad-rosenbrock-huge-lr"])
+    ("pages/2_Adagrad.py", {"surface": "rosenbrock", "lr_rms_2d": "10", "lr_adam_2d": "10", "lr_rms": "10",
+                            "lr_adam": "10", "x0": "-1000", "sx": "-10", "sy": "10", "race": "RMSProp"}),
+], ids=["gd-diverging", "gd-steep", "gd-zero", "adagrad-huge-lr", "adagrad-rosenbrock-huge-lr",
+        "adagrad-rmsprop-adam-huge-lr"])
 def test_extreme_settings_send_only_finite_numbers_to_charts(page, params):
     import numpy as np
 

@@ -6,7 +6,20 @@ import pickle
 import numpy as np
 import pytest
 
-from core.optim import AdagradState, MomentumState, adagrad, apply_updates, effective_lr, momentum, sgd
+from core.optim import (
+    OPTIMIZERS,
+    AdagradState,
+    AdamState,
+    MomentumState,
+    RmspropState,
+    adagrad,
+    adam,
+    apply_updates,
+    effective_lr,
+    momentum,
+    rmsprop,
+    sgd,
+)
 
 
 def test_sgd_step_by_hand():
@@ -54,6 +67,56 @@ def test_adagrad_steps_by_hand():
     np.testing.assert_allclose(effective_lr(lr, state, eps)[0], lr / (np.sqrt([25.0, 0.5]) + eps))
 
 
+def test_rmsprop_steps_by_hand():
+    # lr 0.1, decay 0.9, eps 0: s1 = 0.1·2² = 0.4, u1 = −0.1·2/√0.4 = −√0.1;
+    # s2 = 0.9·0.4 + 0.1·(−1)² = 0.46, u2 = −0.1·(−1)/√0.46 = 0.1/√0.46.
+    opt = rmsprop(0.1, decay=0.9, eps=0.0)
+    state = opt.init([np.zeros(1)])
+    u1, state = opt.update([np.array([2.0])], state)
+    assert u1[0][0] == pytest.approx(-math.sqrt(0.1), rel=1e-15)
+    assert state.mean_square[0][0] == pytest.approx(0.4, rel=1e-15)
+    u2, state = opt.update([np.array([-1.0])], state)
+    assert u2[0][0] == pytest.approx(0.1 / math.sqrt(0.46), rel=1e-15)
+    assert isinstance(state, RmspropState) and state.mean_square[0][0] == pytest.approx(0.46, rel=1e-15)
+    # Unlike Adagrad it forgets: after many zero gradients s decays towards 0 (Adagrad's G would stay 4.4).
+    for _ in range(100):
+        _, state = opt.update([np.array([0.0])], state)
+    assert state.mean_square[0][0] == pytest.approx(0.46 * 0.9**100, rel=1e-12)
+
+
+def test_adam_steps_by_hand():
+    # lr 0.1, b1 0.9, b2 0.999, eps 0. Step 1: m = 0.1·g, v = 0.001·g², so m̂ = g and v̂ = g²: u1 = −lr·sign(g).
+    # Step 2 (g = −1): m = 0.9·0.2 − 0.1 = 0.08, v = 0.999·0.004 + 0.001 = 0.004996,
+    # m̂ = 0.08/(1 − 0.81) = 0.4210526…, v̂ = 0.004996/(1 − 0.998001) = 2.4992496…, u2 = −0.1·m̂/√v̂.
+    opt = adam(0.1, b1=0.9, b2=0.999, eps=0.0)
+    state = opt.init([np.zeros(1)])
+    u1, state = opt.update([np.array([2.0])], state)
+    assert u1[0][0] == pytest.approx(-0.1, rel=1e-12)
+    u2, state = opt.update([np.array([-1.0])], state)
+    m_hat, v_hat = 0.08 / 0.19, 0.004996 / 0.001999
+    assert u2[0][0] == pytest.approx(-0.1 * m_hat / math.sqrt(v_hat), rel=1e-12)
+    assert u2[0][0] == pytest.approx(-0.0266335, rel=1e-5)  # the same, as a number
+    assert isinstance(state, AdamState) and state.count == 2
+    assert state.mean[0][0] == pytest.approx(0.08) and state.mean_square[0][0] == pytest.approx(0.004996)
+    # With eps > 0 the same steps, up to eps/√v̂.
+    with_eps = adam(0.1)
+    s = with_eps.init([np.zeros(1)])
+    v1, s = with_eps.update([np.array([2.0])], s)
+    assert v1[0][0] == pytest.approx(-0.1 * 2 / (2 + 1e-8), rel=1e-15)
+
+
+def test_zero_eps_and_zero_gradient_do_not_move_rmsprop_or_adam():
+    # RMSProp's first step is −lr·g/√((1 − ρ)·g²) = −lr/√(1 − ρ) = −1 at lr 0.1, ρ 0.99; Adam's is −lr.
+    for opt, step in ((rmsprop(0.1, eps=0.0), -1.0), (adam(0.1, eps=0.0), -0.1)):
+        updates, _ = opt.update([np.array([0.0, 2.0])], opt.init([np.zeros(2)]))
+        np.testing.assert_allclose(updates[0], [0.0, step], rtol=1e-12)
+
+
+def test_the_family_is_listed_by_name():
+    assert list(OPTIMIZERS) == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
+    assert OPTIMIZERS["adam"] is adam and OPTIMIZERS["rmsprop"] is rmsprop
+
+
 def test_exercise_adagrad_matrix_and_vector_step():
     """The original exercise: a 10×10 matrix and a 10-vector of N(0, 1) parameters, N(0, 1) gradients, lr 0.1."""
     rng = np.random.default_rng(0)
@@ -67,7 +130,8 @@ def test_exercise_adagrad_matrix_and_vector_step():
         np.testing.assert_allclose(n, p - 0.1 * g / (np.abs(g) + 1e-8))
 
 
-@pytest.mark.parametrize("make", [lambda: sgd(0.1), lambda: momentum(0.1), lambda: adagrad(0.1)])
+@pytest.mark.parametrize("make", [lambda: sgd(0.1), lambda: momentum(0.1), lambda: adagrad(0.1),
+                                  lambda: rmsprop(0.1), lambda: adam(0.1)])
 def test_update_never_mutates_its_inputs_and_state_pickles(make):
     opt = make()
     params = [np.ones((3, 2)), np.zeros(2)]
@@ -79,13 +143,17 @@ def test_update_never_mutates_its_inputs_and_state_pickles(make):
     for g, g0 in zip(grads, before[0]):
         np.testing.assert_array_equal(g, g0)
     for field, field0 in zip(state, before[1]):
+        if isinstance(field, int):  # Adam's step count
+            assert field == field0
+            continue
         for a, a0 in zip(field, field0):
             np.testing.assert_array_equal(a, a0)
     assert type(pickle.loads(pickle.dumps(new_state))) is type(new_state)
 
 
 @pytest.mark.parametrize("make, lr", [(sgd, 0.5), (sgd, 0.05), (lambda lr: momentum(lr, 0.9), 0.5),
-                                      (lambda lr: momentum(lr, 0.9), 0.05), (adagrad, 1.0), (adagrad, 0.5)])
+                                      (lambda lr: momentum(lr, 0.9), 0.05), (adagrad, 1.0), (adagrad, 0.5),
+                                      (rmsprop, 0.01), (rmsprop, 0.003), (adam, 0.1), (adam, 0.01)])
 def test_every_optimizer_minimises_a_parabola(make, lr):
     """optax's table test: f(p) = ½‖p − 3‖² from 0 reaches 3."""
     opt = make(lr)
@@ -106,6 +174,15 @@ def test_every_optimizer_minimises_a_parabola(make, lr):
     (lambda: momentum(0.1, -0.1), "Invalid momentum beta: -0.1"),
     (lambda: momentum(0.1, math.nan), "Invalid momentum beta: nan"),
     (lambda: adagrad(0.1, -1e-8), "Invalid epsilon: -1e-08"),
+    (lambda: rmsprop(-0.1), "Invalid learning rate: -0.1"),
+    (lambda: rmsprop(0.1, decay=1.0), "Invalid decay: 1.0"),
+    (lambda: rmsprop(0.1, decay=math.nan), "Invalid decay: nan"),
+    (lambda: rmsprop(0.1, eps=math.inf), "Invalid epsilon: inf"),
+    (lambda: adam(0), "Invalid learning rate: 0"),
+    (lambda: adam(0.1, b1=-0.5), "Invalid b1: -0.5"),
+    (lambda: adam(0.1, b2=1.0), "Invalid b2: 1.0"),
+    (lambda: adam(0.1, b2=math.nan), "Invalid b2: nan"),
+    (lambda: adam(0.1, eps=-1.0), "Invalid epsilon: -1.0"),
 ])
 def test_bad_hyperparameters_raise_naming_the_value(bad, match):
     with pytest.raises(ValueError, match=match):
@@ -123,9 +200,12 @@ def test_matches_torch_when_available():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(1)
     p0 = rng.standard_normal(5)
-    grads = [rng.standard_normal(5) for _ in range(4)]
+    grads = [rng.standard_normal(5) for _ in range(20)]
     for ours, theirs in [(momentum(0.1, 0.9), lambda w: torch.optim.SGD([w], lr=0.1, momentum=0.9)),
-                         (adagrad(0.1), lambda w: torch.optim.Adagrad([w], lr=0.1, eps=1e-8))]:
+                         (adagrad(0.1), lambda w: torch.optim.Adagrad([w], lr=0.1, eps=1e-8)),
+                         (rmsprop(0.1, 0.9, 1e-6), lambda w: torch.optim.RMSprop([w], lr=0.1, alpha=0.9, eps=1e-6)),
+                         (adam(0.05, 0.8, 0.99, 1e-7),
+                          lambda w: torch.optim.Adam([w], lr=0.05, betas=(0.8, 0.99), eps=1e-7))]:
         w = torch.tensor(p0.copy(), requires_grad=True)
         topt = theirs(w)
         params, state = [p0.copy()], ours.init([p0])

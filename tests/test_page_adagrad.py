@@ -3,7 +3,7 @@ the truth, bad URL values get a message; in a browser its charts render and Step
 import re
 
 import pytest
-from helpers import adagrad_by_hand, assert_no_exception, open_page, run_app, shown, wait_for_run
+from helpers import ROOT, adagrad_by_hand, assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/2_Adagrad.py"
@@ -33,16 +33,20 @@ def test_defaults_run_without_exception():
 
 def test_every_query_parameter_is_read():
     at = run_page(lr=0.3, eps=0.001, seed=11, grad="quadratic", el="b", i=4, j=0, k=7, x0=2.5, lr_race=0.05,
-                  steps=300, surface="rosenbrock", lr_2d=0.001, lr_ada_2d=0.1, sx=-1.5, sy=2)
+                  steps=300, surface="rosenbrock", lr_2d=0.001, lr_ada_2d=0.1, sx=-1.5, sy=2, race="Adam",
+                  lr_rms=0.02, lr_adam=0.04, lr_rms_2d=0.005, lr_adam_2d=0.3)
     assert not at.exception and not at.warning
     assert at.number_input(key="lr").value == 0.3
     assert at.number_input(key="k").value == 7
     assert at.radio(key="surface").value == "rosenbrock"
     assert any(h.value == "The last steps of b[4]" for h in at.subheader)
-    assert "from x0 = 2.5 with lr = 0.05" in text_of(at)
-    assert "From (-1.5, 2)" in text_of(at)
+    assert at.multiselect(key="race").value == ["Adam"]
+    assert "From x0 = 2.5: Adam at lr = 0.04." in text_of(at)
+    assert "From (-1.5, 2): Adam at lr = 0.3;" in text_of(at)
+    assert "RMSProp at lr = 0.02" in text_of(at)  # the slow-down section runs all three adaptive optimisers
     share = [m.value for m in at.markdown if "Share this view" in m.value][0]
-    for part in ("lr=0.3", "seed=11", "k=7", "surface=rosenbrock", "sx=-1.5", "lr_ada_2d=0.1"):
+    for part in ("lr=0.3", "seed=11", "k=7", "surface=rosenbrock", "sx=-1.5", "lr_ada_2d=0.1", "race=Adam",
+                 "lr_rms=0.02", "lr_adam=0.04", "lr_rms_2d=0.005", "lr_adam_2d=0.3", "lr_race=0.05", "lr_2d=0.001"):
         assert part in share
 
 
@@ -111,10 +115,65 @@ def test_bowl_race_says_where_per_coordinate_steps_shine():
     assert "Adagrad converged in" in story and "per-coordinate step sizes shine" in story
 
 
+def run_with_racers(racers, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params["race"] = list(racers)  # a multiselect's URL form: one repeated key per choice
+    for key, value in params.items():
+        at.query_params[key] = str(value)
+    return at.run()
+
+
+def test_all_five_race_and_the_words_come_from_the_runs():
+    from core import adagrad_lab as lab
+    from core.objective import Quadratic
+    from core.surfaces import Bowl
+
+    at = run_with_racers(lab.RACERS)
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="race").value == list(lab.RACERS)
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    runs = lab.race(Quadratic(), 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    story = text_of(at)
+    for sentence in lab.race_verdict(Quadratic(), runs, lrs) + lab.effective_step_story(Quadratic(), runs, lrs):
+        assert sentence in story
+    # Adam at lr 0.03 from 0 by hand (test_adagrad_lab.adaptive_by_hand) converges to the root 1.
+    assert f"Adam converged to 1 in {runs['Adam'].steps} steps" in story
+    lrs_2d = {"gradient descent": 0.035, "momentum": 0.035, "Adagrad": 1.0, "RMSProp": 0.03, "Adam": 0.1}
+    runs_2d = lab.race(Bowl(), (-4.0, 1.0), 1.0, 1000, chosen=lab.RACERS, lrs=lrs_2d)
+    assert lab.race_verdict(Bowl(), runs_2d, lrs_2d)[0] in story
+    sweep = at.dataframe[0].value
+    assert list(sweep.columns) == ["lr", *lab.RACERS]
+    assert len(at.get("vega_lite_chart")) == 3  # the loss charts of both races and the effective steps
+
+
+def test_the_2d_table_runs_only_when_opened_and_has_a_column_per_racer():
+    from core import adagrad_lab as lab
+    from core.surfaces import SURFACES
+
+    at = run_with_racers(["momentum", "Adam"], surface="rosenbrock")
+    assert len(at.dataframe) == 1  # the 1-D table; the closed 2-D one has not run
+    at.session_state["ada_sweep_2d"] = True  # what opening the expander does
+    at.run()
+    table = at.dataframe[1].value
+    assert list(table.columns) == ["lr", "momentum", "Adam"]
+    expected, sentence = lab.lr_sweep(SURFACES["rosenbrock"], (-1.2, 1.0), lab.SURFACE_LRS, 1000, ("momentum", "Adam"))
+    assert table.equals(expected)
+    assert any(sentence in c.value for c in at.caption)
+
+
+def test_no_racer_chosen_says_so_and_the_rest_of_the_page_works():
+    at = run_page(race="")
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="race").value == []
+    assert sum("No optimiser chosen" in i.value for i in at.info) == 2
+    assert any("Why Adagrad slows down" in h.value for h in at.header)
+
+
 @pytest.mark.parametrize("key, value", [("lr", "0"), ("lr", "-1"), ("lr", "nan"), ("eps", "-0.1"), ("eps", "1e300"),
                                         ("seed", "1.5"), ("k", "5000"), ("x0", "1e9"), ("lr_race", "inf"),
                                         ("steps", "999999"), ("grad", "adam"), ("surface", "moon"),
-                                        ("sx", "1e6"), ("lr_ada_2d", "abc")])
+                                        ("sx", "1e6"), ("lr_ada_2d", "abc"), ("race", "Nadam"),
+                                        ("lr_adam", "0"), ("lr_rms_2d", "nan")])
 def test_bad_values_get_a_message_and_the_page_goes_on(key, value):
     at = run_page(**{key: value})
     assert not at.exception
@@ -133,7 +192,7 @@ def test_page_renders_its_charts(page, app_url):
     page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
                            timeout=30_000)
     charts = page.locator("[data-testid='stVegaLiteChart']")
-    assert charts.count() == 5  # 2 heatmaps, effective lr, the two races' losses against step
+    assert charts.count() == 6  # 2 heatmaps, effective lr, the two races' losses, the effective steps
     assert page.locator("[data-testid='gp-player']").count() == 2  # the races' replays
     assert "gradient descent diverged" in page.inner_text("body")
 
@@ -150,3 +209,26 @@ def test_step_changes_the_table(page, app_url):
     assert_no_exception(page)
     assert table.inner_text() != before
     assert "4 steps taken" in page.inner_text("body")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("surface", ["bowl", "rosenbrock"])
+def test_the_five_race_in_the_browser_player_on_every_surface(page, app_url, surface):
+    """Issue 12's 'done when': all five optimisers play on the 1-D loss and on the 2-D surface."""
+    racers = ["gradient descent", "momentum", "Adagrad", "RMSProp", "Adam"]
+    query = "&".join(f"race={name.replace(' ', '+')}" for name in racers)
+    open_page(page, f"{app_url}/Adagrad?{query}&surface={surface}")
+    assert_no_exception(page)
+    players = page.locator("[data-testid='gp-player']")
+    players.first.wait_for(timeout=30_000)
+    assert players.count() == 2
+    for n in range(2):
+        race = players.nth(n)
+        race.scroll_into_view_if_needed()
+        assert [t.strip() for t in race.locator(".gp-legend span").all_inner_texts()] == racers
+        race.get_by_role("button", name="Play the replay").click()
+        page.wait_for_function("(el) => Number(el.getAttribute('data-frame')) > 5", arg=race.element_handle(),
+                               timeout=15_000)
+        race.get_by_role("button", name="Pause the replay").click()
+        assert race.locator("polyline[display=inline]").count() >= 5  # every racer's path is drawn
+    assert_no_exception(page)

@@ -27,6 +27,27 @@ def test_defaults_are_the_original_experiment():
         1, 20, 20_000, -3.0, 3.0, 0.01, False)
 
 
+@pytest.mark.parametrize("batch", [1, 4])
+def test_adam_and_rmsprop_steps_by_hand_in_the_trainer(batch):
+    """Two Trainer steps with Adam (and RMSProp) equal the equations written out on the net's own gradients."""
+    for c in (TrainConfig(n_samples=20, epochs=1, optimizer="adam", lr=1e-3, b1=0.8, b2=0.99, batch_size=batch),
+              TrainConfig(n_samples=20, epochs=1, optimizer="rmsprop", lr=1e-3, decay=0.9, batch_size=batch)):
+        t = Trainer(c)
+        net = MLP(c.sizes)
+        theta = net.flatten(t.params)
+        m = v = np.zeros_like(theta)
+        for step in (1, 2):
+            _, g = net.loss_and_grad(theta, t.x[(step - 1) * batch:step * batch], t.y[(step - 1) * batch:step * batch])
+            if c.optimizer == "adam":
+                m, v = 0.8 * m + 0.2 * g, 0.99 * v + 0.01 * g * g
+                theta = theta - 1e-3 * (m / (1 - 0.8**step)) / (np.sqrt(v / (1 - 0.99**step)) + 1e-8)
+            else:
+                v = 0.9 * v + 0.1 * g * g
+                theta = theta - 1e-3 * g / (np.sqrt(v) + 1e-8)
+            t.train(batch)
+            np.testing.assert_allclose(net.flatten(t.params), theta, rtol=1e-12, atol=1e-15)
+
+
 def test_dataset_has_noise_per_sample():
     x, y = make_dataset(TrainConfig(n_samples=50_000, noise=0.5))
     assert x.shape == y.shape == (50_000, 1)
@@ -62,6 +83,10 @@ CHUNKED = [
     TrainConfig(n_samples=300, epochs=3, batch_size=7, shuffle=True),
     TrainConfig(n_samples=200, epochs=2, optimizer="adagrad", lr=1e-3, hidden=(8, 4), activation="sigmoid"),
     TrainConfig(n_samples=200, epochs=2, optimizer="sgd", lr=1e-3, batch_size=16),
+    TrainConfig(n_samples=300, epochs=3, optimizer="rmsprop", lr=1e-3, decay=0.9),
+    TrainConfig(n_samples=300, epochs=3, optimizer="adam", lr=1e-3),
+    TrainConfig(n_samples=300, epochs=3, optimizer="adam", lr=1e-3, b1=0.8, b2=0.99, eps=1e-6, batch_size=7,
+                shuffle=True),
 ]
 
 
@@ -199,8 +224,10 @@ def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(hidden=(0,)), "hidden"), (dict(activation="tanh"), "activation"), (dict(optimizer="adam"), "optimizer"),
+    (dict(hidden=(0,)), "hidden"), (dict(activation="tanh"), "activation"), (dict(optimizer="nadam"), "optimizer"),
     (dict(lr=0), "learning rate"), (dict(momentum=1.0), "momentum"), (dict(batch_size=0), "batch_size"),
+    (dict(optimizer="rmsprop", decay=1.0), "decay"), (dict(optimizer="adam", b1=-0.1), "b1"),
+    (dict(optimizer="adam", b2=1.0), "b2"), (dict(optimizer="adam", eps=-1.0), "epsilon"),
     (dict(x_min=3, x_max=-3), "x range"), (dict(noise=float("nan")), "noise"), (dict(epochs=0), "epochs"),
 ])
 def test_bad_configs_fail_at_construction(kwargs, match):

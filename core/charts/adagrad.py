@@ -9,16 +9,30 @@ import pandas as pd
 
 from core.charts import finite_rows, positive_rows, thin
 
-RACER_COLORS = alt.Scale(domain=["gradient descent", "momentum", "Adagrad"],
-                         range=["#e45756", "#f58518", "#4c78a8"])
-# Where two racers take the same path both stay visible: gradient descent is drawn wide and solid under
-# momentum's dashes and Adagrad's dots. Colour, dash and width share one title, so Vega-Lite merges them into
-# one legend whose swatches show all three (legend=None on any one of them drops the whole merged legend).
-RACER_DASH = alt.StrokeDash("optimiser:N", title="optimiser", scale=alt.Scale(
-    domain=["gradient descent", "momentum", "Adagrad"], range=[[1, 0], [6, 3], [2, 2]]))
+RACERS = ("gradient descent", "momentum", "Adagrad", "RMSProp", "Adam")  # core.adagrad_lab.RACERS
+COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8", "RMSProp": "#54a24b",
+          "Adam": "#b279a2"}
+DASHES = {"gradient descent": [1, 0], "momentum": [6, 3], "Adagrad": [2, 2], "RMSProp": [8, 3, 2, 3],
+          "Adam": [4, 2]}
+WIDTHS = {"gradient descent": 6, "momentum": 2.5, "Adagrad": 2.5, "RMSProp": 2.5, "Adam": 2.5}
+# Where two racers take the same path both stay visible: gradient descent is drawn wide and solid under the
+# others' dashes and dots. Colour, dash and width share one title, so Vega-Lite merges them into one legend
+# whose swatches show each racer (legend=None on any one of them drops the whole merged legend). The scales
+# hold only the racers in the chart, so the legend lists those.
 RACER_LEGEND = alt.Legend(symbolType="stroke", symbolSize=400)  # swatches show each racer's dash and width
-RACER_WIDTH = alt.StrokeWidth("optimiser:N", title="optimiser", scale=alt.Scale(
-    domain=["gradient descent", "momentum", "Adagrad"], range=[6, 2.5, 2.5]))
+
+
+def racer_encodings(names) -> dict:
+    """Colour, dash and width encodings of the racers ``names`` (in RACERS order), for one merged legend."""
+    domain = [name for name in RACERS if name in set(names)]
+    return {
+        "color": alt.Color("optimiser:N", title="optimiser", legend=RACER_LEGEND,
+                           scale=alt.Scale(domain=domain, range=[COLORS[n] for n in domain])),
+        "strokeDash": alt.StrokeDash("optimiser:N", title="optimiser",
+                                     scale=alt.Scale(domain=domain, range=[DASHES[n] for n in domain])),
+        "strokeWidth": alt.StrokeWidth("optimiser:N", title="optimiser",
+                                       scale=alt.Scale(domain=domain, range=[WIDTHS[n] for n in domain])),
+    }
 
 
 def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str, chosen: tuple[int, int] | None,
@@ -69,7 +83,17 @@ def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.C
         x=alt.X("step:Q", title="step"),
         y=alt.Y("loss:Q", title="loss (log)",
                 scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
-        color=alt.Color("optimiser:N", title="optimiser", scale=RACER_COLORS, legend=RACER_LEGEND),
-        strokeDash=RACER_DASH, strokeWidth=RACER_WIDTH,
+        **racer_encodings(data["optimiser"].unique()),
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
+    ).properties(height=height)
+
+
+def effective_step_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
+    """The effective step |Δx| / |g| against step, both on log axes, one line per optimiser."""
+    data = positive_rows(positive_rows(finite_rows(df), "effective step"), "step")
+    return alt.Chart(data, title="Effective step |Δx| / |g| against step").mark_line().encode(
+        x=alt.X("step:Q", title="step (log)", scale=alt.Scale(type="log", nice=False)),
+        y=alt.Y("effective step:Q", title="|Δx| / |g|  (log)", scale=alt.Scale(type="log")),
+        **racer_encodings(data["optimiser"].unique()),
+        tooltip=["optimiser:N", "step:Q", alt.Tooltip("effective step:Q", format=".4g")],
     ).properties(height=height)

@@ -48,9 +48,12 @@ REPLAY_SECONDS = 10.0  # the default speed plays a replay in about this long
 MAX_SAMPLES = 4000  # iterates sent per series at most (thinned beyond, odd stride)
 CURVE_POINTS = 400
 LOSS_CEILING = 1e30
-RACER_COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8"}
-RACER_DASHES = {"gradient descent": None, "momentum": [6, 3], "Adagrad": None}
-RACER_SHAPES = {"gradient descent": "circle", "momentum": "square", "Adagrad": "diamond"}
+RACER_COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8", "RMSProp": "#54a24b",
+                "Adam": "#b279a2"}
+RACER_DASHES = {"gradient descent": None, "momentum": [6, 3], "Adagrad": None, "RMSProp": [8, 3, 2, 3],
+                "Adam": [2, 2]}
+RACER_SHAPES = {"gradient descent": "circle", "momentum": "square", "Adagrad": "diamond", "RMSProp": "triangle",
+                "Adam": "circle"}
 
 
 def default_speed(last: int) -> float:
