@@ -17,7 +17,8 @@ LABS = [
      "where it fails: far outside its training range."),
 ]
 
-st.title(":material/insights: Gradient Playground")
+# Titles and headings carry no :material/...: icon: a screen reader reads its name out ("insights icon").
+st.title("Gradient Playground")
 st.markdown(
     "Watch optimisation and tiny neural networks work, one step at a time, and see *why* an "
     "optimiser does what it does. Every lab computes with a small numpy library (`core`), and "
@@ -27,11 +28,11 @@ st.markdown(
 root = Path(__file__).parent
 for column, (path, title, icon, blurb) in zip(st.columns(len(LABS)), LABS):
     with column.container(border=True):
-        st.subheader(f"{icon} {title}")
+        st.header(title)
         st.write(blurb)
         if (root / path).exists():
-            st.page_link(path, label=f"Open the {title} lab", icon=":material/arrow_forward:")
+            st.page_link(path, label=f"Open the {title} lab", icon=icon)
         else:
             st.caption("Coming soon.")
 
-st.caption("Built with numpy, Streamlit and Altair. Source: `core/` computes, `pages/` draws.")
+st.caption("Built with numpy, Streamlit and Altair. In the source, core/ computes and pages/ draw.")

@@ -70,12 +70,12 @@ def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
 
 
 def status_table(problem, trajs, steps):
-    st.subheader("Where each run ends")
+    st.header("Where each run ends")
     st.table(report.status_rows(problem, trajs, steps), hide_index=True)
 
 
 def four_answers(problem, coefs, trajs, lr, steps, tol):
-    st.subheader("The four questions, answered for these settings")
+    st.header("The four questions, answered for these settings")
     found = probe(coefs, float(trajs[0].xs[0]), lr, steps, tol)
     with st.container(border=True):
         for answer in report.answers(problem, trajs, lr, steps, found):
@@ -83,7 +83,7 @@ def four_answers(problem, coefs, trajs, lr, steps, tol):
 
 
 def loss_section(problem, trajs):
-    st.subheader("Loss against step")
+    st.header("Loss against step")
     st.altair_chart(charts.loss_by_step(problem, trajs), width="stretch")
     st.caption(f"Log scale. A diverging run is drawn up to its last finite iterate; losses above "
                f"{charts.LOSS_CEILING:.0e} are drawn at that value.")
@@ -97,7 +97,7 @@ def _pick_cell(x0s):
 
 
 def basin_section(problem, coefs, x0s, lr, steps, tol):
-    st.subheader("Basin map: which start goes where, at which learning rate")
+    st.header("Basin map: which start goes where, at which learning rate")
     sw, used = basin(coefs, lr, steps, tol, tuple(x0s))
     bound = problem.stable_lr()
     label = report.bound_words(problem)
@@ -116,7 +116,7 @@ def cobweb_hint(coefs, tol):
 
 
 def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
-    st.subheader("Cobweb: the update map x → x − lr·loss′(x)")
+    st.header("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
     lo, hi = report.x_range(problem, [float(first.xs[0])])
     st.markdown(report.cobweb_words(problem, first, lr, steps))
@@ -127,7 +127,7 @@ def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
-st.title(":material/trending_down: Gradient descent: the roots of a quadratic")
+st.title("Gradient descent: the roots of a quadratic")
 st.markdown("Gradient descent finds a root of p(x) by walking downhill on the loss p(x)², one step "
             "x ← x − lr·loss′(x) at a time. Set the polynomial, the start points and the learning rate in the "
             "sidebar, press Play, and read below what happens and why.")

@@ -34,7 +34,7 @@ def _sweep(surface_name: str, x0, max_steps: int):
     return lab.lr_sweep(problem, x0, lrs, max_steps)
 
 
-st.title(":material/tune: Adagrad")
+st.title("Adagrad")
 st.markdown("Adagrad gives every parameter its own step size, **lr / (√G + eps)**, where G is the sum of that "
             "parameter's squared gradients so far: step it by hand, then race it against plain gradient "
             "descent and momentum.")

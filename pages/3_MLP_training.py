@@ -20,7 +20,7 @@ MAX_CHART_SECONDS = 2.0  # (every redraw costs the server a serialisation per se
 LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after chunk for this long,
 TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
 
-st.title(":material/hub: MLP training")
+st.title("MLP training")
 st.markdown(
     "A numpy network learns **y = x²** from points in [−3, 3] (the defaults are the original exercise: "
     "1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit live, then ask it about "
@@ -223,9 +223,9 @@ def draw_probes(run, params):
     table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes),
                                                     mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)))
     probes_col, far_col = st.columns([3, 2])
-    probes_col.subheader("Predictions after each epoch")
+    probes_col.header("Predictions after each epoch")
     probes_col.dataframe(table, hide_index=True)
-    far_col.subheader(f"Far outside: x = {far.x:g}")
+    far_col.header(f"Far outside: x = {far.x:g}")
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
                    delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth {far.truth:,.0f}"
                    if far.finite else None, delta_color="off")
@@ -233,7 +233,7 @@ def draw_probes(run, params):
 
 
 def draw_downloads(run):
-    st.subheader("Downloads")
+    st.header("Downloads")
     npz_col, csv_col, _ = st.columns([1, 1, 3])
     npz_col.download_button("Weights (.npz)", mlp_lab.weights_npz(run.params), "mlp_weights.npz",
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
@@ -242,7 +242,7 @@ def draw_downloads(run):
 
 
 def draw_replay(run):
-    st.subheader("Replay the training")
+    st.header("Replay the training")
     st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
                "played in your browser: Play, Step or drag the scrubber.")
     c = run.config
