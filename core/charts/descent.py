@@ -57,7 +57,8 @@ def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 3
                                     scale=alt.Scale(domain=_starts(trajs),
                                                     range=[max(6.0 - 1.5 * k, 1.5) for k in range(len(trajs))])),
         tooltip=[alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3g")],
-    ).properties(height=height)
+    ).properties(height=height, description="Line chart: the loss p(x)² (log scale) against the step, one line per "
+                                            "start point: " + ", ".join(_starts(trajs)) + ".")
 
 
 def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -130,7 +131,11 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
                                                   stroke="white", strokeWidth=1).encode(
             x=alt.X("x0:Q", scale=x_scale), y=alt.Y("lr:Q", scale=y_scale),
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g")]))
-    return alt.layer(*layers).properties(height=height)
+    description = ("Basin map: a grid of start points x0 (across) by learning rates lr (up, log scale), each cell "
+                   "coloured by where gradient descent from it ends (" + ", ".join(OUTCOME_LABELS) + "), paler when "
+                   "it took more steps; a dashed line marks the stability bound and crosses the current settings. "
+                   "Select a cell to use its start point and learning rate.")
+    return alt.layer(*layers).properties(height=height, description=description)
 
 
 def cobweb(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi: float, *, iterations: int = 60,
@@ -173,4 +178,6 @@ def cobweb(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi: float
             size=120, filled=True, color="black").encode(
             x=alt.X("x:Q", scale=scale), y=alt.Y("x:Q", scale=scale), shape=alt.Shape("kind:N", title="fixed point"),
             tooltip=[alt.Tooltip("kind:N"), alt.Tooltip("x:Q", format=".6g")]))
-    return alt.layer(*layers).properties(height=height)
+    return alt.layer(*layers).properties(height=height, description=(
+        "Cobweb plot: the update map x → x − lr·loss′(x) against the diagonal y = x, and the path of the first "
+        "run's updates bouncing between them; black points mark the fixed points (roots and vertex)."))
