@@ -3,7 +3,10 @@ from pathlib import Path
 
 import streamlit as st
 
+import ui
+
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
+ui.page_style()
 
 LABS = [
     ("pages/1_Gradient_descent.py", "Gradient descent", ":material/trending_down:",

@@ -10,6 +10,7 @@ from core.objective import Quadratic
 
 st.set_page_config(page_title="Gradient descent · Gradient Playground", page_icon=":material/trending_down:",
                    layout="wide")
+ui.page_style()
 
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -102,7 +103,8 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
     bound = problem.stable_lr()
     label = report.bound_words(problem)
     st.markdown(report.basin_words(problem, sw, used, steps))
-    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label),
+    cells = charts.PHONE_CELLS if ui.narrow_screen() else None  # fewer, larger cells to tap on a phone
+    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
                "is still approaching at the step limit); paler cells took more steps to converge or diverge. "

@@ -10,6 +10,7 @@ from core.objective import Quadratic
 from core.surfaces import SURFACES
 
 st.set_page_config(page_title="Adagrad · Gradient Playground", page_icon=":material/tune:", layout="wide")
+ui.page_style()
 
 ROOT_PROBLEM = Quadratic()  # p(x) = x² − 5x + 4, loss p(x)²
 RACE_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.5, 1.0, 2.0)
@@ -144,7 +145,7 @@ if clipped:
 with st.expander("When does adapting help? The same race at every learning rate", expanded=True):
     sweep_steps = min(int(steps), SWEEP_MAX_STEPS)
     sweep_table, sweep_sentence = _sweep("root", x0, sweep_steps)
-    st.dataframe(sweep_table, hide_index=True, width="stretch")
+    st.dataframe(sweep_table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
     st.caption(f"From x0 = {x0:g}, at most {sweep_steps} steps. {sweep_sentence}")
 
 # --- 3. Race on a 2-D surface ------------------------------------------------------------------------
@@ -174,7 +175,7 @@ if clipped_2d:
 with st.expander("The same race with one lr for all three, at every learning rate"):
     sweep_steps = min(int(steps), SWEEP_MAX_STEPS)
     sweep_table, sweep_sentence = _sweep(surface_name, start, sweep_steps)
-    st.dataframe(sweep_table, hide_index=True, width="stretch")
+    st.dataframe(sweep_table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
     st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sweep_sentence}")
 
 ui.share_link("/Adagrad", {"lr": lr, "eps": eps, "seed": int(seed), "grad": grad_source, "el": param,

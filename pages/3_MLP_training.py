@@ -11,6 +11,7 @@ from core.charts.replay import mlp_replay
 from core.train import LIMITS
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
+ui.page_style()
 
 CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk before it redraws
 CHART_SECONDS = 0.4   # charts and probes redraw at most this often (each redraw costs the browser too),
@@ -77,10 +78,12 @@ def start_training():
     state["mlp_run"] = ui.run_view(config)
     state["mlp_pace"] = mlp_lab.Pace(target_seconds=CHUNK_SECONDS)
     state["mlp_status"] = "training"
+    ui.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
 
 
 def set_status(status):
     state["mlp_status"] = status
+    ui.want_focus("Resume" if status == "paused" else "Pause")
     if status != "training":
         ui.run_pool().leave(ui.follower())  # nobody else watching: the run stops costing CPU
     if "mlp_pace" in state:
@@ -92,6 +95,7 @@ def reset():
     for key in ("mlp_run", "mlp_pace"):
         state.pop(key, None)
     state["mlp_status"] = "idle"
+    ui.want_focus("Train")
 
 
 if stale and state["mlp_status"] == "training":
@@ -109,6 +113,7 @@ buttons.button("Resume", icon=":material/resume:", on_click=set_status, args=("t
                disabled=status != "paused" or stale or run is None or run.done)
 buttons.button("Reset", icon=":material/restart_alt:", on_click=reset,
                disabled=state.get("mlp_run") is None, help="Forget the run.")
+ui.apply_focus()
 if stale:
     st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
             icon=":material/info:")
@@ -138,6 +143,7 @@ def live_view():
             if run.done:
                 pool.leave(me)
                 state["mlp_status"] = "done"
+                ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
                 with progress.container():  # say so now: the page's rerun below takes a moment more
                     draw_progress(run, pace, "done", follow, pool.workers)
                 st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
@@ -155,6 +161,7 @@ def live_view():
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
+    ui.announce(progress_words(run, state["mlp_status"]), key="mlp_announce")
     if not training:
         draw_downloads(run)
         if state["mlp_status"] == "done":
@@ -189,6 +196,16 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
         if replayed:
             st.caption("Computed earlier on this server with the same settings, and shown at once: the same "
                        "numbers as a fresh run.")
+
+
+def progress_words(run, status: str) -> str:
+    """What the polite live region says: changes at most once per epoch, so a screen reader is not flooded."""
+    c = run.config
+    if run.failed:
+        return f"Stopped: {run.failed}"
+    epoch = f"epoch {min(run.epoch + 1, c.epochs)} of {c.epochs}"
+    return {"training": f"Training, {epoch}.", "paused": f"Paused at {epoch}.",
+            "done": f"Done: {c.epochs} epochs."}.get(status, "")
 
 
 def chart_parts(run, params):

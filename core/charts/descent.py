@@ -72,29 +72,46 @@ def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
     return edges[:-1], edges[1:]
 
 
-def basin_frame(sw: Sweep) -> pd.DataFrame:
-    """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps."""
-    x_lo, x_hi = _edges(sw.x0s, log=False)
-    l_lo, l_hi = _edges(sw.lrs, log=True)
-    i, j = np.meshgrid(np.arange(len(sw.lrs)), np.arange(len(sw.x0s)), indexing="ij")
+def _spread(n: int, most: int | None) -> np.ndarray:
+    """Indices of at most ``most`` of n cells, evenly spread, keeping the first and the last (all when None)."""
+    if most is None or n <= most:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max(most, 2)).round().astype(int))
+
+
+def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = None) -> pd.DataFrame:
+    """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps. With ``columns`` /
+    ``rows``, only that many start points / learning rates, evenly spread, each cell widened to meet its
+    neighbours (fewer, larger cells for a narrow screen; every cell shown is a run of the sweep)."""
+    keep_x, keep_lr = _spread(len(sw.x0s), columns), _spread(len(sw.lrs), rows)
+    x_lo, x_hi = _edges(sw.x0s[keep_x], log=False)
+    l_lo, l_hi = _edges(sw.lrs[keep_lr], log=True)
+    i, j = np.meshgrid(np.arange(len(keep_lr)), np.arange(len(keep_x)), indexing="ij")
     i, j = i.ravel(), j.ravel()
-    period = sw.period.ravel() if sw.period is not None else np.zeros(i.size, dtype=np.int64)
+    cells = (keep_lr[i], keep_x[j])  # the kept cells of the sweep's (lr, x0) arrays
+    outcome, steps = sw.outcome[cells], sw.steps[cells]
+    period = sw.period[cells] if sw.period is not None else np.zeros(i.size, dtype=np.int64)
     return pd.DataFrame({
-        "x0": sw.x0s[j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
-        "lr": sw.lrs[i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
-        "outcome": np.array(OUTCOME_LABELS)[sw.outcome.ravel()], "steps": sw.steps.ravel(),
-        "final x": sw.x.ravel(), "period": period,
+        "x0": sw.x0s[keep_x][j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
+        "lr": sw.lrs[keep_lr][i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
+        "outcome": np.array(OUTCOME_LABELS)[outcome], "steps": steps,
+        "final x": sw.x[cells], "period": period,
         # Shading: how long a run took to converge or diverge. Runs that used every step (vertex, cycle, chaos,
         # too slow) stay solid so that their colour reads.
-        "shade": np.where(np.isin(sw.outcome.ravel(), (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE)), sw.steps.ravel(), 0),
+        "shade": np.where(np.isin(outcome, (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE)), steps, 0),
     })
 
 
+PHONE_CELLS = (21, 25)  # basin-map columns × rows on a narrow screen: cells of about 14 × 15 px at 390 px wide
+
+
 def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None, bound_label: str,
-              height: int = 380) -> alt.LayerChart:
+              height: int = 380, cells: tuple[int, int] | None = None) -> alt.LayerChart:
     """Outcome of every (x0, lr) cell, lighter for more steps; the stability bound as a dashed line and the
-    current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell")."""
-    data = finite_rows(basin_frame(sw), ["x0", "lr", "steps", "final x"])
+    current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell").
+    ``cells`` = (columns, rows): draw at most that many, evenly spread (``PHONE_CELLS`` for a phone)."""
+    columns, rows = cells or (None, None)
+    data = finite_rows(basin_frame(sw, columns=columns, rows=rows), ["x0", "lr", "steps", "final x"])
     x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
     cell = alt.selection_point(name="cell", fields=["x0", "lr"], on="click", clear=False)
