@@ -180,8 +180,10 @@ const lost = () => {
   return !a || a === document.body || a.disabled;
 };
 function focusButton(label, onlyIfLost, tries) {
+  // a button's text without its icon's name (the icon is a ligature: its text is "pause")
+  const text = (b) => (b.querySelector("[data-testid='stMarkdownContainer']") || b).innerText.trim();
   const button = [...document.querySelectorAll("[data-testid='stMain'] button")]
-    .find((b) => b.innerText.trim() === label && !b.disabled);
+    .find((b) => text(b) === label && !b.disabled && b.offsetParent !== null);
   if (button) { if (!onlyIfLost || lost()) button.focus(); return; }
   if (tries > 0) setTimeout(() => focusButton(label, onlyIfLost, tries - 1), 50);
 }
@@ -203,7 +205,8 @@ export default function ({ data, parentElement, setStateValue }) {
   }
 }
 """
-_A11Y = st.components.v2.component("gp_a11y", js=_A11Y_JS)
+# Not style-isolated: it draws nothing, and outside a shadow root it is never counted among the players.
+_A11Y = st.components.v2.component("gp_a11y", js=_A11Y_JS, isolate_styles=False)
 
 
 # On a phone: a smaller title and less space above it, so that a lab's main control and first chart are on
