@@ -102,14 +102,15 @@ def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = Non
     })
 
 
-PHONE_CELLS = (21, 25)  # basin-map columns × rows on a narrow screen: cells of about 14 × 15 px at 390 px wide
+PHONE_CELLS = (21, 21)  # basin-map columns × rows on a phone: cells of about 14 × 18 px at 390 px wide
 
 
 def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None, bound_label: str,
               height: int = 380, cells: tuple[int, int] | None = None) -> alt.LayerChart:
     """Outcome of every (x0, lr) cell, lighter for more steps; the stability bound as a dashed line and the
     current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell").
-    ``cells`` = (columns, rows): draw at most that many, evenly spread (``PHONE_CELLS`` for a phone)."""
+    ``cells`` = (columns, rows): draw at most that many, evenly spread, legends below the plot (``PHONE_CELLS``
+    for a phone: there the legends beside it would leave the plot a third of the screen)."""
     columns, rows = cells or (None, None)
     data = finite_rows(basin_frame(sw, columns=columns, rows=rows), ["x0", "lr", "steps", "final x"])
     x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
@@ -152,7 +153,11 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
                    "coloured by where gradient descent from it ends (" + ", ".join(OUTCOME_LABELS) + "), paler when "
                    "it took more steps; a dashed line marks the stability bound and crosses the current settings. "
                    "Select a cell to use its start point and learning rate.")
-    return alt.layer(*layers).properties(height=height, description=description)
+    if not cells:
+        return alt.layer(*layers).properties(height=height, description=description)
+    # Streamlit fits the legends into the height too: add theirs (about 170 px) below the plot.
+    return alt.layer(*layers).properties(height=height + 170, description=description).configure_legend(
+        orient="bottom", direction="horizontal", columns=2, labelLimit=90, titleLimit=150)
 
 
 def cobweb(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi: float, *, iterations: int = 60,
