@@ -255,3 +255,16 @@ def test_phone_gradient_descent_first_screen_and_basin_cells(phone, app_url):
     assert 100 <= len(sizes) <= 21 * 21
     assert min(w for w, _ in sizes) >= 10 and min(h for _, h in sizes) >= 10, min(sizes)
     assert phone.locator(APP).count() == 1
+
+
+def test_learning_rate_tables_keep_their_lr_column_in_view():
+    """On a phone a sweep table scrolls sideways inside itself; its key column, lr, stays pinned in view."""
+    import json
+
+    from conftest import run_app
+
+    at = run_app("pages/2_Adagrad.py")
+    tables = [t for t in at.dataframe if "lr" in t.value.columns]
+    assert len(tables) == 2
+    for t in tables:
+        assert json.loads(t.proto.columns)["lr"]["pinned"] is True
