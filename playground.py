@@ -1,7 +1,10 @@
 """Gradient Playground: the home page (entry point of `streamlit run playground.py`)."""
 import streamlit as st
 
+import ui
+
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
+ui.page_style()
 
 LABS = [
     ("pages/1_Gradient_descent.py", "Gradient descent", ":material/trending_down:",
@@ -15,7 +18,8 @@ LABS = [
      "where it fails: far outside its training range."),
 ]
 
-st.title(":material/insights: Gradient Playground")
+# Titles and headings carry no :material/...: icon: a screen reader reads its name out ("insights icon").
+st.title("Gradient Playground")
 st.markdown(
     "Watch optimisation and tiny neural networks work, one step at a time, and see *why* an "
     "optimiser does what it does. Every lab computes with a small numpy library (`core`), and "
@@ -24,8 +28,8 @@ st.markdown(
 
 for column, (path, title, icon, blurb) in zip(st.columns(len(LABS)), LABS):
     with column.container(border=True):
-        st.subheader(f"{icon} {title}")
+        st.header(title)
         st.write(blurb)
-        st.page_link(path, label=f"Open the {title} lab", icon=":material/arrow_forward:")
+        st.page_link(path, label=f"Open the {title} lab", icon=icon)
 
-st.caption("Built with numpy, Streamlit and Altair. Source: `core/` computes, `pages/` draws.")
+st.caption("Built with numpy, Streamlit and Altair. In the source, core/ computes and pages/ draw.")

@@ -164,6 +164,111 @@ def follower() -> str:
     return st.session_state.setdefault("_follower", secrets.token_hex(8))
 
 
+# ── accessibility and small screens ───────────────────────────────────────────────────────────────
+# Tables whose rows are learning rates keep that column in view while the rest scroll sideways (a phone).
+PINNED_LR = {"lr": st.column_config.Column(pinned=True)}
+NARROW_PX = 640  # a viewport narrower than this is a phone: columns stack, the basin map has fewer cells
+
+# One hidden helper element (no room on the page) that acts in the visitor's browser: it moves keyboard
+# focus to a button after a rerun, says short texts in a polite ARIA live region, and reports once
+# whether the screen is narrow. Streamlit 1.67 has none of the three.
+_A11Y_JS = """
+const live = () => {
+  let node = document.getElementById("gp-live-region");
+  if (!node) {  // one region for the whole page, outside Streamlit's tree, so a redraw never resets it
+    node = document.createElement("div");
+    node.id = "gp-live-region";
+    node.setAttribute("aria-live", "polite");
+    node.setAttribute("role", "status");
+    node.setAttribute("data-testid", "gp-live-region");
+    node.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+      + "white-space:nowrap;";
+    document.body.appendChild(node);
+  }
+  return node;
+};
+const lost = () => {
+  const a = document.activeElement;
+  return !a || a === document.body || a.disabled;
+};
+function focusButton(label, onlyIfLost, tries) {
+  // a button's text without its icon's name (the icon is a ligature: its text is "pause")
+  const text = (b) => (b.querySelector("[data-testid='stMarkdownContainer']") || b).innerText.trim();
+  const button = [...document.querySelectorAll("[data-testid='stMain'] button")]
+    .find((b) => text(b) === label && !b.disabled && b.offsetParent !== null);
+  if (button) { if (!onlyIfLost || lost()) button.focus(); return; }
+  if (tries > 0) setTimeout(() => focusButton(label, onlyIfLost, tries - 1), 50);
+}
+export default function ({ data, parentElement, setStateValue }) {
+  const host = parentElement.host || parentElement;
+  const box = host.closest("[data-testid='stElementContainer']");
+  if (box) box.style.display = "none";
+  if (data.focus && window.__gpFocused !== data.focus.nonce) {
+    window.__gpFocused = data.focus.nonce;
+    focusButton(data.focus.label, data.focus.only_if_lost, 60);
+  }
+  if (typeof data.say === "string") {
+    const node = live();
+    if (node.textContent !== data.say) node.textContent = data.say;
+  }
+  if (data.narrow_px) {
+    const narrow = window.innerWidth < data.narrow_px;
+    if (data.narrow !== narrow) setStateValue("narrow", narrow);
+  }
+}
+"""
+# Not style-isolated: it draws nothing, and outside a shadow root it is never counted among the players.
+_A11Y = st.components.v2.component("gp_a11y", js=_A11Y_JS, isolate_styles=False)
+
+
+# On a phone: a smaller title and less space above it, so that a lab's main control and first chart are on
+# the first screen (Streamlit's own sizes are for desktops). Stable data-testid selectors only.
+PHONE_CSS = f"""<style>
+@media (max-width: {NARROW_PX - 1}px) {{
+  [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
+  [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.9rem; padding-top: 0.5rem; }}
+}}
+</style>"""
+
+
+def page_style() -> None:
+    """The app's few CSS rules for small screens (a style-only element: it takes no room on the page)."""
+    st.html(PHONE_CSS)
+
+
+def _a11y(key: str, **data) -> None:
+    _A11Y(key=key, data=data, height=0, on_narrow_change=lambda: None)
+
+
+def want_focus(label: str, *, only_if_lost: bool = False) -> None:
+    """After this rerun, put keyboard focus on the page's button labelled ``label`` (call it from the
+    clicked button's callback): Streamlit redraws the page and the visitor's focus would fall to its
+    top. ``only_if_lost``: only when focus has nowhere else to be (the focused button got disabled)."""
+    nonce = st.session_state.get("_focus_nonce", 0) + 1
+    st.session_state["_focus_nonce"] = nonce
+    st.session_state["_focus"] = {"label": label, "nonce": nonce, "only_if_lost": only_if_lost}
+
+
+def apply_focus() -> None:
+    """Carry out ``want_focus`` (call once per page run, after the buttons are drawn)."""
+    focus = st.session_state.pop("_focus", None)
+    if focus:
+        _a11y("gp_focus", focus=focus)
+
+
+def announce(text: str, key: str = "gp_announce") -> None:
+    """Say ``text`` politely to screen readers (an ARIA live region), once per change of text."""
+    _a11y(key, say=text)
+
+
+def narrow_screen() -> bool:
+    """Whether the visitor's screen is narrower than NARROW_PX (a phone). The browser tells on the first
+    run of a session (one more run, on phones only); until then the answer is False."""
+    narrow = bool((st.session_state.get("gp_screen") or {}).get("narrow"))
+    _a11y("gp_screen", narrow_px=NARROW_PX, narrow=narrow)
+    return narrow
+
+
 _PER_RUN: OrderedDict = OrderedDict()
 _PER_RUN_MAX = 64  # entries: a few charts' data each, least recently used out first
 _PER_RUN_GUARD = threading.Lock()

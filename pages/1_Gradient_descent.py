@@ -10,6 +10,7 @@ from core.objective import Quadratic
 
 st.set_page_config(page_title="Gradient descent · Gradient Playground", page_icon=":material/trending_down:",
                    layout="wide")
+ui.page_style()
 
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -70,12 +71,12 @@ def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
 
 
 def status_table(problem, trajs, steps):
-    st.subheader("Where each run ends")
+    st.header("Where each run ends")
     st.table(lab.status_rows(problem, trajs, steps), hide_index=True)
 
 
 def four_answers(problem, coefs, trajs, lr, steps, tol):
-    st.subheader("The four questions, answered for these settings")
+    st.header("The four questions, answered for these settings")
     found = probe(coefs, float(trajs[0].xs[0]), lr, steps, tol)
     with st.container(border=True):
         for answer in lab.answers(problem, trajs, lr, steps, found):
@@ -83,7 +84,7 @@ def four_answers(problem, coefs, trajs, lr, steps, tol):
 
 
 def loss_section(problem, trajs):
-    st.subheader("Loss against step")
+    st.header("Loss against step")
     st.altair_chart(charts.loss_by_step(problem, trajs), width="stretch")
     st.caption(f"Log scale. A diverging run is drawn up to its last finite iterate; losses above "
                f"{charts.LOSS_CEILING:.0e} are drawn at that value.")
@@ -97,12 +98,13 @@ def _pick_cell(x0s):
 
 
 def basin_section(problem, coefs, x0s, lr, steps, tol):
-    st.subheader("Basin map: which start goes where, at which learning rate")
+    st.header("Basin map: which start goes where, at which learning rate")
     sw, used = basin(coefs, lr, steps, tol, tuple(x0s))
     bound = problem.stable_lr()
     label = lab.bound_words(problem)
     st.markdown(lab.basin_words(problem, sw, used, steps))
-    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label),
+    cells = charts.PHONE_CELLS if ui.narrow_screen() else None  # fewer, larger cells to tap on a phone
+    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
                "is still approaching at the step limit); paler cells took more steps to converge or diverge. "
@@ -116,7 +118,7 @@ def cobweb_hint(coefs, tol):
 
 
 def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
-    st.subheader("Cobweb: the update map x → x − lr·loss′(x)")
+    st.header("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
     lo, hi = lab.x_range(problem, [float(first.xs[0])])
     st.markdown(lab.cobweb_words(problem, first, lr, steps))
@@ -127,7 +129,7 @@ def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
-st.title(":material/trending_down: Gradient descent: the roots of a quadratic")
+st.title("Gradient descent: the roots of a quadratic")
 st.markdown("Gradient descent finds a root of p(x) by walking downhill on the loss p(x)², one step "
             "x ← x − lr·loss′(x) at a time. Set the polynomial, the start points and the learning rate in the "
             "sidebar, press Play, and read below what happens and why.")

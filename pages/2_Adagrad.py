@@ -13,6 +13,7 @@ from core.objective import Quadratic
 from core.surfaces import SURFACES
 
 st.set_page_config(page_title="Adagrad · Gradient Playground", page_icon=":material/tune:", layout="wide")
+ui.page_style()
 
 ROOT_PROBLEM = Quadratic()  # p(x) = x² − 5x + 4, loss p(x)²
 
@@ -122,7 +123,7 @@ def race_settings() -> tuple[RootRace, SurfaceRace]:
 
 # ── sections ───────────────────────────────────────────────────────────────────────────────────────
 def intro():
-    st.title(":material/tune: Adagrad")
+    st.title("Adagrad")
     st.markdown("Adagrad gives every parameter its own step size, **lr / (√G + eps)**, where G is the sum of that "
                 "parameter's squared gradients so far: step it by hand, see why it slows down and what came next "
                 "(RMSProp, Adam), then race them against plain gradient descent and momentum.")
@@ -209,7 +210,7 @@ def root_race_section(race: RootRace):
     with st.expander("When does adapting help? The same race at every learning rate", expanded=True):
         sweep_steps = min(race.steps, lab.SWEEP_MAX_STEPS)
         table, sentence = sweep("root", race.x0, sweep_steps, race.chosen)
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
         st.caption(f"From x0 = {race.x0:g}, one lr for every racer, at most {sweep_steps} steps. {sentence}")
 
 
@@ -266,7 +267,7 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
         if table_box.open:
             sweep_steps = min(steps, lab.SWEEP_MAX_STEPS)
             table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
             st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
 
 

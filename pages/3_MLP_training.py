@@ -12,6 +12,7 @@ from core.train import LIMITS
 from runs.cadence import Cadence
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
+ui.page_style()
 
 CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
 CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
@@ -20,7 +21,7 @@ MAX_CHART_SECONDS = 2.0
 LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after chunk for this long,
 TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
 
-st.title(":material/hub: MLP training")
+st.title("MLP training")
 st.markdown(
     "A numpy network learns **y = x²** from points in [−3, 3] (the defaults are the original exercise: "
     "1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit live, then ask it about "
@@ -90,10 +91,12 @@ def start_training():
     state["mlp_run"] = ui.run_view(config)
     state["mlp_pace"] = mlp_lab.Pace(target_seconds=CHUNK_SECONDS)
     state["mlp_status"] = "training"
+    ui.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
 
 
 def set_status(status):
     state["mlp_status"] = status
+    ui.want_focus("Resume" if status == "paused" else "Pause")
     if status != "training":
         ui.run_pool().leave(ui.follower())  # nobody else watching: the run stops costing CPU
     if "mlp_pace" in state:
@@ -105,6 +108,7 @@ def reset():
     for key in ("mlp_run", "mlp_pace"):
         state.pop(key, None)
     state["mlp_status"] = "idle"
+    ui.want_focus("Train")
 
 
 if stale and state["mlp_status"] == "training":
@@ -122,6 +126,7 @@ buttons.button("Resume", icon=":material/resume:", on_click=set_status, args=("t
                disabled=status != "paused" or stale or run is None or run.done)
 buttons.button("Reset", icon=":material/restart_alt:", on_click=reset,
                disabled=state.get("mlp_run") is None, help="Forget the run.")
+ui.apply_focus()
 if stale:
     st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
             icon=":material/info:")
@@ -153,6 +158,7 @@ def live_view():
             if run.done:
                 pool.leave(me)
                 state["mlp_status"] = "done"
+                ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
                 with progress.container():  # say so now: the page's rerun below takes a moment more
                     draw_progress(run, pace, "done", follow, pool.workers)
                 st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
@@ -175,6 +181,7 @@ def live_view():
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
+    ui.announce(progress_words(run, state["mlp_status"]), key="mlp_announce")
     if not training:
         draw_downloads(run)
         if state["mlp_status"] == "done":
@@ -209,6 +216,16 @@ def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
         if replayed:
             st.caption("Computed earlier on this server with the same settings, and shown at once: the same "
                        "numbers as a fresh run.")
+
+
+def progress_words(run, status: str) -> str:
+    """What the polite live region says: changes at most once per epoch, so a screen reader is not flooded."""
+    c = run.config
+    if run.failed:
+        return f"Stopped: {run.failed}"
+    epoch = f"epoch {min(run.epoch + 1, c.epochs)} of {c.epochs}"
+    return {"training": f"Training, {epoch}.", "paused": f"Paused at {epoch}.",
+            "done": f"Done: {c.epochs} epochs."}.get(status, "")
 
 
 def chart_parts(run, params):
@@ -263,9 +280,9 @@ def draw_probes(run, params):
     table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes),
                                                     mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)))
     probes_col, far_col = st.columns([3, 2])
-    probes_col.subheader("Predictions after each epoch")
+    probes_col.header("Predictions after each epoch")
     probes_col.dataframe(table, hide_index=True)
-    far_col.subheader(f"Far outside: x = {far.x:g}")
+    far_col.header(f"Far outside: x = {far.x:g}")
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
                    delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth {far.truth:,.0f}"
                    if far.finite else None, delta_color="off")
@@ -273,7 +290,7 @@ def draw_probes(run, params):
 
 
 def draw_downloads(run):
-    st.subheader("Downloads")
+    st.header("Downloads")
     npz_col, csv_col, _ = st.columns([1, 1, 3])
     weights, history = ui.per_run(run, "downloads", lambda: (mlp_lab.weights_npz(run.params),
                                                              mlp_lab.history_csv(run.history)))
@@ -284,7 +301,7 @@ def draw_downloads(run):
 
 
 def draw_replay(run):
-    st.subheader("Replay the training")
+    st.header("Replay the training")
     st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
                "played in your browser: Play, Step or drag the scrubber.")
     c = run.config

@@ -11,7 +11,7 @@ LABS = {"Gradient_descent": "pages/1_Gradient_descent.py", "Adagrad": "pages/2_A
 def test_home_runs_and_describes_each_lab():
     at = AppTest.from_file(str(ROOT / "playground.py")).run()
     assert not at.exception
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in at.header]  # h2: headings run h1 → h2 (issue 14)
     assert any("Gradient descent" in h for h in headers)
     assert any("Adagrad" in h for h in headers)
     assert any("MLP training" in h for h in headers)

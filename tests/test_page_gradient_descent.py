@@ -23,7 +23,7 @@ def status(at: AppTest):
 
 def replays(at: AppTest) -> list[dict]:
     """What the page sends each replay player: {"replay": …, "start": …, "report": …}."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "gp_player"]
 
 
 def text_of(at: AppTest) -> str:

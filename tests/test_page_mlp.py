@@ -127,8 +127,8 @@ def test_a_finished_run_sends_its_replay_to_the_browser_player():
     at = train_to_end(at)
     assert not at.exception
     run = at.session_state["mlp_run"]
-    assert any(h.value == "Replay the training" for h in at.subheader)
-    (sent,) = [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    assert any(h.value == "Replay the training" for h in at.header)
+    (sent,) = [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "gp_player"]
     replay = sent["replay"]
     assert replay["unit"] == "Snapshot" and replay["last"] == len(run.snapshots) - 1 >= 50
     assert {1.0, 2.0} <= set(replay["series"][0]["data"]["epoch"])  # both epoch ends among them
@@ -148,7 +148,8 @@ def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
     assert np.isfinite(np.concatenate([p.ravel() for p in run.params])).all()
     frames = chart_frames(at)
     assert frames and sum(len(f) for f in frames) > 0
-    (sent,) = [e.proto.json for e in at.get("bidi_component")]  # its replay too: finite, clamped
+    (sent,) = [e.proto.json for e in at.get("bidi_component")  # its replay too: finite, clamped
+               if e.proto.component_name == "gp_player"]
     assert "NaN" not in sent and "Infinity" not in sent
     for frame in frames:
         assert np.isfinite(frame.select_dtypes("number").to_numpy(dtype=float)).all()

@@ -200,9 +200,11 @@ class Player {
 
   buildPanel(panel, p, width) {
     const box = html("div", { class: "gp-panel" }, this.panelsBox);
-    const height = panel.height || 320;
+    // On a phone (a narrow panel) the plot is less tall, so the controls and a whole plot fit on one screen.
+    const height = width < 420 ? Math.min(panel.height || 320, Math.max(220, Math.round(width * 0.72)))
+      : panel.height || 320;
     const svg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
-                            "aria-label": panel.title }, box);
+                            "aria-label": `${panel.title}: ${panel.y.label} against ${panel.x.label}` }, box);
     const x0 = MARGIN.left, x1 = width - MARGIN.right, y0 = height - MARGIN.bottom, y1 = MARGIN.top;
     const sx = scale(panel.x, x0, x1), sy = scale(panel.y, y0, y1);
     const clipId = `gp-clip-${p}-${Math.random().toString(36).slice(2)}`;
@@ -387,7 +389,10 @@ class Player {
     this.painted += 1;
     this.root.dataset.frame = String(shown);
     this.root.dataset.painted = String(this.painted);
-    this.scrub.value = String(shown);
+    if (this.scrub.value !== String(shown)) {
+      this.scrub.value = String(shown);
+      this.scrub.setAttribute("aria-valuetext", `${this.unit()} ${shown} of ${this.last}`);
+    }
     this.counter.textContent = `${this.unit()} ${shown} of ${this.last}`;
   }
 

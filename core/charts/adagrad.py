@@ -55,7 +55,10 @@ def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str
         mark = pd.DataFrame({"row": [chosen[0]], "col": [chosen[1]]})
         layers.append(alt.Chart(mark).mark_rect(fill=None, stroke="red", strokeWidth=2.5).encode(
             x="col:O", y="row:O"))
-    return alt.layer(*layers).properties(height=height)
+    outlined = f"; the chosen element (row {chosen[0]}, column {chosen[1]}) is outlined in red" if chosen else ""
+    description = (f"Heat map: {title}, one cell per element of the matrix W (rows i down, columns j across), "
+                   f"coloured by {color_title}{outlined}.")
+    return alt.layer(*layers).properties(height=height, description=description)
 
 
 def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
@@ -69,7 +72,9 @@ def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
         strokeDash=alt.condition(is_envelope, alt.value([6, 4]), alt.value([1, 0])),
         tooltip=["series:N", alt.Tooltip("step:Q", title="step t"),
                  alt.Tooltip("effective lr:Q", format=".4g")],
-    ).properties(height=height)
+    ).properties(height=height, description="Line chart, both axes log: the effective learning rate lr / (√G + eps) "
+                                            "of the watched elements against the step t, with the envelope lr/√t "
+                                            "dashed.")
 
 
 LOSS_CEILING = 1e12  # a diverging loss is drawn up to here (clamped); the tooltip keeps the true value
@@ -85,7 +90,8 @@ def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.C
                 scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
         **racer_encodings(data["optimiser"].unique()),
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
-    ).properties(height=height)
+    ).properties(height=height, description=f"Line chart: {title} (log scale), one line per optimiser: "
+                                            + ", ".join(sorted(set(data["optimiser"]))) + ".")
 
 
 def effective_step_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
@@ -96,4 +102,6 @@ def effective_step_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
         y=alt.Y("effective step:Q", title="|Δx| / |g|  (log)", scale=alt.Scale(type="log")),
         **racer_encodings(data["optimiser"].unique()),
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("effective step:Q", format=".4g")],
-    ).properties(height=height)
+    ).properties(height=height, description="Line chart on log axes: the effective step |Δx| / |g| against the "
+                                            "step, one line per optimiser: "
+                                            + ", ".join(sorted(set(data["optimiser"]))) + ".")

@@ -56,7 +56,8 @@ def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 3
                                     scale=alt.Scale(domain=_starts(trajs),
                                                     range=[max(6.0 - 1.5 * k, 1.5) for k in range(len(trajs))])),
         tooltip=[alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3g")],
-    ).properties(height=height)
+    ).properties(height=height, description="Line chart: the loss p(x)² (log scale) against the step, one line per "
+                                            "start point: " + ", ".join(_starts(trajs)) + ".")
 
 
 def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -70,29 +71,47 @@ def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
     return edges[:-1], edges[1:]
 
 
-def basin_frame(sw: Sweep) -> pd.DataFrame:
-    """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps."""
-    x_lo, x_hi = _edges(sw.x0s, log=False)
-    l_lo, l_hi = _edges(sw.lrs, log=True)
-    i, j = np.meshgrid(np.arange(len(sw.lrs)), np.arange(len(sw.x0s)), indexing="ij")
+def _spread(n: int, most: int | None) -> np.ndarray:
+    """Indices of at most ``most`` of n cells, evenly spread, keeping the first and the last (all when None)."""
+    if most is None or n <= most:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max(most, 2)).round().astype(int))
+
+
+def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = None) -> pd.DataFrame:
+    """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps. With ``columns`` /
+    ``rows``, only that many start points / learning rates, evenly spread, each cell widened to meet its
+    neighbours (fewer, larger cells for a narrow screen; every cell shown is a run of the sweep)."""
+    keep_x, keep_lr = _spread(len(sw.x0s), columns), _spread(len(sw.lrs), rows)
+    x_lo, x_hi = _edges(sw.x0s[keep_x], log=False)
+    l_lo, l_hi = _edges(sw.lrs[keep_lr], log=True)
+    i, j = np.meshgrid(np.arange(len(keep_lr)), np.arange(len(keep_x)), indexing="ij")
     i, j = i.ravel(), j.ravel()
-    period = sw.period.ravel() if sw.period is not None else np.zeros(i.size, dtype=np.int64)
+    cells = (keep_lr[i], keep_x[j])  # the kept cells of the sweep's (lr, x0) arrays
+    outcome, steps = sw.outcome[cells], sw.steps[cells]
+    period = sw.period[cells] if sw.period is not None else np.zeros(i.size, dtype=np.int64)
     return pd.DataFrame({
-        "x0": sw.x0s[j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
-        "lr": sw.lrs[i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
-        "outcome": np.array(OUTCOME_LABELS)[sw.outcome.ravel()], "steps": sw.steps.ravel(),
-        "final x": sw.x.ravel(), "period": period,
+        "x0": sw.x0s[keep_x][j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
+        "lr": sw.lrs[keep_lr][i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
+        "outcome": np.array(OUTCOME_LABELS)[outcome], "steps": steps,
+        "final x": sw.x[cells], "period": period,
         # Shading: how long a run took to converge or diverge. Runs that used every step (vertex, cycle, chaos,
         # too slow) stay solid so that their colour reads.
-        "shade": np.where(np.isin(sw.outcome.ravel(), (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE)), sw.steps.ravel(), 0),
+        "shade": np.where(np.isin(outcome, (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE)), steps, 0),
     })
 
 
+PHONE_CELLS = (21, 21)  # basin-map columns × rows on a phone: cells of about 14 × 18 px at 390 px wide
+
+
 def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None, bound_label: str,
-              height: int = 380) -> alt.LayerChart:
+              height: int = 380, cells: tuple[int, int] | None = None) -> alt.LayerChart:
     """Outcome of every (x0, lr) cell, lighter for more steps; the stability bound as a dashed line and the
-    current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell")."""
-    data = finite_rows(basin_frame(sw), ["x0", "lr", "steps", "final x"])
+    current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell").
+    ``cells`` = (columns, rows): draw at most that many, evenly spread, legends below the plot (``PHONE_CELLS``
+    for a phone: there the legends beside it would leave the plot a third of the screen)."""
+    columns, rows = cells or (None, None)
+    data = finite_rows(basin_frame(sw, columns=columns, rows=rows), ["x0", "lr", "steps", "final x"])
     x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
     cell = alt.selection_point(name="cell", fields=["x0", "lr"], on="click", clear=False)
@@ -129,5 +148,13 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
                                                   stroke="white", strokeWidth=1).encode(
             x=alt.X("x0:Q", scale=x_scale), y=alt.Y("lr:Q", scale=y_scale),
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g")]))
-    return alt.layer(*layers).properties(height=height)
+    description = ("Basin map: a grid of start points x0 (across) by learning rates lr (up, log scale), each cell "
+                   "coloured by where gradient descent from it ends (" + ", ".join(OUTCOME_LABELS) + "), paler when "
+                   "it took more steps; a dashed line marks the stability bound and crosses the current settings. "
+                   "Select a cell to use its start point and learning rate.")
+    if not cells:
+        return alt.layer(*layers).properties(height=height, description=description)
+    # Streamlit fits the legends into the height too: add theirs (about 170 px) below the plot.
+    return alt.layer(*layers).properties(height=height + 170, description=description).configure_legend(
+        orient="bottom", direction="horizontal", columns=2, labelLimit=90, titleLimit=150)
 

@@ -51,7 +51,10 @@ def _loss_layers(loss, epochs, height: int) -> alt.LayerChart:
     )
     rules = alt.Chart(epochs).mark_rule(color="#9ca3af", strokeDash=[3, 3], opacity=0.7).encode(
         x="epoch:Q", tooltip=[alt.Tooltip("epoch:Q", title="end of epoch")])
-    return alt.layer(rules, lines).properties(height=height, title="Training loss")
+    return alt.layer(rules, lines).properties(
+        height=height, title="Training loss",
+        description="Line chart: the training loss (mean squared error, log scale) against the epoch, for each "
+                    "stretch of training and its rolling mean; dashed vertical lines mark the ends of epochs.")
 
 
 def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks: bool) -> alt.LayerChart:
@@ -80,7 +83,10 @@ def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks:
                      alt.Tooltip("w:Q", format=".4g"), alt.Tooltip("b:Q", format=".4g")],
         ))
     title = "The fit: x² and the net's prediction"
-    return alt.layer(*layers).properties(height=height, title=title)
+    description = ("Line chart: the target y = x² (dashed) and the network's prediction against x, from "
+                   f"{lo:g} to {hi:g}; the training range is shaded"
+                   + ("; triangles mark the ReLU kinks of the first hidden layer." if with_kinks else "."))
+    return alt.layer(*layers).properties(height=height, title=title, description=description)
 
 
 @lru_cache(maxsize=64)
