@@ -232,7 +232,8 @@ def _start_session_reaper() -> None:
     another session is stored, and then without ``AppSession.shutdown()``: the last visitors of a quiet
     spell stayed in memory until someone else came and left. A thread asks the server's event loop
     (where sessions are stored and resumed) every half TTL to reap expired sessions and shut them down,
-    as Streamlit's own ``close_session`` does. Streamlit internals: on another version it does nothing."""
+    as Streamlit's own ``close_session`` does, and to delete downloads no session shows any more.
+    Streamlit internals: on another version it does nothing."""
     from streamlit import runtime
 
     if not runtime.exists():
@@ -273,6 +274,9 @@ def reap_expired_sessions(instance) -> int:
     for session_id, info in expired:
         if not manager.is_active_session(session_id):
             info.session.shutdown()
+    # A download no session shows any more is marked by one pass and deleted by the next (the grace lets
+    # a button replaced by a rerun still download): one pass per tick, so a departed session's files go.
+    instance.media_file_mgr.remove_orphaned_files()
     return len(expired)
 
 
@@ -307,11 +311,16 @@ def _probe_report() -> None:
         media = runtime.media_file_mgr
         pool = _POOLS[-1] if _POOLS else None
         files = getattr(media._storage, "_files_by_id", {})
-        report = {"sessions_seen": len(_PROBED), "sessions_alive": sum(r() is not None for r in _PROBED.values()),
+        manager = runtime._session_mgr
+        alive = [s for s in (r() for r in _PROBED.values()) if s is not None]
+        report = {"sessions_seen": len(_PROBED), "sessions_active": sum(manager.is_active_session(s.id) for s in alive),
+                  "sessions_alive": sum(not manager.is_active_session(s.id) for s in alive),  # departed, reachable
                   "media_files": len(files), "media_bytes": sum(len(f.content) for f in list(files.values())),
                   "per_run": len(_PER_RUN), "per_run_bytes": sum(e[2] for e in list(_PER_RUN.values())),
                   "store_runs": len(pool.store) if pool else 0, "store_bytes": pool.store.nbytes if pool else 0,
                   "time": time.time()}
+        del alive  # hold no session while sleeping
         with open(_PROBE_PATH + ".tmp", "w") as f:
             json.dump(report, f)
         os.replace(_PROBE_PATH + ".tmp", _PROBE_PATH)
+

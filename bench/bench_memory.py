@@ -7,13 +7,16 @@ probe on (``GP_MEMORY_PROBE``: the server writes, every second, how many of the 
 still reachable after ``gc.collect()``, its media files and the run store's size). Each session is a fresh
 browser context that opens /MLP_training?n=…&epochs=…&seed=i (a distinct seed: a new run each time),
 clicks Train, waits for "Done:" and closes. After each session it prints the RSS of the server and of
-its workers (the forkserver and its children); after the last, it waits past the TTL (and opens one more
-session, as a later visitor would), then prints them again.
+its workers (the forkserver and its children); after the last, it waits past the TTL, opens one more
+session (as a later visitor would), waits again, then opens the home page in a tab that stays
+(Streamlit 1.67's runtime loop holds the last session it sent messages to until another session gets
+a message) and prints them again.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -116,23 +119,34 @@ def main() -> None:
         print(f"{label:>22}  server {server_rss / MIB:7.1f} MiB  workers {workers_rss / MIB:7.1f} MiB  "
               f"alive {report['sessions_alive']:>3}/{report['sessions_seen']:<3} media {report['media_files']:>3} "
               f"({report['media_bytes'] / 1024:.0f} KiB)  store {report['store_runs']} runs "
-              f"{report['store_bytes'] / MIB:.1f} MiB  per_run {report['per_run']}", flush=True)
+              f"{report['store_bytes'] / MIB:.1f} MiB  per_run {report['per_run']} "
+              f"{report.get('per_run_bytes', 0) / MIB:.1f} MiB", flush=True)
 
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"{args.sessions} sessions, n={args.n:,}, epochs={args.epochs}, "
                   f"disconnectedSessionTTL={args.ttl} s; load average {open('/proc/loadavg').read().split()[:3]}")
+            seconds = []
             for i in range(args.sessions):
+                began = time.perf_counter()
                 train_session(browser, f"{base}&seed={1000 + i}")
+                seconds.append(time.perf_counter() - began)
                 line(f"after session {i + 1}", probe(report_path, time.time()))
             time.sleep(args.ttl + 2)
             line(f"{args.ttl + 2} s later", probe(report_path, time.time()))
             train_session(browser, f"{base}&seed={1000 + args.sessions}")  # a later visitor
             line("one more session", probe(report_path, time.time()))
             time.sleep(args.ttl + 2)
-            line(f"{args.ttl + 2} s later", wait_quiet(report_path, args.sessions + 1, 3 * args.ttl))
+            line(f"{args.ttl + 2} s later", probe(report_path, time.time()))
+            observer = browser.new_context()
+            observer_page = observer.new_page()
+            observer_page.goto(f"http://127.0.0.1:{port}/")
+            wait_for_run(observer_page)
+            line("home page open", wait_quiet(report_path, args.sessions + 1, 3 * args.ttl + 10))
+            observer.close()
             browser.close()
+            print(f"seconds per session: median {statistics.median(seconds):.1f}, max {max(seconds):.1f}")
     finally:
         server.terminate()
         server.wait(10)
