@@ -100,7 +100,8 @@ def main() -> None:
     parser.add_argument("--ttl", type=int, default=5)
     parser.add_argument("--n", type=int, default=200_000)
     parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--store-runs", type=int, default=None, help="GP_STORE_RUNS for the server")
+    parser.add_argument("--store-runs", type=int, default=None, help="GP_STORE_RUNS for the server (default 64)")
+    parser.add_argument("--per-run", type=int, default=None, help="GP_PER_RUN for the server (default 64)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -110,6 +111,8 @@ def main() -> None:
     env = {"GP_MEMORY_PROBE": str(report_path)}
     if args.store_runs is not None:
         env["GP_STORE_RUNS"] = str(args.store_runs)
+    if args.per_run is not None:
+        env["GP_PER_RUN"] = str(args.per_run)
     port = free_port()
     server = start_app(port, tmp / "streamlit.log", ("--server.disconnectedSessionTTL", str(args.ttl)), env)
     base = f"http://127.0.0.1:{port}/MLP_training?n={args.n}&epochs={args.epochs}"
@@ -126,7 +129,7 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"{args.sessions} sessions, n={args.n:,}, epochs={args.epochs}, "
-                  f"disconnectedSessionTTL={args.ttl} s; load average {open('/proc/loadavg').read().split()[:3]}")
+                  f"disconnectedSessionTTL={args.ttl} s, env {env}; load average {open('/proc/loadavg').read().split()[:3]}")
             seconds = []
             for i in range(args.sessions):
                 began = time.perf_counter()
