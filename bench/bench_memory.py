@@ -129,7 +129,8 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"{args.sessions} sessions, n={args.n:,}, epochs={args.epochs}, "
-                  f"disconnectedSessionTTL={args.ttl} s, env {env}; load average {open('/proc/loadavg').read().split()[:3]}")
+                  f"disconnectedSessionTTL={args.ttl} s, env {env}; "
+                  f"load average {open('/proc/loadavg').read().split()[:3]}")
             seconds = []
             for i in range(args.sessions):
                 began = time.perf_counter()
