@@ -318,7 +318,7 @@ def _probe_report() -> None:
                   "media_files": len(files), "media_bytes": sum(len(f.content) for f in list(files.values())),
                   "per_run": len(_PER_RUN), "per_run_bytes": sum(e[2] for e in list(_PER_RUN.values())),
                   "store_runs": len(pool.store) if pool else 0, "store_bytes": pool.store.nbytes if pool else 0,
-                  "time": time.time()}
+                  "objects": len(gc.get_objects()), "blocks": sys.getallocatedblocks(), "time": time.time()}
         del alive  # hold no session while sleeping
         with open(_PROBE_PATH + ".tmp", "w") as f:
             json.dump(report, f)

@@ -123,7 +123,8 @@ def main() -> None:
               f"alive {report['sessions_alive']:>3}/{report['sessions_seen']:<3} media {report['media_files']:>3} "
               f"({report['media_bytes'] / 1024:.0f} KiB)  store {report['store_runs']} runs "
               f"{report['store_bytes'] / MIB:.1f} MiB  per_run {report['per_run']} "
-              f"{report.get('per_run_bytes', 0) / MIB:.1f} MiB", flush=True)
+              f"{report.get('per_run_bytes', 0) / MIB:.1f} MiB  python objects {report.get('objects', 0):,} "
+              f"blocks {report.get('blocks', 0):,}", flush=True)
 
     try:
         with sync_playwright() as pw:
