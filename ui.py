@@ -10,11 +10,17 @@ rejected, show a notice naming it (the widget then starts from its default).
 from __future__ import annotations
 
 import atexit
+import gc
+import json
+import os
 import re
 import secrets
 import string
+import sys
 import threading
+import time
 import urllib.parse
+import weakref
 from collections import OrderedDict
 
 import streamlit as st
@@ -24,8 +30,10 @@ from core.train import TrainConfig
 from runs.pool import RunPool
 from runs.store import RunStore, RunView
 
-STORE_RUNS = 64             # runs the server keeps (finished or training), least recently used out first
-STORE_BYTES = 256 * 2**20   # and their bytes (history, probes, snapshots, trainer state)
+# Runs the server keeps (finished or training), least recently used out first, and their bytes (history,
+# probes, snapshots, trainer state). GP_STORE_RUNS / GP_STORE_BYTES override them (the memory test).
+STORE_RUNS = int(os.environ.get("GP_STORE_RUNS", 64))
+STORE_BYTES = int(os.environ.get("GP_STORE_BYTES", 256 * 2**20))
 
 _NOTICES = "_notices"
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
@@ -51,6 +59,9 @@ def plain(text: str) -> str:
 
 def show_notices() -> None:
     """Show the notices collected while drawing the widgets of this run (call after them)."""
+    _start_session_reaper()
+    if _PROBE_PATH:
+        _probe_session()
     notices = st.session_state.pop(_NOTICES, {})
     for message in notices.values():
         st.warning(plain(message), icon=":material/warning:")
@@ -156,6 +167,8 @@ def run_pool() -> RunPool:
     they end themselves if the server is killed)."""
     pool = RunPool(RunStore(max_runs=STORE_RUNS, max_bytes=STORE_BYTES))
     atexit.register(pool.shutdown)
+    if _PROBE_PATH:
+        _POOLS.append(pool)
     return pool
 
 
@@ -269,28 +282,162 @@ def narrow_screen() -> bool:
     return narrow
 
 
-_PER_RUN: OrderedDict = OrderedDict()
-_PER_RUN_MAX = 64  # entries: a few charts' data each, least recently used out first
+_PER_RUN: OrderedDict = OrderedDict()  # (config, name) -> (point in the run, value, its bytes)
+_PER_RUN_MAX = int(os.environ.get("GP_PER_RUN", 64))  # entries (charts, probes, replay: 3 a run), least
+                                                      # recently used out first,
+_PER_RUN_BYTES = 32 * 2**20            # and their bytes (about 1 MiB for a run's charts at 2,000 history rows)
 _PER_RUN_GUARD = threading.Lock()
+
+
+def approx_bytes(value, _depth: int = 0) -> int:
+    """About how many bytes ``value`` holds: arrays and frames by their buffers, containers by their items
+    (chart specs are dicts of lists of dicts of numbers)."""
+    if hasattr(value, "nbytes") and not isinstance(value, type):
+        return int(value.nbytes)
+    if hasattr(value, "memory_usage"):  # a pandas DataFrame
+        return int(value.memory_usage(index=True, deep=True).sum())
+    size = sys.getsizeof(value)
+    if _depth > 12:
+        return size
+    if isinstance(value, dict):
+        return size + sum(approx_bytes(k, _depth + 1) + approx_bytes(v, _depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return size + sum(approx_bytes(v, _depth + 1) for v in value)
+    if hasattr(value, "__dict__"):
+        return size + approx_bytes(vars(value), _depth + 1)
+    return size
 
 
 def per_run(run: RunView, name: str, compute):
     """``compute()``, once per run, point in the run and ``name`` for the whole server: every session
     following one run draws the same charts, so they are computed once per chunk, not once per visitor.
+    Only the latest point of each run is kept (a new chunk replaces the last one's charts), within
+    ``_PER_RUN_MAX`` entries and ``_PER_RUN_BYTES``, least recently used out first.
     The values (chart specs, frames) must not be changed by the caller: sessions share them."""
-    key = (run.config, run.samples_seen, run.failed, name)
+    key, point = (run.config, name), (run.samples_seen, run.failed)
     with _PER_RUN_GUARD:
-        if key in _PER_RUN:
+        entry = _PER_RUN.get(key)
+        if entry is not None and entry[0] == point:
             _PER_RUN.move_to_end(key)
-            return _PER_RUN[key]
+            return entry[1]
     value = compute()
+    nbytes = approx_bytes(value)
     with _PER_RUN_GUARD:
-        _PER_RUN[key] = value
-        while len(_PER_RUN) > _PER_RUN_MAX:
-            _PER_RUN.popitem(last=False)
+        _PER_RUN[key] = (point, value, nbytes)
+        _PER_RUN.move_to_end(key)
+        total = sum(entry[2] for entry in _PER_RUN.values())
+        while len(_PER_RUN) > 1 and (len(_PER_RUN) > _PER_RUN_MAX or total > _PER_RUN_BYTES):
+            total -= _PER_RUN.popitem(last=False)[1][2]
     return value
 
 
 def run_view(config: TrainConfig) -> RunView:
     """The run of ``config`` as the server has it now, or as it starts if the server has none."""
     return run_pool().view(config) or RunView.start(config)
+
+
+# -- departed sessions --------------------------------------------------------------------------------------
+_REAPER_FOR: list = []  # the runtime whose session reaper runs (one per server process)
+_REAPER_GUARD = threading.Lock()
+
+
+def _start_session_reaper() -> None:
+    """Make departed sessions go when ``server.disconnectedSessionTTL`` says, not when the next one leaves.
+
+    Streamlit 1.67 keeps a disconnected session (its state, its runs' views, its downloads) for the TTL
+    so that a reconnect can resume it, but its session storage reaps an expired session only when
+    another session is stored, and then without ``AppSession.shutdown()``: the last visitors of a quiet
+    spell stayed in memory until someone else came and left. A thread asks the server's event loop
+    (where sessions are stored and resumed) every half TTL to reap expired sessions and shut them down,
+    as Streamlit's own ``close_session`` does, and to delete downloads no session shows any more.
+    Streamlit internals: on another version it does nothing."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    instance = runtime.get_instance()
+    with _REAPER_GUARD:
+        if _REAPER_FOR and _REAPER_FOR[0]() is instance:
+            return
+        try:
+            ttl = float(instance._session_mgr._session_storage._cache.ttl)
+            loop = instance._get_async_objs().eventloop
+        except (AttributeError, RuntimeError):
+            return
+        _REAPER_FOR[:] = [weakref.ref(instance)]
+    threading.Thread(target=_reaper, args=(weakref.ref(instance), loop, max(0.5, min(ttl / 2, 30.0))),
+                     name="session-reaper", daemon=True).start()
+
+
+def _reaper(instance_ref, loop, interval: float) -> None:
+    while True:
+        time.sleep(interval)
+        instance = instance_ref()
+        if instance is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(reap_expired_sessions, instance)
+        except RuntimeError:  # the loop closed meanwhile: the server is stopping
+            return
+        del instance
+
+
+def reap_expired_sessions(instance) -> int:
+    """Drop the sessions whose TTL has passed from the runtime's storage and shut them down (call on the
+    runtime's event loop). Returns how many."""
+    manager = instance._session_mgr
+    with manager._storage_lock:
+        expired = manager._session_storage._cache.expire()
+    for session_id, info in expired:
+        if not manager.is_active_session(session_id):
+            info.session.shutdown()
+    # A download no session shows any more is marked by one pass and deleted by the next (the grace lets
+    # a button replaced by a rerun still download): one pass per tick, so a departed session's files go.
+    instance.media_file_mgr.remove_orphaned_files()
+    return len(expired)
+
+
+# -- memory test hook (tests/test_memory_browser.py, bench/bench_memory.py): off unless GP_MEMORY_PROBE is set --
+_PROBE_PATH = os.environ.get("GP_MEMORY_PROBE")  # a file the server rewrites every second with what is alive
+_PROBED: dict[str, weakref.ref] = {}             # session id -> weakref to its AppSession
+_POOLS: list = []                                # run_pool()'s pool, for the store's figures
+
+
+def _probe_session() -> None:
+    """Register this session's ``AppSession`` (everything a session holds hangs off it) by weakref, and
+    start the thread that writes how many of them are still reachable."""
+    from streamlit.runtime import get_instance
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    info = ctx and get_instance()._session_mgr.get_active_session_info(ctx.session_id)
+    if info is None or ctx.session_id in _PROBED:
+        return
+    if not _PROBED:
+        threading.Thread(target=_probe_report, name="memory-probe", daemon=True).start()
+    _PROBED[ctx.session_id] = weakref.ref(info.session)
+
+
+def _probe_report() -> None:
+    from streamlit.runtime import get_instance
+
+    while True:
+        time.sleep(1.0)
+        gc.collect()
+        runtime = get_instance()
+        media = runtime.media_file_mgr
+        pool = _POOLS[-1] if _POOLS else None
+        files = getattr(media._storage, "_files_by_id", {})
+        manager = runtime._session_mgr
+        alive = [s for s in (r() for r in _PROBED.values()) if s is not None]
+        report = {"sessions_seen": len(_PROBED), "sessions_active": sum(manager.is_active_session(s.id) for s in alive),
+                  "sessions_alive": sum(not manager.is_active_session(s.id) for s in alive),  # departed, reachable
+                  "media_files": len(files), "media_bytes": sum(len(f.content) for f in list(files.values())),
+                  "per_run": len(_PER_RUN), "per_run_bytes": sum(e[2] for e in list(_PER_RUN.values())),
+                  "store_runs": len(pool.store) if pool else 0, "store_bytes": pool.store.nbytes if pool else 0,
+                  "objects": len(gc.get_objects()), "blocks": sys.getallocatedblocks(), "time": time.time()}
+        del alive  # hold no session while sleeping
+        with open(_PROBE_PATH + ".tmp", "w") as f:
+            json.dump(report, f)
+        os.replace(_PROBE_PATH + ".tmp", _PROBE_PATH)
+

@@ -144,7 +144,7 @@ class RunPool:
         self._order: deque[TrainConfig] = deque()                # runs with followers, round-robin order
         self._in_flight: set[TrainConfig] = set()
         self._pace: dict[TrainConfig, Pace] = {}
-        self.store = store or RunStore()
+        self.store = store if store is not None else RunStore()  # an empty store is falsy (len 0)
         self.store.keep = self._keep
         self.chunks = 0
         self._stopped = False

@@ -75,13 +75,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, log_path: Path) -> subprocess.Popen:
-    """`streamlit run playground.py` on 127.0.0.1:port; returns once /_stcore/health answers ok."""
+def start_app(port: int, log_path: Path, args: tuple[str, ...] = (), env: dict | None = None) -> subprocess.Popen:
+    """`streamlit run playground.py` on 127.0.0.1:port (plus ``args``, with ``env`` added to the
+    environment); returns once /_stcore/health answers ok."""
     cmd = [sys.executable, "-m", "streamlit", "run", "playground.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args]
     log = open(log_path, "wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:

@@ -73,6 +73,22 @@ def test_store_keeps_to_its_byte_bound_and_counts_updates():
     assert store.nbytes == bigger.nbytes + 100
 
 
+def test_the_pool_keeps_runs_in_the_store_it_is_given_and_to_its_bound():
+    # An empty RunStore is falsy (len 0): ``store or RunStore()`` once replaced the server's configured
+    # store with a default one, so its bounds were never the ones set.
+    store = RunStore(max_runs=1)
+    pool = RunPool(store, workers=1)
+    try:
+        assert pool.store is store
+        configs = [TrainConfig(seed=s, n_samples=200, epochs=1, hidden=(4,)) for s in range(3)]
+        for i, c in enumerate(configs):
+            follow_to_end(pool, c, f"visitor {i}")
+            pool.leave(f"visitor {i}")
+        assert len(store) == 1 and configs[-1] in store
+    finally:
+        pool.shutdown()
+
+
 def test_a_view_reads_like_the_trainer_it_came_from(pool):
     config = TrainConfig(epochs=2, n_samples=3000, seed=4)
     view = follow_to_end(pool, config, "reader")
