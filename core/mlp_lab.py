@@ -295,6 +295,11 @@ def time_left(remaining_samples: int, rate: float | None) -> float | None:
     return max(0, remaining_samples) / rate
 
 
+def step_seconds(batch_size: int, rate: float | None) -> float | None:
+    """Seconds one optimiser step of ``batch_size`` samples takes at ``rate`` samples/s (None: unknown)."""
+    return time_left(batch_size, rate)
+
+
 def format_seconds(seconds: float | None) -> str:
     if seconds is None:
         return "–"
@@ -318,6 +323,17 @@ def failed_words(run) -> str:
     return (f"Training stopped at sample {run.samples_seen:,}: the loss became {run.failed.loss} (a learning rate "
             f"of {run.config.lr:g} is too large for this run). The parameters shown are the last ones with a "
             "finite loss.")
+
+
+def announcement(run, status: str) -> str:
+    """What the page's polite live region says about a run (a ``Trainer`` or a ``RunView``): it changes at
+    most once per epoch, so a screen reader is not flooded."""
+    c = run.config
+    if run.failed is not None:
+        return "Stopped: " + failed_words(run)
+    epoch = f"epoch {min(run.epoch + 1, c.epochs)} of {c.epochs}"
+    return {"training": f"Training, {epoch}.", "paused": f"Paused at {epoch}.",
+            "done": f"Done: {c.epochs} epochs."}.get(status, "")
 
 
 def format_value(value: float) -> str:

@@ -7,7 +7,7 @@ import player
 import ui
 from core import mlp_lab
 from core.charts.mlp import fit_spec, loss_spec
-from core.charts.replay import mlp_live, mlp_replay
+from core.charts.replay import LIVE_LOSS_ROWS, mlp_live, mlp_replay
 from core.train import LIMITS
 from runs.cadence import Cadence
 
@@ -141,11 +141,11 @@ def live_view():
         return
     pace: mlp_lab.Pace = state["mlp_pace"]
     pool, me = ui.run_pool(), ui.follower()
-    progress, charts, probes = st.empty(), st.empty(), st.empty()
+    bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     began = last_poll = time.perf_counter()
     cadence = state.setdefault("mlp_cadence", Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS,
                                                       crowd=CHART_SESSIONS, max_seconds=MAX_CHART_SECONDS))
-    first = True
+    first, noted = True, None
     while True:
         follow = None
         if state["mlp_status"] == "training":
@@ -159,15 +159,18 @@ def live_view():
                 pool.leave(me)
                 state["mlp_status"] = "done"
                 ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
-                with progress.container():  # say so now: the page's rerun below takes a moment more
-                    draw_progress(run, pace, "done", follow, pool.workers)
+                draw_bar(bar, run, pace)  # say so now: the page's rerun below takes a moment more
+                draw_notes(notes, progress_notes(run, pace, "done", follow, pool.workers))
                 st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
         training = state["mlp_status"] == "training"
         now, watching = time.perf_counter(), pool.watching()
         shown = (run.samples_seen, state["mlp_status"], follow and (follow.place, follow.refused, follow.followers > 1))
         if not training or cadence.progress_due(now, shown, watching, force=first):
-            with progress.container():  # a click on a button interrupts the loop here, between chunks
-                draw_progress(run, pace, state["mlp_status"], follow, pool.workers)
+            draw_bar(bar, run, pace)  # a click on a button interrupts the loop here, between chunks
+            lines = progress_notes(run, pace, state["mlp_status"], follow, pool.workers)
+            if lines != noted:  # the notes under the bar change seldom: redrawn only then
+                draw_notes(notes, lines)
+                noted = lines
         if not training:  # paused or done: the full charts (tooltips, the probes' table, the far probe)
             params = run.params
             with charts.container():
@@ -181,51 +184,60 @@ def live_view():
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
-    ui.announce(progress_words(run, state["mlp_status"]), key="mlp_announce")
+    ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
     if not training:
         draw_downloads(run)
         if state["mlp_status"] == "done":
             draw_replay(run)
 
 
-def draw_progress(run, pace: mlp_lab.Pace, status: str, follow, workers: int):
+# Each live redraw is one message to the browser per element (and a render there): the bar is one element,
+# redrawn in place; the notes under it are a few, redrawn only when they change.
+def draw_bar(bar, run, pace: mlp_lab.Pace):
     c = run.config
-    rate = pace.samples_per_second
-    st.progress(run.samples_seen / run.total_samples,
-                text=mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
-                                           rate, stopped=run.failed is not None or run.error is not None))
-    step_seconds = mlp_lab.time_left(c.batch_size, rate)
+    bar.progress(run.samples_seen / run.total_samples,
+                 text=mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
+                                            pace.samples_per_second,
+                                            stopped=run.failed is not None or run.error is not None))
+
+
+def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -> list[tuple[str, str, str | None]]:
+    """What to say under the progress bar, as (kind, Markdown, icon) rows for ``draw_notes``."""
+    c = run.config
+    lines = []
+    step_seconds = mlp_lab.step_seconds(c.batch_size, pace.samples_per_second)
     if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
-        st.caption(f"One step of this run (a batch of {c.batch_size:,}) takes about {step_seconds:.1f} s; "
-                   "the buttons answer between steps.")
+        lines.append(("caption", f"One step of this run (a batch of {c.batch_size:,}) takes about "
+                                 f"{step_seconds:.1f} s; the buttons answer between steps.", None))
     if follow is not None and follow.refused:
-        st.warning(f"Waiting: {follow.refused}. This page keeps trying.", icon=":material/hourglass_top:")
+        lines.append(("warning", f"Waiting: {follow.refused}. This page keeps trying.", ":material/hourglass_top:"))
     elif follow is not None and follow.place > 0:
-        st.caption(f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before this one "
-                   f"resumes ({workers} train at a time on this server, taking turns).")
+        lines.append(("caption", f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before "
+                                 f"this one resumes ({workers} train at a time on this server, taking turns).", None))
     if follow is not None and follow.followers > 1:
-        st.caption(":material/group: Shared with others on this link: one run computes it for everyone.")
+        lines.append(("caption", ":material/group: Shared with others on this link: one run computes it for "
+                                 "everyone.", None))
     if run.failed is not None or run.error is not None:
-        st.error(run.error or mlp_lab.failed_words(run), icon=":material/error:")
+        lines.append(("error", run.error or mlp_lab.failed_words(run), ":material/error:"))
     elif status == "paused":
-        st.caption("Paused. **Resume** continues this run.")
+        lines.append(("caption", "Paused. **Resume** continues this run.", None))
     elif status == "done":
         replayed = not pace.samples  # finished before this session pressed Train: shown at once
         seconds = run.train_seconds if replayed else pace.wall_seconds
-        st.success(f"Done: {c.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.")
+        lines.append(("success", f"Done: {c.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.", None))
         if replayed:
-            st.caption("Computed earlier on this server with the same settings, and shown at once: the same "
-                       "numbers as a fresh run.")
+            lines.append(("caption", "Computed earlier on this server with the same settings, and shown at once: "
+                                     "the same numbers as a fresh run.", None))
+    return lines
 
 
-def progress_words(run, status: str) -> str:
-    """What the polite live region says: changes at most once per epoch, so a screen reader is not flooded."""
-    c = run.config
-    if run.failed:
-        return f"Stopped: {run.failed}"
-    epoch = f"epoch {min(run.epoch + 1, c.epochs)} of {c.epochs}"
-    return {"training": f"Training, {epoch}.", "paused": f"Paused at {epoch}.",
-            "done": f"Done: {c.epochs} epochs."}.get(status, "")
+def draw_notes(slot, lines):
+    with slot.container():
+        for kind, text, icon in lines:
+            if icon:
+                getattr(st, kind)(text, icon=icon)
+            else:
+                getattr(st, kind)(text)
 
 
 def chart_parts(run, params):
@@ -257,22 +269,21 @@ def draw_charts(run, params):
 
 def draw_live(run):
     """While training: one light picture (the player's still mode: SVG drawn in the browser, no Vega)
-    and the far probe in a sentence, the same for every follower of the run (computed once)."""
+    with the far probe in its note, the same for every follower of the run (computed once)."""
     c = run.config
 
     def build():
         params = run.params
-        picture = mlp_live(mlp_lab.loss_curve(run.history), mlp_lab.epoch_boundaries(run.epoch),
-                           mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
-                           c.x_min, c.x_max, c.epochs)
-        return picture, mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
+        far = mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
+        note = (f"Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: "
+                f"the prediction; dashed: x²; dotted: the training range; triangles: ReLU kinks. Far outside, at "
+                f"x = {far.x:g}, the net says {mlp_lab.format_value(far.prediction)} (the truth is "
+                f"{far.truth:,.0f}). Pause, or let the run finish, for the full charts with tooltips and the probes.")
+        return mlp_live(mlp_lab.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_lab.epoch_boundaries(run.epoch),
+                        mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
+                        c.x_min, c.x_max, c.epochs, notes=[note])
 
-    picture, far = ui.per_run(run, "live", build)
-    player.show(picture, key=f"mlp_live_{run.samples_seen}", still=True)
-    st.caption("Live: light, the loss of each stretch of training; dark, its rolling mean; dotted, epoch ends. "
-               "Red, the prediction; dashed, x²; dotted, the training range; triangles, ReLU kinks. "
-               f"**Far outside, x = {far.x:g}:** the net says {mlp_lab.format_value(far.prediction)}, the truth is "
-               f"{far.truth:,.0f}. Pause, or let the run finish, for the full charts (with tooltips) and the probes.")
+    player.show(ui.per_run(run, "live", build), key=f"mlp_live_{run.samples_seen}", still=True)
 
 
 def draw_probes(run, params):

@@ -58,7 +58,9 @@ def test_every_chart_says_what_it_shows():
     trajs = [gradient_descent(problem, x0, 0.01) for x0 in (0.0, 3.0)]
     loss = descent.loss_by_step(problem, trajs).to_dict()["description"]
     assert "loss" in loss and all(descent.start_label(x) in loss for x in (0.0, 3.0))
-    assert "Cobweb" in descent.cobweb(problem, trajs[0], 0.01, -2, 7).to_dict()["description"]
+    steps = pd.DataFrame({"step": [1.0, 2.0, 1.0, 2.0], "effective step": [0.1, 0.05, 0.1, 0.09],
+                          "optimiser": ["Adagrad", "Adagrad", "RMSProp", "RMSProp"]})
+    assert "Adagrad, RMSProp" in adagrad.effective_step_chart(steps).to_dict()["description"]
     race = pd.DataFrame({"step": [0, 1, 0, 1], "loss": [4.0, 1.0, 4.0, 2.0],
                          "optimiser": ["Adagrad", "Adagrad", "momentum", "momentum"]})
     text = adagrad.race_loss_chart(race, title="Loss against step").to_dict()["description"]

@@ -346,8 +346,11 @@ LIVE_KINKS = 200
 
 
 def _short(values) -> list[float]:
-    """Finite floats to 6 significant digits: a picture, a third of the bytes of every digit."""
-    return [float(f"{v:.6g}") for v in _floats(values)]
+    """Finite floats rounded to 6 significant digits: a picture, in a third of the bytes of every digit."""
+    v = np.asarray(_floats(values), dtype=float)
+    with np.errstate(divide="ignore"):
+        scale = 10.0 ** (5 - np.floor(np.log10(np.where(v == 0, 1.0, np.abs(v)))))
+    return (np.round(v * scale) / scale).tolist()
 
 
 def log_axis(label: str, lo: float, hi: float) -> dict:
@@ -357,7 +360,8 @@ def log_axis(label: str, lo: float, hi: float) -> dict:
     return {"label": label, "lo": lo_d, "hi": hi_d if hi_d > lo_d else lo_d * 10, "type": "log"}
 
 
-def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: int, *, height: int = 300) -> dict:
+def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: int, *, height: int = 300,
+             notes: list[str] = ()) -> dict:
     """The MLP lab's live picture while a run trains, for the player in its ``still`` mode (no controls):
     the training loss against the epoch on a log axis (``mlp_lab.loss_curve``: raw and smoothed, over the
     whole run's epochs so the curve grows to the right; a dotted rule at each finished epoch) and the fit
@@ -411,4 +415,4 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
     if points:
         legend.append({"label": "ReLU kink", "color": "#f59e0b", "shape": "triangle", "width": 0})
     return finish({"last": 0, "unit": "Update", "speed": 1.0, "speeds": [], "series": [], "legend": legend,
-                   "panels": [loss_panel, fit_panel], "notes": []})
+                   "panels": [loss_panel, fit_panel], "notes": list(notes)})
