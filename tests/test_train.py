@@ -190,7 +190,7 @@ def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(hidden=(0,)), "hidden"), (dict(activation="tanh"), "activation"), (dict(optimizer="adam"), "optimizer"),
+    (dict(hidden=(0,)), "hidden"), (dict(activation="gelu"), "activation"), (dict(optimizer="adam"), "optimizer"),
     (dict(lr=0), "learning rate"), (dict(momentum=1.0), "momentum"), (dict(batch_size=0), "batch_size"),
     (dict(x_min=3, x_max=-3), "x range"), (dict(noise=float("nan")), "noise"), (dict(epochs=0), "epochs"),
 ])
