@@ -1,4 +1,5 @@
-"""Training an MLP on y = x² (or |x|, x³, sin x: ``TrainConfig.target``) with minibatch SGD, momentum or Adagrad, resumable in chunks.
+"""Training an MLP on y = x² (or |x|, x³, sin x: ``TrainConfig.target``) with minibatch SGD, momentum or
+Adagrad, resumable in chunks.
 
 The same TrainConfig gives the same run, bit for bit, whether it is trained in one call or in many
 chunks: the data order of epoch e depends only on (seed, e), and the optimiser state is data.
