@@ -649,3 +649,10 @@ def target_curve(target: str, x_min: float, x_max: float, points: int = 200) -> 
     lo, hi = fit_range(x_min, x_max)
     x = np.linspace(lo, hi, points)
     return pd.DataFrame({"x": x, "y": target_values(target, x)})
+
+
+def format_truth(value: float) -> str:
+    """The target's true value as the page shows it: 10,609 or 1,092,727 (whole), 0.622 (small)."""
+    if not math.isfinite(value):
+        return "not finite"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
