@@ -44,8 +44,8 @@ def chart_frames(at: AppTest) -> list:
 def test_defaults_run_without_exception():
     at = app()
     assert not at.exception and not at.error and not at.warning
-    assert [b.label for b in at.button] == ["Train", "Pause", "Resume", "Reset"]
-    assert not button(at, "Train").disabled and button(at, "Pause").disabled
+    assert [b.label for b in at.button] == ["Train", "Pause", "Resume", "Reset", "Pin this run"]
+    assert not button(at, "Train").disabled and button(at, "Pause").disabled and button(at, "Pin this run").disabled
     assert any("Share this view" in m.value and "hidden=100" in m.value and "lr=1e-05" in m.value
                for m in at.markdown)
 
