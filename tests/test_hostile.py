@@ -15,7 +15,10 @@ PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these
     "pages/2_Adagrad.py": ["lr", "eps", "seed", "grad", "el", "i", "j", "k", "x0", "lr_race", "steps",
                            "surface", "lr_2d", "lr_ada_2d", "sx", "sy"],
     "pages/3_MLP_training.py": ["hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed",
-                                "shuffle"],
+                                "shuffle", "target", "units", "compare"],
+}
+QUERY_ONLY = {  # URL keys a page reads without a widget (an action on opening, not a setting)
+    "pages/3_MLP_training.py": ["train"],
 }
 INTERNAL_PREFIXES = ("gd_", "ada_", "mlp_")  # session-only widgets (animation speed etc.), not in the URL
 
@@ -79,6 +82,20 @@ def test_hostile_value_is_taken_or_named_and_the_page_goes_on(page, key, name):
     else:
         assert accepted(w, raw), f"{key}={raw[:40]!r} was neither taken nor named in a notice: {notices}"
     assert at.title and len(at.get("vega_lite_chart")) + len(at.get("button")) > 0  # the page still draws
+
+
+QUERY_CASES = [(page, key, name) for page, keys in QUERY_ONLY.items() for key in keys for name in HOSTILE]
+
+
+@pytest.mark.parametrize("page, key, name", QUERY_CASES,
+                         ids=[f"{p.split('_', 1)[1][:-3]}-{k}-{n}" for p, k, n in QUERY_CASES])
+def test_hostile_value_of_a_query_only_key_is_named_and_the_page_goes_on(page, key, name):
+    raw = HOSTILE[name]
+    at = run_page(page, {key: raw})
+    assert not at.exception, at.exception
+    notices = [shown(e.value) for e in list(at.warning) + list(at.error)]
+    assert any(key in n and echo(raw) in n for n in notices), notices  # none of HOSTILE is "1"
+    assert at.title and len(at.get("button")) > 0
 
 
 def test_every_url_key_is_listed():
