@@ -305,7 +305,8 @@ def draw_replay(run):
     st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
                "played in your browser: Play, Step or drag the scrubber.")
     c = run.config
-    replay = ui.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max))
+    replay = ui.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max,
+                                                          target=c.target))
     player.show(replay, key="mlp_replay")
 
 

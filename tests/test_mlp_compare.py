@@ -214,3 +214,18 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
     chart = charts.compare_fit_chart(fits, mlp_lab.target_curve("x2", -3, 3), ["relu", "sigmoid"], -3, 3).to_dict()
     assert "dashed: x²" in str(chart["title"])
     charts.compare_loss_chart(curves, ["relu", "sigmoid"]).to_dict()
+
+
+def test_the_replay_draws_the_runs_own_target():
+    from core.charts.replay import mlp_replay
+
+    config = TrainConfig(target="sin", epochs=1, n_samples=200, batch_size=20)
+    trainer = Trainer(config)
+    trainer.train(10**9)
+    replay = mlp_replay(trainer.net, trainer.snapshots, -3, 3, target="sin")
+    fit_panel, probe_panel = replay["panels"]
+    dashed = fit_panel["curves"][0]
+    np.testing.assert_allclose(dashed["y"], np.sin(np.array(dashed["x"])), atol=1e-12)
+    assert "dashed: sin x" in fit_panel["title"] and "true sin x" in replay["notes"][0]
+    assert sorted(r["at"] for r in probe_panel["hrules"]) == pytest.approx(sorted(np.sin([1.0, 2, -1, -2])))
+    assert (fit_panel["y"]["lo"], fit_panel["y"]["hi"]) == pytest.approx((-1.2, 1.2), abs=0.01)
