@@ -390,3 +390,35 @@ def test_quick_pause_resume_cycles_never_stop_a_healthy_run(page, app_url):
     page.wait_for_selector("text=Paused.", timeout=10_000)
     assert_no_exception(page)
     assert page.locator("text=Training stopped").count() == 0
+
+
+@pytest.mark.browser
+def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
+    """Issue 13's "done when": train, pin, train sigmoid, compare both; the address bar holds the comparison."""
+    open_page(page, app_url + "/MLP_training?opt=adagrad&lr=0.01&batch=16&epochs=2&n=2000&seed=93")
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+    wait_for_run(page)
+    page.get_by_role("button", name="Pin this run").click()
+    wait_for_run(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("sigmoid", exact=True).click()
+    wait_for_run(page)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+    wait_for_run(page)
+    page.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Unpin relu").count() == 1
+    assert page.get_by_text("Each pinned run is labelled by what differs from the current run (sigmoid)").count()
+    assert_no_exception(page)
+    url = page.url
+    assert "compare=" in url and "act=sigmoid" in url
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        open_page(fresh, url + "&train=1")
+        fresh.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+        fresh.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
+        assert fresh.get_by_role("button", name="Unpin relu").count() == 1
+        assert fresh.get_by_text("Computed earlier on this server").count() == 1  # fetched, not trained again
+        assert_no_exception(fresh)
+    finally:
+        fresh.context.close()
