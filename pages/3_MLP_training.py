@@ -311,30 +311,31 @@ def draw_replay(run):
 
 
 # -- compare: the pinned runs (from this session or a compare= link) beside the current one ---------------
-PIN_FOLLOWER = "{}:pin{}"  # a follower follows one run at a time: one id per pinned run being computed
+PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned run being computed
 
 
 def pinned_views() -> tuple[list, bool]:
-    """The pinned runs' latest views (None where the server refused to start one yet), and whether any is
-    unfinished. A finished run is kept in the session without its snapshots; an unfinished one is followed
-    (trained, or fetched from the server's run store) under an id of its own."""
+    """The pinned runs' latest views (None for one the server has not started yet), and whether any is
+    unfinished. A finished run is kept in the session without its snapshots. Unfinished ones are computed
+    one at a time, each followed (trained, or fetched from the server's run store) under an id of its own,
+    so one link keeps at most two of the server's runs busy: the page's own and one pinned run."""
     kept = state.setdefault("mlp_pinned", {})
     for config in [c for c in kept if c not in pinned_configs]:
         del kept[config]  # unpinned, or replaced by a link: at most MAX_PINNED kept
     pool, views, pending = ui.run_pool(), [], False
-    for i, config in enumerate(pinned_configs):
+    me = PIN_FOLLOWER.format(ui.follower())
+    for config in pinned_configs:
         view = kept.get(config)
         if view is None or not view.done:
             found = pool.view(config)
-            if found is None or not found.done:
-                found = pool.follow(config, PIN_FOLLOWER.format(ui.follower(), i)).view
+            if (found is None or not found.done) and not pending:
+                found = pool.follow(config, me).view  # the first unfinished one: the others wait their turn
             if found is not None:
                 view = kept[config] = dataclasses.replace(found, snapshots=())
         pending = pending or view is None or not view.done
         views.append(view)
     if not pending:
-        for i in range(mlp_lab.MAX_PINNED):
-            pool.leave(PIN_FOLLOWER.format(ui.follower(), i))
+        pool.leave(me)
     return views, pending
 
 
@@ -354,9 +355,10 @@ def compare_section():
     shown += [(label, view) for label, view in zip(labels[1:], views) if view is not None]
     names, runs = [n for n, _ in shown], [r for _, r in shown]
     if pending:
-        st.caption(":material/hourglass_top: Computing the pinned runs the server does not have yet: "
-                   + ", ".join(f"{label} ({view.samples_seen / view.total_samples:.0%})" if view else label
-                               for label, view in zip(labels[1:], views) if view is None or not view.done) + ".")
+        st.caption(":material/hourglass_top: Computing the pinned runs the server does not have yet, one at a "
+                   "time: " + ", ".join(f"{label} ({view.samples_seen / view.total_samples:.0%})" if view
+                                        else f"{label} (waiting)" for label, view in zip(labels[1:], views)
+                                        if view is None or not view.done) + ".")
     first = base.x_min, base.x_max
     loss_col, fit_col = st.columns(2)
     loss_col.altair_chart(compare_loss_chart(mlp_lab.compare_loss_curves(names, [r.history for r in runs]), names),

@@ -305,6 +305,9 @@ def test_pin_train_sigmoid_and_compare_then_open_the_link_elsewhere():
 
 def test_a_compare_link_trains_the_runs_the_server_lacks():
     at = app(compare="default~seed:91,epochs:1,n:700", epochs=1, n=700)
+    second = TrainConfig(epochs=1, n_samples=700, seed=91)
+    assert ui.run_pool().followers(TrainConfig()) == 1 and ui.run_pool().followers(second) == 0  # one at a time
+    assert any("(waiting)" in c.value for c in at.caption)
     for _ in range(400):
         if not at.session_state["mlp_compare_pending"]:
             break
@@ -312,7 +315,7 @@ def test_a_compare_link_trains_the_runs_the_server_lacks():
     assert not at.exception
     table = compare_table(at)
     assert table["run"].tolist() == ["x² (truth)", "epochs 20, samples 20000", "seed 91"]
-    solo = Trainer(TrainConfig(epochs=1, n_samples=700, seed=91))
+    solo = Trainer(second)
     solo.train(10**9)
     assert table.iloc[2, 2:7].tolist() == solo.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
 
