@@ -598,11 +598,51 @@ def final_loss(history: pd.DataFrame, epochs: int) -> float:
 
 
 COMPARE_X = (-2.0, -1.0, 1.0, 2.0, FAR_X)
+COMPARE_POINTS = 200     # x grid of a compared fit
+COMPARE_LOSS_ROWS = 300  # rows of a compared loss curve
 
 
-def compare_table(labels: list[str], runs: list, seconds: list[float | None]) -> pd.DataFrame:
-    """One row per run (``runs``: anything with config, history, predict and done, e.g. a RunView): final
-    loss, f at ±1, ±2 and 103, and the time it took; a first row with the truth when the runs share a target."""
+@dataclass(frozen=True)
+class RunSummary:
+    """What the Compare section shows of one run, and nothing more: a few kilobytes whatever the net's size
+    (a session keeps up to MAX_PINNED of them). ``curve_*``: the smoothed loss (``loss_curve``'s dark line);
+    ``fit_y``: the prediction on ``compare_grid``; ``at_x``: the predictions at COMPARE_X."""
+
+    config: TrainConfig
+    done: bool
+    samples_seen: int
+    total_samples: int
+    final_loss: float
+    curve_epoch: np.ndarray
+    curve_loss: np.ndarray
+    fit_y: np.ndarray
+    at_x: np.ndarray
+    train_seconds: float | None = None
+
+
+def compare_grid(config: TrainConfig) -> np.ndarray:
+    """Where a compared fit is drawn: COMPARE_POINTS x values over ``fit_range`` of the run's data."""
+    return np.linspace(*fit_range(config.x_min, config.x_max), COMPARE_POINTS)
+
+
+def summarize(run) -> RunSummary:
+    """The ``RunSummary`` of ``run`` (a RunView or a Trainer: config, history, predict, done, samples_seen,
+    total_samples, and train_seconds when it has one)."""
+    c = run.config
+    curve = loss_curve(run.history, COMPARE_LOSS_ROWS)
+    smoothed = curve[curve["series"] == "smoothed"]
+    predictions = run.predict(np.r_[compare_grid(c), COMPARE_X])
+    return RunSummary(
+        config=c, done=bool(run.done), samples_seen=int(run.samples_seen), total_samples=int(run.total_samples),
+        final_loss=final_loss(run.history, c.epochs) if run.done else math.nan,
+        curve_epoch=smoothed["epoch"].to_numpy(dtype=float), curve_loss=smoothed["loss"].to_numpy(dtype=float),
+        fit_y=predictions[:COMPARE_POINTS], at_x=predictions[COMPARE_POINTS:],
+        train_seconds=getattr(run, "train_seconds", None))
+
+
+def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """One row per run: final loss, f at ±1, ±2 and 103, and its training time; a first row with the truth
+    when the runs share a target."""
     columns = ["run", "final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)"]
     rows = []
     targets = {run.config.target for run in runs}
@@ -610,41 +650,34 @@ def compare_table(labels: list[str], runs: list, seconds: list[float | None]) ->
         target = targets.pop()
         rows.append([f"{target_label(target)} (truth)", None,
                      *(float(target_values(target, x)) for x in COMPARE_X), None])
-    for label, run, secs in zip(labels, runs, seconds):
-        predictions = run.predict(np.array(COMPARE_X))
-        loss = final_loss(run.history, run.config.epochs) if run.done else math.nan
-        rows.append([label, loss if math.isfinite(loss) else None,
-                     *(float(p) if math.isfinite(p) else None for p in predictions),
+    for label, run in zip(labels, runs):
+        secs = run.train_seconds
+        rows.append([label, run.final_loss if math.isfinite(run.final_loss) else None,
+                     *(float(p) if math.isfinite(p) else None for p in run.at_x),
                      None if secs is None else round(float(secs), 1)])
     return pd.DataFrame(rows, columns=columns)
 
 
-def compare_loss_curves(labels: list[str], histories: list[pd.DataFrame], max_rows: int = 300) -> pd.DataFrame:
-    """Long form (epoch, loss, run) of each run's smoothed training loss (``loss_curve``'s dark line), at most
-    about ``max_rows`` rows per run, values a log axis can show."""
-    frames = []
-    for label, history in zip(labels, histories):
-        curve = loss_curve(history, max_rows)
-        smoothed = curve[curve["series"] == "smoothed"]
-        frames.append(pd.DataFrame({"epoch": smoothed["epoch"].to_numpy(dtype=float),
-                                    "loss": smoothed["loss"].to_numpy(dtype=float), "run": label}))
+def compare_loss_curves(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """Long form (epoch, loss, run) of each run's smoothed training loss."""
+    frames = [pd.DataFrame({"epoch": run.curve_epoch, "loss": run.curve_loss, "run": label})
+              for label, run in zip(labels, runs)]
     if not frames:
         return pd.DataFrame(columns=["epoch", "loss", "run"])
     return pd.concat(frames, ignore_index=True)
 
 
-def compare_fits(labels: list[str], runs: list, x_min: float, x_max: float, points: int = 200) -> pd.DataFrame:
-    """Long form (x, y, run) of each run's prediction over ``fit_range``; non-finite values left out."""
-    lo, hi = fit_range(x_min, x_max)
-    x = np.linspace(lo, hi, points)
-    frames = [pd.DataFrame({"x": x, "y": run.predict(x), "run": label}) for label, run in zip(labels, runs)]
+def compare_fits(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """Long form (x, y, run) of each run's prediction on its ``compare_grid``; non-finite values left out."""
+    frames = [pd.DataFrame({"x": compare_grid(run.config), "y": run.fit_y, "run": label})
+              for label, run in zip(labels, runs)]
     if not frames:
         return pd.DataFrame(columns=["x", "y", "run"])
     frame = pd.concat(frames, ignore_index=True)
     return frame[np.isfinite(frame["y"].to_numpy(dtype=float))].reset_index(drop=True)
 
 
-def target_curve(target: str, x_min: float, x_max: float, points: int = 200) -> pd.DataFrame:
+def target_curve(target: str, x_min: float, x_max: float, points: int = COMPARE_POINTS) -> pd.DataFrame:
     """(x, y) of the target over ``fit_range``: the dashed line under compared fits."""
     lo, hi = fit_range(x_min, x_max)
     x = np.linspace(lo, hi, points)

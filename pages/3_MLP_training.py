@@ -1,6 +1,5 @@
 """MLP training: a numpy net learns y = x² (or |x|, x³, sin x), live; fails far outside its training range;
 and compares runs side by side."""
-import dataclasses
 import time
 
 import streamlit as st
@@ -115,7 +114,7 @@ def pin():
     configs, _ = mlp_lab.parse_compare(state.get("compare", ""))
     if run is None or not run.done or run.config in configs or len(configs) >= mlp_lab.MAX_PINNED:
         return
-    state.setdefault("mlp_pinned", {})[run.config] = dataclasses.replace(run, snapshots=())  # small: no snapshots
+    state.setdefault("mlp_pinned", {})[run.config] = mlp_lab.summarize(run)  # a few kB: what Compare shows
     state["compare"] = mlp_lab.format_compare([*configs, run.config])
 
 
@@ -315,8 +314,8 @@ PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned ru
 
 
 def pinned_views() -> tuple[list, bool]:
-    """The pinned runs' latest views (None for one the server has not started yet), and whether any is
-    unfinished. A finished run is kept in the session without its snapshots. Unfinished ones are computed
+    """The pinned runs' summaries (None for one the server has not started yet), and whether any is
+    unfinished. The session keeps each as a ``mlp_lab.RunSummary`` (a few kB). Unfinished ones are computed
     one at a time, each followed (trained, or fetched from the server's run store) under an id of its own,
     so one link keeps at most two of the server's runs busy: the page's own and one pinned run."""
     kept = state.setdefault("mlp_pinned", {})
@@ -331,7 +330,7 @@ def pinned_views() -> tuple[list, bool]:
             if (found is None or not found.done) and not pending:
                 found = pool.follow(config, me).view  # the first unfinished one: the others wait their turn
             if found is not None:
-                view = kept[config] = dataclasses.replace(found, snapshots=())
+                view = kept[config] = ui.per_run(found, "summary", lambda run=found: mlp_lab.summarize(run))
         pending = pending or view is None or not view.done
         views.append(view)
     if not pending:
@@ -351,7 +350,7 @@ def compare_section():
     current = state.get("mlp_run")
     base = current.config if current is not None else config or pinned_configs[0]
     labels = mlp_lab.run_labels(base, pinned_configs)
-    shown = [(labels[0], current)] if current is not None else []
+    shown = [] if current is None else [(labels[0], ui.per_run(current, "summary", lambda: mlp_lab.summarize(current)))]
     shown += [(label, view) for label, view in zip(labels[1:], views) if view is not None]
     names, runs = [n for n, _ in shown], [r for _, r in shown]
     if pending:
@@ -361,15 +360,14 @@ def compare_section():
                                         if view is None or not view.done) + ".")
     first = base.x_min, base.x_max
     loss_col, fit_col = st.columns(2)
-    loss_col.altair_chart(compare_loss_chart(mlp_lab.compare_loss_curves(names, [r.history for r in runs]), names),
-                          width="stretch")
-    fit_col.altair_chart(compare_fit_chart(mlp_lab.compare_fits(names, runs, *first),
+    loss_col.altair_chart(compare_loss_chart(mlp_lab.compare_loss_curves(names, runs), names), width="stretch")
+    fit_col.altair_chart(compare_fit_chart(mlp_lab.compare_fits(names, runs),
                                            mlp_lab.target_curve(base.target, *first), names, *first,
                                            label=mlp_lab.target_label(base.target)), width="stretch")
     described = "the current settings" if current is None else f"the current run ({labels[0]})"
     st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
                "over the last epoch; time: training time on the server's workers.")
-    st.dataframe(mlp_lab.compare_table(names, runs, [r.train_seconds for r in runs]), hide_index=True,
+    st.dataframe(mlp_lab.compare_table(names, runs), hide_index=True,
                  column_config={"final loss": st.column_config.NumberColumn(format="%.4g")})
     row = st.container(horizontal=True)
     for i, (label, config_i) in enumerate(zip(labels[1:], pinned_configs)):

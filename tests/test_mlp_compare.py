@@ -1,5 +1,6 @@
 """Issue 13 in core: targets (make_dataset, truth, words), the units view, compare= links, run labels and the
 comparison table; checked against numpy's own functions, hand-built nets and hand-computed numbers."""
+import dataclasses
 import math
 
 import numpy as np
@@ -193,27 +194,42 @@ def test_final_loss_is_the_mean_over_the_last_epoch():
 
 
 def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
-    runs = []
+    trainers = []
     for act in ("relu", "sigmoid"):
         trainer = Trainer(TrainConfig(activation=act, optimizer="adagrad", lr=0.01, batch_size=16, epochs=2,
                                       n_samples=400))
         trainer.train(10**9)
-        runs.append(trainer)
-    table = mlp_lab.compare_table(["relu", "sigmoid"], runs, [1.25, None])
+        trainers.append(trainer)
+    runs = [mlp_lab.summarize(t) for t in trainers]
+    runs[0] = dataclasses.replace(runs[0], train_seconds=1.25)
+    table = mlp_lab.compare_table(["relu", "sigmoid"], runs)
     assert table.columns.tolist() == ["run", "final loss", "f(-2)", "f(-1)", "f(1)", "f(2)", "f(103)", "time (s)"]
     assert table.iloc[0, 2:7].tolist() == [4.0, 1.0, 1.0, 4.0, 10_609.0]
-    for row, trainer in zip(table.iloc[1:].itertuples(index=False), runs):
+    for row, trainer in zip(table.iloc[1:].itertuples(index=False), trainers):
         assert list(row[2:7]) == trainer.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
         assert row[1] == pytest.approx(mlp_lab.final_loss(trainer.history, 2))
-    assert table["time (s)"].iloc[1] == 1.2 and pd.isna(table["time (s)"].iloc[2])
-    curves = mlp_lab.compare_loss_curves(["relu", "sigmoid"], [r.history for r in runs])
+    assert table["time (s)"].iloc[1] == 1.2 and pd.isna(table["time (s)"].iloc[2])  # a Trainer has no time
+    curves = mlp_lab.compare_loss_curves(["relu", "sigmoid"], runs)
     assert set(curves["run"]) == {"relu", "sigmoid"} and (curves["loss"] > 0).all()
-    fits = mlp_lab.compare_fits(["relu", "sigmoid"], runs, -3, 3)
+    smoothed = mlp_lab.loss_curve(trainers[1].history, mlp_lab.COMPARE_LOSS_ROWS)
+    np.testing.assert_array_equal(curves[curves["run"] == "sigmoid"]["loss"],
+                                  smoothed[smoothed["series"] == "smoothed"]["loss"])
+    fits = mlp_lab.compare_fits(["relu", "sigmoid"], runs)
     one = fits[fits["run"] == "sigmoid"]
-    np.testing.assert_array_equal(one["y"].to_numpy(), runs[1].predict(one["x"].to_numpy()))
+    np.testing.assert_array_equal(one["y"].to_numpy(), trainers[1].predict(one["x"].to_numpy()))
     chart = charts.compare_fit_chart(fits, mlp_lab.target_curve("x2", -3, 3), ["relu", "sigmoid"], -3, 3).to_dict()
     assert "dashed: x²" in str(chart["title"])
     charts.compare_loss_chart(curves, ["relu", "sigmoid"]).to_dict()
+
+
+def test_a_summary_is_small_whatever_the_net():
+    config = TrainConfig(hidden=(512,) * 4, epochs=1, n_samples=10)
+    trainer = Trainer(config)
+    trainer.train(10)
+    summary = mlp_lab.summarize(trainer)
+    arrays = [summary.curve_epoch, summary.curve_loss, summary.fit_y, summary.at_x]
+    assert sum(a.nbytes for a in arrays) < 8 * 1000 and trainer.net.flatten(trainer.params).nbytes > 6_000_000
+    assert summary.done and summary.samples_seen == 10
 
 
 def test_the_replay_draws_the_runs_own_target():
