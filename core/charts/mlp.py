@@ -193,3 +193,11 @@ def compare_fit_chart(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str],
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g")],
     )
     return alt.layer(shade, dashed, lines).properties(height=height, title=f"The fits, compared (dashed: {label})")
+
+
+def as_spec(chart: alt.TopLevelMixin) -> dict:
+    """``chart`` as a Vega-Lite dict for st.vega_lite_chart, without Altair's default theme sizes (Streamlit
+    sizes charts itself), like the live charts above."""
+    spec = chart.to_dict()
+    spec.pop("config", None)
+    return spec
