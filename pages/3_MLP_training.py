@@ -7,7 +7,7 @@ import streamlit as st
 import player
 import ui
 from core import mlp_lab
-from core.charts.mlp import as_spec, compare_fit_chart, compare_loss_chart, fit_spec, loss_spec
+from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
 from core.charts.replay import mlp_replay
 from core.inputs import echo
 from core.train import LIMITS
@@ -360,12 +360,10 @@ def compare_section():
                                         if view is None or not view.done) + ".")
     first = base.x_min, base.x_max
     loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=as_spec(compare_loss_chart(mlp_lab.compare_loss_curves(names, runs), names)),
-                             width="stretch")
-    fit_col.vega_lite_chart(spec=as_spec(compare_fit_chart(mlp_lab.compare_fits(names, runs),
-                                                           mlp_lab.target_curve(base.target, *first), names, *first,
-                                                           label=mlp_lab.target_label(base.target))),
-                            width="stretch")
+    loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_lab.compare_loss_curves(names, runs), names), width="stretch")
+    fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_lab.compare_fits(names, runs),
+                                                  mlp_lab.target_curve(base.target, *first), names, *first,
+                                                  label=mlp_lab.target_label(base.target)), width="stretch")
     described = "the current settings" if current is None else f"the current run ({labels[0]})"
     st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
                "over the last epoch; time: training time on the server's workers.")

@@ -220,6 +220,12 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
     chart = charts.compare_fit_chart(fits, mlp_lab.target_curve("x2", -3, 3), ["relu", "sigmoid"], -3, 3).to_dict()
     assert "dashed: x²" in str(chart["title"])
     charts.compare_loss_chart(curves, ["relu", "sigmoid"]).to_dict()
+    spec = charts.compare_fit_spec(fits, mlp_lab.target_curve("x2", -3, 3), ["relu", "sigmoid"], -3, 3)
+    assert spec["title"] == chart["title"] and spec["datasets"]["fits"].equals(fits)
+    colours = spec["layer"][2]["encoding"]["color"]["scale"]
+    assert colours["domain"] == ["relu", "sigmoid"] and len(colours["range"]) == 2
+    loss = charts.compare_loss_spec(curves, ["relu", "sigmoid"])
+    assert loss["datasets"]["loss"].equals(curves) and "log" in str(loss["encoding"]["y"])
 
 
 def test_a_summary_is_small_whatever_the_net():

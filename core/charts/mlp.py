@@ -155,15 +155,22 @@ def fit_spec(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFram
     return spec
 
 
-# -- comparing runs (drawn once a run is over, so plain Altair charts) -----------------------------------
-def _run_scale(runs: list[str]) -> alt.Scale:
+# -- comparing runs ---------------------------------------------------------------------------------------
+def _run_scale(runs: tuple[str, ...]) -> alt.Scale:
     return alt.Scale(domain=list(runs), range=RUN_COLORS[:len(runs)])
 
 
-def compare_loss_chart(curves: pd.DataFrame, runs: list[str], *, height: int = 300) -> alt.Chart:
-    """Each run's smoothed training loss (``mlp_lab.compare_loss_curves``) on one log axis, a colour per run
-    (``runs``: the labels, the current run first)."""
-    data = thin(positive_rows(finite_rows(curves, ["epoch", "loss"]), "loss"), MAX_LOSS_ROWS)
+def _compare_loss_data(curves: pd.DataFrame) -> pd.DataFrame:
+    return thin(positive_rows(finite_rows(curves, ["epoch", "loss"]), "loss"), MAX_LOSS_ROWS)
+
+
+def _compare_fit_data(fits: pd.DataFrame, target: pd.DataFrame, x_min: float, x_max: float) -> dict:
+    target = thin(finite_rows(target, ["x", "y"]), MAX_FIT_ROWS)
+    return {"fits": thin(finite_rows(fits, ["x", "y"]), MAX_FIT_ROWS), "target": target,
+            "band": pd.DataFrame({"x": [x_min], "x2": [x_max]})}
+
+
+def _compare_loss_layers(data, runs: tuple[str, ...], height: int) -> alt.Chart:
     return alt.Chart(data).mark_line().encode(
         x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False)),
         y=alt.Y("loss:Q", title="training loss (smoothed, log scale)", scale=alt.Scale(type="log")),
@@ -172,16 +179,9 @@ def compare_loss_chart(curves: pd.DataFrame, runs: list[str], *, height: int = 3
     ).properties(height=height, title="Training loss, compared")
 
 
-def compare_fit_chart(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], x_min: float, x_max: float, *,
-                      label: str = "x²", height: int = 300) -> alt.LayerChart:
-    """Each run's prediction (``mlp_lab.compare_fits``) over the dashed target (``mlp_lab.target_curve``),
-    the training range shaded."""
-    fits = thin(finite_rows(fits, ["x", "y"]), MAX_FIT_ROWS)
-    target = thin(finite_rows(target, ["x", "y"]), MAX_FIT_ROWS)
-    lo = float(min(target["x"].min(), x_min)) if len(target) else x_min
-    hi = float(max(target["x"].max(), x_max)) if len(target) else x_max
+def _compare_fit_layers(fits, target, band, runs: tuple[str, ...], lo: float, hi: float, label: str,
+                        height: int) -> alt.LayerChart:
     x_scale = alt.Scale(domain=[lo, hi], nice=False)
-    band = pd.DataFrame({"x": [x_min], "x2": [x_max]})
     shade = alt.Chart(band).mark_rect(color="#dbeafe", opacity=0.7).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
     dashed = alt.Chart(target).mark_line(color="#6b7280", strokeDash=[5, 3]).encode(
         x=alt.X("x:Q", scale=x_scale), y="y:Q", tooltip=[alt.Tooltip("x:Q", format=".3f"),
@@ -195,9 +195,52 @@ def compare_fit_chart(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str],
     return alt.layer(shade, dashed, lines).properties(height=height, title=f"The fits, compared (dashed: {label})")
 
 
-def as_spec(chart: alt.TopLevelMixin) -> dict:
-    """``chart`` as a Vega-Lite dict for st.vega_lite_chart, without Altair's default theme sizes (Streamlit
-    sizes charts itself), like the live charts above."""
+def _fit_domain(target: pd.DataFrame, x_min: float, x_max: float) -> tuple[float, float]:
+    if not len(target):
+        return x_min, x_max
+    return float(min(target["x"].min(), x_min)), float(max(target["x"].max(), x_max))
+
+
+def compare_loss_chart(curves: pd.DataFrame, runs: list[str], *, height: int = 300) -> alt.Chart:
+    """Each run's smoothed training loss (``mlp_lab.compare_loss_curves``) on one log axis, a colour per run
+    (``runs``: the labels, the current run first)."""
+    return _compare_loss_layers(_compare_loss_data(curves), tuple(runs), height)
+
+
+def compare_fit_chart(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], x_min: float, x_max: float, *,
+                      label: str = "x²", height: int = 300) -> alt.LayerChart:
+    """Each run's prediction (``mlp_lab.compare_fits``) over the dashed target (``mlp_lab.target_curve``),
+    the training range shaded."""
+    data = _compare_fit_data(fits, target, x_min, x_max)
+    lo, hi = _fit_domain(data["target"], x_min, x_max)
+    return _compare_fit_layers(data["fits"], data["target"], data["band"], tuple(runs), lo, hi, label, height)
+
+
+@lru_cache(maxsize=64)
+def _compare_template(kind: str, runs: tuple[str, ...], height: int, lo: float = 0.0, hi: float = 0.0,
+                      label: str = "x²") -> dict:
+    if kind == "loss":
+        chart = _compare_loss_layers(alt.NamedData(name="loss"), runs, height)
+    else:
+        chart = _compare_fit_layers(alt.NamedData(name="fits"), alt.NamedData(name="target"),
+                                    alt.NamedData(name="band"), runs, lo, hi, label, height)
     spec = chart.to_dict()
     spec.pop("config", None)
+    return spec
+
+
+def compare_loss_spec(curves: pd.DataFrame, runs: list[str], *, height: int = 300) -> dict:
+    """``compare_loss_chart`` as a Vega-Lite dict (for st.vega_lite_chart): a cached spec, fresh data."""
+    spec = copy.deepcopy(_compare_template("loss", tuple(runs), height))
+    spec["datasets"] = {"loss": _compare_loss_data(curves)}
+    return spec
+
+
+def compare_fit_spec(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], x_min: float, x_max: float, *,
+                     label: str = "x²", height: int = 300) -> dict:
+    """``compare_fit_chart`` as a Vega-Lite dict (for st.vega_lite_chart): a cached spec, fresh data."""
+    data = _compare_fit_data(fits, target, x_min, x_max)
+    lo, hi = _fit_domain(data["target"], x_min, x_max)
+    spec = copy.deepcopy(_compare_template("fit", tuple(runs), height, round(lo, 9), round(hi, 9), label))
+    spec["datasets"] = data
     return spec
