@@ -316,8 +316,8 @@ PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned ru
 def pinned_views() -> tuple[list, bool]:
     """The pinned runs' summaries (None for one the server has not started yet), and whether any is
     unfinished. The session keeps each as a ``mlp_lab.RunSummary`` (a few kB). Unfinished ones are computed
-    one at a time, each followed (trained, or fetched from the server's run store) under an id of its own,
-    so one link keeps at most two of the server's runs busy: the page's own and one pinned run."""
+    one at a time, followed (trained, or fetched from the server's run store) under one id of the session's
+    own, so one link keeps at most two of the server's runs busy: the page's own and one pinned run."""
     kept = state.setdefault("mlp_pinned", {})
     for config in [c for c in kept if c not in pinned_configs]:
         del kept[config]  # unpinned, or replaced by a link: at most MAX_PINNED kept
