@@ -65,7 +65,11 @@ def target_truth_words(target: str, x: float, truth: float) -> str:
 
 
 def target_sentence(target: str) -> str:
-    """The sentence under the page title: what the net learns and what to look for."""
+    """The sentence under the page title: what the net learns and what to look for (for x², the original's)."""
+    if target == "x2":
+        return ("A numpy network learns **y = x²** from points in [−3, 3] (the defaults are the original exercise: "
+                "1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit live, then ask it about "
+                "**x = 103**.")
     return (f"A numpy network learns **y = {target_label(target)}** from points in [−3, 3] (the defaults are the "
             "original exercise: y = x², 1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit "
             f"live; {TARGET_LESSONS[target]}")
