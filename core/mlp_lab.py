@@ -14,11 +14,69 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.inputs import echo, parse_number
 from core.nn import MLP, Params
-from core.train import LIMITS, TrainConfig
+from core.train import LIMITS, TARGETS, TrainConfig, target_values
 
 FAR_X = 103.0  # where the original exercise probed the trained net: truth 103² = 10,609
 FIT_POINTS = 400
+
+# The MLP page's controls: URL key -> (lowest, highest) value. The page and compare= links read these,
+# so neither holds a number of its own.
+BOUNDS = {
+    "lr": (LIMITS["lr_min"], LIMITS["lr_max"]),
+    "mom": (0.0, LIMITS["momentum_max"]),
+    "batch": (1, LIMITS["batch_size"]),
+    "epochs": (1, LIMITS["epochs"]),
+    "n": (1, LIMITS["n_samples"]),
+    "noise": (0.0, LIMITS["noise_max"]),
+    "seed": (0, LIMITS["seed_max"]),
+    "units": (1, LIMITS["units"]),
+    "decay": (0.0, LIMITS["decay_max"]),   # RMSProp's ρ; Adam's β₁ and β₂: in [0, 1)
+    "b1": (0.0, LIMITS["decay_max"]),
+    "b2": (0.0, LIMITS["decay_max"]),
+    "eps": (0.0, 1.0),
+}
+
+
+# -- the target the net learns ----------------------------------------------------------------------
+TARGET_LABELS = {"x2": "x²", "abs": "|x|", "cube": "x³", "sin": "sin x"}
+TARGET_LESSONS = {
+    "x2": "then ask it about **x = 103**, far outside the data.",
+    "abs": "|x| is itself two hinges, relu(x) + relu(−x), so a ReLU net can draw it exactly, and past the data "
+           "it may even go on straight as |x| does: compare its answer at **x = 103** with 103.",
+    "cube": "x³ falls below zero on the left and climbs faster than any straight line on the right, so at "
+            "**x = 103** a net that goes on straight (ReLU) or flat (sigmoid, tanh) falls short by about a million.",
+    "sin": "sin x waves for ever, but the net sees about one wave in [−3, 3]: outside, a ReLU net goes on as a "
+           "straight line and a sigmoid or tanh net as a constant, never as a wave (see **x = 103**).",
+}
+
+
+def target_label(target: str) -> str:
+    """The target as the page writes it: 'x²', '|x|', 'x³', 'sin x'."""
+    return TARGET_LABELS[target]
+
+
+def target_truth_words(target: str, x: float, truth: float) -> str:
+    """What the target itself does at x, e.g. 'x² keeps curving up to 10,609'."""
+    if target == "x2":
+        return f"x² keeps curving up to {truth:,.0f}"
+    if target == "cube":
+        return f"x³ keeps climbing ever faster, to {truth:,.0f}"
+    if target == "abs":
+        return f"|x| goes on as the straight line y = x (slope 1) to {truth:,.0f}"
+    return f"sin x keeps waving between −1 and 1 (sin {x:g} = {truth:.3f})"
+
+
+def target_sentence(target: str) -> str:
+    """The sentence under the page title: what the net learns and what to look for (for x², the original's)."""
+    if target == "x2":
+        return ("A numpy network learns **y = x²** from points in [−3, 3] (the defaults are the original exercise: "
+                "1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit live, then ask it about "
+                "**x = 103**.")
+    return (f"A numpy network learns **y = {target_label(target)}** from points in [−3, 3] (the defaults are the "
+            "original exercise: y = x², 1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit "
+            f"live; {TARGET_LESSONS[target]}")
 
 
 # -- building the run's config from the page's controls ------------------------------------------
@@ -54,8 +112,10 @@ def fit_range(x_min: float, x_max: float) -> tuple[float, float]:
     return x_min - pad, x_max + pad
 
 
-def fit_curve(net: MLP, params: Params, x_min: float, x_max: float, points: int = FIT_POINTS) -> pd.DataFrame:
-    """Long form (x, y, series) of the target x² and the net's prediction over ``fit_range``.
+def fit_curve(net: MLP, params: Params, x_min: float, x_max: float, points: int = FIT_POINTS,
+              target: str = "x2") -> pd.DataFrame:
+    """Long form (x, y, series) of the target ("target x²" for the default) and the net's prediction over
+    ``fit_range``.
 
     Rows whose prediction is not finite are left out, so the frame can go straight to a chart.
     """
@@ -65,8 +125,8 @@ def fit_curve(net: MLP, params: Params, x_min: float, x_max: float, points: int 
         pred = net.predict(params, x.reshape(-1, 1)).ravel()
     frame = pd.DataFrame({
         "x": np.r_[x, x],
-        "y": np.r_[x * x, pred],
-        "series": ["target x²"] * points + ["prediction"] * points,
+        "y": np.r_[target_values(target, x), pred],
+        "series": [f"target {target_label(target)}"] * points + ["prediction"] * points,
     })
     return frame[np.isfinite(frame["y"].to_numpy())].reset_index(drop=True)
 
@@ -132,6 +192,11 @@ class FarProbe:
 
     far_slope: float = math.nan  # the net's own slope at x (a finite difference), for a net that saturates
     activation: str = "relu"
+    target: str = "x2"
+
+    @property
+    def truth_words(self) -> str:
+        return target_truth_words(self.target, self.x, self.truth)
 
     def sentence(self) -> str:
         if not self.finite:
@@ -147,21 +212,22 @@ class FarProbe:
             return (f"A ReLU net is piecewise linear, bending only at its kinks: from x = {self.anchor:.3g} on "
                     f"no unit switches on or off, so it goes on as a straight line of slope {self.slope:.4g}, "
                     f"giving {self.anchor_value:.4g} + {self.slope:.4g} × ({self.x:g} − {self.anchor:.3g}) "
-                    f"= {total}{note} at x = {self.x:g}, while x² keeps curving up to {self.truth:,.0f}.")
+                    f"= {total}{note} at x = {self.x:g}, while {self.truth_words}.")
         if self.activation in ("sigmoid", "tanh") and math.isfinite(self.far_slope):
             return (f"A {self.activation} net flattens out outside its data: far from where a hidden unit switches, "
                     f"its {self.activation} saturates (stays at its lowest or highest value), so every unit stops "
                     f"changing and the net tends to a constant. Its slope is {self.slope:.4g} at the edge of the "
                     f"data (x = {self.anchor:g}) but {self.far_slope:.2g} at x = {self.x:g}, where it predicts "
-                    f"{format_value(self.prediction)}; x² keeps curving up to {self.truth:,.0f}.")
+                    f"{format_value(self.prediction)}; {self.truth_words}.")
         return (f"Outside its training data the net only continues the shape it ended with (slope "
                 f"{self.slope:.4g} at x = {self.anchor:g}, and at x = {self.x:g} it predicts "
-                f"{format_value(self.prediction)}); nothing in training told it that x² keeps curving up to "
-                f"{self.truth:,.0f}.")
+                f"{format_value(self.prediction)}); nothing in training told it that {self.truth_words}.")
 
 
-def far_probe(net: MLP, params: Params, x_min: float, x_max: float, x: float = FAR_X) -> FarProbe:
-    """The net at x (default 103) against x², explained by the line through the last kink."""
+def far_probe(net: MLP, params: Params, x_min: float, x_max: float, x: float = FAR_X,
+              target: str = "x2") -> FarProbe:
+    """The net at x (default 103) against the target there (x² by default), explained by the line through
+    the last kink."""
     with np.errstate(all="ignore"):
         prediction = float(net.predict(params, np.array([[x]]))[0, 0])
         one_layer_relu = net.activation == "relu" and len(net.sizes) == 3 and net.sizes[0] == net.sizes[2] == 1
@@ -183,15 +249,16 @@ def far_probe(net: MLP, params: Params, x_min: float, x_max: float, x: float = F
         line_value = anchor_value + slope * (x - anchor)
         far = net.predict(params, np.array([[x - 1.0], [x]])).ravel()
         far_slope = float(far[1] - far[0])
-    return FarProbe(x=float(x), truth=float(x * x), prediction=prediction, anchor=anchor,
+    return FarProbe(x=float(x), truth=float(target_values(target, x)), prediction=prediction, anchor=anchor,
                     anchor_value=anchor_value, slope=slope, line_value=float(line_value), exact=one_layer_relu,
-                    far_slope=far_slope, activation=net.activation)
+                    far_slope=far_slope, activation=net.activation, target=target)
 
 
-def probe_table(probes: pd.DataFrame) -> pd.DataFrame:
-    """The predictions after each epoch (the original's printout), with the truth x² as the first row."""
+def probe_table(probes: pd.DataFrame, target: str = "x2") -> pd.DataFrame:
+    """The predictions after each epoch (the original's printout), with the truth (x² by default) first."""
     columns = [c for c in probes.columns if c != "epoch"]
-    truth = pd.DataFrame([["x² (truth)", *(float(c) ** 2 for c in columns)]], columns=["after", *columns])
+    truth = pd.DataFrame([[f"{target_label(target)} (truth)", *(float(target_values(target, float(c)))
+                                                                for c in columns)]], columns=["after", *columns])
     rows = probes.rename(columns={"epoch": "after"}).copy()
     rows["after"] = [f"epoch {int(e)}" for e in rows["after"]]
     table = pd.concat([truth, rows], ignore_index=True)
@@ -358,3 +425,298 @@ def weights_npz(params: Params) -> bytes:
 def history_csv(history: pd.DataFrame) -> bytes:
     """The loss history (samples, epoch, loss) as CSV."""
     return history.to_csv(index=False).encode()
+
+
+# -- the units: a one-hidden-layer net as a sum of its units' contributions ----------------------------
+MAX_UNIT_ROWS = 4000  # a units view never sends more rows than this to a chart
+
+
+def unit_contributions(net: MLP, params: Params, x_min: float, x_max: float) -> pd.DataFrame | None:
+    """For a 1 → H → 1 net, each hidden unit's contribution v_i·f(w_i·x + b_i) over ``fit_range``, long form
+    (unit, x, y, state); the prediction is their sum plus the output bias (``params[3][0]``). None for any
+    other net.
+
+    A ReLU contribution is a hinge: 0 on one side of its kink x = −b/w and straight on the other, so three
+    points (the ends and the kink) draw it exactly. Sigmoid and tanh contributions are sampled on a grid of
+    at most MAX_UNIT_ROWS points over all units. ``state`` is "dead" for a ReLU unit that outputs 0 on all
+    of [x_min, x_max] (it no longer learns) and "active" otherwise.
+    """
+    if not (net.n_layers == 2 and net.sizes[0] == net.sizes[2] == 1):
+        return None
+    w, b, v = params[0][0], params[1], params[2][:, 0]
+    h = w.size
+    lo, hi = fit_range(x_min, x_max)
+    if net.activation == "relu":
+        with np.errstate(all="ignore"):
+            kink = np.where(w != 0, -b / np.where(w != 0, w, 1.0), np.nan)
+        inside = np.isfinite(kink) & (kink > lo) & (kink < hi)
+        xs = np.stack([np.full(h, lo), np.where(inside, kink, lo), np.full(h, hi)], axis=1)  # (h, 3)
+        keep = np.ones((h, 3), dtype=bool)
+        keep[:, 1] = inside
+    else:
+        per_unit = max(8, min(80, MAX_UNIT_ROWS // h))
+        xs = np.broadcast_to(np.linspace(lo, hi, per_unit), (h, per_unit))
+        keep = np.ones(xs.shape, dtype=bool)
+    with np.errstate(all="ignore"):
+        ys = v[:, None] * net.activate(w[:, None] * xs + b[:, None])
+    dead = np.zeros(h, dtype=bool)
+    if net.activation == "relu":
+        edges = w[:, None] * np.array([x_min, x_max]) + b[:, None]  # z is linear in x: both ends decide
+        dead = ~(edges > 0).any(axis=1)
+    units = np.broadcast_to(np.arange(h)[:, None], xs.shape)
+    states = np.broadcast_to(np.where(dead, "dead", "active")[:, None], xs.shape)
+    frame = pd.DataFrame({"unit": units[keep], "x": xs[keep], "y": ys[keep], "state": states[keep]})
+    return frame[np.isfinite(frame["y"].to_numpy(dtype=float))].reset_index(drop=True)
+
+
+def units_caption(net: MLP, params: Params, x_min: float, x_max: float) -> str:
+    """What the faint lines are, in words, with the output bias and the dead-unit count."""
+    if not (net.n_layers == 2 and net.sizes[0] == net.sizes[2] == 1):
+        return "The units view draws a net with one hidden layer; this one has more, so it is not drawn."
+    c = float(params[3][0])
+    words = (f"Faint lines: each of the {net.sizes[1]} hidden units' contribution v·{net.activation}(w·x + b); the "
+             f"prediction is their sum plus the output bias c = {c:.4g}.")
+    if net.activation == "relu":
+        dead = dead_units(net, params, x_min, x_max)[0]
+        words += (" Each ReLU unit is a hinge, flat on one side of its kink (the triangles) and straight on the "
+                  "other; past the last kink every unit is straight, so their sum is a straight line. "
+                  f"Dashed red: dead units, 0 on all of [{x_min:g}, {x_max:g}] ({dead} of {net.sizes[1]}).")
+    else:
+        words += f" Each {net.activation} unit is an S-shaped step that levels off on both sides."
+    return words
+
+
+# -- comparing runs ------------------------------------------------------------------------------------
+MAX_PINNED = 4          # pinned runs per session (and runs in a compare= link)
+MAX_COMPARE_CHARS = 600  # a compare= value longer than this is refused before it is parsed
+COMPARE_RUNS, COMPARE_FIELDS, COMPARE_VALUE = "~", ",", ":"  # compare=act:sigmoid~lr:2e-5,batch:64
+DEFAULT_RUN = "default"  # a run with every setting at its default
+CHOICES = {"act": ("relu", "sigmoid", "tanh"), "opt": ("momentum", "sgd", "adagrad", "rmsprop", "adam"),
+           "target": tuple(TARGETS), "shuffle": ("true", "false")}
+# URL key -> TrainConfig field, in the order labels and links list them.
+FIELDS = {"target": "target", "hidden": "hidden", "act": "activation", "opt": "optimizer", "lr": "lr",
+          "mom": "momentum", "batch": "batch_size", "epochs": "epochs", "n": "n_samples", "noise": "noise",
+          "seed": "seed", "shuffle": "shuffle", "decay": "decay", "b1": "b1", "b2": "b2", "eps": "eps"}
+INTEGER_KEYS = ("batch", "epochs", "n", "seed")
+
+
+def _number_text(x: float) -> str:
+    """x short and exact: 2e-05 -> '2e-5', 0.00012345678 keeps every digit."""
+    short = f"{x:g}"
+    text = short if float(short) == x else repr(float(x))
+    return text.replace("e-0", "e-").replace("e+0", "e+").replace("e+", "e")
+
+
+def _value_text(key: str, value) -> str:
+    if key == "hidden":
+        return "-".join(str(h) for h in value)
+    if key == "shuffle":
+        return str(bool(value)).lower()
+    if isinstance(value, float):
+        return _number_text(value)
+    return str(value)
+
+
+def format_compare(configs: list[TrainConfig]) -> str:
+    """The compare= value of these runs: each run as key:value pairs for the settings that differ from the
+    defaults ('default' when none do), runs joined by '~'; hidden layers joined by '-'."""
+    base = TrainConfig()
+    runs = []
+    for config in configs:
+        pairs = [f"{key}{COMPARE_VALUE}{_value_text(key, getattr(config, field))}"
+                 for key, field in FIELDS.items() if getattr(config, field) != getattr(base, field)]
+        runs.append(COMPARE_FIELDS.join(pairs) or DEFAULT_RUN)
+    return COMPARE_RUNS.join(runs)
+
+
+def _parse_value(key: str, text: str):
+    """(value for TrainConfig, None) or (None, what is wrong)."""
+    if key in CHOICES:
+        if text not in CHOICES[key]:
+            return None, f"{key} = “{echo(text)}” is not one of {', '.join(CHOICES[key])}"
+        return (text == "true") if key == "shuffle" else text, None
+    if key == "hidden":
+        parts = text.split("-")
+        if len(parts) > LIMITS["layers"]:
+            return None, f"hidden = “{echo(text)}” has {len(parts)} layers; at most {LIMITS['layers']}"
+        units = []
+        for part in parts:
+            value, error = parse_number(part, *BOUNDS["units"], integer=True, name="hidden")
+            if error:
+                return None, error
+            units.append(value)
+        return tuple(units), None
+    lo, hi = BOUNDS[key]
+    value, error = parse_number(text, lo, hi, integer=key in INTEGER_KEYS, name=key)
+    return (None, error) if error else (float(value) if key not in INTEGER_KEYS else int(value), None)
+
+
+def parse_compare(raw: str) -> tuple[list[TrainConfig], str | None]:
+    """The runs a compare= value lists (``format_compare``'s form), or [] and a sentence naming what is
+    wrong. Every value is checked against the same bounds as the page's controls and every run against
+    the server's limits; at most MAX_PINNED runs, no run twice."""
+    text = str(raw).strip()
+    if not text:
+        return [], None
+    if len(text) > MAX_COMPARE_CHARS:
+        return [], f"compare = “{echo(raw)}” is too long ({len(text):,} characters; at most {MAX_COMPARE_CHARS})"
+    runs = text.split(COMPARE_RUNS)
+    if len(runs) > MAX_PINNED:
+        return [], f"compare = “{echo(raw)}” lists {len(runs)} runs; at most {MAX_PINNED}"
+    configs = []
+    for i, run in enumerate(runs, start=1):
+        values: dict = {}
+        if run.strip() != DEFAULT_RUN:
+            for pair in run.split(COMPARE_FIELDS):
+                key, sep, value_text = pair.strip().partition(COMPARE_VALUE)
+                if not sep or key not in FIELDS:
+                    return [], (f"compare = “{echo(raw)}”: run {i} has “{echo(pair)}”, not key:value with a key "
+                                f"of {', '.join(FIELDS)}")
+                if FIELDS[key] in values:
+                    return [], f"compare = “{echo(raw)}”: run {i} gives {key} twice"
+                value, error = _parse_value(key, value_text.strip())
+                if error:
+                    return [], f"compare = “{echo(raw)}”: run {i}: {error}"
+                values[FIELDS[key]] = value
+        config, error = build_config(**values)
+        if error:
+            return [], f"compare = “{echo(raw)}”: run {i}: {error}"
+        if config in configs:
+            return [], f"compare = “{echo(raw)}”: run {i} repeats run {configs.index(config) + 1}"
+        configs.append(config)
+    return configs, None
+
+
+def _field_words(key: str, config: TrainConfig) -> str:
+    value = getattr(config, FIELDS[key])
+    if key in ("act", "opt"):
+        return str(value)
+    if key == "shuffle":
+        return "shuffled" if value else "in order"
+    if key == "target":
+        return f"y = {target_label(value)}"
+    if key == "hidden":
+        return "hidden " + ",".join(str(h) for h in value)
+    names = {"mom": "β", "n": "samples", "decay": "ρ", "b1": "β₁", "b2": "β₂"}
+    return f"{names.get(key, key)} {_value_text(key, value)}"
+
+
+def run_labels(current: TrainConfig, others: list[TrainConfig]) -> list[str]:
+    """Labels for ``[current, *others]``: each other run by what differs from the current settings
+    ("lr 2e-5", "sigmoid", "batch 64, sgd"); the current run by its own values of every setting that
+    differs in some other run (or "this run" when none does). Labels are unique."""
+    keys = [k for k in FIELDS if any(getattr(o, FIELDS[k]) != getattr(current, FIELDS[k]) for o in others)]
+    labels = [", ".join(_field_words(k, current) for k in keys) or "this run"]
+    for other in others:
+        differs = [k for k in keys if getattr(other, FIELDS[k]) != getattr(current, FIELDS[k])]
+        labels.append(", ".join(_field_words(k, other) for k in differs) or "same settings")
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return unique
+
+
+def final_loss(history: pd.DataFrame, epochs: int) -> float:
+    """The mean training loss over the run's last epoch (the history rows past epoch − 1); nan when none."""
+    if history.empty:
+        return math.nan
+    loss = history["loss"].to_numpy(dtype=float)
+    last = loss[history["epoch"].to_numpy(dtype=float) > epochs - 1]
+    last = last[np.isfinite(last)]
+    return float(last.mean()) if last.size else math.nan
+
+
+COMPARE_X = (-2.0, -1.0, 1.0, 2.0, FAR_X)
+COMPARE_POINTS = 200     # x grid of a compared fit
+COMPARE_LOSS_ROWS = 300  # rows of a compared loss curve
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What the Compare section shows of one run, and nothing more: a few kilobytes whatever the net's size
+    (a session keeps up to MAX_PINNED of them). ``curve_*``: the smoothed loss (``loss_curve``'s dark line);
+    ``fit_y``: the prediction on ``compare_grid``; ``at_x``: the predictions at COMPARE_X."""
+
+    config: TrainConfig
+    done: bool
+    samples_seen: int
+    total_samples: int
+    final_loss: float
+    curve_epoch: np.ndarray
+    curve_loss: np.ndarray
+    fit_y: np.ndarray
+    at_x: np.ndarray
+    train_seconds: float | None = None
+
+
+def compare_grid(config: TrainConfig) -> np.ndarray:
+    """Where a compared fit is drawn: COMPARE_POINTS x values over ``fit_range`` of the run's data."""
+    return np.linspace(*fit_range(config.x_min, config.x_max), COMPARE_POINTS)
+
+
+def summarize(run) -> RunSummary:
+    """The ``RunSummary`` of ``run`` (a RunView or a Trainer: config, history, predict, done, samples_seen,
+    total_samples, and train_seconds when it has one)."""
+    c = run.config
+    curve = loss_curve(run.history, COMPARE_LOSS_ROWS)
+    smoothed = curve[curve["series"] == "smoothed"]
+    predictions = run.predict(np.r_[compare_grid(c), COMPARE_X])
+    return RunSummary(
+        config=c, done=bool(run.done), samples_seen=int(run.samples_seen), total_samples=int(run.total_samples),
+        final_loss=final_loss(run.history, c.epochs) if run.done else math.nan,
+        curve_epoch=smoothed["epoch"].to_numpy(dtype=float), curve_loss=smoothed["loss"].to_numpy(dtype=float),
+        fit_y=predictions[:COMPARE_POINTS], at_x=predictions[COMPARE_POINTS:],
+        train_seconds=getattr(run, "train_seconds", None))
+
+
+def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """One row per run: final loss, f at ±1, ±2 and 103, and its training time; a first row with the truth
+    when the runs share a target."""
+    columns = ["run", "final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)"]
+    rows = []
+    targets = {run.config.target for run in runs}
+    if len(targets) == 1:
+        target = targets.pop()
+        rows.append([f"{target_label(target)} (truth)", None,
+                     *(float(target_values(target, x)) for x in COMPARE_X), None])
+    for label, run in zip(labels, runs):
+        secs = run.train_seconds
+        rows.append([label, run.final_loss if math.isfinite(run.final_loss) else None,
+                     *(float(p) if math.isfinite(p) else None for p in run.at_x),
+                     None if secs is None else round(float(secs), 1)])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def compare_loss_curves(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """Long form (epoch, loss, run) of each run's smoothed training loss."""
+    frames = [pd.DataFrame({"epoch": run.curve_epoch, "loss": run.curve_loss, "run": label})
+              for label, run in zip(labels, runs)]
+    if not frames:
+        return pd.DataFrame(columns=["epoch", "loss", "run"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare_fits(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """Long form (x, y, run) of each run's prediction on its ``compare_grid``; non-finite values left out."""
+    frames = [pd.DataFrame({"x": compare_grid(run.config), "y": run.fit_y, "run": label})
+              for label, run in zip(labels, runs)]
+    if not frames:
+        return pd.DataFrame(columns=["x", "y", "run"])
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[np.isfinite(frame["y"].to_numpy(dtype=float))].reset_index(drop=True)
+
+
+def target_curve(target: str, x_min: float, x_max: float, points: int = COMPARE_POINTS) -> pd.DataFrame:
+    """(x, y) of the target over ``fit_range``: the dashed line under compared fits."""
+    lo, hi = fit_range(x_min, x_max)
+    x = np.linspace(lo, hi, points)
+    return pd.DataFrame({"x": x, "y": target_values(target, x)})
+
+
+def format_truth(value: float) -> str:
+    """The target's true value as the page shows it: 10,609 or 1,092,727 (whole), 0.622 (small)."""
+    if not math.isfinite(value):
+        return "not finite"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"

@@ -14,7 +14,7 @@ import numpy as np
 
 from core.optim import Params
 
-ACTIVATIONS = ("relu", "sigmoid", "identity")
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -33,7 +33,7 @@ class Cache:
 @dataclass(frozen=True)
 class MLP:
     sizes: tuple[int, ...]
-    activation: str = "relu"  # hidden layers; the output layer is linear
+    activation: str = "relu"  # hidden layers ("relu" | "sigmoid" | "tanh" | "identity"); the output is linear
 
     def __post_init__(self):
         object.__setattr__(self, "sizes", tuple(int(s) for s in self.sizes))
@@ -53,19 +53,27 @@ class MLP:
             params += [scale * rng.standard_normal((n_in, n_out)), np.zeros(n_out)]
         return params
 
+    def activate(self, z: np.ndarray) -> np.ndarray:
+        """The hidden layers' activation f(z), elementwise (what the units view draws per unit)."""
+        return self._act(np.asarray(z, dtype=float))
+
     def _act(self, z: np.ndarray) -> np.ndarray:
         if self.activation == "relu":
             return np.maximum(z, 0.0)
         if self.activation == "sigmoid":
             return _sigmoid(z)
+        if self.activation == "tanh":
+            return np.tanh(z)
         return z
 
     def _act_grad(self, a: np.ndarray) -> np.ndarray | None:
-        """f'(z) written in terms of a = f(z): relu 1[a > 0], sigmoid a(1 − a), identity None (= 1)."""
+        """f'(z) written in terms of a = f(z): relu 1[a > 0], sigmoid a(1 − a), tanh 1 − a², identity None (= 1)."""
         if self.activation == "relu":
             return a > 0
         if self.activation == "sigmoid":
             return a * (1.0 - a)
+        if self.activation == "tanh":
+            return 1.0 - a * a
         return None
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, Cache]:

@@ -1,4 +1,5 @@
-"""Training an MLP on y = x² with minibatch SGD, momentum, Adagrad, RMSProp or Adam, resumable in chunks.
+"""Training an MLP on y = x² (or |x|, x³, sin x: ``TrainConfig.target``) with minibatch SGD, momentum,
+Adagrad, RMSProp or Adam, resumable in chunks.
 
 The same TrainConfig gives the same run, bit for bit, whether it is trained in one call or in many
 chunks: the data order of epoch e depends only on (seed, e), and the optimiser state is data.
@@ -33,7 +34,28 @@ LIMITS = {
     "epochs": 200,
     "batch_size": 4096,
     "total_samples": 4_000_000,  # epochs × n_samples
+    # The MLP page's other controls (their ranges, not costs: a link cannot ask for more).
+    "lr_min": 1e-9,
+    "lr_max": 10.0,
+    "momentum_max": 0.999,
+    "decay_max": 0.9999,  # RMSProp's ρ, Adam's β₁ and β₂
+    "noise_max": 10.0,
+    "seed_max": 2**31 - 1,
 }
+
+# What the net learns: y = f(x) + noise·N(0, 1). The functions are written out once, here, so the dataset,
+# the fit chart's dashed target and the probes' truth are the same numbers.
+TARGETS = {
+    "x2": lambda x: x * x,
+    "abs": np.abs,
+    "cube": lambda x: x * x * x,
+    "sin": np.sin,
+}
+
+
+def target_values(target: str, x) -> np.ndarray:
+    """f(x) for the target named ``target`` (a key of TARGETS), elementwise."""
+    return TARGETS[target](np.asarray(x, dtype=float))
 
 
 def _whole(name: str, value, least: int) -> int:
@@ -71,6 +93,7 @@ class TrainConfig:
     b1: float = 0.9       # Adam's β₁
     b2: float = 0.999     # Adam's β₂
     eps: float = 1e-8     # Adagrad, RMSProp and Adam: added to the root in the denominator
+    target: str = "x2"  # the function learnt: a key of TARGETS
 
     def __post_init__(self):
         try:  # a bad size, or hidden not a sequence of numbers at all
@@ -89,6 +112,8 @@ class TrainConfig:
             raise ValueError(f"Invalid x range: [{self.x_min}, {self.x_max}] (needs finite x_min < x_max)")
         if not (math.isfinite(self.noise) and self.noise >= 0):
             raise ValueError(f"Invalid noise: {self.noise} (needs a finite number ≥ 0)")
+        if self.target not in TARGETS:
+            raise ValueError(f"Invalid target: {self.target!r} (one of {', '.join(TARGETS)})")
         self.make_optimizer()  # validates lr, momentum, decay, b1, b2 and eps, naming the bad value
 
     @property
@@ -128,10 +153,11 @@ def _seed_sequence(config: TrainConfig, stream: int) -> np.random.SeedSequence:
 
 
 def make_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """x ~ U(x_min, x_max), y = x² + noise·N(0, 1) drawn per sample; both shaped (n_samples, 1)."""
+    """x ~ U(x_min, x_max), y = f(x) + noise·N(0, 1) drawn per sample, f the config's target (x² by
+    default); both shaped (n_samples, 1). The same seed gives the same x and the same noise for every target."""
     rng = np.random.default_rng(_seed_sequence(config, 0))
     x = rng.uniform(config.x_min, config.x_max, size=(config.n_samples, 1))
-    y = x * x + config.noise * rng.standard_normal((config.n_samples, 1))
+    y = target_values(config.target, x) + config.noise * rng.standard_normal((config.n_samples, 1))
     return x, y
 
 
@@ -143,7 +169,7 @@ _DATASETS_GUARD = threading.Lock()
 def cached_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
     """``make_dataset(config)``, read-only, from a small least-recently-used cache of this process: a
     worker process that trains a run chunk after chunk rebuilds its data once, not once per chunk."""
-    key = (config.seed, config.n_samples, config.x_min, config.x_max, config.noise)
+    key = (config.seed, config.n_samples, config.x_min, config.x_max, config.noise, config.target)
     with _DATASETS_GUARD:
         if key in _DATASETS:
             _DATASETS.move_to_end(key)

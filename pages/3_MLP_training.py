@@ -1,4 +1,5 @@
-"""MLP training: a numpy net learns y = x², live; and fails far outside its training range."""
+"""MLP training: a numpy net learns y = x² (or |x|, x³, sin x), live; fails far outside its training range;
+and compares runs side by side."""
 import time
 
 import streamlit as st
@@ -6,8 +7,9 @@ import streamlit as st
 import player
 import ui
 from core import mlp_lab
-from core.charts.mlp import fit_spec, loss_spec
+from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
 from core.charts.replay import LIVE_LOSS_ROWS, mlp_live, mlp_replay
+from core.inputs import echo
 from core.train import LIMITS
 from runs.cadence import Cadence
 
@@ -22,11 +24,7 @@ LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after
 TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
 
 st.title("MLP training")
-st.markdown(
-    "A numpy network learns **y = x²** from points in [−3, 3] (the defaults are the original exercise: "
-    "1 → 100 → 1, ReLU, 20,000 points, SGD + momentum); watch its loss and fit live, then ask it about "
-    "**x = 103**."
-)
+intro = st.empty()  # says what the net learns: written once the target control is read
 
 # -- controls (bound to the URL) ------------------------------------------------------------------
 st.sidebar.header("Network")
@@ -34,44 +32,60 @@ hidden = ui.number_list("Hidden layer sizes", "hidden", "100", max_items=LIMITS[
                         hi=LIMITS["units"], integer=True,
                         help="Comma-separated units per hidden layer, e.g. 100 or 64,32.")
 st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('hidden')}.")
-activation = ui.choice("Activation", "act", ["relu", "sigmoid"], "relu", help="Hidden layers; the output is linear.")
+activation = ui.choice("Activation", "act", list(mlp_lab.CHOICES["act"]), "relu",
+                       help="Hidden layers; the output is linear.")
 st.sidebar.header("Optimiser")
-optimizer = ui.choice("Optimiser", "opt", ["momentum", "sgd", "adagrad", "rmsprop", "adam"], "momentum",
+optimizer = ui.choice("Optimiser", "opt", list(mlp_lab.CHOICES["opt"]), "momentum",
                       help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, "
                            "s a decaying mean of g². adam: momentum's mean of g over rmsprop's √s, bias-corrected.")
-lr = ui.number("Learning rate", "lr", 1e-5, 1e-9, 10.0, step=1e-5, fmt="%.6g",
-               help="Step size, in (0, 10]. Too large and the loss blows up.")
-beta = ui.number("Momentum β", "mom", 0.9, 0.0, 0.999, step=0.05, help="In [0, 1); used by momentum only.")
+lr = ui.number("Learning rate", "lr", 1e-5, *mlp_lab.BOUNDS["lr"], step=1e-5, fmt="%.6g",
+               help=f"Step size, in [{LIMITS['lr_min']:g}, {LIMITS['lr_max']:g}]. Too large and the loss blows up.")
+beta = ui.number("Momentum β", "mom", 0.9, *mlp_lab.BOUNDS["mom"], step=0.05,
+                 help=f"In [0, {LIMITS['momentum_max']:g}]; used by momentum only.")
 adaptive = {}  # the chosen adaptive optimiser's own hyperparameters (defaults: torch's)
 if optimizer == "rmsprop":
-    adaptive["decay"] = ui.number("Decay ρ", "decay", 0.99, 0.0, 0.9999, step=0.01, fmt="%g",
+    adaptive["decay"] = ui.number("Decay ρ", "decay", 0.99, *mlp_lab.BOUNDS["decay"], step=0.01, fmt="%g",
                                   help="s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.")
 if optimizer == "adam":
-    adaptive["b1"] = ui.number("β₁", "b1", 0.9, 0.0, 0.9999, step=0.01, fmt="%g",
+    adaptive["b1"] = ui.number("β₁", "b1", 0.9, *mlp_lab.BOUNDS["b1"], step=0.01, fmt="%g",
                                help="Decay of the mean of g (momentum); in [0, 1).")
-    adaptive["b2"] = ui.number("β₂", "b2", 0.999, 0.0, 0.9999, step=0.001, fmt="%g",
+    adaptive["b2"] = ui.number("β₂", "b2", 0.999, *mlp_lab.BOUNDS["b2"], step=0.001, fmt="%g",
                                help="Decay of the mean of g²; in [0, 1).")
 if optimizer in ("adagrad", "rmsprop", "adam"):
-    adaptive["eps"] = ui.number("eps", "eps", 1e-8, 0.0, 1.0, step=1e-8, fmt="%g",
+    adaptive["eps"] = ui.number("eps", "eps", 1e-8, *mlp_lab.BOUNDS["eps"], step=1e-8, fmt="%g",
                                 help="Added to the root in the denominator; in [0, 1].")
-batch_size = ui.number("Batch size", "batch", 1, 1, LIMITS["batch_size"], integer=True,
+batch_size = ui.number("Batch size", "batch", 1, *mlp_lab.BOUNDS["batch"], integer=True,
                        help=f"Samples per step; {mlp_lab.limit_caption('batch_size')}.")
 st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('batch_size')}.")
-epochs = ui.number("Epochs", "epochs", 20, 1, LIMITS["epochs"], integer=True,
+epochs = ui.number("Epochs", "epochs", 20, *mlp_lab.BOUNDS["epochs"], integer=True,
                    help=f"Passes over the data; {mlp_lab.limit_caption('epochs')}.")
 st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('epochs')}.")
 st.sidebar.header("Data")
-n_samples = ui.number("Samples", "n", 20_000, 1, LIMITS["n_samples"], integer=True, step=1000,
+target = ui.choice("Target", "target", list(mlp_lab.CHOICES["target"]), "x2",
+                   help="What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x.")
+n_samples = ui.number("Samples", "n", 20_000, *mlp_lab.BOUNDS["n"], integer=True, step=1000,
                       help=f"Points x ~ U(−3, 3); {mlp_lab.limit_caption('n_samples')}.")
 st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('n_samples')}.")
-noise = ui.number("Noise", "noise", 0.01, 0.0, 10.0, step=0.01, help="y = x² + noise·N(0, 1); in [0, 10].")
-seed = ui.number("Seed", "seed", 0, 0, 2**31 - 1, integer=True, help="Same seed, same run, bit for bit.")
+noise = ui.number("Noise", "noise", 0.01, *mlp_lab.BOUNDS["noise"], step=0.01,
+                  help=f"y = target + noise·N(0, 1); in [0, {LIMITS['noise_max']:g}].")
+seed = ui.number("Seed", "seed", 0, *mlp_lab.BOUNDS["seed"], integer=True, help="Same seed, same run, bit for bit.")
 shuffle = ui.flag("Shuffle each epoch", "shuffle", False, help="The original visits the points in one fixed order.")
+st.sidebar.header("View")
+show_units = ui.flag("Show the units", "units", False,
+                     help="Draw each hidden unit's contribution faintly under the fit (one hidden layer).")
+compare_text = ui.text("Compared runs", "compare", "", max_chars=mlp_lab.MAX_COMPARE_CHARS,
+                       help="The pinned runs, by the settings that differ from the defaults, e.g. "
+                            "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries them.")
 ui.show_notices()
+intro.markdown(mlp_lab.target_sentence(target))
+pinned_configs, compare_error = mlp_lab.parse_compare(compare_text)
+if compare_error:
+    st.warning(ui.plain(f"Ignored {compare_error}; comparing no runs."), icon=":material/warning:")
 
 config, config_error = mlp_lab.build_config(
     hidden=tuple(hidden), activation=activation, optimizer=optimizer, lr=lr, momentum=beta,
-    batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed, shuffle=shuffle, **adaptive)
+    batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed, shuffle=shuffle,
+    target=target, **adaptive)
 if config_error:
     st.error(config_error, icon=":material/block:")
 
@@ -111,6 +125,37 @@ def reset():
     ui.want_focus("Train")
 
 
+def pin():
+    """Keep the finished current run (data only) and add its settings to the compare= link."""
+    run = state.get("mlp_run")
+    configs, _ = mlp_lab.parse_compare(state.get("compare", ""))
+    if run is None or not run.done or run.config in configs or len(configs) >= mlp_lab.MAX_PINNED:
+        return
+    state.setdefault("mlp_pinned", {})[run.config] = mlp_lab.summarize(run)  # a few kB: what Compare shows
+    state["compare"] = mlp_lab.format_compare([*configs, run.config])
+
+
+def unpin(config):
+    configs, _ = mlp_lab.parse_compare(state.get("compare", ""))
+    state["compare"] = mlp_lab.format_compare([c for c in configs if c != config])
+    state.get("mlp_pinned", {}).pop(config, None)
+
+
+def clear_pinned():
+    state["compare"] = ""
+    state.pop("mlp_pinned", None)
+
+
+raw_train = st.query_params.get("train")  # train=1: a link that starts its run on opening
+if raw_train is not None and raw_train.strip().lower() not in ("1", "true"):
+    st.warning(ui.plain(f"Ignored train = “{echo(raw_train)}”: use train=1 to start the run on opening."),
+               icon=":material/warning:")
+elif raw_train is not None and not state.get("mlp_train_link"):
+    state["mlp_train_link"] = True  # once per session: later runs are the visitor's own clicks
+    if state.get("mlp_run") is None:
+        start_training()
+        run, stale = state.get("mlp_run"), False
+
 if stale and state["mlp_status"] == "training":
     set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
 status = state["mlp_status"]
@@ -126,6 +171,11 @@ buttons.button("Resume", icon=":material/resume:", on_click=set_status, args=("t
                disabled=status != "paused" or stale or run is None or run.done)
 buttons.button("Reset", icon=":material/restart_alt:", on_click=reset,
                disabled=state.get("mlp_run") is None, help="Forget the run.")
+buttons.button("Pin this run", icon=":material/push_pin:", on_click=pin,
+               disabled=run is None or not run.done or stale or run.config in pinned_configs
+               or len(pinned_configs) >= mlp_lab.MAX_PINNED,
+               help=f"Keep this finished run to compare with the next ones (at most {mlp_lab.MAX_PINNED}); "
+                    "the link below then holds it too.")
 ui.apply_focus()
 if stale:
     st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
@@ -240,11 +290,13 @@ def draw_notes(slot, lines):
                 getattr(st, kind)(text)
 
 
-def chart_parts(run, params):
+def chart_parts(run, params, units: bool = False):
     c = run.config
     kinks = mlp_lab.kinks(run.net, params)
     loss = loss_spec(mlp_lab.loss_curve(run.history), mlp_lab.epoch_boundaries(run.epoch))
-    fit = fit_spec(mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), c.x_min, c.x_max, kinks)
+    contributions = mlp_lab.unit_contributions(run.net, params, c.x_min, c.x_max) if units else None
+    fit = fit_spec(mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max, target=c.target), c.x_min, c.x_max, kinks,
+                   label=mlp_lab.target_label(c.target), units=contributions)
     dead = mlp_lab.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
     return loss, fit, len(kinks), dead
 
@@ -252,7 +304,8 @@ def chart_parts(run, params):
 def draw_charts(run, params):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
-    loss, fit, n_kinks, dead = ui.per_run(run, "charts", lambda: chart_parts(run, params))
+    loss, fit, n_kinks, dead = ui.per_run(run, "charts+units" if show_units else "charts",
+                                          lambda: chart_parts(run, params, show_units))
     loss_col, fit_col = st.columns(2)
     loss_col.vega_lite_chart(spec=loss, width="stretch")
     fit_col.vega_lite_chart(spec=fit, width="stretch")
@@ -264,7 +317,10 @@ def draw_charts(run, params):
             f"{c.x_max:g}], so they no longer learn): "
             + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
     else:
-        fit_col.caption("Shaded: the training range. Sigmoid units have no kinks: the prediction is smooth.")
+        fit_col.caption(f"Shaded: the training range. {c.activation.capitalize()} units have no kinks: the "
+                        "prediction is smooth.")
+    if show_units:
+        fit_col.caption(mlp_lab.units_caption(run.net, params, c.x_min, c.x_max))
 
 
 def draw_live(run):
@@ -276,26 +332,28 @@ def draw_live(run):
         params = run.params
         far = mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
         note = (f"Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: "
-                f"the prediction; dashed: x²; dotted: the training range; triangles: ReLU kinks. Far outside, at "
-                f"x = {far.x:g}, the net says {mlp_lab.format_value(far.prediction)} (the truth is "
+                f"the prediction; dashed: the target; dotted: the training range; triangles: ReLU kinks. Far "
+                f"outside, at x = {far.x:g}, the net says {mlp_lab.format_value(far.prediction)} (the truth is "
                 f"{far.truth:,.0f}). Pause, or let the run finish, for the full charts with tooltips and the probes.")
         return mlp_live(mlp_lab.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_lab.epoch_boundaries(run.epoch),
                         mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
-                        c.x_min, c.x_max, c.epochs, notes=[note])
+                        c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_lab.target_label(c.target))
 
     player.show(ui.per_run(run, "live", build), key=f"mlp_live_{run.samples_seen}", still=True)
 
 
 def draw_probes(run, params):
     c = run.config
-    table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes),
-                                                    mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)))
+    table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes, c.target),
+                                                    mlp_lab.far_probe(run.net, params, c.x_min, c.x_max,
+                                                                      target=c.target)))
     probes_col, far_col = st.columns([3, 2])
     probes_col.header("Predictions after each epoch")
     probes_col.dataframe(table, hide_index=True)
     far_col.header(f"Far outside: x = {far.x:g}")
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
-                   delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth {far.truth:,.0f}"
+                   delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth "
+                         f"{mlp_lab.format_truth(far.truth)}"
                    if far.finite else None, delta_color="off")
     far_col.markdown(far.sentence())
 
@@ -316,15 +374,91 @@ def draw_replay(run):
     st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
                "played in your browser: Play, Step or drag the scrubber.")
     c = run.config
-    replay = ui.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max))
+    replay = ui.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max,
+                                                          target=c.target))
     player.show(replay, key="mlp_replay")
 
 
+# -- compare: the pinned runs (from this session or a compare= link) beside the current one ---------------
+PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned run being computed
+
+
+def pinned_views() -> tuple[list, bool]:
+    """The pinned runs' summaries (None for one the server has not started yet), and whether any is
+    unfinished. The session keeps each as a ``mlp_lab.RunSummary`` (a few kB). Unfinished ones are computed
+    one at a time, followed (trained, or fetched from the server's run store) under one id of the session's
+    own, so one link keeps at most two of the server's runs busy: the page's own and one pinned run."""
+    kept = state.setdefault("mlp_pinned", {})
+    for config in [c for c in kept if c not in pinned_configs]:
+        del kept[config]  # unpinned, or replaced by a link: at most MAX_PINNED kept
+    pool, views, pending = ui.run_pool(), [], False
+    me = PIN_FOLLOWER.format(ui.follower())
+    for config in pinned_configs:
+        view = kept.get(config)
+        if view is None or not view.done:
+            found = pool.view(config)
+            if (found is None or not found.done) and not pending:
+                found = pool.follow(config, me).view  # the first unfinished one: the others wait their turn
+            if found is not None:
+                view = kept[config] = ui.per_run(found, "summary", lambda run=found: mlp_lab.summarize(run))
+        pending = pending or view is None or not view.done
+        views.append(view)
+    if not pending:
+        pool.leave(me)
+    return views, pending
+
+
+COMPARE_TICKING = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
+
+
+@st.fragment(run_every=1.0 if COMPARE_TICKING else None)
+def compare_section():
+    if not pinned_configs:
+        return
+    views, pending = pinned_views()
+    st.subheader("Compare")
+    current = state.get("mlp_run")
+    base = current.config if current is not None else config or pinned_configs[0]
+    labels = mlp_lab.run_labels(base, pinned_configs)
+    shown = [] if current is None else [(labels[0], ui.per_run(current, "summary", lambda: mlp_lab.summarize(current)))]
+    shown += [(label, view) for label, view in zip(labels[1:], views) if view is not None]
+    names, runs = [n for n, _ in shown], [r for _, r in shown]
+    if pending:
+        st.caption(":material/hourglass_top: Computing the pinned runs the server does not have yet, one at a "
+                   "time: " + ", ".join(f"{label} ({view.samples_seen / view.total_samples:.0%})" if view
+                                        else f"{label} (waiting)" for label, view in zip(labels[1:], views)
+                                        if view is None or not view.done) + ".")
+    first = base.x_min, base.x_max
+    loss_col, fit_col = st.columns(2)
+    loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_lab.compare_loss_curves(names, runs), names), width="stretch")
+    fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_lab.compare_fits(names, runs),
+                                                  mlp_lab.target_curve(base.target, *first), names, *first,
+                                                  label=mlp_lab.target_label(base.target)), width="stretch")
+    described = "the current settings" if current is None else f"the current run ({labels[0]})"
+    st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
+               "over the last epoch; time: training time on the server's workers.")
+    st.dataframe(mlp_lab.compare_table(names, runs), hide_index=True,
+                 column_config={"final loss": st.column_config.NumberColumn(format="%.4g")})
+    row = st.container(horizontal=True)
+    for i, (label, config_i) in enumerate(zip(labels[1:], pinned_configs)):
+        row.button(f"Unpin {label}", key=f"mlp_unpin_{i}", icon=":material/close:", on_click=unpin, args=(config_i,))
+    row.button("Clear", key="mlp_clear", icon=":material/clear_all:", on_click=clear_pinned,
+               help="Unpin every run.")
+    state["mlp_compare_pending"] = pending
+    if pending != COMPARE_TICKING:
+        st.rerun()  # the whole page: tick while a pinned run computes, stop once none does
+
+
 live_area = st.container()  # filled last: the share link below must not wait for training
+compare_area = st.container()
 st.divider()
 ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in hidden), "act": activation, "opt": optimizer,
                                 "lr": lr, "mom": beta, "batch": batch_size, "epochs": epochs,
                                 "n": n_samples, "noise": noise, "seed": seed,
-                                "shuffle": str(shuffle).lower(), **adaptive})
+                                "shuffle": str(shuffle).lower(), "target": target, **adaptive,
+                                **({"units": "true"} if show_units else {}),
+                                **({"compare": mlp_lab.format_compare(pinned_configs)} if pinned_configs else {})})
+with compare_area:
+    compare_section()
 with live_area:
     live_view()

@@ -16,7 +16,7 @@ PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these
                            "surface", "lr_2d", "lr_ada_2d", "sx", "sy",
                            "race", "lr_rms", "lr_adam", "lr_rms_2d", "lr_adam_2d"],
     "pages/3_MLP_training.py": ["hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed",
-                                "shuffle", "decay", "b1", "b2", "eps"],
+                                "shuffle", "decay", "b1", "b2", "eps", "target", "units", "compare"],
 }
 # Keys whose widget shows only in some settings: tested with those settings in the link as well.
 SHOWN_WITH = {
@@ -24,6 +24,9 @@ SHOWN_WITH = {
     ("pages/3_MLP_training.py", "b1"): {"opt": "adam"},
     ("pages/3_MLP_training.py", "b2"): {"opt": "adam"},
     ("pages/3_MLP_training.py", "eps"): {"opt": "adam"},
+}
+QUERY_ONLY = {  # URL keys a page reads without a widget (an action on opening, not a setting)
+    "pages/3_MLP_training.py": ["train"],
 }
 INTERNAL_PREFIXES = ("gd_", "ada_", "mlp_")  # session-only widgets (animation speed etc.), not in the URL
 
@@ -92,6 +95,20 @@ def test_hostile_value_is_taken_or_named_and_the_page_goes_on(page, key, name):
     else:
         assert accepted(w, raw), f"{key}={raw[:40]!r} was neither taken nor named in a notice: {notices}"
     assert at.title and len(at.get("vega_lite_chart")) + len(at.get("button")) > 0  # the page still draws
+
+
+QUERY_CASES = [(page, key, name) for page, keys in QUERY_ONLY.items() for key in keys for name in HOSTILE]
+
+
+@pytest.mark.parametrize("page, key, name", QUERY_CASES,
+                         ids=[f"{p.split('_', 1)[1][:-3]}-{k}-{n}" for p, k, n in QUERY_CASES])
+def test_hostile_value_of_a_query_only_key_is_named_and_the_page_goes_on(page, key, name):
+    raw = HOSTILE[name]
+    at = run_page(page, {key: raw})
+    assert not at.exception, at.exception
+    notices = [shown(e.value) for e in list(at.warning) + list(at.error)]
+    assert any(key in n and echo(raw) in n for n in notices), notices  # none of HOSTILE is "1"
+    assert at.title and len(at.get("button")) > 0
 
 
 def test_every_url_key_is_listed():

@@ -49,6 +49,19 @@ def test_activations_and_linear_output():
     assert MLP(net_shapes, "identity").predict(params, x)[0, 0] == 0.5      # 2 − 2 + 0.5
     s = 1 / (1 + np.exp(-2.0))
     assert MLP(net_shapes, "sigmoid").predict(params, x)[0, 0] == pytest.approx(s + (1 - s) + 0.5)
+    # tanh is odd: tanh(2) + tanh(−2) = 0; with weights (1, 2) out, tanh(2) + 2·tanh(−2) = −tanh(2) = −0.96403
+    assert MLP(net_shapes, "tanh").predict(params, x)[0, 0] == pytest.approx(0.5)
+    skew = [*params[:2], np.array([[1.0], [2.0]]), np.array([0.0])]
+    assert MLP(net_shapes, "tanh").predict(skew, x)[0, 0] == pytest.approx(-0.9640275800758169, abs=1e-15)
+
+
+def test_tanh_saturates_without_warnings():
+    net = MLP((1, 3, 1), "tanh")
+    params = net.init(np.random.default_rng(0), scale=1e3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = net.predict(params, np.array([[1e3], [-1e3]]))
+    assert np.all(np.isfinite(out)) and np.all(np.abs(out - params[3]) <= np.abs(params[2]).sum() + 1e-12)
 
 
 def test_sigmoid_does_not_warn_on_large_inputs():
@@ -96,7 +109,7 @@ def test_scalar_kernel_matches_loss_and_grad():
     assert MLP((2, 5, 1)).scalar_kernel() is None
 
 
-@pytest.mark.parametrize("sizes, activation", [((1,), "relu"), ((1, 0, 1), "relu"), ((1, 4, 1), "tanh")])
+@pytest.mark.parametrize("sizes, activation", [((1,), "relu"), ((1, 0, 1), "relu"), ((1, 4, 1), "gelu")])
 def test_invalid_nets_raise(sizes, activation):
     with pytest.raises(ValueError, match="Invalid"):
         MLP(sizes, activation)

@@ -4,6 +4,7 @@ import re
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from helpers import assert_no_exception, open_page, run_app, shown, wait_for_run
 from streamlit import dataframe_util
@@ -44,8 +45,8 @@ def chart_frames(at: AppTest) -> list:
 def test_defaults_run_without_exception():
     at = app()
     assert not at.exception and not at.error and not at.warning
-    assert [b.label for b in at.button] == ["Train", "Pause", "Resume", "Reset"]
-    assert not button(at, "Train").disabled and button(at, "Pause").disabled
+    assert [b.label for b in at.button] == ["Train", "Pause", "Resume", "Reset", "Pin this run"]
+    assert not button(at, "Train").disabled and button(at, "Pause").disabled and button(at, "Pin this run").disabled
     assert any("Share this view" in m.value and "hidden=100" in m.value and "lr=1e-05" in m.value
                for m in at.markdown)
 
@@ -77,7 +78,7 @@ def test_a_sigmoid_net_far_away_is_said_to_saturate():
 
 
 def test_bad_query_values_get_a_notice_and_the_defaults():
-    at = app(hidden="100,9999", lr="abc", epochs=100000, act="tanh")
+    at = app(hidden="100,9999", lr="abc", epochs=100000, act="gelu")
     assert not at.exception
     warnings = " ".join(shown(w.value) for w in at.warning)
     for name in ("hidden", "lr", "epochs", "act"):
@@ -222,6 +223,117 @@ def test_a_run_waits_with_a_notice_while_the_server_is_full(monkeypatch):
     button(at, "Reset").click().run()
 
 
+# -- issue 13: targets, tanh, units, pin and compare, train=1 -------------------------------------------------
+SMALL = dict(opt="adagrad", lr=0.01, batch=16, epochs=2, n=2000)
+
+
+def compare_table(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "final loss" in d.value.columns)
+
+
+@pytest.mark.parametrize("target, label, truth, words", [
+    ("abs", "|x|", "103", "|x| goes on as the straight line y = x"),
+    ("sin", "sin x", f"{np.sin(103):.3g}", "sin x keeps waving between −1 and 1"),
+    ("cube", "x³", "1,092,727", "x³ keeps climbing ever faster"),
+])
+def test_other_targets_train_to_done_and_say_what_they_learn(target, label, truth, words):
+    at = train_to_end(app(target=target, act="tanh", **SMALL))
+    assert not at.exception and not at.warning
+    run = at.session_state["mlp_run"]
+    assert run.config.target == target and run.config.activation == "tanh"
+    assert any(f"learns **y = {label}**" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert table.iloc[0, 0] == f"{label} (truth)"
+    np.testing.assert_allclose(table.iloc[0, 1:].to_numpy(dtype=float),
+                               mlp_lab.target_values(target, np.array([1.0, 2, -1, -2])))
+    assert truth in at.metric[0].proto.delta
+    assert any(words in m.value and "tanh net flattens out" in m.value for m in at.markdown)
+    dashed = [f for f in chart_frames(at) if "series" in f.columns and f"target {label}" in set(f["series"])]
+    assert dashed, "the fit chart draws the target"
+    assert any("target=" + target in m.value for m in at.markdown if "Share this view" in m.value)
+
+
+def test_the_units_toggle_draws_each_unit_under_the_fit():
+    at = train_to_end(app(units="true", hidden="6", **SMALL))
+    run = at.session_state["mlp_run"]
+    units = next(f for f in chart_frames(at) if "state" in f.columns)
+    assert sorted(set(units["unit"])) == list(range(6))
+    expected = mlp_lab.unit_contributions(run.net, run.params, -3, 3)
+    np.testing.assert_array_equal(units["y"].to_numpy(), expected["y"].to_numpy())
+    assert any("Faint lines" in c.value and "6 hidden units" in c.value for c in at.caption)
+    off = train_to_end(app(hidden="6", **SMALL))
+    assert not any("state" in f.columns for f in chart_frames(off))
+
+
+def test_pin_train_sigmoid_and_compare_then_open_the_link_elsewhere():
+    at = train_to_end(app(**SMALL))
+    relu = at.session_state["mlp_run"]
+    button(at, "Pin this run").click().run()
+    assert at.text_input(key="compare").value == "opt:adagrad,lr:0.01,batch:16,epochs:2,n:2000"
+    assert button(at, "Pin this run").disabled  # pinned already
+    at.radio(key="act").set_value("sigmoid").run()
+    at = train_to_end(at)
+    sigmoid = at.session_state["mlp_run"]
+    assert not at.exception and any(h.value == "Compare" for h in at.subheader)
+    table = compare_table(at)
+    assert table["run"].tolist() == ["x² (truth)", "sigmoid", "relu"]
+    for row, run in zip(table.iloc[1:].itertuples(index=False), (sigmoid, relu)):
+        assert list(row[2:7]) == run.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
+        assert row[1] == pytest.approx(mlp_lab.final_loss(run.history, 2))
+    runs_drawn = [set(f["run"]) for f in chart_frames(at) if "run" in f.columns]
+    assert runs_drawn == [{"sigmoid", "relu"}] * 2  # loss curves and fits
+    assert [b.label for b in at.button][-2:] == ["Unpin relu", "Clear"]
+    link = next(m.value for m in at.markdown if "Share this view" in m.value)
+    assert "compare=opt%3Aadagrad%2Clr%3A0.01%2Cbatch%3A16%2Cepochs%3A2%2Cn%3A2000" in link
+
+    # The link, opened in a fresh session with train=1: the same comparison, fetched from the server's store.
+    fresh = app(act="sigmoid", train=1, compare="opt:adagrad,lr:0.01,batch:16,epochs:2,n:2000", **SMALL)
+    for _ in range(50):
+        if fresh.session_state["mlp_status"] == "done" and not fresh.session_state["mlp_compare_pending"]:
+            break
+        fresh.run()
+    assert not fresh.exception
+    pd.testing.assert_frame_equal(compare_table(fresh), table)
+
+    # Unpin and Clear.
+    button(at, "Unpin relu").click().run()
+    assert at.text_input(key="compare").value == "" and not any(h.value == "Compare" for h in at.subheader)
+    button(at, "Pin this run").click().run()
+    assert at.text_input(key="compare").value == "act:sigmoid,opt:adagrad,lr:0.01,batch:16,epochs:2,n:2000"
+    button(at, "Clear").click().run()
+    assert at.text_input(key="compare").value == "" and "mlp_pinned" not in at.session_state
+
+
+def test_a_compare_link_trains_the_runs_the_server_lacks():
+    at = app(compare="default~seed:91,epochs:1,n:700", epochs=1, n=700)
+    second = TrainConfig(epochs=1, n_samples=700, seed=91)
+    assert ui.run_pool().followers(TrainConfig()) == 1 and ui.run_pool().followers(second) == 0  # one at a time
+    assert any("(waiting)" in c.value for c in at.caption)
+    for _ in range(400):
+        if not at.session_state["mlp_compare_pending"]:
+            break
+        at.run()
+    assert not at.exception
+    table = compare_table(at)
+    assert table["run"].tolist() == ["x² (truth)", "epochs 20, samples 20000", "seed 91"]
+    solo = Trainer(second)
+    solo.train(10**9)
+    assert table.iloc[2, 2:7].tolist() == solo.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
+
+
+def test_bad_compare_and_train_values_get_notices():
+    at = app(compare="act:gelu", train="yes")
+    assert not at.exception and at.session_state["mlp_status"] == "idle"
+    warnings = " ".join(shown(w.value) for w in at.warning)
+    assert "compare = “act:gelu”" in warnings and "train = “yes”" in warnings
+
+
+def test_train_1_starts_the_run_on_opening():
+    at = app(train=1, epochs=1, n=500, seed=92)
+    assert at.session_state["mlp_run"].config == TrainConfig(epochs=1, n_samples=500, seed=92)
+    assert at.session_state["mlp_status"] in ("training", "done")
+
+
 # -- in the browser ----------------------------------------------------------------------------------------
 PROGRESS = re.compile(r"([\d,]+) / ([\d,]+) samples")
 
@@ -287,3 +399,35 @@ def test_quick_pause_resume_cycles_never_stop_a_healthy_run(page, app_url):
     page.wait_for_selector("text=Paused.", timeout=10_000)
     assert_no_exception(page)
     assert page.locator("text=Training stopped").count() == 0
+
+
+@pytest.mark.browser
+def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
+    """Issue 13's "done when": train, pin, train sigmoid, compare both; the address bar holds the comparison."""
+    open_page(page, app_url + "/MLP_training?opt=adagrad&lr=0.01&batch=16&epochs=2&n=2000&seed=93")
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+    wait_for_run(page)
+    page.get_by_role("button", name="Pin this run").click()
+    wait_for_run(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("sigmoid", exact=True).click()
+    wait_for_run(page)
+    page.get_by_role("button", name="Train").click()
+    page.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+    wait_for_run(page)
+    page.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Unpin relu").count() == 1
+    assert page.get_by_text("Each pinned run is labelled by what differs from the current run (sigmoid)").count()
+    assert_no_exception(page)
+    url = page.url
+    assert "compare=" in url and "act=sigmoid" in url
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        open_page(fresh, url + "&train=1")
+        fresh.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+        fresh.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
+        assert fresh.get_by_role("button", name="Unpin relu").count() == 1
+        assert fresh.get_by_text("Computed earlier on this server").count() == 1  # fetched, not trained again
+        assert_no_exception(fresh)
+    finally:
+        fresh.context.close()

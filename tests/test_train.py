@@ -224,7 +224,7 @@ def test_blow_up_stops_with_a_message_and_keeps_last_finite_state():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(hidden=(0,)), "hidden"), (dict(activation="tanh"), "activation"), (dict(optimizer="nadam"), "optimizer"),
+    (dict(hidden=(0,)), "hidden"), (dict(activation="gelu"), "activation"), (dict(optimizer="nadam"), "optimizer"),
     (dict(lr=0), "learning rate"), (dict(momentum=1.0), "momentum"), (dict(batch_size=0), "batch_size"),
     (dict(optimizer="rmsprop", decay=1.0), "decay"), (dict(optimizer="adam", b1=-0.1), "b1"),
     (dict(optimizer="adam", b2=1.0), "b2"), (dict(optimizer="adam", eps=-1.0), "epsilon"),

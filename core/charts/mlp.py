@@ -17,8 +17,9 @@ import pandas as pd
 from core.charts import finite_rows, positive_rows, thin
 
 LOSS_COLORS = alt.Scale(domain=["loss", "smoothed"], range=["#c7d2fe", "#2563eb"])
-FIT_COLORS = alt.Scale(domain=["target x²", "prediction"], range=["#6b7280", "#dc2626"])
-MAX_LOSS_ROWS, MAX_FIT_ROWS, MAX_KINK_ROWS, MAX_RULES = 2500, 2000, 600, 500
+FIT_RANGE = ["#6b7280", "#dc2626"]  # the target, the prediction
+MAX_LOSS_ROWS, MAX_FIT_ROWS, MAX_KINK_ROWS, MAX_RULES, MAX_UNIT_ROWS = 2500, 2000, 600, 500, 4000
+RUN_COLORS = ["#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c"]  # the current run first, then pinned ones
 
 
 # -- the data each chart receives ----------------------------------------------------------------
@@ -29,14 +30,17 @@ def _loss_data(curve: pd.DataFrame, boundaries: pd.DataFrame) -> dict[str, pd.Da
     }
 
 
-def _fit_data(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame
-              ) -> tuple[dict[str, pd.DataFrame], tuple[float, float]]:
+def _fit_data(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame,
+              units: pd.DataFrame | None = None) -> tuple[dict[str, pd.DataFrame], tuple[float, float]]:
     curve = thin(finite_rows(curve, ["x", "y"]), MAX_FIT_ROWS)
     lo, hi = (float(curve["x"].min()), float(curve["x"].max())) if len(curve) else (x_min, x_max)
     kinks = finite_rows(kinks, ["x", "y"]) if len(kinks) else pd.DataFrame(columns=["unit", "x", "y", "w", "b"])
     kinks = thin(kinks[(kinks["x"] >= lo) & (kinks["x"] <= hi)], MAX_KINK_ROWS)
     band = pd.DataFrame({"x": [x_min], "x2": [x_max], "label": ["training range"]})
-    return {"fit": curve, "band": band, "kinks": kinks}, (lo, hi)
+    data = {"fit": curve, "band": band, "kinks": kinks}
+    if units is not None:
+        data["units"] = thin(finite_rows(units, ["unit", "x", "y"]), MAX_UNIT_ROWS)
+    return data, (lo, hi)
 
 
 # -- the charts, over any data source (DataFrames, or named datasets for a cached spec) ---------------
@@ -57,8 +61,10 @@ def _loss_layers(loss, epochs, height: int) -> alt.LayerChart:
                     "stretch of training and its rolling mean; dashed vertical lines mark the ends of epochs.")
 
 
-def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks: bool) -> alt.LayerChart:
+def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks: bool, label: str = "x²",
+                units=None) -> alt.LayerChart:
     x_scale = alt.Scale(domain=[lo, hi], nice=False)
+    target = f"target {label}"
     shade = alt.Chart(band).mark_rect(color="#dbeafe", opacity=0.7).encode(
         x=alt.X("x:Q", scale=x_scale), x2="x2:Q",
         tooltip=[alt.Tooltip("label:N", title="shaded"), alt.Tooltip("x:Q", title="from"),
@@ -66,12 +72,13 @@ def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks:
     lines = alt.Chart(fit).mark_line().encode(
         x=alt.X("x:Q", title="x", scale=x_scale),
         y=alt.Y("y:Q", title="y", axis=alt.Axis(format="~g")),
-        color=alt.Color("series:N", scale=FIT_COLORS, title=None, legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=["target x²", "prediction"],
+        color=alt.Color("series:N", scale=alt.Scale(domain=[target, "prediction"], range=FIT_RANGE), title=None,
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=[target, "prediction"],
                                                               range=[[5, 3], [1, 0]]), legend=None),
         tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g"), alt.Tooltip("series:N")],
     )
-    layers = [shade, lines]
+    layers = [shade, *([] if units is None else _unit_layers(units, x_scale)), lines]
     if with_kinks:
         layers.append(alt.Chart(kinks).mark_point(shape="triangle-up", filled=True, size=45, color="#f59e0b",
                                                   opacity=0.9).encode(
@@ -82,20 +89,35 @@ def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks:
                      alt.Tooltip("y:Q", title="prediction there", format=".4g"),
                      alt.Tooltip("w:Q", format=".4g"), alt.Tooltip("b:Q", format=".4g")],
         ))
-    title = "The fit: x² and the net's prediction"
-    description = ("Line chart: the target y = x² (dashed) and the network's prediction against x, from "
+    title = f"The fit: {label} and the net's prediction"
+    description = (f"Line chart: the target y = {label} (dashed) and the network's prediction against x, from "
                    f"{lo:g} to {hi:g}; the training range is shaded"
+                   + ("; faint lines are the first hidden layer's units" if units is not None else "")
                    + ("; triangles mark the ReLU kinks of the first hidden layer." if with_kinks else "."))
     return alt.layer(*layers).properties(height=height, title=title, description=description)
 
 
+def _unit_layers(units, x_scale) -> list[alt.Chart]:
+    """Each hidden unit's contribution, faint grey; dead units dashed red (a layer per state, no legend)."""
+    tooltip = [alt.Tooltip("unit:Q", title="unit"), alt.Tooltip("x:Q", format=".3f"),
+               alt.Tooltip("y:Q", title="contribution", format=".4g"), alt.Tooltip("state:N", title="unit is")]
+    layers = []
+    for state, style in (("active", dict(color="#6b7280", opacity=0.35)),
+                         ("dead", dict(color="#ef4444", opacity=0.5, strokeDash=[3, 3]))):
+        layers.append(alt.Chart(units).mark_line(strokeWidth=1, **style).encode(
+            x=alt.X("x:Q", scale=x_scale), y="y:Q", detail="unit:N", tooltip=tooltip,
+        ).transform_filter(alt.datum.state == state))
+    return layers
+
+
 @lru_cache(maxsize=64)
-def _template(kind: str, height: int, lo: float = 0.0, hi: float = 0.0, with_kinks: bool = False) -> dict:
+def _template(kind: str, height: int, lo: float = 0.0, hi: float = 0.0, with_kinks: bool = False, label: str = "x²",
+              with_units: bool = False) -> dict:
     if kind == "loss":
         chart = _loss_layers(alt.NamedData(name="loss"), alt.NamedData(name="epochs"), height)
     else:
         chart = _fit_layers(alt.NamedData(name="fit"), alt.NamedData(name="band"), alt.NamedData(name="kinks"),
-                            lo, hi, height, with_kinks)
+                            lo, hi, height, with_kinks, label, alt.NamedData(name="units") if with_units else None)
     spec = chart.to_dict()
     spec.pop("config", None)  # Altair's default theme sizes; Streamlit sizes charts itself
     return spec
@@ -111,12 +133,105 @@ def loss_spec(curve: pd.DataFrame, boundaries: pd.DataFrame, *, height: int = 30
     return spec
 
 
-def fit_spec(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame, *, height: int = 300) -> dict:
-    """Target x² and the prediction (``mlp_lab.fit_curve``) over a range wider than the training range
-    [x_min, x_max], which is shaded; the ReLU kinks (``mlp_lab.kinks``, with the prediction y there) inside
-    the range are triangles on the prediction's line. A Vega-Lite dict with its data under "datasets"."""
-    data, (lo, hi) = _fit_data(curve, x_min, x_max, kinks)
+def fit_spec(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame, *, height: int = 300,
+             label: str = "x²", units: pd.DataFrame | None = None) -> dict:
+    """The target (``label``, e.g. x²) and the prediction (``mlp_lab.fit_curve``) over a range wider than the
+    training range [x_min, x_max], which is shaded; the ReLU kinks (``mlp_lab.kinks``, with the prediction y
+    there) inside the range are triangles on the prediction's line; ``units`` (``mlp_lab.unit_contributions``),
+    when given, are drawn faintly underneath. A Vega-Lite dict with its data under "datasets"."""
+    data, (lo, hi) = _fit_data(curve, x_min, x_max, kinks, units)
     with_kinks = len(data["kinks"]) > 0
-    spec = copy.deepcopy(_template("fit", height, round(lo, 9), round(hi, 9), with_kinks))
+    spec = copy.deepcopy(_template("fit", height, round(lo, 9), round(hi, 9), with_kinks, label, units is not None))
     spec["datasets"] = data if with_kinks else {k: v for k, v in data.items() if k != "kinks"}
+    return spec
+
+
+# -- comparing runs ---------------------------------------------------------------------------------------
+def _run_scale(runs: tuple[str, ...]) -> alt.Scale:
+    return alt.Scale(domain=list(runs), range=RUN_COLORS[:len(runs)])
+
+
+def _compare_loss_data(curves: pd.DataFrame) -> pd.DataFrame:
+    return thin(positive_rows(finite_rows(curves, ["epoch", "loss"]), "loss"), MAX_LOSS_ROWS)
+
+
+def _compare_fit_data(fits: pd.DataFrame, target: pd.DataFrame, x_min: float, x_max: float) -> dict:
+    target = thin(finite_rows(target, ["x", "y"]), MAX_FIT_ROWS)
+    return {"fits": thin(finite_rows(fits, ["x", "y"]), MAX_FIT_ROWS), "target": target,
+            "band": pd.DataFrame({"x": [x_min], "x2": [x_max]})}
+
+
+def _compare_loss_layers(data, runs: tuple[str, ...], height: int) -> alt.Chart:
+    return alt.Chart(data).mark_line().encode(
+        x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False)),
+        y=alt.Y("loss:Q", title="training loss (smoothed, log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=alt.Legend(orient="top-right")),
+        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("loss:Q", format=".4g")],
+    ).properties(height=height, title="Training loss, compared")
+
+
+def _compare_fit_layers(fits, target, band, runs: tuple[str, ...], lo: float, hi: float, label: str,
+                        height: int) -> alt.LayerChart:
+    x_scale = alt.Scale(domain=[lo, hi], nice=False)
+    shade = alt.Chart(band).mark_rect(color="#dbeafe", opacity=0.7).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
+    dashed = alt.Chart(target).mark_line(color="#6b7280", strokeDash=[5, 3]).encode(
+        x=alt.X("x:Q", scale=x_scale), y="y:Q", tooltip=[alt.Tooltip("x:Q", format=".3f"),
+                                                          alt.Tooltip("y:Q", title=label, format=".4g")])
+    lines = alt.Chart(fits).mark_line().encode(
+        x=alt.X("x:Q", title="x", scale=x_scale),
+        y=alt.Y("y:Q", title="y", axis=alt.Axis(format="~g")),
+        color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("run:N"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g")],
+    )
+    return alt.layer(shade, dashed, lines).properties(height=height, title=f"The fits, compared (dashed: {label})")
+
+
+def _fit_domain(target: pd.DataFrame, x_min: float, x_max: float) -> tuple[float, float]:
+    if not len(target):
+        return x_min, x_max
+    return float(min(target["x"].min(), x_min)), float(max(target["x"].max(), x_max))
+
+
+def compare_loss_chart(curves: pd.DataFrame, runs: list[str], *, height: int = 300) -> alt.Chart:
+    """Each run's smoothed training loss (``mlp_lab.compare_loss_curves``) on one log axis, a colour per run
+    (``runs``: the labels, the current run first)."""
+    return _compare_loss_layers(_compare_loss_data(curves), tuple(runs), height)
+
+
+def compare_fit_chart(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], x_min: float, x_max: float, *,
+                      label: str = "x²", height: int = 300) -> alt.LayerChart:
+    """Each run's prediction (``mlp_lab.compare_fits``) over the dashed target (``mlp_lab.target_curve``),
+    the training range shaded."""
+    data = _compare_fit_data(fits, target, x_min, x_max)
+    lo, hi = _fit_domain(data["target"], x_min, x_max)
+    return _compare_fit_layers(data["fits"], data["target"], data["band"], tuple(runs), lo, hi, label, height)
+
+
+@lru_cache(maxsize=64)
+def _compare_template(kind: str, runs: tuple[str, ...], height: int, lo: float = 0.0, hi: float = 0.0,
+                      label: str = "x²") -> dict:
+    if kind == "loss":
+        chart = _compare_loss_layers(alt.NamedData(name="loss"), runs, height)
+    else:
+        chart = _compare_fit_layers(alt.NamedData(name="fits"), alt.NamedData(name="target"),
+                                    alt.NamedData(name="band"), runs, lo, hi, label, height)
+    spec = chart.to_dict()
+    spec.pop("config", None)
+    return spec
+
+
+def compare_loss_spec(curves: pd.DataFrame, runs: list[str], *, height: int = 300) -> dict:
+    """``compare_loss_chart`` as a Vega-Lite dict (for st.vega_lite_chart): a cached spec, fresh data."""
+    spec = copy.deepcopy(_compare_template("loss", tuple(runs), height))
+    spec["datasets"] = {"loss": _compare_loss_data(curves)}
+    return spec
+
+
+def compare_fit_spec(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], x_min: float, x_max: float, *,
+                     label: str = "x²", height: int = 300) -> dict:
+    """``compare_fit_chart`` as a Vega-Lite dict (for st.vega_lite_chart): a cached spec, fresh data."""
+    data = _compare_fit_data(fits, target, x_min, x_max)
+    lo, hi = _fit_domain(data["target"], x_min, x_max)
+    spec = copy.deepcopy(_compare_template("fit", tuple(runs), height, round(lo, 9), round(hi, 9), label))
+    spec["datasets"] = data
     return spec

@@ -286,7 +286,7 @@ PROBE_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 
 
 def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -1.0, -2.0), *,
-               points: int = MLP_FIT_POINTS, height: int = 340) -> dict:
+               points: int = MLP_FIT_POINTS, height: int = 340, target: str = "x2") -> dict:
     """A training run replayed snapshot by snapshot (``core.train.Snapshot``: samples_seen, epoch, flat).
 
     Panel 1: the target x² (dashed), the training range, the net's prediction at the shown snapshot
@@ -294,7 +294,8 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
     Panel 2: each probe's prediction against the epoch, drawn as the replay advances. One series per probe;
     the counter counts snapshots. Predictions are ``net.predict(net.unflatten(flat), x)`` as Python floats,
     clamped (only when far off the panel, or not finite) so everything sent is finite."""
-    from core.mlp_lab import fit_range
+    from core.mlp_lab import fit_range, target_label
+    from core.train import target_values
 
     lo, hi = fit_range(x_min, x_max)
     grid = np.linspace(lo, hi, points)
@@ -306,9 +307,11 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
             fits.append(net.predict(params, grid.reshape(-1, 1)).ravel())
             probe_rows.append(net.predict(params, probes.reshape(-1, 1)).ravel())
     fits, probe_rows = np.array(fits), np.array(probe_rows)
-    target = grid * grid
-    y_top = float(target.max())
-    y_lo, y_hi = -0.1 * y_top, 1.1 * y_top
+    target_y = target_values(target, grid)  # the dashed target (x² unless the run learns another function)
+    truths = target_values(target, probes)
+    y_bottom, y_top = min(float(target_y.min()), 0.0), float(target_y.max())
+    y_lo, y_hi = y_bottom - 0.1 * (y_top - y_bottom), y_top + 0.1 * (y_top - y_bottom)
+    label = target_label(target)
     epochs = np.array([float(s.epoch) for s in snapshots])
     last = len(snapshots) - 1
     series = []
@@ -317,9 +320,9 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
                               {"epoch": epochs, "px": np.full(len(snapshots), x),
                                "p": _clamp(probe_rows[:, j], y_lo, y_hi)}, j,
                               color=PROBE_COLORS[j % len(PROBE_COLORS)], shape=SHAPES[j % len(SHAPES)]))
-    fit_panel = {"title": "The fit at this snapshot (dashed: x²)", "height": height,
+    fit_panel = {"title": f"The fit at this snapshot (dashed: {label})", "height": height,
                  "x": linear_axis("x", lo, hi), "y": linear_axis("y", y_lo, y_hi),
-                 "curves": [{"x": _floats(grid), "y": _floats(target), "color": "#444", "dash": [6, 4],
+                 "curves": [{"x": _floats(grid), "y": _floats(target_y), "color": "#444", "dash": [6, 4],
                              "width": 1.5}],
                  "vrules": [{"at": float(x_min), "color": "#bbb", "dash": [2, 3]},
                             {"at": float(x_max), "color": "#bbb", "dash": [2, 3]}],
@@ -330,14 +333,14 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
                    "x": linear_axis("epoch", 0.0, max(float(epochs[-1]), 1e-9)),
                    "y": linear_axis("prediction", y_lo, y_hi),
                    "hrules": [{"at": float(v), "color": "#bbb", "dash": [4, 4]}
-                              for v in sorted(set((probes * probes).tolist()))],
+                              for v in sorted(set(truths.tolist()))],
                    "layers": [{"kind": "path", "x": "epoch", "y": "p", "per_step": 1},
                               {"kind": "marker", "x": "epoch", "y": "p"}]}
     return finish({"last": int(last), "unit": "Snapshot", "speed": default_speed(last),
                    "speeds": list(map(float, SPEEDS)), "series": series, "panels": [fit_panel, probe_panel],
                    "notes": [f"{len(snapshots)} snapshots: the start, every epoch end and points between. "
-                             "Dotted: the training range. Dashed, right: the true x² at the probes ("
-                             + ", ".join(f"{v:g}" for v in sorted(set((probes * probes).tolist()))) + ")."]})
+                             f"Dotted: the training range. Dashed, right: the true {label} at the probes ("
+                             + ", ".join(f"{v:.4g}" for v in sorted(set(truths.tolist()))) + ")."]})
 
 
 LIVE_LOSS_ROWS = 300   # per series: a live picture is redrawn every few tenths of a second
@@ -361,13 +364,13 @@ def log_axis(label: str, lo: float, hi: float) -> dict:
 
 
 def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: int, *, height: int = 300,
-             notes: list[str] = ()) -> dict:
+             notes: list[str] = (), label: str = "x²") -> dict:
     """The MLP lab's live picture while a run trains, for the player in its ``still`` mode (no controls):
     the training loss against the epoch on a log axis (``mlp_lab.loss_curve``: raw and smoothed, over the
     whole run's epochs so the curve grows to the right; a dotted rule at each finished epoch) and the fit
-    (``mlp_lab.fit_curve``: the dashed target x² and the prediction, the training range between dotted
-    rules, ``mlp_lab.kinks`` as triangles). The same frames as the Altair charts drawn when the run stops,
-    thinned for a picture that is redrawn several times a second; everything sent is finite."""
+    (``mlp_lab.fit_curve``: the dashed target, named ``label``, and the prediction, the training range
+    between dotted rules, ``mlp_lab.kinks`` as triangles). The same frames as the Altair charts drawn when
+    the run stops, thinned for a picture redrawn several times a second; everything sent is finite."""
     from core.mlp_lab import fit_range
 
     raw = curve[curve["series"] == "loss"] if len(curve) else curve
@@ -394,8 +397,9 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
 
     x_lo, x_hi = fit_range(x_min, x_max)
     target, pred = fit[fit["series"] != "prediction"], fit[fit["series"] == "prediction"]
-    top = float(np.nanmax(target["y"].to_numpy())) if len(target) else 1.0
-    y_lo, y_hi = -0.1 * top, 1.1 * top
+    truth = target["y"].to_numpy(dtype=float) if len(target) else np.array([0.0, 1.0])
+    pad = 0.1 * max(float(np.nanmax(truth) - np.nanmin(truth)), 1e-9)
+    y_lo, y_hi = float(np.nanmin(truth)) - pad, float(np.nanmax(truth)) + pad
     fit_curves = [line(target, "x", "y", LIVE_FIT_POINTS, name="target", color="#6b7280", dash=[5, 3], width=1.5),
                   line(pred, "x", "y", LIVE_FIT_POINTS, name="prediction", color="#dc2626", width=2.2)]
     fit_curves[1]["y"] = _short(_clamp(np.array(fit_curves[1]["y"]), y_lo, y_hi)) if fit_curves[1]["y"] else []
@@ -404,13 +408,13 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
                "size": 3.5, "color": "#f59e0b", "label": f"kink at x = {x:.3f}"}
               for x, y in zip(inside["x"].to_numpy()[:LIVE_KINKS], inside["y"].to_numpy()[:LIVE_KINKS])
               if math.isfinite(x) and math.isfinite(y)] if len(inside) else []
-    fit_panel = {"title": "The fit: x² and the net's prediction", "height": height,
+    fit_panel = {"title": f"The fit: {label} and the net's prediction", "height": height,
                  "x": linear_axis("x", x_lo, x_hi), "y": linear_axis("y", y_lo, y_hi),
                  "vrules": [{"at": float(x_min), "color": "#93c5fd", "dash": [2, 3]},
                             {"at": float(x_max), "color": "#93c5fd", "dash": [2, 3]}],
                  "curves": [c for c in fit_curves if c["x"]], "points": points}
     legend = [{"label": "loss", "color": "#a5b4fc"}, {"label": "smoothed", "color": "#2563eb"},
-              {"label": "target x²", "color": "#6b7280", "dash": [5, 3]},
+              {"label": f"target {label}", "color": "#6b7280", "dash": [5, 3]},
               {"label": "prediction", "color": "#dc2626"}]
     if points:
         legend.append({"label": "ReLU kink", "color": "#f59e0b", "shape": "triangle", "width": 0})

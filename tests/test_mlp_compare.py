@@ -1,0 +1,253 @@
+"""Issue 13 in core: targets (make_dataset, truth, words), the units view, compare= links, run labels and the
+comparison table; checked against numpy's own functions, hand-built nets and hand-computed numbers."""
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import mlp_lab
+from core.charts import mlp as charts
+from core.nn import MLP
+from core.train import LIMITS, TrainConfig, Trainer, cached_dataset, make_dataset
+
+TRUTH = {"x2": lambda x: x ** 2, "abs": np.fabs, "cube": lambda x: x ** 3, "sin": np.sin}  # written independently
+
+
+# -- targets ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("target", list(TRUTH))
+def test_make_dataset_follows_the_target_with_the_same_x_and_noise(target):
+    base = TrainConfig(n_samples=500, noise=0.3, seed=5)
+    x0, y0 = make_dataset(base)
+    x, y = make_dataset(TrainConfig(n_samples=500, noise=0.3, seed=5, target=target))
+    assert np.array_equal(x, x0)
+    np.testing.assert_allclose(y - TRUTH[target](x), y0 - x0 ** 2, atol=1e-12)  # the same noise, added the same way
+    cx, cy = cached_dataset(TrainConfig(n_samples=500, noise=0.3, seed=5, target=target))
+    assert np.array_equal(cy, y)  # the workers' cache keeps targets apart
+
+
+def test_the_default_config_and_its_data_are_unchanged():
+    assert TrainConfig() == TrainConfig(target="x2") and TrainConfig().target == "x2"
+    config = TrainConfig(n_samples=300, noise=0.5, seed=3)
+    rng = np.random.default_rng(np.random.SeedSequence([3, 0]))  # the data stream, as before targets existed
+    x = rng.uniform(-3, 3, size=(300, 1))
+    y = x * x + 0.5 * rng.standard_normal((300, 1))
+    got = make_dataset(config)
+    assert np.array_equal(got[0], x) and np.array_equal(got[1], y)
+
+
+def test_an_unknown_target_fails_at_construction():
+    with pytest.raises(ValueError, match="target.*exp"):
+        TrainConfig(target="exp")
+
+
+@pytest.mark.parametrize("target, truth, words", [
+    ("x2", 10_609.0, "x² keeps curving up to 10,609"),
+    ("abs", 103.0, "|x| goes on as the straight line y = x (slope 1) to 103"),
+    ("cube", 1_092_727.0, "x³ keeps climbing ever faster, to 1,092,727"),
+    ("sin", math.sin(103.0), f"sin x keeps waving between −1 and 1 (sin 103 = {math.sin(103):.3f})"),
+])
+def test_the_far_probe_and_the_fit_follow_the_target(target, truth, words):
+    net = MLP((1, 4, 1))
+    params = [np.array([[1.0, -2.0, 0.5, 0.0]]), np.array([-1.0, 1.0, 0.0, 2.0]),
+              np.array([[2.0], [3.0], [-1.0], [0.5]]), np.array([0.25])]
+    far = mlp_lab.far_probe(net, params, -3, 3, target=target)
+    assert far.truth == pytest.approx(truth, rel=1e-15) and words in far.sentence()
+    curve = mlp_lab.fit_curve(net, params, -3, 3, target=target)
+    dashed = curve[curve["series"] == f"target {mlp_lab.target_label(target)}"]
+    assert len(dashed) == mlp_lab.FIT_POINTS
+    np.testing.assert_allclose(dashed["y"], TRUTH[target](dashed["x"].to_numpy()), rtol=1e-14)
+    probes = pd.DataFrame([[1, 0.0, 0.0, 0.0, 0.0]], columns=["epoch", "1", "2", "-1", "-2"])
+    table = mlp_lab.probe_table(probes, target)
+    assert table.iloc[0, 0] == f"{mlp_lab.target_label(target)} (truth)"
+    np.testing.assert_allclose(table.iloc[0, 1:].to_numpy(dtype=float), TRUTH[target](np.array([1.0, 2, -1, -2])))
+    spec = charts.fit_spec(curve, -3, 3, mlp_lab.kinks(net, params), label=mlp_lab.target_label(target))
+    legend = spec["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert legend == [f"target {mlp_lab.target_label(target)}", "prediction"]
+    assert spec["title"] == f"The fit: {mlp_lab.target_label(target)} and the net's prediction"
+
+
+def test_a_tanh_net_far_away_is_said_to_saturate():
+    net = MLP((1, 2, 1), "tanh")
+    params = [np.array([[1.0, -1.0]]), np.array([0.0, 1.0]), np.array([[2.0], [3.0]]), np.array([0.5])]
+    far = mlp_lab.far_probe(net, params, -3, 3)
+    assert far.prediction == pytest.approx(2 * math.tanh(103) + 3 * math.tanh(-102) + 0.5)  # = 2 − 3 + 0.5
+    assert "tanh net flattens out" in far.sentence() and "saturates" in far.sentence()
+
+
+def test_every_target_has_a_lesson_in_the_intro():
+    for target in TRUTH:
+        sentence = mlp_lab.target_sentence(target)
+        assert f"y = {mlp_lab.target_label(target)}" in sentence and "103" in sentence
+
+
+def test_a_short_run_learns_abs_and_sin_inside_the_data():
+    for target, tol in (("abs", 0.2), ("sin", 0.2)):
+        trainer = Trainer(TrainConfig(target=target, optimizer="adagrad", lr=0.05, batch_size=16, epochs=20,
+                                      n_samples=2000, hidden=(32,)))
+        trainer.train(10**9)
+        x = np.array([-2.0, -1.0, 1.0, 2.0])
+        assert np.abs(trainer.predict(x) - TRUTH[target](x)).max() < tol
+
+
+# -- the units -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_the_units_sum_to_the_prediction(activation):
+    net = MLP((1, 7, 1), activation)
+    params = net.init(np.random.default_rng(3), scale=1.0)
+    params[1] += np.linspace(-2, 2, 7)
+    units = mlp_lab.unit_contributions(net, params, -3, 3)
+    lo, hi = mlp_lab.fit_range(-3, 3)
+    grid = np.linspace(lo, hi, 101)
+    # each unit's polyline, read at a dense grid: exact for ReLU hinges (3 points), close for smooth units
+    total = np.zeros_like(grid)
+    for _, rows in units.groupby("unit"):
+        total += np.interp(grid, rows["x"].to_numpy(), rows["y"].to_numpy())
+    tol = 1e-12 if activation == "relu" else 0.05
+    np.testing.assert_allclose(total + params[3][0], net.predict(params, grid.reshape(-1, 1)).ravel(), atol=tol)
+    assert len(units) <= mlp_lab.MAX_UNIT_ROWS
+
+
+def test_units_mark_kinks_and_dead_units():
+    net = MLP((1, 3, 1))
+    # unit 0: kink at x = 1; unit 1: relu(x − 5) is 0 on all of [−3, 3] (dead); unit 2: w = 0, b = 1 (constant)
+    params = [np.array([[1.0, 1.0, 0.0]]), np.array([-1.0, -5.0, 1.0]), np.array([[2.0], [1.0], [3.0]]),
+              np.array([0.0])]
+    units = mlp_lab.unit_contributions(net, params, -3, 3)
+    u0 = units[units["unit"] == 0]
+    assert u0["x"].tolist() == [-5.0, 1.0, 5.0] and u0["y"].tolist() == [0.0, 0.0, 8.0]
+    assert set(units[units["unit"] == 1]["state"]) == {"dead"}
+    assert set(units[units["unit"] != 1]["state"]) == {"active"}
+    assert units[units["unit"] == 2]["y"].tolist() == [3.0, 3.0]
+    caption = mlp_lab.units_caption(net, params, -3, 3)
+    assert "1 of 3" in caption and "c = 0" in caption
+    spec = charts.fit_spec(mlp_lab.fit_curve(net, params, -3, 3), -3, 3, mlp_lab.kinks(net, params), units=units)
+    assert len(spec["datasets"]["units"]) == len(units)
+
+
+def test_units_need_one_hidden_layer():
+    net = MLP((1, 4, 3, 1))
+    assert mlp_lab.unit_contributions(net, net.init(np.random.default_rng(0)), -3, 3) is None
+    assert "one hidden layer" in mlp_lab.units_caption(net, net.init(np.random.default_rng(0)), -3, 3)
+
+
+# -- compare= links -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("configs, text", [
+    ([TrainConfig()], "default"),
+    ([TrainConfig(), TrainConfig(activation="sigmoid")], "default~act:sigmoid"),
+    ([TrainConfig(lr=2e-5, batch_size=64)], "lr:2e-5,batch:64"),
+    ([TrainConfig(hidden=(64, 32), optimizer="sgd", target="sin", shuffle=True, noise=0.5, momentum=0.5, seed=7,
+                  epochs=3, n_samples=900)],
+     "target:sin,hidden:64-32,opt:sgd,mom:0.5,epochs:3,n:900,noise:0.5,seed:7,shuffle:true"),
+    ([TrainConfig(lr=0.00012345678)], "lr:0.00012345678"),
+    ([TrainConfig(activation="tanh"), TrainConfig(target="abs"), TrainConfig(target="cube"), TrainConfig(lr=1e-9)],
+     "act:tanh~target:abs~target:cube~lr:1e-9"),
+])
+def test_compare_links_round_trip(configs, text):
+    assert mlp_lab.format_compare(configs) == text
+    assert mlp_lab.parse_compare(text) == (configs, None)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("act:gelu", "act = “gelu” is not one of relu, sigmoid, tanh"),
+    ("lr:abc", "lr = “abc” is not a number"),
+    ("lr:0", "outside the allowed range"),
+    ("lr:nan", "not a finite number"),
+    ("batch:2.5", "not a whole number"),
+    ("hidden:1-2-3-4-5", "at most 4"),
+    ("hidden:9999", "outside the allowed range [1, 512]"),
+    ("epochs:200,n:200000", "4,000,000"),
+    ("default~default", "run 2 repeats run 1"),
+    ("lr:1e-4,lr:2e-4", "gives lr twice"),
+    ("a~b~c~d~e", "lists 5 runs; at most 4"),
+    ("nonsense", "not key:value"),
+    ("x" * 700, "too long"),
+])
+def test_bad_compare_links_are_named_and_compare_nothing(text, words):
+    configs, error = mlp_lab.parse_compare(text)
+    assert configs == [] and words in error and error.startswith("compare = ")
+
+
+def test_the_page_bounds_are_the_limits():
+    assert mlp_lab.BOUNDS["lr"] == (LIMITS["lr_min"], LIMITS["lr_max"]) == (1e-9, 10.0)
+    assert mlp_lab.BOUNDS["noise"] == (0.0, 10.0) and mlp_lab.BOUNDS["n"] == (1, LIMITS["n_samples"])
+
+
+# -- labels and the table ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("current, others, labels", [
+    (TrainConfig(activation="sigmoid"), [TrainConfig()], ["sigmoid", "relu"]),
+    (TrainConfig(), [TrainConfig(lr=2e-5)], ["lr 1e-5", "lr 2e-5"]),
+    (TrainConfig(), [TrainConfig(lr=2e-5), TrainConfig(batch_size=64)], ["lr 1e-5, batch 1", "lr 2e-5", "batch 64"]),
+    (TrainConfig(), [TrainConfig(target="sin", hidden=(8, 8))], ["y = x², hidden 100", "y = sin x, hidden 8,8"]),
+    (TrainConfig(), [TrainConfig()], ["this run", "same settings"]),
+])
+def test_runs_are_labelled_by_what_differs(current, others, labels):
+    assert mlp_lab.run_labels(current, others) == labels
+
+
+def test_final_loss_is_the_mean_over_the_last_epoch():
+    history = pd.DataFrame({"samples": [1, 2, 3, 4, 5], "epoch": [0.5, 1.0, 1.5, 1.8, 2.0],
+                            "loss": [9.0, 7.0, 3.0, 2.0, 1.0]})
+    assert mlp_lab.final_loss(history, 2) == pytest.approx(2.0)  # rows past epoch 1: 3, 2, 1
+    assert math.isnan(mlp_lab.final_loss(history.iloc[:0], 2))
+
+
+def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
+    trainers = []
+    for act in ("relu", "sigmoid"):
+        trainer = Trainer(TrainConfig(activation=act, optimizer="adagrad", lr=0.01, batch_size=16, epochs=2,
+                                      n_samples=400))
+        trainer.train(10**9)
+        trainers.append(trainer)
+    runs = [mlp_lab.summarize(t) for t in trainers]
+    runs[0] = dataclasses.replace(runs[0], train_seconds=1.25)
+    table = mlp_lab.compare_table(["relu", "sigmoid"], runs)
+    assert table.columns.tolist() == ["run", "final loss", "f(-2)", "f(-1)", "f(1)", "f(2)", "f(103)", "time (s)"]
+    assert table.iloc[0, 2:7].tolist() == [4.0, 1.0, 1.0, 4.0, 10_609.0]
+    for row, trainer in zip(table.iloc[1:].itertuples(index=False), trainers):
+        assert list(row[2:7]) == trainer.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
+        assert row[1] == pytest.approx(mlp_lab.final_loss(trainer.history, 2))
+    assert table["time (s)"].iloc[1] == 1.2 and pd.isna(table["time (s)"].iloc[2])  # a Trainer has no time
+    curves = mlp_lab.compare_loss_curves(["relu", "sigmoid"], runs)
+    assert set(curves["run"]) == {"relu", "sigmoid"} and (curves["loss"] > 0).all()
+    smoothed = mlp_lab.loss_curve(trainers[1].history, mlp_lab.COMPARE_LOSS_ROWS)
+    np.testing.assert_array_equal(curves[curves["run"] == "sigmoid"]["loss"],
+                                  smoothed[smoothed["series"] == "smoothed"]["loss"])
+    fits = mlp_lab.compare_fits(["relu", "sigmoid"], runs)
+    one = fits[fits["run"] == "sigmoid"]
+    np.testing.assert_array_equal(one["y"].to_numpy(), trainers[1].predict(one["x"].to_numpy()))
+    chart = charts.compare_fit_chart(fits, mlp_lab.target_curve("x2", -3, 3), ["relu", "sigmoid"], -3, 3).to_dict()
+    assert "dashed: x²" in str(chart["title"])
+    charts.compare_loss_chart(curves, ["relu", "sigmoid"]).to_dict()
+    spec = charts.compare_fit_spec(fits, mlp_lab.target_curve("x2", -3, 3), ["relu", "sigmoid"], -3, 3)
+    assert spec["title"] == chart["title"] and spec["datasets"]["fits"].equals(fits)
+    colours = spec["layer"][2]["encoding"]["color"]["scale"]
+    assert colours["domain"] == ["relu", "sigmoid"] and len(colours["range"]) == 2
+    loss = charts.compare_loss_spec(curves, ["relu", "sigmoid"])
+    assert loss["datasets"]["loss"].equals(curves) and "log" in str(loss["encoding"]["y"])
+
+
+def test_a_summary_is_small_whatever_the_net():
+    config = TrainConfig(hidden=(512,) * 4, epochs=1, n_samples=10)
+    trainer = Trainer(config)
+    trainer.train(10)
+    summary = mlp_lab.summarize(trainer)
+    arrays = [summary.curve_epoch, summary.curve_loss, summary.fit_y, summary.at_x]
+    assert sum(a.nbytes for a in arrays) < 8 * 1000 and trainer.net.flatten(trainer.params).nbytes > 6_000_000
+    assert summary.done and summary.samples_seen == 10
+
+
+def test_the_replay_draws_the_runs_own_target():
+    from core.charts.replay import mlp_replay
+
+    config = TrainConfig(target="sin", epochs=1, n_samples=200, batch_size=20)
+    trainer = Trainer(config)
+    trainer.train(10**9)
+    replay = mlp_replay(trainer.net, trainer.snapshots, -3, 3, target="sin")
+    fit_panel, probe_panel = replay["panels"]
+    dashed = fit_panel["curves"][0]
+    np.testing.assert_allclose(dashed["y"], np.sin(np.array(dashed["x"])), atol=1e-12)
+    assert "dashed: sin x" in fit_panel["title"] and "true sin x" in replay["notes"][0]
+    assert sorted(r["at"] for r in probe_panel["hrules"]) == pytest.approx(sorted(np.sin([1.0, 2, -1, -2])))
+    assert (fit_panel["y"]["lo"], fit_panel["y"]["hi"]) == pytest.approx((-1.2, 1.2), abs=0.01)
