@@ -191,6 +191,8 @@ def live_view():
         return
     pace: mlp_lab.Pace = state["mlp_pace"]
     pool, me = ui.run_pool(), ui.follower()
+    # Screen readers hear the state as each run of this view begins (every few seconds: at most once per epoch).
+    ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     began = last_poll = time.perf_counter()
     cadence = state.setdefault("mlp_cadence", Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS,
@@ -234,7 +236,6 @@ def live_view():
         if not training or time.perf_counter() - began > LOOP_SECONDS:
             break
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
-    ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
     if not training:
         draw_downloads(run)
         if state["mlp_status"] == "done":

@@ -180,8 +180,8 @@ def live_text(page) -> str:
 
 
 def test_mlp_focus_follows_the_buttons_and_progress_is_announced(page, app_url):
-    # A run long enough to pause (50 epochs, about 10 s), with a seed no other test trains.
-    open_page(page, app_url + "/MLP_training?epochs=50&seed=14014")
+    # A run long enough to pause (200 epochs, about 40 s), with a seed no other test trains.
+    open_page(page, app_url + "/MLP_training?epochs=200&seed=14014")
     page.get_by_role("button", name="Train").focus()
     page.keyboard.press("Enter")
     wait_focus(page, "Pause")  # Streamlit redrew the page; focus is on the button that stops the run
@@ -193,7 +193,7 @@ def test_mlp_focus_follows_the_buttons_and_progress_is_announced(page, app_url):
     wait_focus(page, "Resume")
     page.wait_for_function("() => document.querySelector('[data-testid=gp-live-region]').textContent"
                            ".startsWith('Paused at epoch ')", timeout=15_000)
-    assert live_text(page).endswith(" of 50.")
+    assert live_text(page).endswith(" of 200.")
     page.keyboard.press("Enter")  # Resume
     wait_focus(page, "Pause")
     page.get_by_role("button", name="Reset").click()
