@@ -378,10 +378,17 @@ def _reaper(instance_ref, loop, interval: float) -> None:
         if instance is None or loop.is_closed():
             return
         try:
-            loop.call_soon_threadsafe(reap_expired_sessions, instance)
+            loop.call_soon_threadsafe(_reap_quietly, instance)
         except RuntimeError:  # the loop closed meanwhile: the server is stopping
             return
         del instance
+
+
+def _reap_quietly(instance) -> None:
+    try:
+        reap_expired_sessions(instance)
+    except AttributeError:  # Streamlit's internals changed: leave sessions to Streamlit's own reaping
+        pass
 
 
 def reap_expired_sessions(instance) -> int:

@@ -406,14 +406,14 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     """Issue 13's "done when": train, pin, train sigmoid, compare both; the address bar holds the comparison."""
     open_page(page, app_url + "/MLP_training?opt=adagrad&lr=0.01&batch=16&epochs=2&n=2000&seed=93")
     page.get_by_role("button", name="Train").click()
-    page.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+    page.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
     wait_for_run(page)
     page.get_by_role("button", name="Pin this run").click()
     wait_for_run(page)
     page.locator("[data-testid='stSidebar']").get_by_text("sigmoid", exact=True).click()
     wait_for_run(page)
     page.get_by_role("button", name="Train").click()
-    page.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+    page.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
     wait_for_run(page)
     page.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Unpin relu").count() == 1
@@ -424,7 +424,7 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     try:
         open_page(fresh, url + "&train=1")
-        fresh.get_by_text("Done: 2 epochs").wait_for(timeout=60_000)
+        fresh.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
         fresh.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
         assert fresh.get_by_role("button", name="Unpin relu").count() == 1
         assert fresh.get_by_text("Computed earlier on this server").count() == 1  # fetched, not trained again

@@ -131,8 +131,8 @@ def play_and_step(page) -> None:
     """Play the page's first replay to its end at its top speed, then Reset and Step once; focus stays on the
     player's buttons through the script runs their reports cause, and the polite live region says the step."""
     player = page.locator("[data-testid='gp-player']").first
-    speeds = player.locator("select option").count()
-    player.locator("select").select_option(index=speeds - 1)
+    fastest = player.locator("select option").last.get_attribute("value")  # by value: a rerun may rebuild the list
+    player.locator("select").select_option(value=fastest)
     wait_for_run(page)
     player.locator(".gp-play").click()
     page.wait_for_function(f"""() => {{ const p = ({PLAYER_ROOTS})[0].querySelector('[data-testid=gp-player]');
@@ -261,9 +261,11 @@ def test_learning_rate_tables_keep_their_lr_column_in_view():
     """On a phone a sweep table scrolls sideways inside itself; its key column, lr, stays pinned in view."""
     import json
 
-    from conftest import run_app
+    from helpers import run_app
 
     at = run_app("pages/2_Adagrad.py")
+    at.session_state["ada_sweep_2d"] = True  # open the 2-D table's expander (it runs only when open)
+    at.run()
     tables = [t for t in at.dataframe if "lr" in t.value.columns]
     assert len(tables) == 2
     for t in tables:
