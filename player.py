@@ -41,6 +41,9 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
     follow the visitor's actions. With ``still``, the player shows the payload as a picture: no controls
     (the MLP lab's live view while training). Returns the place to put in a share link: {key: value}."""
     start = {"frame": 0, "play": False, "speed": 0.0}
+    if still:  # a picture: one element, nothing bound to the URL, nothing to notice
+        _PLAYER(key=key, data={"replay": replay, "start": start, "report": False, "still": True}, height=height)
+        return {}
     place = {}
     holder = st.container()  # the player above, the link's settings below
     if link:

@@ -172,6 +172,30 @@ def run_pool() -> RunPool:
     return pool
 
 
+def _session_active() -> bool | None:
+    """Streamlit's ``Runtime.is_active_session`` for this session: False once its browser disconnected;
+    None where it cannot tell (no server; AppTest's runtime is a mock)."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not runtime.exists():
+        return None
+    active = runtime.get_instance().is_active_session(ctx.session_id)
+    return active if isinstance(active, bool) else None
+
+
+def connection_known() -> bool:
+    """Whether ``visitor_connected`` can tell (in a running server; not under AppTest)."""
+    return _session_active() is not None
+
+
+def visitor_connected() -> bool:
+    """Whether this session's browser is still connected. A long script run (the MLP lab's live view) ends
+    when it turns False, so a closed tab stops following its run at once. True where it cannot tell."""
+    return _session_active() is not False
+
+
 def follower() -> str:
     """This session's id for the run pool's leases (random, kept in the session)."""
     return st.session_state.setdefault("_follower", secrets.token_hex(8))

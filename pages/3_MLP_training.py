@@ -20,8 +20,10 @@ CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk
 CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
 CHART_SESSIONS = 2.5  # and when more sessions than this watch runs on the server, proportionally less often
 MAX_CHART_SECONDS = 2.0
-LOOP_SECONDS = 3.0    # one run of the live view follows and redraws chunk after chunk for this long,
-TICK_SECONDS = 0.25   # then the next run starts this soon after (a button click interrupts either)
+LOOP_SECONDS = 20.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
+TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
+                      # interrupts either. Each new run redraws everything: few of them cost the browser less.
+SHORT_LOOP_SECONDS = 3.0  # where a closed tab cannot be seen (no server: AppTest), runs of the view stay short
 
 st.title("MLP training")
 intro = st.empty()  # says what the net learns: written once the target control is read
@@ -195,6 +197,7 @@ def live_view():
     ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     began = last_poll = time.perf_counter()
+    loop_seconds = LOOP_SECONDS if ui.connection_known() else SHORT_LOOP_SECONDS
     cadence = state.setdefault("mlp_cadence", Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS,
                                                       crowd=CHART_SESSIONS, max_seconds=MAX_CHART_SECONDS))
     first, noted = True, None
@@ -230,10 +233,10 @@ def live_view():
             with probes.container():
                 draw_probes(run, params)
         elif cadence.picture_due(now, run.samples_seen, watching, force=first):
-            with charts.container():  # training: a light picture that the browser draws in a millisecond
+            with charts:  # training: a light picture that the browser draws in a millisecond (one element)
                 draw_live(run)
         first = False
-        if not training or time.perf_counter() - began > LOOP_SECONDS:
+        if not training or time.perf_counter() - began > loop_seconds or not ui.visitor_connected():
             break
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
     if not training:
