@@ -453,6 +453,11 @@ def compare_section():
         st.rerun()  # the whole page: tick while a pinned run computes, stop once none does
 
 
+if state["mlp_status"] == "training":
+    # While a run trains, this page's script is always running (the live view follows the run), so
+    # Streamlit's "Running…" indicator would spin the whole time, repainting every visitor's page (about
+    # 0.03 s of CPU a second each): the progress bar says that the page is working.
+    st.html("<style>[data-testid='stStatusWidget'] { display: none; }</style>")
 live_area = st.container()  # filled last: the share link below must not wait for training
 compare_area = st.container()
 st.divider()
