@@ -138,12 +138,12 @@ def play_and_step(page) -> None:
     page.wait_for_function(f"""() => {{ const p = ({PLAYER_ROOTS})[0].querySelector('[data-testid=gp-player]');
         return p.dataset.playing === '0' && p.dataset.frame !== '0'; }}""", timeout=30_000)
     wait_for_run(page)
-    assert deep_focus(page) == "gp-play"  # the button pressed, not the top of the page
+    wait_focus(page, "gp-play")  # the button pressed, not the top of the page
     player.get_by_role("button", name="Reset to update 0").click()
     player.get_by_role("button", name="Step one update").click()
     wait_for_run(page)
     assert player.get_attribute("data-frame") == "1"
-    assert deep_focus(page) == "Step ›"
+    wait_focus(page, "Step ›")
     live = player.locator("[data-testid='gp-live']")
     assert live.get_attribute("aria-live") == "polite"
     assert live.inner_text().endswith(" 1 of " + player.locator(".gp-scrub").get_attribute("max"))
@@ -169,7 +169,7 @@ def test_adagrad_after_step_and_race(page, app_url):
     page.get_by_role("button", name="Step", exact=True).click()
     wait_for_run(page)
     page.wait_for_selector("[data-testid='stVegaLiteChart']")
-    assert page.locator("[data-testid='stTable']").count() >= 1  # the step table, now that a step was taken
+    page.locator("[data-testid='stTable']").first.wait_for(timeout=15_000)  # the step table, now a step was taken
     play_and_step(page)
     assert_axe_clean(page, "Adagrad after Step and a race played")
     assert_reads_well(page)
