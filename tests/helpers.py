@@ -200,3 +200,15 @@ def bounded_edge(lr, a=1.0, b=-5.0, c=4.0) -> float:
     k = lr * d
     vertex, h = -b / (2 * a), math.sqrt(d) / (2 * abs(a))
     return vertex + h * math.sqrt(1 + 2 / k)
+
+
+def train_to_end(at, max_runs: int = 200):
+    """The MLP page under AppTest: click Train, then rerun (each run of the live view trains for a while)
+    until the run is over."""
+    next(b for b in at.button if b.label == "Train").click().run()
+    for _ in range(max_runs):
+        if at.session_state["mlp_status"] != "training":
+            break
+        at.run()
+    assert at.session_state["mlp_status"] == "done"
+    return at

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import assert_no_exception, open_page, run_app, shown, wait_for_run
+from helpers import assert_no_exception, open_page, run_app, shown, train_to_end, wait_for_run
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
@@ -24,16 +24,6 @@ def app(**query) -> AppTest:
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
-
-def train_to_end(at: AppTest, max_runs: int = 200) -> AppTest:
-    """Click Train, then rerun (each run trains for a while) until the run is over."""
-    button(at, "Train").click().run()
-    for _ in range(max_runs):
-        if at.session_state["mlp_status"] != "training":
-            break
-        at.run()
-    assert at.session_state["mlp_status"] == "done"
-    return at
 
 
 def chart_frames(at: AppTest) -> list:

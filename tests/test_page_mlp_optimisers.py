@@ -1,22 +1,13 @@
 """The MLP page's optimiser section (issue 12): rmsprop and adam with their hyperparameters, read from the
 URL, trained to Done, and the same history as the Trainer alone (AppTest; no browser)."""
 import pytest
-from conftest import run_app, shown
+from helpers import run_app, shown, train_to_end
 
 from core import mlp_lab
 from core.train import TrainConfig, Trainer
 
 PAGE = "pages/3_MLP_training.py"
 
-
-def train_to_end(at, max_runs: int = 200):
-    next(b for b in at.button if b.label == "Train").click().run()
-    for _ in range(max_runs):
-        if at.session_state["mlp_status"] != "training":
-            break
-        at.run()
-    assert at.session_state["mlp_status"] == "done"
-    return at
 
 
 def keys(at) -> set:
