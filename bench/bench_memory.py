@@ -25,7 +25,6 @@ import common  # noqa: F401  (the project on the path: first)
 
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port, start_app, wait_for_run
 
-
 MIB = 2**20
 
 
