@@ -335,6 +335,7 @@ def samples_shown(page) -> int:
 
 @pytest.mark.browser
 def test_train_pause_resume_from_a_link(page, app_url):
+    from playwright.sync_api import expect
     open_page(page, app_url + "/MLP_training?hidden=64&epochs=100&n=20000&seed=3")
     assert_no_exception(page)
     assert page.locator("input[aria-label='Hidden layer sizes']").input_value() == "64"
@@ -348,7 +349,8 @@ def test_train_pause_resume_from_a_link(page, app_url):
     time.sleep(1.5)
     assert samples_shown(page) > first                     # the progress moves
     assert loss_line.get_attribute("points") != loss_before   # and the picture redraws: the loss grows
-    assert live.first.locator("svg[role='img']").count() == 2   # the loss and the fit
+    # the loss and the fit; each redraw replaces the picture's element, so allow the new one a moment
+    expect(live.first.locator("svg[role='img']")).to_have_count(2, timeout=5_000)
     assert page.locator("[data-testid='stVegaLiteChart']").count() == 0
     assert "x = 103" in page.get_by_text("Far outside").first.inner_text()
     assert page.get_by_text("10,609").count() > 0
