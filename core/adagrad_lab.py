@@ -206,6 +206,14 @@ def _log_steps(k: int, points: int = 200) -> np.ndarray:
     return np.unique(np.geomspace(1, k, points).round().astype(int)) if k else np.array([], dtype=int)
 
 
+WATCHED = (0, 55, 99, 105)  # elements the effective-lr chart shows beside the inspected one
+
+
+def watched_elements(index: int) -> list[int]:
+    """The effective-lr chart's elements: the inspected one first, then three of WATCHED."""
+    return [index] + [i for i in WATCHED if i != index][:3]
+
+
 def effective_lr_series(run: InspectorRun, indices: list[int]) -> pd.DataFrame:
     """Long frame (step, series, effective lr) for the chosen elements, plus the envelope lr/√t:
     for unit-variance gradients G after t steps is about t, so lr / √G ≈ lr / √t."""
