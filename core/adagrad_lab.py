@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from core.charts import spread
 from core.descent import CHAOS, CONVERGED, CYCLE, DIVERGED, ON_VERTEX, Trajectory, descend, diverged_at
 from core.descent import outcome as run_outcome
 from core.optim import AdagradState, Optimizer, Params, adagrad, adam, apply_updates, momentum, rmsprop, sgd
@@ -58,7 +59,7 @@ def racer_words(chosen, lrs: dict[str, float]) -> str:
 
 def thin_steps(steps: int, max_rows: int) -> np.ndarray:
     """About ``max_rows`` step numbers spread evenly over 0 … steps, always both ends, ascending."""
-    return np.unique(np.linspace(0, steps, min(steps + 1, max_rows)).round().astype(int))
+    return spread(steps + 1, max_rows)
 
 
 def effective_lr(lr: float, G, eps: float = 1e-8) -> np.ndarray:
@@ -203,6 +204,14 @@ def matrix_frame(run: InspectorRun) -> pd.DataFrame:
 def _log_steps(k: int, points: int = 200) -> np.ndarray:
     """About ``points`` step numbers in 1 … k, spread evenly on a log axis."""
     return np.unique(np.geomspace(1, k, points).round().astype(int)) if k else np.array([], dtype=int)
+
+
+WATCHED = (0, 55, 99, 105)  # elements the effective-lr chart shows beside the inspected one
+
+
+def watched_elements(index: int) -> list[int]:
+    """The effective-lr chart's elements: the inspected one first, then three of WATCHED."""
+    return [index] + [i for i in WATCHED if i != index][:3]
 
 
 def effective_lr_series(run: InspectorRun, indices: list[int]) -> pd.DataFrame:

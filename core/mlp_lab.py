@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.charts import spread
 from core.inputs import echo, parse_number
 from core.nn import MLP, Params
 from core.train import LIMITS, TARGETS, TrainConfig, target_values
@@ -279,10 +280,7 @@ def loss_curve(history: pd.DataFrame, max_rows: int = 600) -> pd.DataFrame:
     fortieth of the run so far."""
     if history.empty:
         return pd.DataFrame(columns=["epoch", "samples", "loss", "series"])
-    if len(history) > max_rows:
-        idx = np.unique(np.r_[np.linspace(0, len(history) - 1, max_rows).astype(int), len(history) - 1])
-    else:
-        idx = np.arange(len(history))
+    idx = spread(len(history), max_rows)
     loss = history["loss"].to_numpy(dtype=float)
     smoothed = smooth(loss, max(1, len(history) // 40))
     base = history.iloc[idx][["epoch", "samples"]].reset_index(drop=True)

@@ -176,8 +176,8 @@ def step_table(run, index):
 
 
 def effective_lr_section(run, index):
-    watched = [index] + [i for i in (0, 55, 99, 105) if i != index][:3]
-    st.altair_chart(charts.effective_lr_chart(lab.effective_lr_series(run, watched)), width="stretch")
+    st.altair_chart(charts.effective_lr_chart(lab.effective_lr_series(run, lab.watched_elements(index))),
+                    width="stretch")
     ratio = lab.envelope_ratio(run)
     if run.config.grad == "noise":
         st.caption(f"With N(0, 1) gradients, G after t steps is about t, so the effective lr follows lr/√t "

@@ -1,7 +1,5 @@
 """MLP training: a numpy net learns y = x² (or |x|, x³, sin x), live; fails far outside its training range;
 and compares runs side by side."""
-import time
-
 import streamlit as st
 
 import player
@@ -11,101 +9,116 @@ from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_
 from core.charts.replay import LIVE_LOSS_ROWS, mlp_live, mlp_replay
 from core.inputs import echo
 from core.train import LIMITS
-from runs.cadence import Cadence
+from runs import live
 
 st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
 ui.page_style()
+state = st.session_state
 
-CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
-CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
-CHART_SESSIONS = 2.5  # and when more sessions than this watch runs on the server, proportionally less often
-MAX_CHART_SECONDS = 2.0
-LOOP_SECONDS = 20.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
-TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
-                      # interrupts either. Each new run redraws everything: few of them cost the browser less.
-SHORT_LOOP_SECONDS = 3.0  # where a closed tab cannot be seen (no server: AppTest), runs of the view stay short
 
-st.title("MLP training")
-intro = st.empty()  # says what the net learns: written once the target control is read
+# ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
+def network_settings() -> dict:
+    st.sidebar.header("Network")
+    hidden = ui.number_list("Hidden layer sizes", "hidden", "100", max_items=LIMITS["layers"], lo=1,
+                            hi=LIMITS["units"], integer=True,
+                            help="Comma-separated units per hidden layer, e.g. 100 or 64,32.")
+    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('hidden')}.")
+    activation = ui.choice("Activation", "act", list(mlp_lab.CHOICES["act"]), "relu",
+                           help="Hidden layers; the output is linear.")
+    return {"hidden": tuple(hidden), "activation": activation}
 
-# -- controls (bound to the URL) ------------------------------------------------------------------
-st.sidebar.header("Network")
-hidden = ui.number_list("Hidden layer sizes", "hidden", "100", max_items=LIMITS["layers"], lo=1,
-                        hi=LIMITS["units"], integer=True,
-                        help="Comma-separated units per hidden layer, e.g. 100 or 64,32.")
-st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('hidden')}.")
-activation = ui.choice("Activation", "act", list(mlp_lab.CHOICES["act"]), "relu",
-                       help="Hidden layers; the output is linear.")
-st.sidebar.header("Optimiser")
-optimizer = ui.choice("Optimiser", "opt", list(mlp_lab.CHOICES["opt"]), "momentum",
-                      help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, "
-                           "s a decaying mean of g². adam: momentum's mean of g over rmsprop's √s, bias-corrected.")
-lr = ui.number("Learning rate", "lr", 1e-5, *mlp_lab.BOUNDS["lr"], step=1e-5, fmt="%.6g",
-               help=f"Step size, in [{LIMITS['lr_min']:g}, {LIMITS['lr_max']:g}]. Too large and the loss blows up.")
-beta = ui.number("Momentum β", "mom", 0.9, *mlp_lab.BOUNDS["mom"], step=0.05,
-                 help=f"In [0, {LIMITS['momentum_max']:g}]; used by momentum only.")
-adaptive = {}  # the chosen adaptive optimiser's own hyperparameters (defaults: torch's)
-if optimizer == "rmsprop":
-    adaptive["decay"] = ui.number("Decay ρ", "decay", 0.99, *mlp_lab.BOUNDS["decay"], step=0.01, fmt="%g",
-                                  help="s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.")
-if optimizer == "adam":
-    adaptive["b1"] = ui.number("β₁", "b1", 0.9, *mlp_lab.BOUNDS["b1"], step=0.01, fmt="%g",
-                               help="Decay of the mean of g (momentum); in [0, 1).")
-    adaptive["b2"] = ui.number("β₂", "b2", 0.999, *mlp_lab.BOUNDS["b2"], step=0.001, fmt="%g",
-                               help="Decay of the mean of g²; in [0, 1).")
-if optimizer in ("adagrad", "rmsprop", "adam"):
-    adaptive["eps"] = ui.number("eps", "eps", 1e-8, *mlp_lab.BOUNDS["eps"], step=1e-8, fmt="%g",
-                                help="Added to the root in the denominator; in [0, 1].")
-batch_size = ui.number("Batch size", "batch", 1, *mlp_lab.BOUNDS["batch"], integer=True,
-                       help=f"Samples per step; {mlp_lab.limit_caption('batch_size')}.")
-st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('batch_size')}.")
-epochs = ui.number("Epochs", "epochs", 20, *mlp_lab.BOUNDS["epochs"], integer=True,
-                   help=f"Passes over the data; {mlp_lab.limit_caption('epochs')}.")
-st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('epochs')}.")
-st.sidebar.header("Data")
-target = ui.choice("Target", "target", list(mlp_lab.CHOICES["target"]), "x2",
-                   help="What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x.")
-n_samples = ui.number("Samples", "n", 20_000, *mlp_lab.BOUNDS["n"], integer=True, step=1000,
-                      help=f"Points x ~ U(−3, 3); {mlp_lab.limit_caption('n_samples')}.")
-st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('n_samples')}.")
-noise = ui.number("Noise", "noise", 0.01, *mlp_lab.BOUNDS["noise"], step=0.01,
-                  help=f"y = target + noise·N(0, 1); in [0, {LIMITS['noise_max']:g}].")
-seed = ui.number("Seed", "seed", 0, *mlp_lab.BOUNDS["seed"], integer=True, help="Same seed, same run, bit for bit.")
-shuffle = ui.flag("Shuffle each epoch", "shuffle", False, help="The original visits the points in one fixed order.")
-st.sidebar.header("View")
-show_units = ui.flag("Show the units", "units", False,
-                     help="Draw each hidden unit's contribution faintly under the fit (one hidden layer).")
-compare_text = ui.text("Compared runs", "compare", "", max_chars=mlp_lab.MAX_COMPARE_CHARS,
-                       help="The pinned runs, by the settings that differ from the defaults, e.g. "
-                            "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries them.")
-ui.show_notices()
-intro.markdown(mlp_lab.target_sentence(target))
-pinned_configs, compare_error = mlp_lab.parse_compare(compare_text)
-if compare_error:
-    st.warning(ui.plain(f"Ignored {compare_error}; comparing no runs."), icon=":material/warning:")
 
-config, config_error = mlp_lab.build_config(
-    hidden=tuple(hidden), activation=activation, optimizer=optimizer, lr=lr, momentum=beta,
-    batch_size=batch_size, epochs=epochs, n_samples=n_samples, noise=noise, seed=seed, shuffle=shuffle,
-    target=target, **adaptive)
-if config_error:
-    st.error(config_error, icon=":material/block:")
+def adaptive_settings(optimizer: str) -> dict:
+    """The chosen adaptive optimiser's own hyperparameters (defaults: torch's)."""
+    adaptive = {}
+    if optimizer == "rmsprop":
+        adaptive["decay"] = ui.number("Decay ρ", "decay", 0.99, *mlp_lab.BOUNDS["decay"], step=0.01, fmt="%g",
+                                      help="s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.")
+    if optimizer == "adam":
+        adaptive["b1"] = ui.number("β₁", "b1", 0.9, *mlp_lab.BOUNDS["b1"], step=0.01, fmt="%g",
+                                   help="Decay of the mean of g (momentum); in [0, 1).")
+        adaptive["b2"] = ui.number("β₂", "b2", 0.999, *mlp_lab.BOUNDS["b2"], step=0.001, fmt="%g",
+                                   help="Decay of the mean of g²; in [0, 1).")
+    if optimizer in ("adagrad", "rmsprop", "adam"):
+        adaptive["eps"] = ui.number("eps", "eps", 1e-8, *mlp_lab.BOUNDS["eps"], step=1e-8, fmt="%g",
+                                    help="Added to the root in the denominator; in [0, 1].")
+    return adaptive
 
-# -- run state: the run this session watches (a view: data only), a status and its pace ------------------
+
+def optimiser_settings() -> dict:
+    st.sidebar.header("Optimiser")
+    optimizer = ui.choice("Optimiser", "opt", list(mlp_lab.CHOICES["opt"]), "momentum",
+                          help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, "
+                               "s a decaying mean of g². adam: momentum's mean of g over rmsprop's √s, "
+                               "bias-corrected.")
+    lr = ui.number("Learning rate", "lr", 1e-5, *mlp_lab.BOUNDS["lr"], step=1e-5, fmt="%.6g",
+                   help=f"Step size, in [{LIMITS['lr_min']:g}, {LIMITS['lr_max']:g}]. Too large and the loss "
+                        "blows up.")
+    momentum = ui.number("Momentum β", "mom", 0.9, *mlp_lab.BOUNDS["mom"], step=0.05,
+                         help=f"In [0, {LIMITS['momentum_max']:g}]; used by momentum only.")
+    adaptive = adaptive_settings(optimizer)
+    batch_size = ui.number("Batch size", "batch", 1, *mlp_lab.BOUNDS["batch"], integer=True,
+                           help=f"Samples per step; {mlp_lab.limit_caption('batch_size')}.")
+    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('batch_size')}.")
+    epochs = ui.number("Epochs", "epochs", 20, *mlp_lab.BOUNDS["epochs"], integer=True,
+                       help=f"Passes over the data; {mlp_lab.limit_caption('epochs')}.")
+    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('epochs')}.")
+    return {"optimizer": optimizer, "lr": lr, "momentum": momentum, **adaptive, "batch_size": batch_size,
+            "epochs": epochs}
+
+
+def data_settings() -> dict:
+    st.sidebar.header("Data")
+    target = ui.choice("Target", "target", list(mlp_lab.CHOICES["target"]), "x2",
+                       help="What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x.")
+    n_samples = ui.number("Samples", "n", 20_000, *mlp_lab.BOUNDS["n"], integer=True, step=1000,
+                          help=f"Points x ~ U(−3, 3); {mlp_lab.limit_caption('n_samples')}.")
+    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('n_samples')}.")
+    noise = ui.number("Noise", "noise", 0.01, *mlp_lab.BOUNDS["noise"], step=0.01,
+                      help=f"y = target + noise·N(0, 1); in [0, {LIMITS['noise_max']:g}].")
+    seed = ui.number("Seed", "seed", 0, *mlp_lab.BOUNDS["seed"], integer=True,
+                     help="Same seed, same run, bit for bit.")
+    shuffle = ui.flag("Shuffle each epoch", "shuffle", False,
+                      help="The original visits the points in one fixed order.")
+    return {"target": target, "n_samples": n_samples, "noise": noise, "seed": seed, "shuffle": shuffle}
+
+
+def settings() -> tuple[dict, bool, str]:
+    """The run's settings (``mlp_lab.build_config``'s arguments), whether to show the units, and the
+    compared runs as typed (or linked)."""
+    chosen = network_settings() | optimiser_settings() | data_settings()
+    st.sidebar.header("View")
+    show_units = ui.flag("Show the units", "units", False,
+                         help="Draw each hidden unit's contribution faintly under the fit (one hidden layer).")
+    compare_text = ui.text("Compared runs", "compare", "", max_chars=mlp_lab.MAX_COMPARE_CHARS,
+                           help="The pinned runs, by the settings that differ from the defaults, e.g. "
+                                "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries them.")
+    return chosen, show_units, compare_text
+
+
+def compared_runs(compare_text: str) -> list:
+    pinned_configs, compare_error = mlp_lab.parse_compare(compare_text)
+    if compare_error:
+        st.warning(ui.plain(f"Ignored {compare_error}; comparing no runs."), icon=":material/warning:")
+    return pinned_configs
+
+
+def run_config(chosen: dict):
+    """The run these settings make, or None (and the reason, on the page) when they cannot run."""
+    config, config_error = mlp_lab.build_config(**chosen)
+    if config_error:
+        st.error(config_error, icon=":material/block:")
+    return config
+
+
+# ── run state: the run this session watches (a view: data only), a status and its pace ───────────────
 # Runs are values: the server keeps each config's run once, trains it in worker processes while someone
 # follows it, and every session with the same settings follows or replays that one run (ui.run_pool).
-ui.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
-state = st.session_state
-state.setdefault("mlp_status", "idle")  # idle | training | paused | done
-run = state.get("mlp_run")  # a runs.store.RunView: the run as this session last drew it
-stale = run is not None and config is not None and run.config != config
-
-
-def start_training():
+def start_training(config):
     if config is None:
         return
     state["mlp_run"] = ui.run_view(config)
-    state["mlp_pace"] = mlp_lab.Pace(target_seconds=CHUNK_SECONDS)
+    state["mlp_pace"] = mlp_lab.Pace(target_seconds=live.CHUNK_SECONDS)
     state["mlp_status"] = "training"
     ui.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
 
@@ -148,98 +161,80 @@ def clear_pinned():
     state.pop("mlp_pinned", None)
 
 
-raw_train = st.query_params.get("train")  # train=1: a link that starts its run on opening
-if raw_train is not None and raw_train.strip().lower() not in ("1", "true"):
-    st.warning(ui.plain(f"Ignored train = “{echo(raw_train)}”: use train=1 to start the run on opening."),
-               icon=":material/warning:")
-elif raw_train is not None and not state.get("mlp_train_link"):
-    state["mlp_train_link"] = True  # once per session: later runs are the visitor's own clicks
-    if state.get("mlp_run") is None:
-        start_training()
-        run, stale = state.get("mlp_run"), False
+def train_link(config):
+    """train=1: a link that starts its run on opening (once per session: later runs are the visitor's own clicks)."""
+    raw_train = st.query_params.get("train")
+    if raw_train is not None and raw_train.strip().lower() not in ("1", "true"):
+        st.warning(ui.plain(f"Ignored train = “{echo(raw_train)}”: use train=1 to start the run on opening."),
+                   icon=":material/warning:")
+    elif raw_train is not None and not state.get("mlp_train_link"):
+        state["mlp_train_link"] = True
+        if state.get("mlp_run") is None:
+            start_training(config)
 
-if stale and state["mlp_status"] == "training":
-    set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
-status = state["mlp_status"]
 
-buttons = st.container(horizontal=True)
-buttons.button("Train", type="primary", icon=":material/play_arrow:", on_click=start_training,
+def buttons(config, pinned_configs):
+    """Train, Pause, Resume, Reset and Pin, each enabled when it can act; a note when the settings changed."""
+    run = state.get("mlp_run")
+    stale = run is not None and config is not None and run.config != config
+    if stale and state["mlp_status"] == "training":
+        set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
+    status = state["mlp_status"]
+    row = st.container(horizontal=True)
+    row.button("Train", type="primary", icon=":material/play_arrow:", on_click=start_training, args=(config,),
                disabled=config is None or status == "training",
                help="Run these settings. A run with the same settings already on this server is shown, not "
                     "computed again: the same settings give the same numbers.")
-buttons.button("Pause", icon=":material/pause:", on_click=set_status, args=("paused",),
+    row.button("Pause", icon=":material/pause:", on_click=set_status, args=("paused",),
                disabled=status != "training")
-buttons.button("Resume", icon=":material/resume:", on_click=set_status, args=("training",),
+    row.button("Resume", icon=":material/resume:", on_click=set_status, args=("training",),
                disabled=status != "paused" or stale or run is None or run.done)
-buttons.button("Reset", icon=":material/restart_alt:", on_click=reset,
-               disabled=state.get("mlp_run") is None, help="Forget the run.")
-buttons.button("Pin this run", icon=":material/push_pin:", on_click=pin,
+    row.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=run is None, help="Forget the run.")
+    row.button("Pin this run", icon=":material/push_pin:", on_click=pin,
                disabled=run is None or not run.done or stale or run.config in pinned_configs
                or len(pinned_configs) >= mlp_lab.MAX_PINNED,
                help=f"Keep this finished run to compare with the next ones (at most {mlp_lab.MAX_PINNED}); "
                     "the link below then holds it too.")
-ui.apply_focus()
-if stale:
-    st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
-            icon=":material/info:")
+    ui.apply_focus()
+    if stale:
+        st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
+                icon=":material/info:")
 
 
-# -- the live view: follows the run, redraws the progress after each chunk, the charts every few --------
-@st.fragment(run_every=TICK_SECONDS if state["mlp_status"] == "training" else None)
-def live_view():
+# ── the live view: follows the run (runs.live says what is due), draws the progress, the pictures ────────
+def live_view(show_units: bool):
     run = state.get("mlp_run")
     if run is None:
         st.info("Press **Train** to start. The charts and probes appear here and update as the net learns.")
         return
     pace: mlp_lab.Pace = state["mlp_pace"]
-    pool, me = ui.run_pool(), ui.follower()
     # Screen readers hear the state as each run of this view begins (every few seconds: at most once per epoch).
     ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
-    began = last_poll = time.perf_counter()
-    loop_seconds = LOOP_SECONDS if ui.connection_known() else SHORT_LOOP_SECONDS
-    cadence = state.setdefault("mlp_cadence", Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS,
-                                                      crowd=CHART_SESSIONS, max_seconds=MAX_CHART_SECONDS))
-    first, noted = True, None
-    while True:
-        follow = None
-        if state["mlp_status"] == "training":
-            follow = pool.follow(run.config, me)  # renews this session's lease on the run
-            if follow.view is not None:
-                now = time.perf_counter()
-                pace.record(follow.view.samples_seen - run.samples_seen, 0.0 if first else now - last_poll, now)
-                last_poll = now
-                run = state["mlp_run"] = follow.view
-            if run.done:
-                pool.leave(me)
-                state["mlp_status"] = "done"
-                ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
-                draw_bar(bar, run, pace)  # say so now: the page's rerun below takes a moment more
-                draw_notes(notes, progress_notes(run, pace, "done", follow, pool.workers))
-                st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
-        training = state["mlp_status"] == "training"
-        now, watching = time.perf_counter(), pool.watching()
-        shown = (run.samples_seen, state["mlp_status"], follow and (follow.place, follow.refused, follow.followers > 1))
-        if not training or cadence.progress_due(now, shown, watching, force=first):
+    cadence = state.setdefault("mlp_cadence", live.cadence())
+    loop_seconds = live.LOOP_SECONDS if ui.connection_known() else live.SHORT_LOOP_SECONDS
+    for moment in live.follow_live(ui.run_pool(), ui.follower(), run, state["mlp_status"], pace, cadence,
+                                   loop_seconds=loop_seconds, connected=ui.visitor_connected):
+        run = state["mlp_run"] = moment.run
+        if moment.done:
+            state["mlp_status"] = "done"
+            ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
+        if moment.bar:
             draw_bar(bar, run, pace)  # a click on a button interrupts the loop here, between chunks
-            lines = progress_notes(run, pace, state["mlp_status"], follow, pool.workers)
-            if lines != noted:  # the notes under the bar change seldom: redrawn only then
-                draw_notes(notes, lines)
-                noted = lines
-        if not training:  # paused or done: the full charts (tooltips, the probes' table, the far probe)
+        if moment.notes is not None:
+            draw_notes(notes, moment.notes)
+        if moment.done:
+            st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
+        if moment.picture == "full":  # paused or done: the full charts (tooltips, the probes' table, the far probe)
             params = run.params
             with charts.container():
-                draw_charts(run, params)
+                draw_charts(run, params, show_units)
             with probes.container():
                 draw_probes(run, params)
-        elif cadence.picture_due(now, run.samples_seen, watching, force=first):
+        elif moment.picture == "live":
             with charts:  # training: a light picture that the browser draws in a millisecond (one element)
                 draw_live(run)
-        first = False
-        if not training or time.perf_counter() - began > loop_seconds or not ui.visitor_connected():
-            break
-        pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
-    if not training:
+    if state["mlp_status"] != "training":
         draw_downloads(run)
         if state["mlp_status"] == "done":
             draw_replay(run)
@@ -253,36 +248,6 @@ def draw_bar(bar, run, pace: mlp_lab.Pace):
                  text=mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
                                             pace.samples_per_second,
                                             stopped=run.failed is not None or run.error is not None))
-
-
-def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -> list[tuple[str, str, str | None]]:
-    """What to say under the progress bar, as (kind, Markdown, icon) rows for ``draw_notes``."""
-    c = run.config
-    lines = []
-    step_seconds = mlp_lab.step_seconds(c.batch_size, pace.samples_per_second)
-    if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
-        lines.append(("caption", f"One step of this run (a batch of {c.batch_size:,}) takes about "
-                                 f"{step_seconds:.1f} s; the buttons answer between steps.", None))
-    if follow is not None and follow.refused:
-        lines.append(("warning", f"Waiting: {follow.refused}. This page keeps trying.", ":material/hourglass_top:"))
-    elif follow is not None and follow.place > 0:
-        lines.append(("caption", f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before "
-                                 f"this one resumes ({workers} train at a time on this server, taking turns).", None))
-    if follow is not None and follow.followers > 1:
-        lines.append(("caption", ":material/group: Shared with others on this link: one run computes it for "
-                                 "everyone.", None))
-    if run.failed is not None or run.error is not None:
-        lines.append(("error", run.error or mlp_lab.failed_words(run), ":material/error:"))
-    elif status == "paused":
-        lines.append(("caption", "Paused. **Resume** continues this run.", None))
-    elif status == "done":
-        replayed = not pace.samples  # finished before this session pressed Train: shown at once
-        seconds = run.train_seconds if replayed else pace.wall_seconds
-        lines.append(("success", f"Done: {c.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.", None))
-        if replayed:
-            lines.append(("caption", "Computed earlier on this server with the same settings, and shown at once: "
-                                     "the same numbers as a fresh run.", None))
-    return lines
 
 
 def draw_notes(slot, lines):
@@ -305,7 +270,7 @@ def chart_parts(run, params, units: bool = False):
     return loss, fit, len(kinks), dead
 
 
-def draw_charts(run, params):
+def draw_charts(run, params, show_units: bool):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
     loss, fit, n_kinks, dead = ui.per_run(run, "charts+units" if show_units else "charts",
@@ -383,43 +348,22 @@ def draw_replay(run):
     player.show(replay, key="mlp_replay")
 
 
-# -- compare: the pinned runs (from this session or a compare= link) beside the current one ---------------
+# ── compare: the pinned runs (from this session or a compare= link) beside the current one ───────────────
 PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned run being computed
 
 
-def pinned_views() -> tuple[list, bool]:
+def pinned_views(pinned_configs) -> tuple[list, bool]:
     """The pinned runs' summaries (None for one the server has not started yet), and whether any is
-    unfinished. The session keeps each as a ``mlp_lab.RunSummary`` (a few kB). Unfinished ones are computed
-    one at a time, followed (trained, or fetched from the server's run store) under one id of the session's
-    own, so one link keeps at most two of the server's runs busy: the page's own and one pinned run."""
-    kept = state.setdefault("mlp_pinned", {})
-    for config in [c for c in kept if c not in pinned_configs]:
-        del kept[config]  # unpinned, or replaced by a link: at most MAX_PINNED kept
-    pool, views, pending = ui.run_pool(), [], False
-    me = PIN_FOLLOWER.format(ui.follower())
-    for config in pinned_configs:
-        view = kept.get(config)
-        if view is None or not view.done:
-            found = pool.view(config)
-            if (found is None or not found.done) and not pending:
-                found = pool.follow(config, me).view  # the first unfinished one: the others wait their turn
-            if found is not None:
-                view = kept[config] = ui.per_run(found, "summary", lambda run=found: mlp_lab.summarize(run))
-        pending = pending or view is None or not view.done
-        views.append(view)
-    if not pending:
-        pool.leave(me)
-    return views, pending
+    unfinished: ``runs.live.follow_pinned`` computes the unfinished ones one at a time."""
+    return live.follow_pinned(ui.run_pool(), PIN_FOLLOWER.format(ui.follower()), pinned_configs,
+                              state.setdefault("mlp_pinned", {}),
+                              lambda run: ui.per_run(run, "summary", lambda: mlp_lab.summarize(run)))
 
 
-COMPARE_TICKING = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
-
-
-@st.fragment(run_every=1.0 if COMPARE_TICKING else None)
-def compare_section():
+def compare_section(config, pinned_configs, ticking: bool):
     if not pinned_configs:
         return
-    views, pending = pinned_views()
+    views, pending = pinned_views(pinned_configs)
     st.subheader("Compare")
     current = state.get("mlp_run")
     base = current.config if current is not None else config or pinned_configs[0]
@@ -432,6 +376,18 @@ def compare_section():
                    "time: " + ", ".join(f"{label} ({view.samples_seen / view.total_samples:.0%})" if view
                                         else f"{label} (waiting)" for label, view in zip(labels[1:], views)
                                         if view is None or not view.done) + ".")
+    compare_charts(base, current, labels, names, runs)
+    row = st.container(horizontal=True)
+    for i, (label, config_i) in enumerate(zip(labels[1:], pinned_configs)):
+        row.button(f"Unpin {label}", key=f"mlp_unpin_{i}", icon=":material/close:", on_click=unpin, args=(config_i,))
+    row.button("Clear", key="mlp_clear", icon=":material/clear_all:", on_click=clear_pinned,
+               help="Unpin every run.")
+    state["mlp_compare_pending"] = pending
+    if pending != ticking:
+        st.rerun()  # the whole page: tick while a pinned run computes, stop once none does
+
+
+def compare_charts(base, current, labels, names, runs):
     first = base.x_min, base.x_max
     loss_col, fit_col = st.columns(2)
     loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_lab.compare_loss_curves(names, runs), names), width="stretch")
@@ -443,31 +399,48 @@ def compare_section():
                "over the last epoch; time: training time on the server's workers.")
     st.dataframe(mlp_lab.compare_table(names, runs), hide_index=True,
                  column_config={"final loss": st.column_config.NumberColumn(format="%.4g")})
-    row = st.container(horizontal=True)
-    for i, (label, config_i) in enumerate(zip(labels[1:], pinned_configs)):
-        row.button(f"Unpin {label}", key=f"mlp_unpin_{i}", icon=":material/close:", on_click=unpin, args=(config_i,))
-    row.button("Clear", key="mlp_clear", icon=":material/clear_all:", on_click=clear_pinned,
-               help="Unpin every run.")
-    state["mlp_compare_pending"] = pending
-    if pending != COMPARE_TICKING:
-        st.rerun()  # the whole page: tick while a pinned run computes, stop once none does
 
 
-if state["mlp_status"] == "training":
-    # While a run trains, this page's script is always running (the live view follows the run), so
-    # Streamlit's "Running…" indicator would spin the whole time, repainting every visitor's page (about
-    # 0.03 s of CPU a second each): the progress bar says that the page is working.
+def hide_running_indicator():
+    """While a run trains, this page's script is always running (the live view follows the run), so
+    Streamlit's "Running…" indicator would spin the whole time, repainting every visitor's page (about
+    0.03 s of CPU a second each): the progress bar says that the page is working."""
     st.html("<style>[data-testid='stStatusWidget'] { display: none; }</style>")
+
+
+def share(chosen: dict, show_units: bool, pinned_configs):
+    adaptive = {key: chosen[key] for key in ("decay", "b1", "b2", "eps") if key in chosen}
+    ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in chosen["hidden"]),
+                                    "act": chosen["activation"], "opt": chosen["optimizer"], "lr": chosen["lr"],
+                                    "mom": chosen["momentum"], "batch": chosen["batch_size"],
+                                    "epochs": chosen["epochs"], "n": chosen["n_samples"], "noise": chosen["noise"],
+                                    "seed": chosen["seed"], "shuffle": str(chosen["shuffle"]).lower(),
+                                    "target": chosen["target"], **adaptive,
+                                    **({"units": "true"} if show_units else {}),
+                                    **({"compare": mlp_lab.format_compare(pinned_configs)} if pinned_configs else {})})
+
+
+# ── the page ───────────────────────────────────────────────────────────────────────────────────────
+st.title("MLP training")
+intro = st.empty()  # says what the net learns: written once the target control is read
+chosen, show_units, compare_text = settings()
+ui.show_notices()
+intro.markdown(mlp_lab.target_sentence(chosen["target"]))
+pinned_configs = compared_runs(compare_text)
+config = run_config(chosen)
+ui.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
+state.setdefault("mlp_status", "idle")  # idle | training | paused | done
+train_link(config)
+buttons(config, pinned_configs)
+training = state["mlp_status"] == "training"
+if training:
+    hide_running_indicator()
 live_area = st.container()  # filled last: the share link below must not wait for training
 compare_area = st.container()
 st.divider()
-ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in hidden), "act": activation, "opt": optimizer,
-                                "lr": lr, "mom": beta, "batch": batch_size, "epochs": epochs,
-                                "n": n_samples, "noise": noise, "seed": seed,
-                                "shuffle": str(shuffle).lower(), "target": target, **adaptive,
-                                **({"units": "true"} if show_units else {}),
-                                **({"compare": mlp_lab.format_compare(pinned_configs)} if pinned_configs else {})})
+share(chosen, show_units, pinned_configs)
 with compare_area:
-    compare_section()
+    ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
+    st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
 with live_area:
-    live_view()
+    st.fragment(live_view, run_every=live.TICK_SECONDS if training else None)(show_units)

@@ -8,46 +8,21 @@ Everything that is not a fixture (launchers, page helpers, reference loops) live
 from __future__ import annotations
 
 import pytest
-
-# The fixtures use four of these names; the rest are re-exported for tests written on other branches before
-# helpers.py existed (`from conftest import open_page`). New tests import them from helpers.
-from helpers import (  # noqa: F401
-    APP,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    ROOT,
-    assert_no_exception,
-    browser_missing,
-    download_bytes,
-    free_port,
-    open_page,
-    run_app,
-    running_app,
-    shown,
-    skip_or_fail,
-    start_app,
-    wait_for_run,
-)
+from helpers import chromium, require_browser, running_app
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL of a running app, shared by every browser test of the session."""
-    reason = browser_missing()
-    if reason:
-        skip_or_fail(reason)
+    require_browser()
     with running_app(tmp_path_factory.mktemp("app")) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def browser(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 """What the tests, the benchmarks and the screenshot script share (conftest.py keeps only pytest fixtures).
 
-- Launching the app: ``start_app``/``running_app`` run `streamlit run playground.py` on a free loopback port;
-  ``CHROMIUM``/``CHROMIUM_ARGS`` launch Debian's Chromium (never a downloaded one); ``wait_for_run``,
-  ``open_page``, ``assert_no_exception``, ``download_bytes`` drive a page; ``COUNT_RUNS`` counts its script runs.
+- Launching the app: ``start_app``/``running_app`` run `streamlit run playground.py` on a free loopback port,
+  ``stop`` ends it; ``chromium()`` launches Debian's Chromium (never a downloaded one; ``require_browser``
+  skips without it); ``wait_for_run``, ``open_page``, ``assert_no_exception``, ``download_bytes``,
+  ``train_to_done`` drive a page; ``COUNT_RUNS`` counts its script runs.
+- The server's processes and memory: ``process_tree``, ``status_kib``, ``rss``, ``memory_report`` and
+  ``sessions_forgotten`` (GP_MEMORY_PROBE's file); ``train_and_leave``: visitors who train and go.
 - AppTest: ``run_app`` opens a page with a URL query; ``shown`` reads a notice as the visitor sees it.
 - Reference loops written from the exercises, independent of ``core``: ``descent_by_hand`` (gradient descent
   on p(x)²), ``adagrad_by_hand`` (the Adagrad lab's parameters and gradients), ``bounded_edge`` (a closed form).
@@ -12,6 +15,7 @@ Tests import these as ``from helpers import …`` (pytest puts tests/ on the pat
 """
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -104,12 +108,93 @@ def running_app(log_dir: Path):
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a process started here (an app, nginx): politely, then for sure after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def require_browser(other_reason: str | None = None) -> None:
+    """Skip the test (fail it under REQUIRE_BROWSER=1) when Chromium or playwright is missing, or for
+    ``other_reason`` (another tool the test needs)."""
+    reason = browser_missing() or other_reason
+    if reason:
+        skip_or_fail(reason)
+
+
+@contextmanager
+def chromium(executable: str = CHROMIUM):
+    """A headless Chromium driven by Playwright (Debian's unless ``executable``), closed after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# ── the server's processes and its memory report (GP_MEMORY_PROBE) ───────────────────────────────────
+def process_tree(pid: int) -> list[int]:
+    """pid and all its descendants (via /proc/<pid>/task/*/children)."""
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+            except OSError:
+                pass
+    return pids
+
+
+def status_kib(pid: int, field: str) -> int:
+    """A field of /proc/<pid>/status in KiB (VmRSS, VmHWM), 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def rss(pid: int) -> int:
+    """Resident set size of ``pid`` in bytes (0 once it is gone)."""
+    return status_kib(pid, "VmRSS") * 1024
+
+
+def memory_report(path: Path, after: float, timeout: float = 30) -> dict:
+    """The server's memory report (GP_MEMORY_PROBE), the first one written after ``after`` (time.time())."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            report = json.loads(Path(path).read_text())
+            if report["time"] > after:
+                return report
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the server wrote no memory report to {path} within {timeout} s")
+
+
+def sessions_forgotten(path: Path, seen: int, timeout: float) -> dict:
+    """Wait until the server has seen ``seen`` sessions and none is reachable, nor any of their media files
+    (or ``timeout``); the last memory report."""
+    deadline = time.time() + timeout
+    report = memory_report(path, time.time())
+    while time.time() < deadline and (report["sessions_seen"] < seen or report["sessions_alive"]
+                                      or report["media_files"]):
+        report = memory_report(path, time.time())
+    return report
 
 def wait_for_run(page, timeout_ms: int = 60_000) -> None:
     """Wait until the app is connected, its script has finished running, and no element is still a
@@ -134,6 +219,37 @@ def download_bytes(page, trigger, timeout_ms: int = 30_000) -> bytes:
     with page.expect_download(timeout=timeout_ms) as info:
         trigger.click()
     return Path(info.value.path()).read_bytes()
+
+
+def done_alert(page):
+    """The MLP page's "Done: …" message (a locator)."""
+    return page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:")
+
+
+def train_to_done(page, timeout_ms: int = 60_000) -> None:
+    """On the MLP page: click Train and wait until the run is done and its downloads are drawn."""
+    page.get_by_role("button", name="Train").click()
+    done_alert(page).wait_for(timeout=timeout_ms)
+    page.get_by_role("button", name="Loss history (CSV)").wait_for(timeout=timeout_ms)
+
+
+def train_and_leave(browser, *urls: str, timeout_ms: int = 60_000) -> None:
+    """A visitor per URL, side by side: open, Train, wait for Done and the downloads, close (closing the
+    context closes the WebSocket)."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in urls]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page, url in zip(pages, urls):
+            page.goto(url)
+        for page in pages:
+            wait_for_run(page, timeout_ms)
+            page.get_by_role("button", name="Train").click()
+        for page in pages:
+            done_alert(page).wait_for(timeout=timeout_ms)
+            page.get_by_role("button", name="Loss history (CSV)").wait_for(timeout=timeout_ms)  # a media file
+    finally:
+        for context in contexts:
+            context.close()
 
 
 # ── AppTest ──────────────────────────────────────────────────────────────────────────────────────────

@@ -429,3 +429,8 @@ def test_racer_words_name_the_chosen_in_order_with_their_lrs():
     lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
     assert lab.racer_words(("Adam", "gradient descent"), lrs) == "gradient descent at lr = 0.2; Adam at lr = 0.03"
     assert lab.racer_words((), lrs) == ""
+
+
+def test_the_effective_lr_chart_watches_the_inspected_element_and_three_others():
+    assert lab.watched_elements(7) == [7, 0, 55, 99]
+    assert lab.watched_elements(55) == [55, 0, 99, 105]  # the inspected one is not shown twice

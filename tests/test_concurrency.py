@@ -25,19 +25,23 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     assert_no_exception,
-    browser_missing,
+    chromium,
+    done_alert,
     download_bytes,
     free_port,
     open_page,
-    skip_or_fail,
+    process_tree,
+    require_browser,
     start_app,
+    status_kib,
+    stop,
     wait_for_run,
 )
 
@@ -69,10 +73,6 @@ def solo_csv(seed: int) -> bytes:
     return history_csv(trainer.history)
 
 
-def done_alert(page):
-    return page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:")
-
-
 def browser_off_the_servers_cpu(tmp_path: Path) -> tuple[str, str]:
     """A Chromium launcher that keeps the browsers off CPU 0, and what it does, in words.
 
@@ -89,36 +89,12 @@ def browser_off_the_servers_cpu(tmp_path: Path) -> tuple[str, str]:
     return str(launcher), f"browsers pinned to CPUs {cpus[1:]}, server free on CPUs {cpus}"
 
 
-def process_tree(pid: int) -> list[int]:
-    """pid and all its descendants (via /proc/<pid>/task/*/children)."""
-    pids, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                todo.extend(int(c) for c in (task / "children").read_text().split())
-            except OSError:
-                pass
-    return pids
-
-
 def running(pid: int) -> bool:
     """The process exists and is not a zombie."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
-
-
-def status_kib(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 class Poller(threading.Thread):
@@ -230,20 +206,49 @@ def open_session(browser, url: str):
     return page
 
 
-@pytest.mark.browser
-@pytest.mark.slow
-@pytest.mark.parametrize("kind", list(KINDS))
-def test_ten_visitors_train_at_once_without_cross_talk(tmp_path, record_property, kind):
-    reason = browser_missing()
-    if reason:
-        skip_or_fail(reason)
-    from playwright.sync_api import sync_playwright
+@dataclass
+class Classroom:
+    """What one classroom saw: the solo yardstick, each session's click and Done times (the pages' clocks),
+    the Done messages' seconds, the sessions' loss histories, the health polls, the memory samples, the
+    server's process tree, the wall time and where the browsers ran."""
 
-    seeds, bound = KINDS[kind]
-    expected = {seed: solo_csv(seed) for seed in set(seeds)}
-    assert len(set(expected.values())) == len(set(seeds))  # distinct seeds, distinct histories: it can fail
+    solo_seconds: list[float]
+    clicked: list[float]
+    finished: dict[int, float]
+    server_seconds: list[float]
+    csvs: list[bytes]
+    health: list[tuple[float, str]]
+    memory: list[tuple[int, int]]
+    tree: list[int]
+    wall: float
+    placement: str
 
-    chromium, placement = browser_off_the_servers_cpu(tmp_path)
+
+def solo_times(browser, link: str) -> list[float]:
+    """A visitor alone, twice (seeds nobody else uses): the yardstick, measured the same way."""
+    seconds = []
+    for seed in SOLO_SEEDS:
+        page = open_session(browser, f"{link}{seed}")
+        clicked, finished = click_to_done([page])
+        seconds.append(finished[0] - clicked[0])
+        page.context.close()
+    return seconds
+
+
+def done_and_history(page) -> tuple[float, bytes]:
+    """A finished session's Done message's seconds and its "Loss history (CSV)" download."""
+    wait_for_run(page)
+    assert_no_exception(page)
+    done_text = done_alert(page).first.inner_text()
+    assert f"{EPOCHS * N_SAMPLES:,} samples" in done_text, done_text
+    return float(DONE_SECONDS.search(done_text).group(1)), \
+        download_bytes(page, page.get_by_role("button", name="Loss history (CSV)"))
+
+
+def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
+    """Start a server, time a visitor alone, then one session per seed clicking Train at once, polling the
+    server's health and memory meanwhile; stop the server and wait (10 s at most) for its processes to go."""
+    executable, placement = browser_off_the_servers_cpu(tmp_path)
     t0 = time.perf_counter()
     port = free_port()
     server = start_app(port, tmp_path / "streamlit.log")
@@ -252,89 +257,96 @@ def test_ten_visitors_train_at_once_without_cross_talk(tmp_path, record_property
     health = HealthPoller(base + "/_stcore/health", HEALTH_PERIOD_S)
     memory = Poller(lambda: memory_sample(server.pid), 0.25)
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            solo_seconds = []
-            for seed in SOLO_SEEDS:  # a visitor alone: the yardstick, measured the same way
-                page = open_session(browser, f"{link}{seed}")
-                clicked, finished = click_to_done([page])
-                solo_seconds.append(finished[0] - clicked[0])
-                page.context.close()
-            solo = statistics.median(solo_seconds)
-
+        with chromium(executable) as browser:
+            solo_seconds = solo_times(browser, link)
             pages = [open_session(browser, f"{link}{seed}") for seed in seeds]
             health.start()
             memory.start()
             clicked, finished = click_to_done(pages)
             health.stop()
             memory.stop()
-
-            server_seconds, csvs = [], []
-            for page in pages:
-                wait_for_run(page)
-                assert_no_exception(page)
-                done_text = done_alert(page).first.inner_text()
-                assert f"{EPOCHS * N_SAMPLES:,} samples" in done_text, done_text
-                server_seconds.append(float(DONE_SECONDS.search(done_text).group(1)))
-                csvs.append(download_bytes(page, page.get_by_role("button", name="Loss history (CSV)")))
-            browser.close()
+            server_seconds, csvs = zip(*[done_and_history(page) for page in pages])
     finally:
         health.stop()
         memory.stop()
         tree = process_tree(server.pid)  # the server, its forkserver and its workers
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     wall = time.perf_counter() - t0
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(running(p) for p in tree):
         time.sleep(0.2)
-    assert len(tree) >= 3 and not [p for p in tree if running(p)], "processes outlived the server"
+    return Classroom(solo_seconds, clicked, finished, list(server_seconds), list(csvs), health.results,
+                     memory.results, tree, wall, placement)
 
-    latencies = [s for s, _ in health.results]
-    failures = [e for _, e in health.results if e]
-    observed = [finished[i] - clicked[i] for i in range(SESSIONS)]
-    ratios = [t / solo for t in observed]
-    figures = {
+
+def over_solo(seen: Classroom) -> list[float]:
+    """Each session's click-to-Done time over the solo visitor's (the median of the two)."""
+    solo = statistics.median(seen.solo_seconds)
+    return [(seen.finished[i] - seen.clicked[i]) / solo for i in range(SESSIONS)]
+
+
+def figures(kind: str, seen: Classroom) -> dict:
+    """The figures kept for the README and bench/bench_runs.py (printed, junit properties, a report file)."""
+    latencies = [s for s, _ in seen.health]
+    observed, ratios = [seen.finished[i] - seen.clicked[i] for i in range(SESSIONS)], over_solo(seen)
+    return {
         "kind": kind,
         "sessions": SESSIONS,
-        "cpus": placement,
+        "cpus": seen.placement,
         "machine_load_1min": os.getloadavg()[0],
         "run": f"epochs={EPOCHS} n={N_SAMPLES} batch=1 hidden=100 ({EPOCHS * N_SAMPLES:,} samples each)",
-        "solo_click_to_done_s": [round(s, 2) for s in solo_seconds],
+        "solo_click_to_done_s": [round(s, 2) for s in seen.solo_seconds],
         "per_session_click_to_done_s": [round(s, 2) for s in observed],
         "per_session_over_solo": [round(r, 2) for r in ratios],
         "max_over_solo": round(max(ratios), 2),
         "median_over_solo": round(statistics.median(ratios), 2),
-        "per_session_done_message_s": server_seconds,
-        "clicks_spread_s": round(max(clicked) - min(clicked), 2),
-        "all_done_after_first_click_s": round(max(finished.values()) - min(clicked), 2),
+        "per_session_done_message_s": seen.server_seconds,
+        "clicks_spread_s": round(max(seen.clicked) - min(seen.clicked), 2),
+        "all_done_after_first_click_s": round(max(seen.finished.values()) - min(seen.clicked), 2),
         "health_polls": len(latencies),
-        "health_failures": len(failures),
+        "health_failures": len([e for _, e in seen.health if e]),
         "health_latency_max_ms": round(1000 * max(latencies), 1),
         "health_latency_median_ms": round(1000 * statistics.median(latencies), 1),
-        "server_tree_rss_before_mib": round(memory.results[0][0] / 1024, 1),
-        "server_tree_rss_peak_mib": round(max(r for r, _ in memory.results) / 1024, 1),
-        "server_process_vmhwm_mib": round(max(h for _, h in memory.results) / 1024, 1),
-        "total_wall_s": round(wall, 1),
+        "server_tree_rss_before_mib": round(seen.memory[0][0] / 1024, 1),
+        "server_tree_rss_peak_mib": round(max(r for r, _ in seen.memory) / 1024, 1),
+        "server_process_vmhwm_mib": round(max(h for _, h in seen.memory) / 1024, 1),
+        "total_wall_s": round(seen.wall, 1),
     }
-    report = "\n".join(f"{k}: {v}" for k, v in figures.items())
-    print(f"\n-- ten visitors at once ({kind}) --\n" + report)
-    (tmp_path / "concurrency_report.txt").write_text(report + "\n")
-    for key, value in figures.items():
+
+
+def keep(kind: str, report: dict, tmp_path: Path, record_property) -> None:
+    text = "\n".join(f"{k}: {v}" for k, v in report.items())
+    print(f"\n-- ten visitors at once ({kind}) --\n" + text)
+    (tmp_path / "concurrency_report.txt").write_text(text + "\n")
+    for key, value in report.items():
         record_property(key, value)
 
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_ten_visitors_train_at_once_without_cross_talk(tmp_path, record_property, kind):
+    require_browser()
+    seeds, bound = KINDS[kind]
+    expected = {seed: solo_csv(seed) for seed in set(seeds)}
+    assert len(set(expected.values())) == len(set(seeds))  # distinct seeds, distinct histories: it can fail
+
+    seen = classroom(tmp_path, seeds)
+    assert len(seen.tree) >= 3 and not [p for p in seen.tree if running(p)], "processes outlived the server"
+    report = figures(kind, seen)
+    keep(kind, report, tmp_path, record_property)
+
     # No cross-talk: each session's history is exactly its own seed's run, trained alone.
-    for seed, csv in zip(seeds, csvs):
+    for seed, csv in zip(seeds, seen.csvs):
         assert csv == expected[seed], f"session with seed {seed}: its loss history differs from the solo run"
+    ratios = over_solo(seen)
     assert max(ratios) <= bound, f"a session took {max(ratios):.1f}× the solo time (bound {bound}×)"
+    latencies, failures = [s for s, _ in seen.health], [e for _, e in seen.health if e]
     assert latencies and not failures, f"the health endpoint failed {len(failures)} polls: {failures[:3]}"
     assert statistics.median(latencies) < HEALTH_MEDIAN_LIMIT_S, \
         f"the health endpoint's median answer took {statistics.median(latencies):.3f} s"
     # The polls covered the training: at least one every ~0.1 s (with slack for slow answers).
-    assert len(latencies) >= 0.5 * (max(finished.values()) - min(clicked)) / HEALTH_PERIOD_S
+    assert len(latencies) >= 0.5 * (max(seen.finished.values()) - min(seen.clicked)) / HEALTH_PERIOD_S
     # Memory: the store's cap bounds what runs can add (here far less: ten runs of 301 parameters).
-    grew_mib = (max(r for r, _ in memory.results) - memory.results[0][0]) / 1024
+    grew_mib = (max(r for r, _ in seen.memory) - seen.memory[0][0]) / 1024
     assert grew_mib < STORE_BYTES / 2**20, f"the server grew by {grew_mib:.0f} MiB"

@@ -19,16 +19,16 @@ from pathlib import Path
 
 import pytest
 from helpers import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     assert_no_exception,
-    browser_missing,
+    chromium,
     download_bytes,
     free_port,
     open_page,
-    skip_or_fail,
+    require_browser,
     start_app,
+    stop,
+    train_to_done,
     wait_for_run,
 )
 
@@ -74,14 +74,6 @@ def requests_by_key(access_log: Path) -> dict[str, list[tuple[str, str]]]:
     return by_key
 
 
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def test_the_rendered_config_names_every_replica_and_sets_the_cookie_once():
     text = nginx_conf.render(["a:8501", "b:8501", "c:8501"], "8080")
     assert text.count("server a:8501") == text.count("server b:8501") == text.count("server c:8501") == 1
@@ -91,16 +83,37 @@ def test_the_rendered_config_names_every_replica_and_sets_the_cookie_once():
         nginx_conf.render([], "8080")
 
 
+def visitors_on_both_replicas(browser, url: str, access_log: Path) -> list[tuple]:
+    """Open visitors through the balancer until two of them are on different replicas (MAX_VISITORS at
+    most): [(context, page, sticky key)]."""
+    visitors = []
+    for _ in range(MAX_VISITORS):
+        context = browser.new_context(viewport={"width": 1100, "height": 800}, accept_downloads=True)
+        page = context.new_page()
+        open_page(page, f"{url}/MLP_training?epochs=2&n=2000&seed=31")
+        cookies = {c["name"]: c["value"] for c in context.cookies()}
+        assert "gp_replica" in cookies, "the balancer set no sticky cookie"
+        visitors.append((context, page, cookies["gp_replica"]))
+        keys = requests_by_key(access_log)
+        if len({keys[k][0][0] for _, _, k in visitors if keys.get(k)}) == 2:
+            break  # two visitors on different replicas
+    return visitors
+
+
+def train_and_download(page) -> tuple[bytes, bytes]:
+    """Train to Done through the balancer (WebSocket upgraded, reruns, the live view): the CSV and the .npz."""
+    train_to_done(page)
+    wait_for_run(page)
+    assert_no_exception(page)
+    return (download_bytes(page, page.get_by_role("button", name="Loss history (CSV)")),
+            download_bytes(page, page.get_by_role("button", name="Weights (.npz)")))
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_two_replicas_behind_nginx_keep_each_visitor_on_one(tmp_path):
-    reason = browser_missing() or (None if Path(NGINX).exists() else f"nginx not found at {NGINX}")
-    if reason:
-        skip_or_fail(reason)
-    from playwright.sync_api import sync_playwright
-
-    config = TrainConfig(epochs=2, n_samples=2000, seed=31)
-    solo = Trainer(config)
+    require_browser(None if Path(NGINX).exists() else f"nginx not found at {NGINX}")
+    solo = Trainer(TrainConfig(epochs=2, n_samples=2000, seed=31))
     solo.train(10**9)
     ports = [free_port(), free_port()]
     apps = [start_app(p, tmp_path / f"app{i}.log") for i, p in enumerate(ports)]
@@ -108,30 +121,11 @@ def test_two_replicas_behind_nginx_keep_each_visitor_on_one(tmp_path):
     balancer = None
     try:
         balancer, url, access_log = start_nginx(tmp_path, replicas)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            visitors = []  # (context, page, sticky key)
-            for _ in range(MAX_VISITORS):
-                context = browser.new_context(viewport={"width": 1100, "height": 800}, accept_downloads=True)
-                page = context.new_page()
-                open_page(page, f"{url}/MLP_training?epochs=2&n=2000&seed=31")
-                cookies = {c["name"]: c["value"] for c in context.cookies()}
-                assert "gp_replica" in cookies, "the balancer set no sticky cookie"
-                visitors.append((context, page, cookies["gp_replica"]))
-                keys = requests_by_key(access_log)
-                if len({keys[k][0][0] for _, _, k in visitors if keys.get(k)}) == 2:
-                    break  # two visitors on different replicas
-            # The first visitor trains through the balancer (WebSocket upgraded, reruns, the live view).
-            _, page, key = visitors[0]
-            page.get_by_role("button", name="Train").click()
-            page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:").wait_for(timeout=60_000)
-            wait_for_run(page)
-            assert_no_exception(page)
-            csv = download_bytes(page, page.get_by_role("button", name="Loss history (CSV)"))
-            npz = download_bytes(page, page.get_by_role("button", name="Weights (.npz)"))
+        with chromium() as browser:
+            visitors = visitors_on_both_replicas(browser, url, access_log)
+            csv, npz = train_and_download(visitors[0][1])
             for context, _, _ in visitors:
                 context.close()  # the WebSocket requests are logged when they close
-            browser.close()
         time.sleep(0.5)
         keys = requests_by_key(access_log)
     finally:

@@ -10,12 +10,10 @@ own (distinct seeds) to Done, draws its downloads, and closes.
 """
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 import pytest
-from helpers import free_port, start_app, wait_for_run
+from helpers import free_port, memory_report, rss, sessions_forgotten, start_app, stop, train_and_leave, wait_for_run
 
 TTL = 2              # seconds a disconnected session is kept for a reconnect
 SESSIONS = 2         # visitors at once, in each of three rounds
@@ -24,62 +22,13 @@ RSS_SLACK = 4 * MIB  # allocator noise: the issue measured +3.3 MiB per departed
 QUERY = "/MLP_training?n=20000&epochs=1&seed="
 
 
-def rss(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError(f"no VmRSS for {pid}")
-
-
-def report(path: Path, after: float, timeout: float = 20) -> dict:
-    """The server's first memory report written after ``after`` (time.time())."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            data = json.loads(path.read_text())
-            if data["time"] > after:
-                return data
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the server wrote no memory report to {path} within {timeout} s")
-
-
-def forgotten(path: Path, seen: int, timeout: float) -> dict:
-    """Wait until the server has seen ``seen`` sessions and none is reachable (or ``timeout``); the report."""
-    deadline = time.time() + timeout
-    data = report(path, time.time())
-    while time.time() < deadline and (data["sessions_seen"] < seen or data["sessions_alive"] or data["media_files"]):
-        data = report(path, time.time())
-    return data
-
-
-def train_and_leave(browser, *urls: str) -> None:
-    """A visitor per URL, side by side: open, Train, wait for Done and the downloads, close."""
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in urls]
-    try:
-        pages = [context.new_page() for context in contexts]
-        for page, url in zip(pages, urls):
-            page.goto(url)
-        for page in pages:
-            wait_for_run(page)
-            page.get_by_role("button", name="Train").click()
-        for page in pages:
-            page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:").wait_for(timeout=60_000)
-            page.get_by_role("button", name="Loss history (CSV)").wait_for(timeout=60_000)  # a media file
-    finally:
-        for context in contexts:
-            context.close()
-
-
 @pytest.fixture
 def server(browser, tmp_path):
     probe, port = tmp_path / "memory.json", free_port()
     proc = start_app(port, tmp_path / "streamlit.log", ("--server.disconnectedSessionTTL", str(TTL)),
                      {"GP_MEMORY_PROBE": str(probe), "GP_STORE_RUNS": "1", "GP_PER_RUN": "3"})
     yield proc, f"http://127.0.0.1:{port}", probe
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 def test_departed_sessions_are_released(browser, server):
@@ -95,19 +44,19 @@ def test_departed_sessions_are_released(browser, server):
     observer_page = observer.new_page()
     observer_page.goto(base + "/")
     wait_for_run(observer_page)
-    first = forgotten(probe, SESSIONS, 6 * TTL + 10)
+    first = sessions_forgotten(probe, SESSIONS, 6 * TTL + 10)
     assert first["sessions_alive"] == 0, f"first sessions still reachable {6 * TTL + 10} s after they left: {first}"
     baseline = rss(proc.pid)
 
     for batch in (1, 2):
         train_and_leave(browser, *(base + QUERY + str(100 + batch * SESSIONS + i) for i in range(SESSIONS)))
-    busy = report(probe, time.time())
+    busy = memory_report(probe, time.time(), 20)
     assert busy["sessions_seen"] == 3 * SESSIONS
     assert busy["store_runs"] <= 1 and busy["per_run"] <= 3, busy
     observer_page.goto(base + "/")  # the runtime loop sends it a message, so it lets the last session go
     wait_for_run(observer_page)
 
-    after = forgotten(probe, 3 * SESSIONS, 6 * TTL + 10)
+    after = sessions_forgotten(probe, 3 * SESSIONS, 6 * TTL + 10)
     # Streamlit expires a session TTL s after it left; no one left after the last ones, so only the
     # server's own reaper can have dropped them.
     assert after["sessions_alive"] == 0, f"sessions still reachable after their TTL: {after}"

@@ -21,12 +21,20 @@ def finite_rows(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFr
     return df[mask]
 
 
+def spread(n: int, most: int | None) -> np.ndarray:
+    """Indices of at most ``most`` (at least 2) of 0 … n − 1, evenly spread, ascending, the first and the last
+    kept; all n when n ≤ most or most is None. The one thinning rule: tables, charts and the player's
+    pictures use it."""
+    if most is None or n <= most:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max(most, 2)).round().astype(int))
+
+
 def thin(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
-    """Every k-th row (keeping the last) so that at most about max_rows remain."""
+    """At most max_rows rows of df, evenly spread, the first and the last kept (``spread``)."""
     if len(df) <= max_rows:
         return df
-    idx = np.unique(np.r_[np.linspace(0, len(df) - 1, max_rows).astype(int), len(df) - 1])
-    return df.iloc[idx]
+    return df.iloc[spread(len(df), max_rows)]
 
 
 def positive_rows(df: pd.DataFrame, column: str) -> pd.DataFrame:

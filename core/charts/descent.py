@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts import finite_rows, thin
+from core.charts import finite_rows, spread, thin
 from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, OUTCOME_LABELS, Sweep, Trajectory
 from core.objective import Quadratic
 
@@ -71,18 +71,11 @@ def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
     return edges[:-1], edges[1:]
 
 
-def _spread(n: int, most: int | None) -> np.ndarray:
-    """Indices of at most ``most`` of n cells, evenly spread, keeping the first and the last (all when None)."""
-    if most is None or n <= most:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, max(most, 2)).round().astype(int))
-
-
 def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = None) -> pd.DataFrame:
     """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps. With ``columns`` /
     ``rows``, only that many start points / learning rates, evenly spread, each cell widened to meet its
     neighbours (fewer, larger cells for a narrow screen; every cell shown is a run of the sweep)."""
-    keep_x, keep_lr = _spread(len(sw.x0s), columns), _spread(len(sw.lrs), rows)
+    keep_x, keep_lr = spread(len(sw.x0s), columns), spread(len(sw.lrs), rows)
     x_lo, x_hi = _edges(sw.x0s[keep_x], log=False)
     l_lo, l_hi = _edges(sw.lrs[keep_lr], log=True)
     i, j = np.meshgrid(np.arange(len(keep_lr)), np.arange(len(keep_x)), indexing="ij")

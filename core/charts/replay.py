@@ -37,6 +37,7 @@ import math
 
 import numpy as np
 
+from core.charts import spread
 from core.descent import Trajectory
 from core.objective import Quadratic
 
@@ -382,7 +383,7 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
 
     def line(frame, x, y, n, **style):
         frame = frame[np.isfinite(frame[y].to_numpy(dtype=float))] if len(frame) else frame
-        keep = np.unique(np.linspace(0, len(frame) - 1, min(len(frame), n)).round().astype(int)) if len(frame) else []
+        keep = spread(len(frame), n)
         return {"x": _short(frame[x].to_numpy()[keep]), "y": _short(frame[y].to_numpy()[keep]), **style}
 
     curves = [line(raw, "epoch", "loss", LIVE_LOSS_ROWS, name="loss", color="#a5b4fc", width=1.2),

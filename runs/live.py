@@ -1,0 +1,151 @@
+"""The MLP page's live view of a run, as data: when to draw what, and what to say under the progress bar.
+
+A session watching a run that trains follows it in the shared pool (``RunPool.follow`` renews its lease)
+chunk after chunk, for at most ``loop_seconds`` per script run (or until the visitor's tab closes), then
+the page's fragment ticks again ``TICK_SECONDS`` later. ``follow_live`` is that loop without Streamlit: it
+yields a ``Moment`` each time something is due — the progress bar (at most as often as the ``Cadence``
+allows, and only when what it shows changed), the notes under it (only when their words change), the
+picture (the light live one while training, at most as often as the cadence allows; the full charts once
+paused or done) — and a last ``Moment`` with ``done`` set when the run finishes (it has then left the
+pool). The page draws what it is told. No streamlit: tests drive it with a fake pool and a fake clock.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from core import mlp_lab
+from runs.cadence import Cadence
+from runs.store import RunView
+
+CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
+CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
+CHART_SESSIONS = 2.5  # and when more sessions than this watch runs on the server, proportionally less often
+MAX_CHART_SECONDS = 2.0
+LOOP_SECONDS = 20.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
+TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
+                      # interrupts either. Each new run redraws everything: few of them cost the browser less.
+SHORT_LOOP_SECONDS = 3.0  # where a closed tab cannot be seen (no server: AppTest), runs of the view stay short
+
+Note = tuple[str, str, str | None]  # (kind: caption | warning | error | success, Markdown, icon or None)
+
+
+def cadence() -> Cadence:
+    """The live view's cadence (a session keeps one: its clock readings carry from one script run to the next)."""
+    return Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS, crowd=CHART_SESSIONS,
+                   max_seconds=MAX_CHART_SECONDS)
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What the page draws now. ``run``: the run as it is now (the page keeps it); ``bar``: redraw the
+    progress bar; ``notes``: the notes under it when they changed (None: keep the ones shown);
+    ``picture``: "live" (the light picture), "full" (the charts and probes) or None (keep it);
+    ``done``: the run just finished and this follower left the pool (the page reruns, to show it done)."""
+
+    run: RunView
+    bar: bool = False
+    notes: list[Note] | None = None
+    picture: str | None = None
+    done: bool = False
+
+
+def follow_live(pool, me: str, run, status: str, pace: mlp_lab.Pace, cadence: Cadence, *,
+                loop_seconds: float = LOOP_SECONDS, clock: Callable[[], float] = time.perf_counter,
+                connected: Callable[[], bool] = lambda: True) -> Iterator[Moment]:
+    """The moments of one script run of the live view of ``run`` (a ``RunView``) as the session ``me``
+    sees it, in ``status`` (training | paused | done). Paused or done: one moment (bar, notes, the full
+    picture). Training: follows the run in ``pool`` (a ``RunPool``), records the pace, waits for each
+    chunk (``CHUNK_SECONDS`` at most) and yields what is due, until ``loop_seconds`` have passed, the
+    visitor is no longer ``connected``, or the run is done (a last moment with ``done`` set)."""
+    began = last_poll = clock()
+    first, noted = True, None
+    while True:
+        follow = None
+        if status == "training":
+            follow = pool.follow(run.config, me)  # renews this session's lease on the run
+            if follow.view is not None:
+                now = clock()
+                pace.record(follow.view.samples_seen - run.samples_seen, 0.0 if first else now - last_poll, now)
+                last_poll, run = now, follow.view
+            if run.done:
+                pool.leave(me)
+                yield Moment(run, bar=True, notes=progress_notes(run, pace, "done", follow, pool.workers), done=True)
+                return
+        now, watching = clock(), pool.watching()
+        bar, notes, picture = False, None, None
+        shown = (run.samples_seen, status, follow and (follow.place, follow.refused, follow.followers > 1))
+        if status != "training" or cadence.progress_due(now, shown, watching, force=first):
+            lines = progress_notes(run, pace, status, follow, pool.workers)
+            bar, notes, noted = True, None if lines == noted else lines, lines  # notes: only when they change
+        if status != "training":
+            yield Moment(run, bar, notes, picture="full")
+            return
+        if cadence.picture_due(now, run.samples_seen, watching, force=first):
+            picture = "live"
+        yield Moment(run, bar, notes, picture)
+        first = False
+        if clock() - began > loop_seconds or not connected():
+            return
+        pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
+
+
+def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -> list[Note]:
+    """What to say under the progress bar of ``run`` in ``status``, given the last ``follow`` (a
+    ``runs.pool.Follow``, or None when not following) and the pool's ``workers``."""
+    c = run.config
+    lines = []
+    step_seconds = mlp_lab.step_seconds(c.batch_size, pace.samples_per_second)
+    if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
+        lines.append(("caption", f"One step of this run (a batch of {c.batch_size:,}) takes about "
+                                 f"{step_seconds:.1f} s; the buttons answer between steps.", None))
+    if follow is not None and follow.refused:
+        lines.append(("warning", f"Waiting: {follow.refused}. This page keeps trying.", ":material/hourglass_top:"))
+    elif follow is not None and follow.place > 0:
+        lines.append(("caption", f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before "
+                                 f"this one resumes ({workers} train at a time on this server, taking turns).", None))
+    if follow is not None and follow.followers > 1:
+        lines.append(("caption", ":material/group: Shared with others on this link: one run computes it for "
+                                 "everyone.", None))
+    if run.failed is not None or run.error is not None:
+        lines.append(("error", run.error or mlp_lab.failed_words(run), ":material/error:"))
+    elif status == "paused":
+        lines.append(("caption", "Paused. **Resume** continues this run.", None))
+    elif status == "done":
+        lines.append(done_note(run, pace))
+        if not pace.samples:
+            lines.append(("caption", "Computed earlier on this server with the same settings, and shown at once: "
+                                     "the same numbers as a fresh run.", None))
+    return lines
+
+
+def done_note(run, pace: mlp_lab.Pace) -> Note:
+    """The run is done: how long it took (its server time when this session only replayed it)."""
+    replayed = not pace.samples  # finished before this session pressed Train: shown at once
+    seconds = run.train_seconds if replayed else pace.wall_seconds
+    return "success", f"Done: {run.config.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.", None
+
+
+def follow_pinned(pool, me: str, configs: list, kept: dict, summarize) -> tuple[list, bool]:
+    """The pinned runs of ``configs``, as summaries (None for one the server has not started yet), and
+    whether any is unfinished. ``kept``: the session's summaries by config (``mlp_lab.RunSummary``, a
+    few kB each), updated here; ``summarize(view)`` makes one. Unfinished runs are computed one at a
+    time, followed (trained, or fetched from the server's run store) under the one id ``me``, so one
+    link keeps at most two of the server's runs busy: the page's own and one pinned run."""
+    for config in [c for c in kept if c not in configs]:
+        del kept[config]  # unpinned, or replaced by a link: at most MAX_PINNED kept
+    views, pending = [], False
+    for config in configs:
+        view = kept.get(config)
+        if view is None or not view.done:
+            found = pool.view(config)
+            if (found is None or not found.done) and not pending:
+                found = pool.follow(config, me).view  # the first unfinished one: the others wait their turn
+            if found is not None:
+                view = kept[config] = summarize(found)
+        pending = pending or view is None or not view.done
+        views.append(view)
+    if not pending:
+        pool.leave(me)
+    return views, pending
