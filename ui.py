@@ -420,8 +420,27 @@ def _start_session_reaper() -> None:
         except (AttributeError, RuntimeError):
             return
         _REAPER_FOR[:] = [weakref.ref(instance)]
+        freeze_the_libraries()
     threading.Thread(target=_reaper, args=(weakref.ref(instance), loop, max(0.5, min(ttl / 2, 30.0))),
                      name="session-reaper", daemon=True).start()
+
+
+def freeze_the_libraries() -> None:
+    """Leave the libraries' objects out of the garbage collector's full passes (``gc.freeze``, once per
+    server process, at its first page run).
+
+    About 140,000 objects — the modules, classes and functions of streamlit, numpy, pandas, altair and the
+    app — live as long as the process, yet each full pass of the collector walks them all while holding the
+    GIL: passes of 60–270 ms while ten visitors trained, and the server answered nothing meanwhile (its
+    health endpoint's worst latency was such a pass). Imported first, frozen once, they are never walked
+    again; what sessions create later is collected as before."""
+    import altair  # noqa: F401  (the pages import them on first use: import them before freezing)
+    import pandas  # noqa: F401
+
+    import core.charts  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
 
 
 def _reaper(instance_ref, loop, interval: float) -> None:
