@@ -203,6 +203,9 @@ def train_and_read(page) -> dict:
     settle(page)
     done = page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:").inner_text()
     probes = page.locator("[data-testid='stDataFrame']").first
+    # The table's toolbar shows while the pointer is over the table: put the table mid-screen first, so that
+    # clicking its toolbar needs no scrolling (scrolled to the top edge, the sticky header covered it).
+    probes.evaluate("e => e.scrollIntoView({block: 'center'})")
     probes.hover()
     return {
         "done": re.sub(r" in [\d.]+ s\.$", "", done.strip()),  # the wall time may differ, the rest may not
