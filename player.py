@@ -62,8 +62,10 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
                           help=f"At most {MAX_SPEED:g}. Automatic plays the replay in about 10 seconds.")
         start = {"frame": int(frame), "play": bool(play), "speed": float(speed)}
         place = {f"{prefix}frame": int(frame), f"{prefix}play": int(play), f"{prefix}speed": float(speed)}
+    echo = ((st.session_state.get(key) or {}).get("view") or {}).get("seq")  # the browser's last report we have
     with holder:
         ui.show_notices()  # what the link's replay settings rejected, above the player
-        _PLAYER(key=key, data={"replay": replay, "start": start, "report": link, "still": still}, height=height,
+        _PLAYER(key=key, data={"replay": replay, "start": start, "report": link, "still": still, "echo": echo},
+                height=height,
                 on_view_change=(lambda: _take_report(key, prefix)) if link else None)
     return place

@@ -199,3 +199,19 @@ def test_mlp_training_replay_plays_its_snapshots(page, app_url):
     assert curve.get_attribute("points") != start  # the fit moves with the snapshots
     assert player(page).locator(".gp-marker").count() == 8  # a marker per probe on each panel
     assert_no_exception(page)
+
+
+def test_quick_clicks_are_not_undone_by_the_script_runs_they_cause(page, app_url):
+    """Reset then Step, clicked one after the other: each reports its place, each report is a script run, and
+    the first run's page (update 0) could reach the browser after the Step; it used to undo the Step."""
+    open_counting(page, f"{app_url}/Gradient_descent?frame=30")
+    assert frame(page) == 30
+    for _ in range(4):
+        player(page).get_by_role("button", name="Step one update").click()
+        wait_for_run(page)
+        player(page).get_by_role("button", name="Reset to update 0").click()
+        player(page).get_by_role("button", name="Step one update").click()
+        wait_for_run(page)
+        page.wait_for_timeout(1000)  # a late page of the Reset's run would arrive by now
+        wait_for_run(page)
+        assert frame(page) == 1

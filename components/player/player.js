@@ -81,6 +81,7 @@ class Player {
     this.chosenSpeed = 0; // 0: the replay's own default
     this.painted = 0;
     this.reports = 0;
+    this.seq = 0; // the last report's number (time-based, so it grows across a remount of the player)
     this.lastStart = null;
     this.lastReport = null;
     this.width = 0;
@@ -138,8 +139,12 @@ class Player {
       this.prepare();
       this.layout();
       this.applyStart(start);
-    } else if (startJson !== this.lastStart && startJson !== this.lastReport) {
-      this.applyStart(start); // the visitor changed the link's settings on the page
+    } else if (startJson !== this.lastStart && startJson !== this.lastReport
+               && !(data.echo != null && data.echo < this.seq)) {
+      // the visitor changed the link's settings on the page. Not a page drawn before the server had this
+      // player's latest report (data.echo: the last report it had): Reset then Step, clicked quickly, made
+      // two script runs, and the first one's start (update 0) used to undo the Step.
+      this.applyStart(start);
     }
     this.lastStart = startJson;
   }
@@ -530,8 +535,9 @@ class Player {
     const view = { frame: Math.floor(this.k + 1e-9), play: this.playing, speed: this.chosenSpeed };
     this.lastReport = JSON.stringify(view);
     this.reports += 1;
+    this.seq = Math.max(Date.now(), this.seq + 1);
     this.root.dataset.reports = String(this.reports);
-    this.setStateValue("view", view);
+    this.setStateValue("view", { ...view, seq: this.seq });
   }
 }
 
