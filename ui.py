@@ -258,9 +258,10 @@ export default function ({ data, parentElement, setStateValue }) {
 _A11Y = st.components.v2.component("gp_a11y", js=_A11Y_JS, isolate_styles=False)
 
 
-# On a phone: a smaller title and less space above it, so that a lab's main control and first chart are on
-# the first screen (Streamlit's own sizes are for desktops). Stable data-testid selectors only.
-PHONE_CSS = f"""<style>
+# Progress bars that step; on a phone, a smaller title and less space above it, so that a lab's main control
+# and first chart are on the first screen (Streamlit's own sizes are for desktops). Stable data-testid
+# selectors only.
+APP_CSS = f"""<style>
 /* A progress bar redrawn every fraction of a second would otherwise animate (a CSS transition) between
    updates without pause: about 50 composited frames a second for as long as a run trains, about 40% of
    the CPU of a browser following the MLP lab (a Chrome trace of one tab). It steps instead. */
@@ -275,7 +276,7 @@ PHONE_CSS = f"""<style>
 def page_style() -> None:
     """The app's few CSS rules: progress bars that step without animating, and small screens (a style-only
     element: it takes no room on the page)."""
-    st.html(PHONE_CSS)
+    st.html(APP_CSS)
 
 
 def _a11y(key: str, **data) -> None:
@@ -388,8 +389,8 @@ def release_free_heap() -> bool:
     (183 → 201 MiB over 21 sessions of bench/bench_memory.py). Trimming returns the free pages (→ 194 MiB);
     what fragments the arenas stays, and only fewer arenas remove it: ``MALLOC_ARENA_MAX=2`` in the server's
     environment (deploy/Dockerfile sets it) keeps the server flat (181.5 → 180.0 MiB). It has to be set
-    before the process starts: glibc reads the limit once, when the second thread allocates. Costs well
-    under a millisecond."""
+    before the process starts (a ``mallopt`` from inside the app came too late: measured, no effect).
+    Costs well under a millisecond."""
     try:
         return bool(_libc().malloc_trim(0))
     except (OSError, AttributeError):
