@@ -363,6 +363,11 @@ def per_run(run: RunView, name: str, compute):
     return value
 
 
+def untrained_view(config: TrainConfig) -> RunView:
+    """The run of ``config`` before its first sample: the initial weights, nothing trained."""
+    return RunView.start(config)
+
+
 def run_view(config: TrainConfig) -> RunView:
     """The run of ``config`` as the server has it now, or as it starts if the server has none."""
     return run_pool().view(config) or RunView.start(config)

@@ -202,10 +202,10 @@ def buttons(config, pinned_configs):
 
 
 # ── the live view: follows the run (runs.live says what is due), draws the progress, the pictures ────────
-def live_view(show_units: bool):
+def live_view(show_units: bool, config):
     run = state.get("mlp_run")
     if run is None:
-        st.info("Press **Train** to start. The charts and probes appear here and update as the net learns.")
+        untrained(config, show_units)
         return
     pace: mlp_lab.Pace = state["mlp_pace"]
     # Screen readers hear the state as each run of this view begins (every few seconds: at most once per epoch).
@@ -240,6 +240,18 @@ def live_view(show_units: bool):
             draw_replay(run)
 
 
+def untrained(config, show_units: bool):
+    """Before Train: the net with its initial weights (the charts and the probes that training updates)."""
+    if config is None:
+        return
+    st.info("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
+            "it. The charts and probes update as it learns.", icon=":material/play_circle:")
+    run = ui.untrained_view(config)
+    params = run.params
+    draw_charts(run, params, show_units, cache="untrained charts")  # kept apart from the trained run's
+    draw_probes(run, params, cache="untrained probes")
+
+
 # Each live redraw is one message to the browser per element (and a render there): the bar is one element,
 # redrawn in place; the notes under it are a few, redrawn only when they change.
 def draw_bar(bar, run, pace: mlp_lab.Pace):
@@ -270,15 +282,19 @@ def chart_parts(run, params, units: bool = False):
     return loss, fit, len(kinks), dead
 
 
-def draw_charts(run, params, show_units: bool):
+def draw_charts(run, params, show_units: bool, cache: str = "charts"):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
-    loss, fit, n_kinks, dead = ui.per_run(run, "charts+units" if show_units else "charts",
+    loss, fit, n_kinks, dead = ui.per_run(run, cache + "+units" if show_units else cache,
                                           lambda: chart_parts(run, params, show_units))
     loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=loss, width="stretch")
+    if len(run.history_rows):
+        loss_col.vega_lite_chart(spec=loss, width="stretch")
+        loss_col.caption("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends.")
+    else:  # before the first stretch of training: no loss to plot yet
+        loss_col.markdown("**Training loss**")
+        loss_col.caption("None yet: training adds the loss of each stretch of samples here, with its rolling mean.")
     fit_col.vega_lite_chart(spec=fit, width="stretch")
-    loss_col.caption("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends.")
     if dead is not None:
         fit_col.caption(
             f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
@@ -311,9 +327,9 @@ def draw_live(run):
     player.show(ui.per_run(run, "live", build), key=f"mlp_live_{run.samples_seen}", still=True)
 
 
-def draw_probes(run, params):
+def draw_probes(run, params, cache: str = "probes"):
     c = run.config
-    table, far = ui.per_run(run, "probes", lambda: (mlp_lab.probe_table(run.probes, c.target),
+    table, far = ui.per_run(run, cache, lambda: (mlp_lab.probe_table(run.probes, c.target),
                                                     mlp_lab.far_probe(run.net, params, c.x_min, c.x_max,
                                                                       target=c.target)))
     probes_col, far_col = st.columns([3, 2])
@@ -443,4 +459,4 @@ with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
     st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
 with live_area:
-    st.fragment(live_view, run_every=live.TICK_SECONDS if training else None)(show_units)
+    st.fragment(live_view, run_every=live.TICK_SECONDS if training else None)(show_units, config)

@@ -41,6 +41,27 @@ def test_defaults_run_without_exception():
                for m in at.markdown)
 
 
+def test_before_train_the_page_shows_the_net_with_its_initial_weights():
+    """Before Train: the fit chart draws the net that Train would start from (a Trainer before any sample),
+    the probe table holds only the truth, the far probe is that net's answer, and no loss is plotted."""
+    at = app(seed=11, hidden="8", act="tanh", epochs=3)
+    assert not at.exception and not at.error
+    assert "before training" in at.info[0].value
+    trainer = Trainer(TrainConfig(hidden=(8,), activation="tanh", epochs=3, seed=11))
+    (frame,) = [f for f in chart_frames(at) if "series" in f]  # the fit chart: the loss chart is not drawn
+    drawn = frame[frame["series"] == "prediction"]
+    expected = trainer.net.predict(trainer.params, drawn["x"].to_numpy().reshape(-1, 1)).ravel()
+    np.testing.assert_allclose(drawn["y"].to_numpy(), expected, rtol=1e-12, atol=1e-12)
+    assert np.ptp(expected) > 0  # a real net, not a flat placeholder
+    (table,) = [d.value for d in at.dataframe]
+    assert list(table["after"]) == ["x² (truth)"] and list(table["x = 2"]) == [4.0]
+    far = float(trainer.net.predict(trainer.params, np.array([[103.0]]))[0, 0])
+    assert at.metric[0].value == mlp_lab.format_value(far)
+    assert any("None yet" in c.value for c in at.caption)
+    train_to_end(at)  # and Train starts from exactly that net: the run's first snapshot is those weights
+    np.testing.assert_array_equal(at.session_state["mlp_run"].snapshots[0].flat, trainer.net.flatten(trainer.params))
+
+
 def test_query_parameters_set_the_controls_and_a_run_finishes():
     at = app(hidden="16,8", act="sigmoid", opt="adagrad", lr=0.01, mom=0.5, batch=16, epochs=2, n=800,
              noise=0.5, seed=7, shuffle="true")
@@ -396,6 +417,7 @@ def test_quick_pause_resume_cycles_never_stop_a_healthy_run(page, app_url):
 @pytest.mark.browser
 def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     """Issue 13's "done when": train, pin, train sigmoid, compare both; the address bar holds the comparison."""
+    from playwright.sync_api import expect
     open_page(page, app_url + "/MLP_training?opt=adagrad&lr=0.01&batch=16&epochs=2&n=2000&seed=93")
     page.get_by_role("button", name="Train").click()
     page.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
@@ -405,6 +427,9 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     page.locator("[data-testid='stSidebar']").get_by_text("sigmoid", exact=True).click()
     wait_for_run(page)
     page.get_by_role("button", name="Train").click()
+    # The first run's Done may still show while this click's script run starts: wait for what only the
+    # sigmoid run shows, the pinned run labelled by what differs from it.
+    expect(page.get_by_role("button", name="Unpin relu")).to_have_count(1, timeout=60_000)
     page.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
     wait_for_run(page)
     page.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
