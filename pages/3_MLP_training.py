@@ -203,6 +203,8 @@ def buttons(config, pinned_configs):
 
 # ── the live view: follows the run (runs.live says what is due), draws the progress, the pictures ────────
 def live_view(show_units: bool, config):
+    if state.pop("mlp_done_to_draw", False):
+        st.rerun()  # the run ended in this view's last run, which showed Done: now the whole page, done
     run = state.get("mlp_run")
     if run is None:
         untrained(config, show_units)
@@ -218,13 +220,19 @@ def live_view(show_units: bool, config):
         run = state["mlp_run"] = moment.run
         if moment.done:
             state["mlp_status"] = "done"
+            state["mlp_done_to_draw"] = True
             ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
         if moment.bar:
             draw_bar(bar, run, pace)  # a click on a button interrupts the loop here, between chunks
         if moment.notes is not None:
             draw_notes(notes, moment.notes)
         if moment.done:
-            st.rerun()  # the whole page: stop ticking, show the final charts and the downloads
+            # End this run of the view: the browser shows Done at once, a small change. The view's next tick
+            # (live.TICK_SECONDS) reruns the whole page: it stops ticking and draws the final charts, the
+            # downloads and the replay, the heavy part. (A rerun now would drop the Done note unsent.)
+            if not ui.connection_known():
+                st.rerun()  # no browser to tick (AppTest): the whole page now
+            return
         if moment.picture == "full":  # paused or done: the full charts (tooltips, the probes' table, the far probe)
             params = run.params
             with charts.container():
@@ -459,4 +467,8 @@ with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
     st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
 with live_area:
-    st.fragment(live_view, run_every=live.TICK_SECONDS if training else None)(show_units, config)
+    state.pop("mlp_done_to_draw", None)  # this run of the whole page draws the run done
+    if training:  # the view ticks: each run of it follows the run for a while (runs.live)
+        st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config)
+    else:  # drawn once, and not as a fragment: a tick that a busy browser sends after the page stopped
+        live_view(show_units, config)  # ticking finds no fragment to rerun (not the final charts again)

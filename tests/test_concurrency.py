@@ -158,10 +158,11 @@ def memory_sample(pid: int):
     return sum(status_kib(p, "VmRSS") for p in process_tree(pid)), status_kib(pid, "VmHWM")
 
 
-# Each page notes, by its own clock, when Train was clicked and when "Done:" first appeared: the time a
-# visitor waits, whatever keeps this test process from looking at ten pages at once.
+# Each page notes, by its own clock, when Train was clicked, when "Done:" first appeared (the time a
+# visitor waits for the answer, whatever keeps this test process from looking at ten pages at once) and
+# when the finished page was complete (its downloads drawn: the final charts and the replay come with them).
 CLOCK = """
-window.__clicked = null; window.__done = null;
+window.__clicked = null; window.__done = null; window.__complete = null;
 document.addEventListener("click", e => {
   const b = e.target.closest && e.target.closest("button");
   if (b && b.innerText.includes("Train") && window.__clicked === null) window.__clicked = Date.now();
@@ -172,13 +173,18 @@ new MutationObserver(() => {
       .some(a => a.innerText.includes("Done:"));
     if (done) window.__done = Date.now();
   }
+  if (window.__done !== null && window.__complete === null) {
+    const csv = [...document.querySelectorAll("[data-testid='stDownloadButton'] button")]
+      .some(b => b.innerText.includes("Loss history (CSV)"));
+    if (csv) window.__complete = Date.now();
+  }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
 
 
-def click_to_done(pages) -> tuple[list[float], dict[int, float]]:
-    """Click Train in every page, in turn, as fast as events go; wait until each says Done.
-    Returns (click times, done times by page index), in seconds by the pages' clocks."""
+def click_to_done(pages) -> tuple[list[float], dict[int, float], dict[int, float]]:
+    """Click Train in every page, in turn, as fast as events go; wait until each says Done and is complete.
+    Returns (click times, done times and complete times by page index), in seconds by the pages' clocks."""
     buttons = [p.get_by_role("button", name="Train") for p in pages]
     for b in buttons:
         b.wait_for(timeout=10_000)
@@ -186,15 +192,16 @@ def click_to_done(pages) -> tuple[list[float], dict[int, float]]:
     for b in buttons:
         b.dispatch_event("click")
     deadline = time.perf_counter() + DONE_TIMEOUT_S
-    marks = [(None, None)] * len(pages)
+    marks = [(None, None, None)] * len(pages)
     while time.perf_counter() < deadline:
-        marks = [tuple(p.evaluate("[window.__clicked, window.__done]")) for p in pages]
-        if all(done is not None for _, done in marks):
+        marks = [tuple(p.evaluate("[window.__clicked, window.__done, window.__complete]")) for p in pages]
+        if all(complete is not None for _, _, complete in marks):
             break
         time.sleep(1.0)  # the times come from the pages' clocks; each look costs all ten browsers CPU
-    missing = [i for i, (_, done) in enumerate(marks) if done is None]
+    missing = [i for i, (_, _, complete) in enumerate(marks) if complete is None]
     assert not missing, f"sessions {missing} did not finish in {DONE_TIMEOUT_S} s"
-    return [c / 1000 for c, _ in marks], {i: d / 1000 for i, (_, d) in enumerate(marks)}
+    return ([c / 1000 for c, _, _ in marks], {i: d / 1000 for i, (_, d, _) in enumerate(marks)},
+            {i: k / 1000 for i, (_, _, k) in enumerate(marks)})
 
 
 def open_session(browser, url: str):
@@ -208,13 +215,16 @@ def open_session(browser, url: str):
 
 @dataclass
 class Classroom:
-    """What one classroom saw: the solo yardstick, each session's click and Done times (the pages' clocks),
-    the Done messages' seconds, the sessions' loss histories, the health polls, the memory samples, the
+    """What one classroom saw: the solo yardsticks (click to Done, click to the complete page), each
+    session's click, Done and complete times (the pages' clocks), the Done messages' seconds, the
+    sessions' loss histories, the health polls, the memory samples, the
     server's process tree, the wall time and where the browsers ran."""
 
     solo_seconds: list[float]
+    solo_complete_seconds: list[float]
     clicked: list[float]
     finished: dict[int, float]
+    complete: dict[int, float]
     server_seconds: list[float]
     csvs: list[bytes]
     health: list[tuple[float, str]]
@@ -224,15 +234,17 @@ class Classroom:
     placement: str
 
 
-def solo_times(browser, link: str) -> list[float]:
-    """A visitor alone, twice (seeds nobody else uses): the yardstick, measured the same way."""
-    seconds = []
+def solo_times(browser, link: str) -> tuple[list[float], list[float]]:
+    """A visitor alone, twice (seeds nobody else uses): the yardsticks (click to Done, click to the
+    complete page), measured the same way."""
+    seconds, complete_seconds = [], []
     for seed in SOLO_SEEDS:
         page = open_session(browser, f"{link}{seed}")
-        clicked, finished = click_to_done([page])
+        clicked, finished, complete = click_to_done([page])
         seconds.append(finished[0] - clicked[0])
+        complete_seconds.append(complete[0] - clicked[0])
         page.context.close()
-    return seconds
+    return seconds, complete_seconds
 
 
 def done_and_history(page) -> tuple[float, bytes]:
@@ -258,11 +270,11 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     memory = Poller(lambda: memory_sample(server.pid), 0.25)
     try:
         with chromium(executable) as browser:
-            solo_seconds = solo_times(browser, link)
+            solo_seconds, solo_complete_seconds = solo_times(browser, link)
             pages = [open_session(browser, f"{link}{seed}") for seed in seeds]
             health.start()
             memory.start()
-            clicked, finished = click_to_done(pages)
+            clicked, finished, complete = click_to_done(pages)
             health.stop()
             memory.stop()
             server_seconds, csvs = zip(*[done_and_history(page) for page in pages])
@@ -275,12 +287,17 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(running(p) for p in tree):
         time.sleep(0.2)
-    return Classroom(solo_seconds, clicked, finished, list(server_seconds), list(csvs), health.results,
+    return Classroom(solo_seconds, solo_complete_seconds, clicked, finished, complete, list(server_seconds),
+                     list(csvs), health.results,
                      memory.results, tree, wall, placement)
 
 
-def over_solo(seen: Classroom) -> list[float]:
-    """Each session's click-to-Done time over the solo visitor's (the median of the two)."""
+def over_solo(seen: Classroom, complete: bool = False) -> list[float]:
+    """Each session's click-to-Done time over the solo visitor's (the median of the two); with
+    ``complete``, the times to the complete page (the final charts, the downloads, the replay)."""
+    if complete:
+        solo = statistics.median(seen.solo_complete_seconds)
+        return [(seen.complete[i] - seen.clicked[i]) / solo for i in range(SESSIONS)]
     solo = statistics.median(seen.solo_seconds)
     return [(seen.finished[i] - seen.clicked[i]) / solo for i in range(SESSIONS)]
 
@@ -289,6 +306,7 @@ def figures(kind: str, seen: Classroom) -> dict:
     """The figures kept for the README and bench/bench_runs.py (printed, junit properties, a report file)."""
     latencies = [s for s, _ in seen.health]
     observed, ratios = [seen.finished[i] - seen.clicked[i] for i in range(SESSIONS)], over_solo(seen)
+    complete = over_solo(seen, complete=True)
     return {
         "kind": kind,
         "sessions": SESSIONS,
@@ -300,6 +318,10 @@ def figures(kind: str, seen: Classroom) -> dict:
         "per_session_over_solo": [round(r, 2) for r in ratios],
         "max_over_solo": round(max(ratios), 2),
         "median_over_solo": round(statistics.median(ratios), 2),
+        "solo_click_to_complete_page_s": [round(s, 2) for s in seen.solo_complete_seconds],
+        "per_session_complete_page_over_solo": [round(r, 2) for r in complete],
+        "max_complete_page_over_solo": round(max(complete), 2),
+        "median_complete_page_over_solo": round(statistics.median(complete), 2),
         "per_session_done_message_s": seen.server_seconds,
         "clicks_spread_s": round(max(seen.clicked) - min(seen.clicked), 2),
         "all_done_after_first_click_s": round(max(seen.finished.values()) - min(seen.clicked), 2),
