@@ -226,11 +226,19 @@ def done_alert(page):
     return page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:")
 
 
+def wait_for_done(page, timeout_ms: int = 60_000) -> None:
+    """On the MLP page: wait until the run is done and the finished page is drawn. Done shows as soon as the
+    run ends; the final charts, the downloads and the replay follow in a script run of their own (the live
+    view's next tick), so a test that reads the finished page waits for its downloads, then for that run."""
+    done_alert(page).first.wait_for(timeout=timeout_ms)
+    page.get_by_role("button", name="Loss history (CSV)").wait_for(timeout=timeout_ms)
+    wait_for_run(page, timeout_ms)
+
+
 def train_to_done(page, timeout_ms: int = 60_000) -> None:
     """On the MLP page: click Train and wait until the run is done and its downloads are drawn."""
     page.get_by_role("button", name="Train").click()
-    done_alert(page).wait_for(timeout=timeout_ms)
-    page.get_by_role("button", name="Loss history (CSV)").wait_for(timeout=timeout_ms)
+    wait_for_done(page, timeout_ms)
 
 
 def train_and_leave(browser, *urls: str, timeout_ms: int = 60_000) -> None:

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import assert_no_exception, open_page, run_app, shown, train_to_end, wait_for_run
+from helpers import assert_no_exception, open_page, run_app, shown, train_to_end, wait_for_done, wait_for_run
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
@@ -420,8 +420,7 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     from playwright.sync_api import expect
     open_page(page, app_url + "/MLP_training?opt=adagrad&lr=0.01&batch=16&epochs=2&n=2000&seed=93")
     page.get_by_role("button", name="Train").click()
-    page.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
-    wait_for_run(page)
+    wait_for_done(page)
     page.get_by_role("button", name="Pin this run").click()
     wait_for_run(page)
     page.locator("[data-testid='stSidebar']").get_by_text("sigmoid", exact=True).click()
@@ -430,8 +429,7 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     # The first run's Done may still show while this click's script run starts: wait for what only the
     # sigmoid run shows, the pinned run labelled by what differs from it.
     expect(page.get_by_role("button", name="Unpin relu")).to_have_count(1, timeout=60_000)
-    page.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
-    wait_for_run(page)
+    wait_for_done(page)
     page.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Unpin relu").count() == 1
     assert page.get_by_text("Each pinned run is labelled by what differs from the current run (sigmoid)").count()
@@ -441,7 +439,7 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
     fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     try:
         open_page(fresh, url + "&train=1")
-        fresh.locator("[data-testid='stAlertContentSuccess']", has_text="Done: 2 epochs").wait_for(timeout=60_000)
+        wait_for_done(fresh)
         fresh.get_by_role("heading", name="Compare").wait_for(timeout=30_000)
         assert fresh.get_by_role("button", name="Unpin relu").count() == 1
         assert fresh.get_by_text("Computed earlier on this server").count() == 1  # fetched, not trained again

@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from helpers import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_run
+from helpers import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_done, wait_for_run
 
 from core import descent_lab
 from core.descent import gradient_descent
@@ -182,8 +182,8 @@ def test_adagrad_races_play_together_under_one_counter(page, app_url):
 def test_mlp_training_replay_plays_its_snapshots(page, app_url):
     open_page(page, f"{app_url}/MLP_training?epochs=2&n=2000&seed=11")
     page.get_by_role("button", name="Train").click()
+    wait_for_done(page)  # the live picture is a player too: the replay comes with the finished page
     page.wait_for_selector(PLAYER, timeout=60_000)
-    wait_for_run(page)
     counter = player(page).get_by_test_id("gp-counter")
     text = counter.inner_text()
     assert text.startswith("Snapshot 0 of ") and int(text.split()[-1]) >= 50, text

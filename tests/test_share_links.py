@@ -7,7 +7,7 @@ import re
 import urllib.parse
 
 import pytest
-from helpers import assert_no_exception, download_bytes, open_page, wait_for_run
+from helpers import assert_no_exception, download_bytes, open_page, wait_for_done, wait_for_run
 
 from core import descent_lab
 from core.mlp_lab import history_csv
@@ -199,7 +199,7 @@ MLP_CONFIG = TrainConfig(hidden=(16,), lr=1e-4, momentum=0.8, epochs=2, n_sample
 def train_and_read(page) -> dict:
     """Train to "Done:" and read what the run shows: probes, the x = 103 metric and sentence, the loss CSV."""
     page.get_by_role("button", name="Train").click()
-    page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:").wait_for(timeout=120_000)
+    wait_for_done(page, 120_000)
     settle(page)
     done = page.locator("[data-testid='stAlertContentSuccess']", has_text="Done:").inner_text()
     probes = page.locator("[data-testid='stDataFrame']").first

@@ -9,7 +9,7 @@ The checks are rules, not layouts: other sections may come and go on the pages a
 from __future__ import annotations
 
 import pytest
-from helpers import APP, open_page, wait_for_run
+from helpers import APP, open_page, wait_for_done, wait_for_run
 
 pytest.importorskip("axe_playwright_python", reason="pip install -r requirements-dev.txt")
 
@@ -203,8 +203,7 @@ def test_mlp_focus_follows_the_buttons_and_progress_is_announced(page, app_url):
 def test_mlp_done_moves_focus_off_the_disabled_pause_and_passes_axe(page, app_url):
     open_page(page, app_url + SHORT_RUN)
     page.get_by_role("button", name="Train").click()
-    page.wait_for_selector("[data-testid='stAlertContentSuccess']", timeout=60_000)
-    wait_for_run(page)
+    wait_for_done(page)
     page.wait_for_function("() => document.querySelector('[data-testid=gp-live-region]')?.textContent"
                            " === 'Done: 2 epochs.'", timeout=15_000)
     wait_focus(page, "Reset")  # Pause got disabled under the visitor's focus: it moves to the next control
