@@ -402,9 +402,12 @@ def announcement(run, status: str) -> str:
 
 
 def format_value(value: float) -> str:
-    """A prediction as the page shows it: 477.7, 12,345.6, or 6.753e+32 when it is huge."""
+    """A prediction as the page shows it: 477.7, 12,345.6, 6.753e+32 when it is huge, and -0.00318 when it is
+    near 0 but not 0 (an untrained net's answer, not "-0.0")."""
     if not math.isfinite(value):
         return "not finite"
+    if 0 < abs(value) < 0.05:
+        return f"{value:.3g}"
     return f"{value:,.1f}" if abs(value) < 1e7 else f"{value:.4g}"
 
 

@@ -202,8 +202,8 @@ def buttons(config, pinned_configs):
 
 
 # ── the live view: follows the run (runs.live says what is due), draws the progress, the pictures ────────
-def live_view(show_units: bool, config):
-    if state.pop("mlp_done_to_draw", False):
+def live_view(show_units: bool, config, ticking: bool = False):
+    if ticking and state["mlp_status"] != "training":
         st.rerun()  # the run ended in this view's last run, which showed Done: now the whole page, done
     run = state.get("mlp_run")
     if run is None:
@@ -220,7 +220,6 @@ def live_view(show_units: bool, config):
         run = state["mlp_run"] = moment.run
         if moment.done:
             state["mlp_status"] = "done"
-            state["mlp_done_to_draw"] = True
             ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
         if moment.bar:
             draw_bar(bar, run, pace)  # a click on a button interrupts the loop here, between chunks
@@ -467,8 +466,7 @@ with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
     st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
 with live_area:
-    state.pop("mlp_done_to_draw", None)  # this run of the whole page draws the run done
     if training:  # the view ticks: each run of it follows the run for a while (runs.live)
-        st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config)
+        st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True)
     else:  # drawn once, and not as a fragment: a tick that a busy browser sends after the page stopped
         live_view(show_units, config)  # ticking finds no fragment to rerun (not the final charts again)

@@ -252,3 +252,11 @@ def test_chart_specs_carry_only_finite_data_and_match_the_altair_charts():
             numbers = frame.select_dtypes("number").to_numpy(dtype=float)
             assert np.isfinite(numbers).all()
     assert (loss["datasets"]["loss"]["loss"] > 0).all()
+
+
+def test_predictions_are_shown_with_their_sign_and_size():
+    assert mlp_lab.format_value(477.74) == "477.7" and mlp_lab.format_value(12345.64) == "12,345.6"
+    assert mlp_lab.format_value(6.7531e32) == "6.753e+32" and mlp_lab.format_value(float("nan")) == "not finite"
+    assert mlp_lab.format_value(0.0) == "0.0" and mlp_lab.format_value(-0.05) == "-0.1"  # 0.05 rounds at 1 place
+    assert mlp_lab.format_value(-0.0031847) == "-0.00318"  # not "-0.0": an untrained net's answer at x = 103
+    assert mlp_lab.format_value(0.0123) == "0.0123"
