@@ -122,12 +122,14 @@ class _Context(mp_context.ForkServerContext):
 class Follow:
     """What a follower sees: the run's latest view (None when refused), its place in the queue
     (0: a chunk of it is training now or it is done; k: k runs will train before it), how many
-    followers it has, and why it was refused (the server is full), if it was."""
+    followers it has, why it was refused (the server is full), if it was, and how many runs take
+    turns on the workers now (training a chunk or waiting for their next one, this one included)."""
 
     view: RunView | None
     place: int = 0
     followers: int = 0
     refused: str | None = None
+    turns: int = 0
 
 
 class RunPool:
@@ -190,7 +192,8 @@ class RunPool:
                 if config not in self._order:
                     self._order.append(config)
                 self._cond.notify_all()
-            return Follow(run.view, self._place(config), len(self._leases.get(config, ())))
+            return Follow(run.view, self._place(config), len(self._leases.get(config, ())),
+                          turns=sum(1 for c in self._order if c in self._in_flight or self._runnable(c)))
 
     def leave(self, follower: str) -> None:
         """``follower`` stops following its run (Pause, Reset, new settings): the run stops once no

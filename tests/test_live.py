@@ -47,6 +47,7 @@ class FakePool:
     watchers: int = 1
     place: int = 0
     followers: int = 1
+    turns: int = 1
     refused: str | None = None
     view: View = field(default_factory=View)
     follows: int = 0
@@ -56,7 +57,7 @@ class FakePool:
         self.follows += 1
         if self.refused:
             return Follow(None, refused=self.refused)
-        return Follow(self.view, self.place, self.followers)
+        return Follow(self.view, self.place, self.followers, turns=self.turns)
 
     def leave(self, me):
         self.left.append(me)
@@ -173,9 +174,26 @@ def test_a_refused_run_waits_with_a_notice_and_a_queued_one_says_its_place():
     assert seen[0][1].notes == [("warning", "Waiting: 12 runs are training on this server, its most; try again in "
                                             "a minute. This page keeps trying.", ":material/hourglass_top:")]
     assert all(m.run.samples_seen == 0 for _, m in seen)  # refused: the view stays the one the page had
-    queued, _ = moments(FakePool(Clock(), place=3), loop_seconds=0.5)
-    assert queued[0][1].notes == [("caption", "In the queue: 3 runs train before this one resumes (2 train at a "
+    queued, _ = moments(FakePool(Clock(), place=3, turns=5), loop_seconds=0.5)
+    assert queued[0][1].notes == [("caption", "In the queue: 3 runs train before this one starts (2 train at a "
                                               "time on this server, taking turns).", None)]
+
+
+class TurnsPool(FakePool):
+    """Five runs take turns on two workers: this one's place cycles 3, 2, 1, 0 with each chunk."""
+
+    def follow(self, config, me):
+        self.place = (3 - self.follows) % 4
+        return super().follow(config, me)
+
+
+def test_a_started_run_says_it_takes_turns_once_not_its_cycling_place():
+    seen, _ = moments(TurnsPool(Clock(), turns=5), loop_seconds=2.0)  # 16 of the 20 chunks: not done
+    sent = [m.notes for _, m in seen if m.notes is not None]
+    assert sent[0][0][1].startswith("In the queue: 3 runs train before this one starts")  # not started yet
+    assert sent[1:] == [[("caption", "Taking turns: 5 runs train on this server, 2 at a time, a chunk each in "
+                                     "turn; the time left counts the waits.", None)]]  # once, then never resent
+    assert sum(m.bar for _, m in seen) > 5
 
 
 def test_a_slow_step_is_said_to_take_its_time():

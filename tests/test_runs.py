@@ -165,17 +165,20 @@ def test_distinct_runs_take_turns_and_report_their_place():
     pool = RunPool(workers=1, chunk_seconds=0.05)
     try:
         configs = [TrainConfig(epochs=20, n_samples=20_000, seed=30 + i) for i in range(3)]
-        places = {i: set() for i in range(3)}
+        places, turns = {i: set() for i in range(3)}, set()
         t_end = time.monotonic() + 3.0
         while time.monotonic() < t_end:
             for i, c in enumerate(configs):
-                places[i].add(pool.follow(c, f"v{i}").place)
+                follow = pool.follow(c, f"v{i}")
+                places[i].add(follow.place)
+                turns.add(follow.turns)
             time.sleep(0.02)
         seen = [pool.view(c).samples_seen for c in configs]
         assert all(s > 0 for s in seen)                 # all three advanced on one worker
         assert max(seen) < 3 * min(seen)                # about evenly (round-robin)
         assert all({0, 1} <= p or {0, 2} <= p for p in places.values())  # each waited its turn, and said so
         assert max(max(p) for p in places.values()) <= 2
+        assert turns == {1, 2, 3}  # the first follow finds its run alone, then two, then all three take turns
     finally:
         pool.shutdown()
 
