@@ -21,9 +21,9 @@ from runs.store import RunView
 
 CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
 CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
-CHART_SESSIONS = 1.5  # and when more sessions than this watch runs on the server, proportionally less often
+CHART_SESSIONS = 1.0  # and when more sessions than this watch runs on the server, proportionally less often
 MAX_CHART_SECONDS = 2.0
-LOOP_SECONDS = 20.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
+LOOP_SECONDS = 60.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
 TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
                       # interrupts either. Each new run redraws everything: few of them cost the browser less.
 SHORT_LOOP_SECONDS = 3.0  # where a closed tab cannot be seen (no server: AppTest), runs of the view stay short

@@ -99,13 +99,13 @@ def test_the_picture_and_the_bar_are_drawn_no_more_often_than_the_cadence_allows
 
 
 def test_a_crowd_on_the_server_spaces_the_pictures_out():
-    """Ten watchers with a crowd of 1.5: the bar's 0.18 s becomes 1.2 s (the 10th chunk, 1.25 s), the
-    picture's 0.4 s would become 2.67 s but stops at the 2 s cap (the 16th chunk)."""
+    """Ten watchers with a crowd of 1: the bar's 0.18 s becomes 1.8 s (the 15th chunk, 1.875 s), the
+    picture's 0.4 s would become 4 s but stops at the 2 s cap (the 16th chunk)."""
     seen, _ = moments(FakePool(Clock(), per_chunk=1, watchers=10))
     pictures = [t for t, m in seen if m.picture == "live"]
     bars = [t for t, m in seen if m.bar]
     assert pictures == [100.0, 102.0]
-    assert bars == [100.0, 101.25, 102.5]
+    assert bars == [100.0, 101.875]
 
 
 def test_the_loop_stops_after_loop_seconds_and_keeps_following():
@@ -236,7 +236,7 @@ def test_pinned_runs_are_computed_one_at_a_time_and_the_pool_left_when_all_are_d
 
 
 def test_the_cadence_of_the_live_view_is_the_readmes():
-    """README: the bar at most every 0.2 s (0.18), the picture every 0.4 s; at ten watchers 1.2 s and 2 s."""
+    """README: the bar at most every 0.2 s (0.18), the picture every 0.4 s; at ten watchers 1.8 s and 2 s."""
     c = live.cadence()
     assert isinstance(c, Cadence)
-    assert c.spacing(c.progress_seconds, 10) == pytest.approx(1.2) and c.spacing(c.picture_seconds, 10) == 2.0
+    assert c.spacing(c.progress_seconds, 10) == pytest.approx(1.8) and c.spacing(c.picture_seconds, 10) == 2.0
