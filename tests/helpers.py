@@ -214,10 +214,16 @@ def assert_no_exception(page) -> None:
     assert not errors, f"exception on page: {errors}"
 
 
-def download_bytes(page, trigger, timeout_ms: int = 30_000) -> bytes:
-    """Click ``trigger`` (a locator, e.g. a download button) and return the bytes of the file it downloads."""
+def download_bytes(page, trigger, timeout_ms: int = 30_000, dispatch: bool = False) -> bytes:
+    """Click ``trigger`` (a locator, e.g. a download button) and return the bytes of the file it downloads.
+    ``dispatch``: send the click event to the button itself instead of clicking where it is drawn (a data
+    grid's toolbar shows only while the pointer is over the grid and slides in, so a pointer click could
+    land on the grid or on the sticky header)."""
     with page.expect_download(timeout=timeout_ms) as info:
-        trigger.click()
+        if dispatch:
+            trigger.dispatch_event("click")
+        else:
+            trigger.click()
     return Path(info.value.path()).read_bytes()
 
 

@@ -211,7 +211,7 @@ def train_and_read(page) -> dict:
         "done": re.sub(r" in [\d.]+ s\.$", "", done.strip()),  # the wall time may differ, the rest may not
         "metric": page.locator("[data-testid='stMetric']").first.inner_text(),
         "far": page.get_by_text("straight line").first.inner_text(),
-        "probes": download_bytes(page, probes.get_by_role("button", name="Download as CSV")),
+        "probes": download_bytes(page, probes.get_by_role("button", name="Download as CSV"), dispatch=True),
         "loss": download_bytes(page, page.get_by_role("button", name="Loss history (CSV)")),
     }
 
