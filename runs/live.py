@@ -75,8 +75,7 @@ def follow_live(pool, me: str, run, status: str, pace: mlp_lab.Pace, cadence: Ca
                 return
         now, watching = clock(), pool.watching()
         bar, notes, picture = False, None, None
-        shown = (run.samples_seen, status, follow and (follow.place if not run.samples_seen else 0, follow.turns,
-                                                       follow.refused, follow.followers > 1))
+        shown = (run.samples_seen, status, queue_note(run, follow, pool.workers), follow and follow.followers > 1)
         if status != "training" or cadence.progress_due(now, shown, watching, force=first):
             lines = progress_notes(run, pace, status, follow, pool.workers)
             bar, notes, noted = True, None if lines == noted else lines, lines  # notes: only when they change
@@ -101,16 +100,9 @@ def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -
     if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
         lines.append(("caption", f"One step of this run (a batch of {c.batch_size:,}) takes about "
                                  f"{step_seconds:.1f} s; the buttons answer between steps.", None))
-    if follow is not None and follow.refused:
-        lines.append(("warning", f"Waiting: {follow.refused}. This page keeps trying.", ":material/hourglass_top:"))
-    elif follow is not None and follow.place > 0 and not run.samples_seen:
-        lines.append(("caption", f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before "
-                                 f"this one starts ({workers} train at a time on this server, taking turns).", None))
-    elif follow is not None and follow.turns > workers:
-        # Once a run has started, its place cycles with every chunk (round-robin): saying so would redraw the
-        # notes each time, in every visitor's browser, for nothing. The number taking turns changes rarely.
-        lines.append(("caption", f"Taking turns: {follow.turns} runs train on this server, {workers} at a time, a "
-                                 "chunk each in turn; the time left counts the waits.", None))
+    queue = queue_note(run, follow, workers)
+    if queue is not None:
+        lines.append(queue)
     if follow is not None and follow.followers > 1:
         lines.append(("caption", ":material/group: Shared with others on this link: one run computes it for "
                                  "everyone.", None))
@@ -124,6 +116,23 @@ def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -
             lines.append(("caption", "Computed earlier on this server with the same settings, and shown at once: "
                                      "the same numbers as a fresh run.", None))
     return lines
+
+
+def queue_note(run, follow, workers: int) -> Note | None:
+    """What to say of ``run``'s wait for the pool's ``workers``, given the last ``follow`` (None: nothing).
+    Once a run has started, its place cycles with every chunk (round-robin): saying so would redraw the notes
+    each time, in every visitor's browser, for nothing. The number of runs taking turns changes rarely."""
+    if follow is None:
+        return None
+    if follow.refused:
+        return "warning", f"Waiting: {follow.refused}. This page keeps trying.", ":material/hourglass_top:"
+    if follow.place > 0 and not run.samples_seen:
+        return ("caption", f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before this one "
+                           f"starts ({workers} train at a time on this server, taking turns).", None)
+    if follow.turns > workers:
+        return ("caption", f"Taking turns: {follow.turns} runs train on this server, {workers} at a time, a chunk "
+                           "each in turn; the time left counts the waits.", None)
+    return None
 
 
 def done_note(run, pace: mlp_lab.Pace) -> Note:

@@ -192,8 +192,8 @@ class RunPool:
                 if config not in self._order:
                     self._order.append(config)
                 self._cond.notify_all()
-            return Follow(run.view, self._place(config), len(self._leases.get(config, ())),
-                          turns=sum(1 for c in self._order if c in self._in_flight or self._runnable(c)))
+            place, turns = self._queue(config)
+            return Follow(run.view, place, len(self._leases.get(config, ())), turns=turns)
 
     def leave(self, follower: str) -> None:
         """``follower`` stops following its run (Pause, Reset, new settings): the run stops once no
@@ -264,12 +264,15 @@ class RunPool:
         run = self.store.get(config)
         return run is not None and config in self._leases and config not in self._in_flight and not run.view.done
 
-    def _place(self, config: TrainConfig) -> int:
-        if config in self._in_flight or not self._runnable(config):
-            return 0
+    def _queue(self, config: TrainConfig) -> tuple[int, int]:
+        """``config``'s place in the queue (``Follow.place``) and how many runs take turns (``Follow.turns``:
+        the ones training a chunk now and the ones waiting for their next)."""
         waiting = [c for c in self._order if self._runnable(c)]
+        turns = len(self._in_flight) + len(waiting)
+        if config not in waiting:  # training a chunk now, or done
+            return 0, turns
         free = self.workers - len(self._in_flight)
-        return max(0, waiting.index(config) + 1 - free)
+        return max(0, waiting.index(config) + 1 - free), turns
 
     def _next(self) -> TrainConfig | None:
         for _ in range(len(self._order)):
