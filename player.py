@@ -9,9 +9,13 @@ speed, reaching the end), never per frame: each report is one script run.
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.state.common import user_key_from_element_id
 
 import ui
 
@@ -34,15 +38,41 @@ def _take_report(key: str, prefix: str) -> None:
     state[f"{prefix}speed"] = float(min(max(speed, 0.0), MAX_SPEED))
 
 
+def _forget_key(key: str) -> None:
+    """Let ``key`` be drawn again in this script run, as the same element.
+
+    Streamlit refuses a key twice in one script run, and a new key is a new element: the browser mounts a
+    new player for it (DOM, styles, layout from scratch) and drops the old one. The MLP live view redraws
+    its picture every few seconds within one script run (it follows a run for up to a minute), so each
+    picture was a new mount, which costs the browser more than an update of the mounted player (README,
+    "Many visitors at once"). Streamlit has no public way to redraw a keyed element in place; this forgets
+    the key in the script run's register of keys seen (private: if that changes, ``show`` notices the
+    refused key and falls back to a new element per picture)."""
+    ctx = get_script_run_ctx()
+    try:
+        for seen in (ctx.shared.widget_user_keys_this_run, ctx.shared.widget_ids_this_run):
+            with seen._lock:
+                seen._data.difference_update({v for v in seen._data
+                                              if v == key or user_key_from_element_id(v) == key})
+    except AttributeError:
+        pass
+
+
 def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000, prefix: str = "",
          height: int | str = "content", still: bool = False) -> dict:
     """Mount the player for ``replay``. With ``link``, the URL keys ``{prefix}frame``, ``{prefix}play`` and
     ``{prefix}speed`` set where it opens (drawn in a small expander, bounded, bad values noticed) and
     follow the visitor's actions. With ``still``, the player shows the payload as a picture: no controls
-    (the MLP lab's live view while training). Returns the place to put in a share link: {key: value}."""
+    (the MLP lab's live view while training), and the same ``key`` may be drawn again in one script run:
+    the browser redraws the mounted player in place. Returns the place to put in a share link: {key: value}."""
     start = {"frame": 0, "play": False, "speed": 0.0}
     if still:  # a picture: one element, nothing bound to the URL, nothing to notice
-        _PLAYER(key=key, data={"replay": replay, "start": start, "report": False, "still": True}, height=height)
+        data = {"replay": replay, "start": start, "report": False, "still": True}
+        try:
+            _PLAYER(key=key, data=data, height=height)
+        except StreamlitDuplicateElementKey:  # _forget_key no longer works: a new element for each picture
+            _PLAYER(key=f"{key}_{time.monotonic_ns()}", data=data, height=height)
+        _forget_key(key)
         return {}
     place = {}
     holder = st.container()  # the player above, the link's settings below

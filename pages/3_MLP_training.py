@@ -331,7 +331,7 @@ def draw_live(run):
                         mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
                         c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_lab.target_label(c.target))
 
-    player.show(ui.per_run(run, "live", build), key=f"mlp_live_{run.samples_seen}", still=True)
+    player.show(ui.per_run(run, "live", build), key="mlp_live", still=True)  # redrawn in place
 
 
 def draw_probes(run, params, cache: str = "probes"):

@@ -547,11 +547,19 @@ export default function (component) {
   if (!player) {
     player = new Player(parentElement);
     parentElement.__gpPlayer = player;
+  } else {
+    player.resize.observe(player.panelsBox);  // again, if a cleanup disconnected it (observing twice is a no-op)
   }
   player.setStateValue = setStateValue;
   player.update(data);
+  player.root.dataset.renders = String((Number(player.root.dataset.renders) || 0) + 1);  // data drawn by this player
   return () => {
     // Streamlit calls this when the element leaves the page (and for superseded renders): stop only then.
-    setTimeout(() => { if (!player.host.isConnected) { player.playing = false; cancelAnimationFrame(player.raf); } }, 0);
+    setTimeout(() => {
+      if (player.host.isConnected) return;
+      player.playing = false;
+      cancelAnimationFrame(player.raf);
+      player.resize.disconnect();  // an observer left connected keeps the removed player's nodes alive
+    }, 0);
   };
 }
