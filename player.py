@@ -47,13 +47,13 @@ def _forget_key(key: str) -> None:
     picture was a new mount, which costs the browser more than an update of the mounted player (README,
     "Many visitors at once"). Streamlit has no public way to redraw a keyed element in place; this forgets
     the key in the script run's register of keys seen (private: if that changes, ``show`` notices the
-    refused key and falls back to a new element per picture)."""
+    refused key and falls back to a new element per picture). The register holds the key and the element's
+    id, which ends with it: ``user_key_from_element_id`` gives the key back from either."""
     ctx = get_script_run_ctx()
     try:
         for seen in (ctx.shared.widget_user_keys_this_run, ctx.shared.widget_ids_this_run):
             with seen._lock:
-                seen._data.difference_update({v for v in seen._data
-                                              if v == key or user_key_from_element_id(v) == key})
+                seen._data.difference_update({v for v in seen._data if user_key_from_element_id(v) == key})
     except AttributeError:
         pass
 
