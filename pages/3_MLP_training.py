@@ -154,11 +154,20 @@ def unpin(config):
     configs, _ = mlp_lab.parse_compare(state.get("compare", ""))
     state["compare"] = mlp_lab.format_compare([c for c in configs if c != config])
     state.get("mlp_pinned", {}).pop(config, None)
+    whole_page()
 
 
 def clear_pinned():
     state["compare"] = ""
     state.pop("mlp_pinned", None)
+    whole_page()
+
+
+def whole_page():
+    """Unpin and Clear are buttons of the Compare section, a fragment: a click reruns only that section, with
+    the pinned runs it was drawn with, and leaves the compare= control (in the sidebar, in the link) as it was:
+    the run stayed on the page. Their callbacks ask for the whole page (st.rerun in a callback does that)."""
+    st.rerun()
 
 
 def train_link(config):

@@ -475,3 +475,10 @@ def test_pin_compare_and_the_link_in_a_fresh_context(page, browser, app_url):
         assert_no_exception(fresh)
     finally:
         fresh.context.close()
+    # Unpin (a button of the Compare section, a fragment): the run leaves the page, the control and the link.
+    page.get_by_role("button", name="Unpin relu").click()
+    expect(page.get_by_role("heading", name="Compare")).to_have_count(0, timeout=30_000)
+    wait_for_run(page)
+    assert page.locator("input[aria-label='Compared runs']").input_value() == ""
+    assert "compare=" not in page.url and "act=sigmoid" in page.url
+    assert_no_exception(page)
