@@ -74,20 +74,21 @@ def solo_csv(seed: int) -> bytes:
     return history_csv(trainer.history)
 
 
-def browser_off_the_servers_cpu(tmp_path: Path) -> tuple[str, str]:
-    """A Chromium launcher that keeps the browsers off CPU 0, and what it does, in words.
+def browser_off_the_servers_cpu(tmp_path: Path) -> tuple[str, str, int]:
+    """A Chromium launcher that keeps the browsers off CPU 0, what it does, in words, and how many CPUs the
+    browsers get.
 
     The eight browsers stand for eight visitors' machines; on a 2-core test box their renderers would
     otherwise take the server's CPU and the test would measure the box, not the server (unpinned, a
     separate idle HTTP server on this box also answered in up to 0.5 s). The server is not pinned."""
     cpus = sorted(os.sched_getaffinity(0))
     if len(cpus) < 2:
-        return CHROMIUM, "browsers and server share the only CPU"
+        return CHROMIUM, "browsers and server share the only CPU", 1
     launcher = tmp_path / "chromium-off-cpu0"
     launcher.write_text(f"#!{sys.executable}\nimport os, sys\nos.sched_setaffinity(0, {set(cpus[1:])!r})\n"
                         f"os.execv({CHROMIUM!r}, [{CHROMIUM!r}, *sys.argv[1:]])\n")
     launcher.chmod(0o755)
-    return str(launcher), f"browsers pinned to CPUs {cpus[1:]}, server free on CPUs {cpus}"
+    return str(launcher), f"browsers pinned to CPUs {cpus[1:]}, server free on CPUs {cpus}", len(cpus) - 1
 
 
 def running(pid: int) -> bool:
@@ -152,6 +153,41 @@ class HealthPoller:
         for line in out.split("\n")[:-1]:  # whole lines only: the last may have been cut by terminate()
             took, _, error = line.partition("\t")
             self.results.append((float(took), error))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far, in seconds (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_processes() -> list[int]:
+    """This test's Chromium processes (browser, renderers, GPU, utilities: all its descendants named so)."""
+    def chromium_named(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/comm").read_text().startswith(("chrom", "headless"))
+        except OSError:
+            return False
+    return [p for p in process_tree(os.getpid()) if chromium_named(p)]
+
+
+def cpu_sample(browsers: list[int], server: list[int]) -> tuple[float, float, float]:
+    """(wall clock, the browsers' CPU seconds, the server's and its workers' CPU seconds)."""
+    return time.time(), sum(map(cpu_seconds, browsers)), sum(map(cpu_seconds, server))
+
+
+def at(samples: list[tuple[float, ...]], when: float, column: int) -> float:
+    """``column`` of the samples (time first, increasing), interpolated at ``when`` (clamped to the ends)."""
+    if when <= samples[0][0]:
+        return samples[0][column]
+    for (t0, *a), (t1, *b) in zip(samples, samples[1:]):
+        if when <= t1:
+            v0, v1 = a[column - 1], b[column - 1]
+            return v0 + (v1 - v0) * (when - t0) / (t1 - t0) if t1 > t0 else v1
+    return samples[-1][column]
 
 
 def memory_sample(pid: int):
@@ -219,7 +255,8 @@ class Classroom:
     """What one classroom saw: the solo yardsticks (click to Done, click to the complete page), each
     session's click, Done and complete times (the pages' clocks), the Done messages' seconds, the
     sessions' loss histories, the health polls, the memory samples, the
-    server's process tree, the wall time and where the browsers ran."""
+    server's process tree, the wall time, where the browsers ran (and on how many CPUs), and CPU samples
+    (wall clock, the browsers' CPU seconds, the server's and workers' CPU seconds) every 0.25 s."""
 
     solo_seconds: list[float]
     solo_complete_seconds: list[float]
@@ -233,6 +270,8 @@ class Classroom:
     tree: list[int]
     wall: float
     placement: str
+    browser_cpus: int
+    cpu: list[tuple[float, float, float]]
 
 
 def solo_times(browser, link: str) -> tuple[list[float], list[float]]:
@@ -261,7 +300,7 @@ def done_and_history(page) -> tuple[float, bytes]:
 def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     """Start a server, time a visitor alone, then one session per seed clicking Train at once, polling the
     server's health and memory meanwhile; stop the server and wait (10 s at most) for its processes to go."""
-    executable, placement = browser_off_the_servers_cpu(tmp_path)
+    executable, placement, browser_cpus = browser_off_the_servers_cpu(tmp_path)
     t0 = time.perf_counter()
     port = free_port()
     server = start_app(port, tmp_path / "streamlit.log")
@@ -273,15 +312,21 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
         with chromium(executable) as browser:
             solo_seconds, solo_complete_seconds = solo_times(browser, link)
             pages = [open_session(browser, f"{link}{seed}") for seed in seeds]
+            browsers, servers = browser_processes(), process_tree(server.pid)  # the same ones until the end
+            cpu = Poller(lambda: cpu_sample(browsers, servers), 0.25)
             health.start()
             memory.start()
+            cpu.start()
             clicked, finished, complete = click_to_done(pages)
             health.stop()
             memory.stop()
+            cpu.stop()
             server_seconds, csvs = zip(*[done_and_history(page) for page in pages])
     finally:
         health.stop()
         memory.stop()
+        if "cpu" in locals():
+            cpu.stop()
         tree = process_tree(server.pid)  # the server, its forkserver and its workers
         stop(server)
     wall = time.perf_counter() - t0
@@ -289,8 +334,7 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     while time.monotonic() < deadline and any(running(p) for p in tree):
         time.sleep(0.2)
     return Classroom(solo_seconds, solo_complete_seconds, clicked, finished, complete, list(server_seconds),
-                     list(csvs), health.results,
-                     memory.results, tree, wall, placement)
+                     list(csvs), health.results, memory.results, tree, wall, placement, browser_cpus, cpu.results)
 
 
 def over_solo(seen: Classroom, complete: bool = False) -> list[float]:
@@ -308,6 +352,10 @@ def figures(kind: str, seen: Classroom) -> dict:
     latencies = [s for s, _ in seen.health]
     observed, ratios = [seen.finished[i] - seen.clicked[i] for i in range(SESSIONS)], over_solo(seen)
     complete = over_solo(seen, complete=True)
+    first_click, last_done = min(seen.clicked), max(seen.finished.values())
+    waited = last_done - first_click
+    browser_busy = at(seen.cpu, last_done, 1) - at(seen.cpu, first_click, 1)
+    server_busy = at(seen.cpu, last_done, 2) - at(seen.cpu, first_click, 2)
     return {
         "kind": kind,
         "sessions": SESSIONS,
@@ -326,6 +374,11 @@ def figures(kind: str, seen: Classroom) -> dict:
         "per_session_done_message_s": seen.server_seconds,
         "clicks_spread_s": round(max(seen.clicked) - min(seen.clicked), 2),
         "all_done_after_first_click_s": round(max(seen.finished.values()) - min(seen.clicked), 2),
+        # What the browsers' CPU did while the visitors waited: 1.0 is saturated (the pages then queue behind
+        # one another's rendering, whatever the server does), and the CPU each page and the server used.
+        "browsers_cpu_busy_first_click_to_last_done": round(browser_busy / seen.browser_cpus / waited, 2),
+        "browsers_cpu_s_per_page_first_click_to_last_done": round(browser_busy / SESSIONS, 2),
+        "server_and_workers_cpu_s_first_click_to_last_done": round(server_busy, 2),
         "health_polls": len(latencies),
         "health_failures": len([e for _, e in seen.health if e]),
         "health_latency_max_ms": round(1000 * max(latencies), 1),
