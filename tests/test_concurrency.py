@@ -5,9 +5,10 @@ and ten visitors each with their own seed (ten runs, trained by the worker pool 
 starts its own server (so the memory it measures is this test's alone), first times a visitor alone
 (Train to "Done", twice, with seeds nobody else uses), then opens /MLP_training in ten browser contexts,
 clicks Train in all of them within a second or two, and while they train polls /_stcore/health (from a
-separate process) and samples the server's memory. Each session's "Loss history (CSV)" must be, byte
-for byte, the history of the same run trained alone in this process; each session must be done within
-a bound times the solo time, and the health endpoint must answer every poll within a bound.
+separate process) and samples the server's memory and the CPU used by the browsers and by the server.
+Each session's "Loss history (CSV)" must be, byte for byte, the history of the same run trained alone in
+this process; each session must be done within a bound times the solo time, and the health endpoint
+must answer every poll within a bound.
 
 The bounds are regression guards, not the targets: timings are benchmarks, not tests (the figures are
 printed and kept; `bench/bench_runs.py` reports them). Each bound is one the design before the worker
