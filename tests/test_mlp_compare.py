@@ -228,6 +228,24 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
     assert loss["datasets"]["loss"].equals(curves) and "log" in str(loss["encoding"]["y"])
 
 
+@pytest.mark.parametrize("n_runs", [1, 2, 5])
+def test_compared_runs_are_listed_whole_one_per_row_and_the_plot_keeps_its_room(n_runs):
+    """Run labels name every setting that differs ("sigmoid, epochs 20, samples 20000"): a legend side by side
+    was cut at the chart's edge, and one under a chart that Streamlit fits into its height squeezed the plot."""
+    labels = [f"run {i}, epochs 20, samples 20000" for i in range(n_runs)]
+    curves = pd.DataFrame({"run": np.repeat(labels, 3), "epoch": np.tile([0.5, 1.0, 2.0], n_runs),
+                           "loss": np.tile([1.0, 0.5, 0.1], n_runs)})
+    fits = pd.DataFrame({"run": np.repeat(labels, 2), "x": np.tile([-1.0, 1.0], n_runs), "y": 1.0})
+    specs = [charts.compare_loss_spec(curves, labels, height=300),
+             charts.compare_fit_spec(fits, mlp_lab.target_curve("x2", -3, 3), labels, -3, 3, height=300)]
+    for spec in specs:
+        colour = spec["encoding"]["color"] if "encoding" in spec else spec["layer"][2]["encoding"]["color"]
+        legend = colour["legend"]
+        assert legend["orient"] == "bottom" and legend["direction"] == "vertical"
+        assert legend["labelLimit"] >= 7 * max(map(len, labels))  # about 6 px a character at Vega's 10 px font
+        assert spec["height"] == 300 + charts.RUN_LEGEND_ROW_PX * n_runs
+
+
 def test_a_summary_is_small_whatever_the_net():
     config = TrainConfig(hidden=(512,) * 4, epochs=1, n_samples=10)
     trainer = Trainer(config)

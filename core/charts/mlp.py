@@ -20,6 +20,11 @@ LOSS_COLORS = alt.Scale(domain=["loss", "smoothed"], range=["#c7d2fe", "#2563eb"
 FIT_RANGE = ["#6b7280", "#dc2626"]  # the target, the prediction
 MAX_LOSS_ROWS, MAX_FIT_ROWS, MAX_KINK_ROWS, MAX_RULES, MAX_UNIT_ROWS = 2500, 2000, 600, 500, 4000
 RUN_COLORS = ["#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c"]  # the current run first, then pinned ones
+# Runs are labelled by what differs between them ("sigmoid, epochs 20, samples 20000"): one per row under the
+# chart, room for the whole label on a phone-width chart (Vega's default cuts labels at 160 px). Streamlit fits
+# the whole chart (title, axes, legend) into its height: each run's row makes the chart that much taller, so
+# that the plot keeps its room.
+RUN_LEGEND_LABEL_PX, RUN_LEGEND_ROW_PX = 320, 18
 
 
 # -- the data each chart receives ----------------------------------------------------------------
@@ -151,6 +156,14 @@ def _run_scale(runs: tuple[str, ...]) -> alt.Scale:
     return alt.Scale(domain=list(runs), range=RUN_COLORS[:len(runs)])
 
 
+def _run_legend() -> alt.Legend:
+    return alt.Legend(orient="bottom", direction="vertical", labelLimit=RUN_LEGEND_LABEL_PX)
+
+
+def _with_legend(height: int, runs: tuple[str, ...]) -> int:
+    return height + RUN_LEGEND_ROW_PX * len(runs)
+
+
 def _compare_loss_data(curves: pd.DataFrame) -> pd.DataFrame:
     return thin(positive_rows(finite_rows(curves, ["epoch", "loss"]), "loss"), MAX_LOSS_ROWS)
 
@@ -164,10 +177,10 @@ def _compare_fit_data(fits: pd.DataFrame, target: pd.DataFrame, x_min: float, x_
 def _compare_loss_layers(data, runs: tuple[str, ...], height: int) -> alt.Chart:
     return alt.Chart(data).mark_line().encode(
         x=alt.X("epoch:Q", title="epoch", scale=alt.Scale(nice=False)),
-        y=alt.Y("loss:Q", title="training loss (smoothed, log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=alt.Legend(orient="top-right")),
+        y=alt.Y("loss:Q", title="loss (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=_run_legend()),
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("epoch:Q", format=".2f"), alt.Tooltip("loss:Q", format=".4g")],
-    ).properties(height=height, title="Training loss, compared")
+    ).properties(height=_with_legend(height, runs), title="Training loss (smoothed), compared")
 
 
 def _compare_fit_layers(fits, target, band, runs: tuple[str, ...], lo: float, hi: float, label: str,
@@ -180,10 +193,11 @@ def _compare_fit_layers(fits, target, band, runs: tuple[str, ...], lo: float, hi
     lines = alt.Chart(fits).mark_line().encode(
         x=alt.X("x:Q", title="x", scale=x_scale),
         y=alt.Y("y:Q", title="y", axis=alt.Axis(format="~g")),
-        color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=_run_legend()),
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g")],
     )
-    return alt.layer(shade, dashed, lines).properties(height=height, title=f"The fits, compared (dashed: {label})")
+    return alt.layer(shade, dashed, lines).properties(height=_with_legend(height, runs),
+                                                      title=f"The fits, compared (dashed: {label})")
 
 
 def _fit_domain(target: pd.DataFrame, x_min: float, x_max: float) -> tuple[float, float]:
