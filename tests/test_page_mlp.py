@@ -382,6 +382,19 @@ def samples_shown(page) -> int:
 
 
 @pytest.mark.browser
+def test_the_fit_charts_y_labels_read_as_plain_numbers(page, app_url):
+    """x³ spans ±125, so the fit chart's y ticks are 50 apart: given ``format="~g"``, Vega gave the ticks'
+    precision to it and wrote 1e+2 and 5e+1. The labels a student reads are 100, 50, 0, −50, −100."""
+    open_page(page, app_url + "/MLP_training?target=cube")
+    assert_no_exception(page)
+    fit = page.locator(".vega-embed").first  # before Train: the fit chart (the loss has no chart yet)
+    fit.locator(".role-axis-label text").first.wait_for(timeout=30_000)
+    labels = fit.locator(".role-axis-label text").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert not [t for t in labels if "e" in t], labels
+    assert {"50", "100"} <= set(labels), labels
+
+
+@pytest.mark.browser
 def test_train_pause_resume_from_a_link(page, app_url):
     from playwright.sync_api import expect
     open_page(page, app_url + "/MLP_training?hidden=64&epochs=100&n=20000&seed=3")

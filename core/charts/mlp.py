@@ -27,6 +27,12 @@ RUN_COLORS = ["#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c"]  # the curr
 RUN_LEGEND_LABEL_PX, RUN_LEGEND_ROW_PX = 320, 18
 
 
+def _value_axis() -> alt.Axis:
+    """A y axis whose labels read 50, 100, 0.5 or 1e+12 (d3's "~g"). As ``format="~g"`` Vega gives the ticks'
+    precision to it ("1e+2" and "5e+1" for ticks 50 apart, with x³); a label expression formats each tick whole."""
+    return alt.Axis(labelExpr="format(datum.value, '~g')")
+
+
 # -- the data each chart receives ----------------------------------------------------------------
 def _loss_data(curve: pd.DataFrame, boundaries: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {
@@ -76,7 +82,7 @@ def _fit_layers(fit, band, kinks, lo: float, hi: float, height: int, with_kinks:
                  alt.Tooltip("x2:Q", title="to")])
     lines = alt.Chart(fit).mark_line().encode(
         x=alt.X("x:Q", title="x", scale=x_scale),
-        y=alt.Y("y:Q", title="y", axis=alt.Axis(format="~g")),
+        y=alt.Y("y:Q", title="y", axis=_value_axis()),
         color=alt.Color("series:N", scale=alt.Scale(domain=[target, "prediction"], range=FIT_RANGE), title=None,
                         legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=[target, "prediction"],
@@ -192,7 +198,7 @@ def _compare_fit_layers(fits, target, band, runs: tuple[str, ...], lo: float, hi
                                                           alt.Tooltip("y:Q", title=label, format=".4g")])
     lines = alt.Chart(fits).mark_line().encode(
         x=alt.X("x:Q", title="x", scale=x_scale),
-        y=alt.Y("y:Q", title="y", axis=alt.Axis(format="~g")),
+        y=alt.Y("y:Q", title="y", axis=_value_axis()),
         color=alt.Color("run:N", scale=_run_scale(runs), title=None, legend=_run_legend()),
         tooltip=[alt.Tooltip("run:N"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g")],
     )
