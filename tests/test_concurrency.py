@@ -116,7 +116,8 @@ class Poller(threading.Thread):
 
     def stop(self):
         self.stopped.set()
-        self.join(10)
+        if self.ident is not None:  # started (joining one that never started would hide the test's own error)
+            self.join(10)
 
 
 HEALTH_POLLER = """
@@ -300,7 +301,7 @@ def done_and_history(page) -> tuple[float, bytes]:
 
 def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     """Start a server, time a visitor alone, then one session per seed clicking Train at once, polling the
-    server's health and memory meanwhile; stop the server and wait (10 s at most) for its processes to go."""
+    server's health, memory and CPU meanwhile; stop the server and wait (10 s at most) for its processes to go."""
     executable, placement, browser_cpus = browser_off_the_servers_cpu(tmp_path)
     t0 = time.perf_counter()
     port = free_port()
@@ -309,12 +310,13 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     link = f"{base}/MLP_training?epochs={EPOCHS}&n={N_SAMPLES}&seed="
     health = HealthPoller(base + "/_stcore/health", HEALTH_PERIOD_S)
     memory = Poller(lambda: memory_sample(server.pid), 0.25)
+    watched = {"browsers": [], "server": []}  # the processes, once the pages are open (the same ones until the end)
+    cpu = Poller(lambda: cpu_sample(watched["browsers"], watched["server"]), 0.25)
     try:
         with chromium(executable) as browser:
             solo_seconds, solo_complete_seconds = solo_times(browser, link)
             pages = [open_session(browser, f"{link}{seed}") for seed in seeds]
-            browsers, servers = browser_processes(), process_tree(server.pid)  # the same ones until the end
-            cpu = Poller(lambda: cpu_sample(browsers, servers), 0.25)
+            watched.update(browsers=browser_processes(), server=process_tree(server.pid))
             health.start()
             memory.start()
             cpu.start()
@@ -326,8 +328,7 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     finally:
         health.stop()
         memory.stop()
-        if "cpu" in locals():
-            cpu.stop()
+        cpu.stop()
         tree = process_tree(server.pid)  # the server, its forkserver and its workers
         stop(server)
     wall = time.perf_counter() - t0
