@@ -25,7 +25,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from core.inputs import echo, parse_number, parse_number_list
+from core.inputs import echo, parse_flag, parse_number, parse_number_list
 from core.train import TrainConfig
 from runs.pool import RunPool
 from runs.store import RunStore, RunView
@@ -130,10 +130,20 @@ def multi(label: str, key: str, options: list[str], default: list[str], *, help:
 
 
 def flag(label: str, key: str, default: bool, *, help: str, container=None) -> bool:
-    """A checkbox bound to the URL."""
+    """A checkbox bound to the URL. Its key reads ``parse_flag``'s rule (1/0 and true/false, any case), the one
+    rule for every on/off key. Streamlit's checkbox takes only true/false from a URL (it drops ``units=1``
+    and starts from its default); so a value it would drop but the rule accepts is given to the checkbox
+    here, once per session and value (later runs are the visitor's own clicks)."""
     raw = _raw(key)
-    if raw is not None and raw.lower() not in ("true", "false"):
-        _notice(key, f"Ignored {key} = “{echo(raw)}”: use true or false; using {str(default).lower()}.")
+    if raw is not None:
+        value, error = parse_flag(raw, key)
+        if error:
+            _notice(key, f"Ignored {error}; using {key} = {'true' if default else 'false'}.")
+        elif raw.lower() not in ("true", "false"):  # what Streamlit reads itself (it lowercases, never strips)
+            seeded = st.session_state.setdefault("_flags_seeded", {})
+            if seeded.get(key) != raw:
+                seeded[key] = raw
+                st.session_state[key] = value
     container = container or st.sidebar
     return container.checkbox(label, default, key=key, bind="query-params", help=help)
 

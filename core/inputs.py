@@ -13,6 +13,18 @@ def echo(raw: str) -> str:
     return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "…"
 
 
+FLAG_WORDS = {"1": True, "true": True, "0": False, "false": False}
+
+
+def parse_flag(raw: str, name: str) -> tuple[bool | None, str | None]:
+    """An on/off URL value: 1 or true is on, 0 or false is off (any case, spaces around ignored); one rule for
+    every on/off key, so a link written either way means what it says."""
+    value = FLAG_WORDS.get(str(raw).strip().lower())
+    if value is None:
+        return None, f"{name} = “{echo(raw)}” is not on or off: use 1 or true for on, 0 or false for off"
+    return value, None
+
+
 def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name: str = "value"):
     """A finite number in [lo, hi] (an integer if ``integer``)."""
     text = str(raw).strip()

@@ -8,7 +8,7 @@ import pytest
 from helpers import run_app, shown
 from streamlit.testing.v1 import AppTest
 
-from core.inputs import echo
+from core.inputs import echo, parse_flag
 
 PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these lists complete)
     "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol", "frame", "play", "speed"],
@@ -71,8 +71,8 @@ def accepted(w, raw: str) -> bool:
     value = w.value
     if isinstance(value, list):  # a multiselect: ?key= is no choice, ?key=a one choice
         return value == ([raw] if raw else [])
-    if isinstance(value, bool):
-        return raw.lower() == str(value).lower()
+    if isinstance(value, bool):  # an on/off key: 1/0 and true/false, one rule (parse_flag)
+        return parse_flag(raw, "key")[0] is value
     if isinstance(value, (int, float)):
         try:
             return float(raw) == value

@@ -5,7 +5,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.inputs import MAX_ECHO, parse_number, parse_number_list
+from core.inputs import MAX_ECHO, parse_flag, parse_number, parse_number_list
 
 
 def test_numbers():
@@ -20,6 +20,14 @@ def test_numbers():
     assert "not a whole number" in parse_number("2.5", 0, 10, integer=True)[1]
     assert "not a number" in parse_number("", 0, 1)[1]
     assert "not a number" in parse_number("1e999999", 0, 1)[1] or "finite" in parse_number("1e999999", 0, 1)[1]
+
+
+def test_flags_take_1_0_true_false_in_any_case_and_name_anything_else():
+    for raw, value in [("1", True), ("0", False), ("true", True), ("FALSE", False), (" True ", True), ("0 ", False)]:
+        assert parse_flag(raw, "units") == (value, None), raw
+    for raw in ["yes", "on", "2", "", "1.0", "-1", "truth"]:
+        value, error = parse_flag(raw, "units")
+        assert value is None and f"units = “{raw}”" in error and "1 or true" in error and "0 or false" in error
 
 
 def test_lists():

@@ -92,3 +92,22 @@ def test_release_free_heap_returns_a_departed_visitors_scattered_memory():
     freed_mib = (before - rss_kib()) / 1024
     assert freed_mib > 100, f"trimming gave back {freed_mib:.0f} MiB"  # 148 MiB here; without it, nothing
     assert len(kept) == 1000
+
+
+def test_every_on_off_url_key_takes_1_and_true_alike():
+    """units=1 was refused ("use true or false") while play=1 and train=1 were taken: one rule for all."""
+    from helpers import run_app
+
+    for raw, value in [("1", True), ("true", True), ("TRUE", True), (" 1 ", True), ("0", False)]:
+        for key, other in [("units", "shuffle"), ("shuffle", "units")]:
+            at = run_app("pages/3_MLP_training.py", {key: raw})
+            boxes = {w.key: w.value for w in at.checkbox}
+            assert boxes[key] is value and boxes[other] is False, (key, raw, boxes)
+            assert not at.warning, [w.value for w in at.warning]
+            at.run()  # the visitor's later runs keep it, and a click still changes it
+            assert next(w for w in at.checkbox if w.key == key).value is value
+            next(w for w in at.checkbox if w.key == key).set_value(not value).run()
+            assert next(w for w in at.checkbox if w.key == key).value is (not value)
+    at = run_app("pages/3_MLP_training.py", {"units": "yes"})
+    assert next(w for w in at.checkbox if w.key == "units").value is False
+    assert any("units = “yes”" in shown(w.value) and "1 or true" in shown(w.value) for w in at.warning)
