@@ -124,19 +124,34 @@ def test_far_arithmetic_adds_up_as_printed():
     as 779.4, the unrounded value)."""
     trainer = Trainer(TrainConfig(epochs=1))
     trainer.train(20_000)
+    falling = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=-9.76, anchor=3.0, anchor_value=3.09,
+                               slope=-0.1285, line_value=-9.76, exact=True)
     for far in (mlp_lab.far_probe(trainer.net, trainer.params, -3, 3),
-                mlp_lab.far_probe(*hand_net(), -3, 3),
+                mlp_lab.far_probe(*hand_net(), -3, 3), falling,
                 mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
                                  slope=7.7183, line_value=779.43, exact=True)):
         text = far.sentence()
-        m = re.search(r"giving (-?[\d.,]+) \+ (-?[\d.e+-]+) × \(([\d.]+) − (-?[\d.]+)\) = (-?[\d,.]+)", text)
+        m = re.search(r"giving (-?[\d.,]+) ([+−]) ([\d.e+-]+) × \(([\d.]+) − (-?[\d.]+)\) = (-?[\d,.]+)", text)
         assert m, text
-        a, slope, x, anchor, total = (float(g.replace(",", "")) for g in m.groups())
-        assert f"{a + slope * (x - anchor):,.1f}" == m.group(5)
+        a, sign, slope, x, anchor, total = m.groups()
+        a, slope, x, anchor = (float(g.replace(",", "")) for g in (a, slope, x, anchor))
+        slope = -slope if sign == "−" else slope
+        assert f"{a + slope * (x - anchor):,.1f}" == total
     # The case of the issue: the terms as printed sum to 779.8, and the net's own 779.4 is named as such.
     text = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
                             slope=7.7183, line_value=779.43, exact=True).sentence()
     assert "155.4 + 7.718 × (103 − 22.1) = 779.8 (unrounded, the net gives 779.4)" in text
+
+
+def test_a_falling_line_is_written_with_a_minus_not_plus_minus():
+    """Issue 26: the untrained preview's sum read "3.09 + -0.1285 × (103 − 3)"."""
+    text = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=-9.76, anchor=3.0, anchor_value=3.09,
+                            slope=-0.1285, line_value=-9.76, exact=True).sentence()
+    assert "3.09 − 0.1285 × (103 − 3) = -9.8" in text and "+ -" not in text
+
+
+def sig(z):
+    return 1 / (1 + math.exp(-z))
 
 
 def test_a_sigmoid_net_far_away_is_explained_by_saturation():
@@ -145,13 +160,90 @@ def test_a_sigmoid_net_far_away_is_explained_by_saturation():
     params = [np.array([[1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[3.0], [2.0]]), np.array([0.5])]
     far = mlp_lab.far_probe(net, params, -3, 3)
     assert far.prediction == pytest.approx(5.5, abs=1e-9)  # both sigmoids are 1 to double precision at 103
-    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
-    f = lambda x: 3 * sig(x) + 2 * sig(x - 1) + 0.5  # noqa: E731
-    assert far.slope == pytest.approx((f(3) - f(2.4)) / 0.6)  # a finite difference over the last tenth
-    assert abs(far.far_slope) < 1e-12
+    dsig = lambda z: sig(z) * (1 - sig(z))  # noqa: E731
+    # Issue 26: the slope AT the edge, f'(3) (it was the mean slope over [2.4, 3]), and at 103 the same.
+    assert far.slope == pytest.approx(3 * dsig(3) + 2 * dsig(2), rel=1e-12)
+    assert far.far_slope == pytest.approx(3 * dsig(103) + 2 * dsig(102), rel=1e-9, abs=1e-300)
+    assert far.changing == 0  # σ'(103), σ'(102) ≈ e^-102: both saturated
     text = far.sentence()
     assert "flattens out" in text and "saturates" in text and "5.5" in text
+    assert "all its 2 hidden units have" in text and f"{far.slope:.4g} at the edge of the data (x = 3)" in text
     assert "straight line would give" not in text
+
+
+def test_a_tanh_net_counts_the_units_that_still_change_far_away():
+    """Issue 26: "every unit stops changing" was said while 37 of 100 units were unsaturated at 103. Units
+    z = 0.01x (tanh' = 0.40 at 103: still changing), x − 101 (z = 2: tanh' = 0.071, under a tenth of its
+    steepest 1), x + 1 and −x (saturated); output weights 2, 3, −1, 1."""
+    net = MLP((1, 4, 1), "tanh")
+    w, b, v = [0.01, 1.0, 1.0, -1.0], [0.0, -101.0, 1.0, 0.0], [2.0, 3.0, -1.0, 1.0]
+    params = [np.array([w]), np.array(b), np.array(v).reshape(-1, 1), np.array([0.5])]
+    dtanh = lambda z: 1 - math.tanh(z) ** 2  # noqa: E731
+    slope_at = lambda x: sum(vj * wj * dtanh(wj * x + bj) for wj, bj, vj in zip(w, b, v))  # noqa: E731
+    far = mlp_lab.far_probe(net, params, -3, 3)
+    assert far.changing == 1 and far.units == 4
+    assert far.slope == pytest.approx(slope_at(3.0), rel=1e-12)
+    assert far.far_slope == pytest.approx(slope_at(103.0), rel=1e-12)
+    text = far.shape_sentence()
+    assert "every unit stops changing" not in text
+    assert "1 of its 4 hidden units still change" in text
+    assert f"slope there is {slope_at(103.0):.2g}, against {slope_at(3.0):.4g} at the edge of the data" in text
+
+
+def test_input_slope_matches_central_differences_on_deep_nets():
+    rng = np.random.default_rng(5)
+    for act in ("sigmoid", "tanh", "identity", "relu"):
+        net = MLP((1, 7, 5, 1), act)
+        params = net.init(rng, scale=1.0)
+        for x in (-2.3, 0.4, 3.0, 103.0):
+            h = 1e-6
+            y = net.predict(params, np.array([[x - h], [x + h]])).ravel()
+            assert mlp_lab.input_slope(net, params, x) == pytest.approx((y[1] - y[0]) / (2 * h), rel=1e-5, abs=1e-8)
+
+
+# -- has the net learned its target? -------------------------------------------------------------------
+def constant_net(value: float) -> tuple[MLP, list]:
+    """A 1 → 1 → 1 ReLU net that outputs ``value`` everywhere."""
+    return MLP((1, 1, 1)), [np.zeros((1, 1)), np.zeros(1), np.zeros((1, 1)), np.array([value])]
+
+
+def test_a_net_that_says_the_mean_everywhere_has_not_learned_x2():
+    net, params = constant_net(3.0)  # the mean of x² over [−3, 3]
+    fit = mlp_lab.fit_quality(net, params, -3, 3)
+    assert fit.spread == pytest.approx(math.sqrt(81 / 5 - 9), rel=0.01)  # the sd of x², x ~ U(−3, 3)
+    assert fit.ratio == pytest.approx(1.0, abs=0.01) and not fit.learned
+    text = mlp_lab.far_probe(net, params, -3, 3).sentence()
+    assert text.startswith("This net has not learned x²") and "no test of extrapolation" in text
+    assert f"{fit.ratio:.0%} of the spread of x²" in text
+
+
+def test_a_net_that_draws_abs_exactly_has_learned_it():
+    net = MLP((1, 2, 1))
+    params = [np.array([[1.0, -1.0]]), np.zeros(2), np.ones((2, 1)), np.zeros(1)]  # relu(x) + relu(−x) = |x|
+    fit = mlp_lab.fit_quality(net, params, -3, 3, target="abs")
+    assert fit.error == pytest.approx(0.0, abs=1e-12) and fit.learned
+    assert not mlp_lab.far_probe(net, params, -3, 3, target="abs").sentence().startswith("This net has not")
+    assert not mlp_lab.fit_quality(net, params, -3, 3, target="x2").learned  # |x| is not x²
+
+
+def test_the_tanh_run_of_the_issue_learned_nothing_and_is_told_so():
+    """/MLP_training?act=tanh&epochs=3&n=5000 predicts about the mean of y everywhere: its error, measured here
+    on a finer grid, is the spread of x²; a default ReLU run after one epoch has learned x²."""
+    trainer = Trainer(TrainConfig(activation="tanh", epochs=3, n_samples=5000))
+    trainer.train(10**9)
+    x = np.linspace(-3, 3, 10_001)
+    error, spread = np.sqrt(np.mean((trainer.predict(x) - x ** 2) ** 2)), np.std(x ** 2)
+    assert error / spread > 0.9
+    far = mlp_lab.far_probe(trainer.net, trainer.params, -3, 3)
+    assert not far.fit.learned and far.fit.ratio == pytest.approx(error / spread, rel=0.01)
+    text = far.sentence()
+    assert text.startswith("This net has not learned x²") and "every unit stops changing" not in text
+    z = trainer.params[0][0] * 103 + trainer.params[1]
+    changing = int(np.sum(np.abs(z) < np.arctanh(np.sqrt(0.9))))  # tanh'(z) = 1 − tanh² ≥ 0.1
+    assert far.changing == changing and f"{changing} of its 100 hidden units still change" in text
+    relu = Trainer(TrainConfig(epochs=1))
+    relu.train(10**9)
+    assert mlp_lab.far_probe(relu.net, relu.params, -3, 3).fit.learned
 
 
 # -- curves and tables ----------------------------------------------------------------------------------
