@@ -1,0 +1,1 @@
+"""The Adagrad lab's settings table and lesson answers (no streamlit)."""

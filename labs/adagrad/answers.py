@@ -1,0 +1,177 @@
+"""Answers an Adagrad lesson can ask about, computed from ``core.adagrad_lab`` at a step's settings.
+
+The inspector's answers are about the inspected element (``el``, ``i``, ``j``) at step ``k`` (k ≥ 1: before
+the first step there is nothing to ask); the race's about the 1-D race on p(x)² = (x² − 5x + 4)² from ``x0``,
+each racer at its lr (``lr_race``, ``lr_rms``, ``lr_adam``) and at most ``steps`` steps.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from core import adagrad_lab as lab
+from core.descent import CONVERGED, outcome
+from core.objective import Quadratic
+from labs.adagrad.settings import filled, racer_lrs
+from labs.answer import Answer, registry
+from labs.descent.answers import OUTCOMES, outcome_label
+
+ANSWERS, answer = registry(filled)
+ROOT_PROBLEM = Quadratic()  # the page's 1-D race: p(x) = x² − 5x + 4, loss p(x)²
+TRENDS = ("shrinks at every step", "never grows", "grows at times")
+NO_STEP = "No step has been taken yet (k = 0): there is no G, effective lr or update to ask about."
+
+
+def inspected(s: dict):
+    """(run after k steps, flat index, label) of the inspected element."""
+    config = lab.InspectorConfig(lr=s["lr"], eps=s["eps"], seed=s["seed"], grad=s["grad"])
+    index = lab.element_index(s["el"], s["i"], s["j"])
+    return lab.run_inspector(config, s["k"]), index, lab.element_label(index)
+
+
+def step_fields(s: dict) -> dict | None:
+    """Every quantity of step k of the inspected element, or None when k = 0."""
+    run, index, label = inspected(s)
+    k = run.k
+    if k == 0:
+        return None
+    g = float(run.grads[k - 1, index])
+    G = float(run.sums[k - 1, index])
+    G_before = float(run.sums[k - 2, index]) if k >= 2 else 0.0
+    return {"label": label, "k": k, "g": g, "G": G, "G_before": G_before, "lr": s["lr"], "eps": s["eps"],
+            "eff": float(lab.effective_lr(s["lr"], G, s["eps"])), "update": float(run.updates[k - 1, index]),
+            "before": float(run.theta[k - 1, index]), "after": float(run.theta[k, index])}
+
+
+def _step_answer(s: dict, name: str, why: str) -> Answer:
+    f = step_fields(s)
+    if f is None:
+        return Answer(None, NO_STEP, {})
+    return Answer(f[name], why, f)
+
+
+@answer("number")
+def G_after(s: dict) -> Answer:
+    """G of the inspected element after step k: the previous G plus g²."""
+    return _step_answer(s, "G", "G = previous G + g² = {G_before:.6g} + ({g:.6g})² = {G:.6g} for {label} after "
+                                "step {k}.")
+
+
+@answer("number")
+def effective_lr_after(s: dict) -> Answer:
+    """The inspected element's effective lr after step k: lr / (√G + eps)."""
+    return _step_answer(s, "eff", "effective lr = lr / (√G + eps) = {lr:g} / (√{G:.6g} + {eps:g}) = {eff:.6g} "
+                                  "for {label} at step {k}.")
+
+
+@answer("number")
+def update_at(s: dict) -> Answer:
+    """The update of the inspected element at step k: −effective lr · g."""
+    return _step_answer(s, "update", "update = −effective lr · g = −{eff:.6g} × {g:.6g} = {update:.6g} for {label} "
+                                     "at step {k}.")
+
+
+@answer("number")
+def theta_after(s: dict) -> Answer:
+    """The inspected element's value after step k: θ before + update."""
+    return _step_answer(s, "after", "θ after = θ before + update = {before:.6g} + ({update:.6g}) = {after:.6g} "
+                                    "for {label} at step {k}.")
+
+
+@answer("choice", options=TRENDS)
+def effective_lr_trend(s: dict) -> Answer:
+    """How the inspected element's effective lr moves over steps 1 … k."""
+    run, index, label = inspected(s)
+    if run.k < 2:
+        return Answer(None, "Take at least two steps (k ≥ 2) to see the effective lr move.", {})
+    eff = lab.effective_lr(s["lr"], run.sums[:, index], s["eps"])
+    moves = np.diff(eff)
+    value = TRENDS[0] if np.all(moves < 0) else TRENDS[1] if np.all(moves <= 0) else TRENDS[2]
+    return Answer(value, "G only adds squares, g² ≥ 0, so it never falls, and lr / (√G + eps) never grows: for "
+                         "{label} it went from {first:.6g} after step 1 to {last:.6g} after step {k}.",
+                  {"label": label, "first": float(eff[0]), "last": float(eff[-1]), "k": run.k})
+
+
+def race_runs(s: dict, chosen=None) -> dict:
+    chosen = tuple(s["race"] if chosen is None else chosen)
+    return lab.race(ROOT_PROBLEM, s["x0"], 1.0, s["steps"], chosen=chosen, lrs=racer_lrs(s))
+
+
+def _ranking(runs: dict) -> list[tuple[int, str]]:
+    return sorted((traj.steps, lab.RACERS.index(name), name) for name, traj in runs.items()
+                  if traj.status == CONVERGED)
+
+
+@answer("choice", options=(*lab.RACERS, "none"))
+def race_winner(s: dict) -> Answer:
+    """Which chosen racer converges in the fewest steps on the 1-D race ('none' when none converges)."""
+    runs = race_runs(s)
+    done = _ranking(runs)
+    if not done:
+        return Answer("none", "None of {racers} converges within {steps} steps from x0 = {x0:g}.",
+                      {"racers": ", ".join(runs) or "the racers", "steps": s["steps"], "x0": s["x0"]})
+    n, _, winner = done[0]
+    others = "; ".join(f"{name} {lab.outcome(ROOT_PROBLEM, traj)}" for name, traj in runs.items() if name != winner)
+    return Answer(winner, "From x0 = {x0:g}, {winner} converges in {n} steps (lr = {lr:g}); {others}.",
+                  {"x0": s["x0"], "winner": winner, "n": n, "lr": racer_lrs(s)[winner],
+                   "others": others or "it races alone"})
+
+
+def _racer(s: dict, racer: str):
+    if racer not in lab.RACERS:
+        raise ValueError(f"Invalid racer {racer!r} (one of {', '.join(lab.RACERS)})")
+    return race_runs(s, (racer,))[racer]
+
+
+@answer("number")
+def race_steps(s: dict, racer: str = "Adagrad") -> Answer:
+    """How many steps ``racer`` takes to converge on the 1-D race (none when it does not)."""
+    traj = _racer(s, racer)
+    fields = {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer],
+              "what": lab.outcome(ROOT_PROBLEM, traj)}
+    return Answer(traj.steps if traj.status == CONVERGED else None,
+                  "From x0 = {x0:g} at lr = {lr:g}, {racer} {what}.", fields)
+
+
+@answer("choice", options=OUTCOMES)
+def race_outcome(s: dict, racer: str = "gradient descent") -> Answer:
+    """What becomes of ``racer`` on the 1-D race: converges, a k-cycle, chaos, diverges, too slow…"""
+    traj = _racer(s, racer)
+    o = outcome(ROOT_PROBLEM, traj, s["steps"])
+    return Answer(outcome_label(o), "From x0 = {x0:g} at lr = {lr:g}, {racer} {what}.",
+                  {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer], "what": lab.outcome(ROOT_PROBLEM, traj)})
+
+
+@answer("number")
+def first_step(s: dict, racer: str = "Adagrad") -> Answer:
+    """The size |x1 − x0| of ``racer``'s first step on the 1-D race."""
+    traj = _racer(s, racer)
+    g = float(ROOT_PROBLEM.grad(s["x0"]))
+    size = float(abs(traj.xs[1] - traj.xs[0])) if traj.steps >= 1 else 0.0
+    return Answer(size, "At x0 = {x0:g} the gradient is {g:.6g}; {racer}'s first step at lr = {lr:g} moves x by "
+                        "{size:.6g}, {ratio:.3g} times lr.",
+                  {"x0": s["x0"], "g": g, "racer": racer, "lr": racer_lrs(s)[racer], "size": size,
+                   "ratio": size / racer_lrs(s)[racer]})
+
+
+@answer("number")
+def effective_step(s: dict, racer: str = "Adagrad", step: int = 100) -> Answer:
+    """``racer``'s effective step |Δx| / |g| at update ``step`` of the 1-D race (none past its last update)."""
+    traj = _racer(s, racer)
+    t, ratio = lab.effective_steps(ROOT_PROBLEM, traj)
+    hit = np.flatnonzero(t == step)
+    fields = {"racer": racer, "step": step, "lr": racer_lrs(s)[racer], "n": traj.steps}
+    if not hit.size:
+        return Answer(None, "{racer} made {n} updates, so it has no update {step}.", fields)
+    value = float(ratio[hit[0]])
+    return Answer(value, "At update {step}, {racer}'s step was {value:.6g} times its gradient (lr = {lr:g}): "
+                         "{value_vs_lr:.3g} × lr.", fields | {"value": value, "value_vs_lr": value / fields["lr"]})
+
+
+@answer("challenge")
+def wins(s: dict, racer: str = "Adagrad") -> Answer:
+    """``racer`` is among the chosen racers and converges in the fewest steps."""
+    answer_ = race_winner(s)  # the plain function: s is already filled
+    fields = answer_.fields | {"goal": racer}
+    if racer not in s["race"]:
+        return Answer(False, "{goal} is not in the race: add it under Optimisers.", fields)
+    return Answer(answer_.value == racer, answer_.why, fields)

@@ -1,0 +1,1 @@
+"""The gradient-descent lab's settings table and lesson answers (no streamlit)."""

@@ -1,0 +1,50 @@
+"""The gradient-descent page's URL settings: one table (key, default, bounds, kind, help), read from the
+bounds in ``core.descent_lab``; and the page's sections a teacher can hide (``hide=``)."""
+from __future__ import annotations
+
+from core import descent_lab as lab
+from labs import table
+from labs.table import Setting
+
+MAX_FRAME = lab.MAX_STEPS  # the replay's frame= goes up to the most updates
+MAX_SPEED = 1000.0         # player.MAX_SPEED: updates per second
+
+SETTINGS = (
+    Setting("a", 1.0, "number", "Coefficient of x². 0 makes p a line.", -lab.COEF_LIMIT, lab.COEF_LIMIT),
+    Setting("b", -5.0, "number", "Coefficient of x.", -lab.COEF_LIMIT, lab.COEF_LIMIT),
+    Setting("c", 4.0, "number", "Constant term.", -lab.COEF_LIMIT, lab.COEF_LIMIT),
+    Setting("x0", "0,3", "list", "Start points, comma-separated: one run per start point.", -lab.X0_LIMIT,
+            lab.X0_LIMIT, max_items=lab.MAX_STARTS),
+    Setting("lr", 0.01, "number", "Learning rate: each update is x ← x − lr·loss′(x).", lab.LR_MIN, lab.LR_MAX),
+    Setting("steps", 1000, "int", "Most updates: a run stops after this many.", 1, lab.MAX_STEPS),
+    Setting("tol", 1e-6, "number", "Tolerance: a run has converged when |p(x)| < tol.", lab.TOL_MIN, lab.TOL_MAX),
+    # the replay's place (player.show(..., link=True))
+    Setting("frame", 0, "int", "The update the replay opens at.", 0, MAX_FRAME),
+    Setting("play", 0, "int", "1: the replay starts playing when the link is opened.", 0, 1),
+    Setting("speed", 0.0, "number", "Replay speed, updates per second (0: about 10 seconds in all).", 0.0, MAX_SPEED),
+)
+
+# hide= names for the page's sections, in page order.
+SECTIONS = {
+    "player": "the replay of the runs (Play, Pause, the scrubber)",
+    "status": "the table “Where each run ends”",
+    "answers": "“The four questions, answered for these settings”",
+    "loss": "the loss against step chart",
+    "basin": "the basin map",
+    "cobweb": "the cobweb of the first run",
+    "share": "the share link",
+}
+
+
+def defaults() -> dict:
+    return table.defaults(SETTINGS)
+
+
+def filled(settings: dict | None) -> dict:
+    """The defaults with these settings over them (bad values left at their default)."""
+    return table.filled(SETTINGS, settings)
+
+
+def validate(settings: dict) -> list[str]:
+    """A sentence for every unknown key and every bad value."""
+    return table.problems(SETTINGS, settings)

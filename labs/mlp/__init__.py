@@ -1,0 +1,1 @@
+"""The MLP-training lab's settings table and lesson answers (no streamlit)."""

@@ -1,0 +1,211 @@
+"""One table of a lab's URL settings, and the loops over it (TensorFlow Playground's ``State.PROPS``).
+
+A ``Setting`` is one URL key: its kind, default, bounds and help. ``coerce`` reads a value as a URL gives it
+(a string) or as a lesson file gives it (a TOML number, string, list or boolean) and returns the value the lab
+uses, or a sentence naming what is wrong; it never raises. ``widget_value`` is what the page's widget holds
+for it (the number inputs are float widgets, a list is typed as text), ``url_value`` what a link carries.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from core.inputs import echo, parse_number, parse_number_list
+
+KINDS = ("number", "int", "list", "choice", "multi", "flag", "text")
+MAX_TEXT = 2000  # characters of any value read here: longer is refused before it is parsed
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One URL setting of a lab page.
+
+    kind: number (a float in [lo, hi]), int (a whole number in [lo, hi]), list (comma-separated numbers, at
+    most ``max_items``, each in [lo, hi], whole when ``integer``), choice (one of ``options``), multi (any of
+    ``options``, the key repeated in a URL), flag (true/false), text (at most ``max_chars`` characters).
+    ``field``: the core config field it sets, when it is not the key itself.
+    """
+
+    key: str
+    default: object
+    kind: str
+    help: str
+    lo: float | None = None
+    hi: float | None = None
+    options: tuple[str, ...] = ()
+    max_items: int = 1
+    integer: bool = False
+    max_chars: int = 200
+    field: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Invalid kind {self.kind!r} for {self.key} (one of {', '.join(KINDS)})")
+
+    @property
+    def bounds_words(self) -> str:
+        """What values the setting takes, e.g. 'a number in [1e-06, 10]', 'one of relu, sigmoid, tanh'."""
+        if self.kind == "number":
+            return f"a number in [{self.lo:g}, {self.hi:g}]"
+        if self.kind == "int":
+            return f"a whole number in [{self.lo:g}, {self.hi:g}]"
+        if self.kind == "list":
+            what = "whole numbers" if self.integer else "numbers"
+            return f"1 to {self.max_items} comma-separated {what}, each in [{self.lo:g}, {self.hi:g}]"
+        if self.kind == "choice":
+            return f"one of {', '.join(self.options)}"
+        if self.kind == "multi":
+            return f"any of {', '.join(self.options)}"
+        if self.kind == "flag":
+            return "true or false"
+        return f"text of at most {self.max_chars} characters"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(setting: Setting, value, integer: bool):
+    """A number of a TOML file (int/float) or of a URL (str) against the setting's bounds."""
+    name = setting.key
+    if _is_number(value):
+        if not math.isfinite(value):
+            return None, f"{name} = {value} is not a finite number"
+        return parse_number(repr(value), setting.lo, setting.hi, integer=integer, name=name)
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            return None, f"{name} = “{echo(value)}” is too long ({len(value):,} characters)"
+        return parse_number(value, setting.lo, setting.hi, integer=integer, name=name)
+    return None, f"{name} = {echo(repr(value))} is not a number"
+
+
+def coerce(setting: Setting, value):
+    """(the value the lab uses, None) or (None, a sentence naming what is wrong). Never raises."""
+    name, kind = setting.key, setting.kind
+    if kind == "number":
+        value, error = _number(setting, value, integer=False)
+        return (None, error) if error else (float(value), None)
+    if kind == "int":
+        value, error = _number(setting, value, integer=True)
+        return (None, error) if error else (int(value), None)
+    if kind == "list":
+        if _is_number(value):
+            value = [value]
+        if isinstance(value, (list, tuple)):
+            if not value:
+                return None, f"{name} holds no number: give at least one"
+            if len(value) > setting.max_items:
+                return None, f"{name} has {len(value)} values; at most {setting.max_items} are allowed"
+            out = []
+            for item in value:
+                number, error = _number(setting, item, integer=setting.integer)
+                if error:
+                    return None, error
+                out.append(number)
+            return out, None
+        if isinstance(value, str):
+            return parse_number_list(value[:MAX_TEXT + 1], max_items=setting.max_items, lo=setting.lo,
+                                     hi=setting.hi, integer=setting.integer, name=name)
+        return None, f"{name} = {echo(repr(value))} is not a list of numbers"
+    if kind == "choice":
+        if isinstance(value, str) and value in setting.options:
+            return value, None
+        return None, f"{name} = “{echo(str(value))}” is not one of {', '.join(setting.options)}"
+    if kind == "multi":
+        if isinstance(value, str):
+            value = [v for v in value.split(",") if v.strip()] if value else []
+        if not isinstance(value, (list, tuple)) or len(value) > 4 * len(setting.options):
+            return None, f"{name} = {echo(repr(value))} is not a list of {', '.join(setting.options)}"
+        bad = [v for v in value if not (isinstance(v, str) and v.strip() in setting.options)]
+        if bad:
+            return None, f"{name} = “{echo(', '.join(map(str, bad)))}” is not one of {', '.join(setting.options)}"
+        chosen = [v.strip() for v in value]
+        return [o for o in setting.options if o in chosen], None
+    if kind == "flag":
+        if isinstance(value, bool):
+            return value, None
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true", None
+        return None, f"{name} = “{echo(str(value))}”: use true or false"
+    if not isinstance(value, str):
+        return None, f"{name} = {echo(repr(value))} is not text"
+    if len(value) > setting.max_chars:
+        return None, f"{name} = “{echo(value)}” is longer than {setting.max_chars} characters"
+    return value, None
+
+
+def by_key(table) -> dict[str, Setting]:
+    return {s.key: s for s in table}
+
+
+def defaults(table) -> dict:
+    """Every key's default, as the lab uses it (lists as lists)."""
+    out = {}
+    for s in table:
+        value = s.default
+        if s.kind == "list" and isinstance(value, str):
+            value, _ = coerce(s, value)
+        out[s.key] = list(value) if isinstance(value, (list, tuple)) else value
+    return out
+
+
+def problems(table, settings) -> list[str]:
+    """A sentence for every unknown key (listing the known ones) and every bad value of ``settings``."""
+    if not isinstance(settings, dict):
+        return [f"settings must be a table of URL keys, not {echo(repr(settings))}"]
+    known = by_key(table)
+    out = []
+    for key, value in settings.items():
+        if key not in known:
+            out.append(f"unknown setting “{echo(str(key))}”: the settings are {', '.join(known)}")
+            continue
+        _, error = coerce(known[key], value)
+        if error:
+            out.append(f"{error} ({known[key].bounds_words})")
+    return out
+
+
+def filled(table, settings: dict | None) -> dict:
+    """The defaults with ``settings`` over them, each coerced; a bad or unknown value is left out (so the
+    default stays): call ``problems`` to hear about them."""
+    out = defaults(table)
+    known = by_key(table)
+    for key, value in (settings or {}).items():
+        if key in known:
+            coerced, error = coerce(known[key], value)
+            if error is None:
+                out[key] = coerced
+    return out
+
+
+def widget_value(setting: Setting, value):
+    """What the page's widget for ``setting`` holds for ``value`` (a coerced value): ui.number's inputs are float
+    widgets, ui.number_list's a text input, ui.multi's a list, ui.flag's a bool."""
+    if setting.kind in ("number", "int"):
+        return float(value)
+    if setting.kind == "list":
+        return ",".join(format_number(v) for v in value)
+    if setting.kind == "multi":
+        return list(value)
+    return value
+
+
+def format_number(x) -> str:
+    """x short and exact: 0.01 -> '0.01', 3.0 -> '3', 1e-06 -> '1e-06'."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return str(x)
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
+
+
+def url_value(setting: Setting, value):
+    """The value in a link: a string, or a list of strings for a multi (one repeated key each)."""
+    if setting.kind in ("number", "int"):
+        return format_number(value)
+    if setting.kind == "list":
+        return ",".join(format_number(v) for v in value)
+    if setting.kind == "multi":
+        return list(value)
+    if setting.kind == "flag":
+        return "true" if value else "false"
+    return str(value)
