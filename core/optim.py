@@ -200,6 +200,30 @@ OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {"sgd": sgd, "momentum": momen
                                                    "rmsprop": rmsprop, "adam": adam}
 
 
+class Scaling(NamedTuple):
+    """What an optimiser divides its gradient by: the one place the labs' words about a rule come from
+    (the maths is in the functions above; tests/test_optim.py checks each row against it).
+
+    divides_by: "nothing" (the step is lr·g, or momentum's sum of such steps), "sum" (the root of the sum
+    of every g² so far, Adagrad's G) or "mean" (the root of a decaying mean of g², which forgets);
+    divisor: its symbol on the pages; steps_only_shrink: the step size lr/(divisor + eps) never grows
+    (only a sum does that); first_step: the size of the first update, as a formula (eps aside)."""
+
+    divides_by: str
+    divisor: str | None
+    steps_only_shrink: bool
+    first_step: str
+
+
+SCALING: dict[str, Scaling] = {
+    "sgd": Scaling("nothing", None, False, "lr·|g|"),
+    "momentum": Scaling("nothing", None, False, "lr·|g|"),
+    "adagrad": Scaling("sum", "√G", True, "lr"),
+    "rmsprop": Scaling("mean", "√s", False, "lr/√(1 − ρ)"),   # s after one step is (1 − ρ)·g²
+    "adam": Scaling("mean", "√v̂", False, "lr"),              # bias-corrected: m̂ = g and v̂ = g² at step 1
+}
+
+
 def apply_updates(params: Params, updates: Params) -> Params:
     """params + updates, elementwise, as new arrays."""
     return [p + u for p, u in zip(params, updates)]

@@ -8,6 +8,7 @@ import pytest
 
 from core.optim import (
     OPTIMIZERS,
+    SCALING,
     AdagradState,
     AdamState,
     MomentumState,
@@ -215,3 +216,52 @@ def test_matches_torch_when_available():
             updates, state = ours.update([g], state)
             params = apply_updates(params, updates)
         np.testing.assert_allclose(params[0], w.detach().numpy(), rtol=1e-12)
+
+
+# --- SCALING: what each optimiser divides by, the data every sentence about a rule reads ----------------------
+def step_sizes(name, grads, lr=0.1):
+    """|update| / |g| of each step of OPTIMIZERS[name] (defaults) fed the 1-D gradients ``grads``."""
+    opt = OPTIMIZERS[name](lr)
+    state, out = opt.init([np.zeros(1)]), []
+    for g in grads:
+        updates, state = opt.update([np.array([g])], state)
+        out.append(abs(float(updates[0][0])) / abs(g))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_scaling_says_what_each_optimiser_divides_by(name):
+    """'sum': a constant gradient's steps fall like lr/√t (√G = √t·|g|); 'mean': they stay about lr (the mean
+    of g² is g²); 'nothing': they grow with g. Dividing by a root of g² makes the steps blind to g's scale."""
+    rule = SCALING[name]
+    lr, n = 0.1, 400
+    small, large = step_sizes(name, [3.0] * n, lr) * 3.0, step_sizes(name, [300.0] * n, lr) * 300.0  # |update|
+    if rule.divides_by == "sum":
+        assert small[-1] == pytest.approx(lr / math.sqrt(n), rel=1e-6)
+        np.testing.assert_allclose(large, small, rtol=1e-6)
+    elif rule.divides_by == "mean":
+        assert 0.9 * lr < small[-1] < 1.1 * lr
+        np.testing.assert_allclose(large, small, rtol=1e-6)
+    else:
+        assert rule.divides_by == "nothing" and rule.divisor is None
+        np.testing.assert_allclose(large, 100 * small, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_steps_only_shrink_for_a_sum_alone(name):
+    """Gradients that fall from 10 to 0.01 and stay there: Adagrad's step size lr/(√G + eps) never grows;
+    RMSProp's and Adam's grow back as their means forget the big ones; plain steps keep lr."""
+    ratio = step_sizes(name, [10.0] * 5 + [0.01] * 1500)
+    shrinks_only = bool(np.all(np.diff(ratio) <= 1e-15) and ratio[-1] < ratio[0])
+    assert SCALING[name].steps_only_shrink == shrinks_only
+
+
+# The first step's size, written out here for each formula SCALING names (g = −40, lr = 0.1; eps aside).
+FIRST_STEP = {"lr·|g|": lambda lr, g: lr * abs(g), "lr": lambda lr, g: lr,
+              "lr/√(1 − ρ)": lambda lr, g: lr / math.sqrt(1 - 0.99)}
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_first_step_formula_is_the_first_update(name):
+    assert abs(step_sizes(name, [-40.0], 0.1)[0] * 40.0) == pytest.approx(
+        FIRST_STEP[SCALING[name].first_step](0.1, -40.0), rel=1e-8)
