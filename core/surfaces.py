@@ -111,5 +111,22 @@ class Rosenbrock(_Surface):
         inner = y - x * x
         return _as_point(-2 * (1 - x) - 400 * x * inner, 200 * inner)
 
+    def hessian(self, p) -> np.ndarray:
+        """∇²f = [[2 − 400·(y − x²) + 800·x², −400·x], [−400·x, 200]], shape (..., 2, 2)."""
+        x, y = _xy(p)
+        xx = 2 - 400 * (y - x * x) + 800 * x * x
+        xy = -400 * x
+        return np.stack([np.stack([xx, xy], axis=-1), np.stack([xy, 200 + 0 * x], axis=-1)], axis=-2)
+
+    def curvatures(self) -> tuple[float, float]:
+        """The Hessian's eigenvalues at the minimum (1, 1), largest first: about 1001.6 across the valley
+        and 0.3994 along its floor."""
+        high, low = np.linalg.eigvalsh(self.hessian(self.minimum))[::-1]
+        return float(high), float(low)
+
+    def stable_lr(self) -> float:
+        """Gradient descent contracts near the minimum iff lr < 2 / the largest curvature there (≈ 0.001997)."""
+        return 2.0 / self.curvatures()[0]
+
 
 SURFACES: dict[str, _Surface] = {"bowl": Bowl(), "rosenbrock": Rosenbrock()}

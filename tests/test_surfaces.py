@@ -75,3 +75,27 @@ def test_gradient_descent_on_the_bowl_is_stable_exactly_below_two_over_the_large
     above = descend(bowl, [-4.0, 1.0], sgd(0.041), max_steps=5000)
     assert below.status == CONVERGED
     assert above.status == DIVERGED
+
+
+@pytest.mark.parametrize("point", POINTS + [(1.0, 1.0)])
+def test_rosenbrock_hessian_matches_central_differences_of_the_gradient(point):
+    rosen, p, h = Rosenbrock(), np.array(point), 1e-6
+    numeric = np.column_stack([(rosen.grad(p + h * e) - rosen.grad(p - h * e)) / (2 * h) for e in np.eye(2)])
+    np.testing.assert_allclose(rosen.hessian(p), numeric, rtol=1e-6, atol=1e-4)
+
+
+def test_rosenbrock_curvatures_and_stable_lr_at_the_minimum():
+    """At (1, 1) the Hessian is [[802, −400], [−400, 200]]: trace 1002, determinant 400, so the curvatures
+    are (1002 ± √(1002² − 1600))/2 = 1001.6 and 0.3994, and gradient descent is stable for lr < 2/1001.6."""
+    high, low = Rosenbrock().curvatures()
+    root = np.sqrt(1002**2 - 1600)
+    assert (high, low) == (pytest.approx((1002 + root) / 2), pytest.approx((1002 - root) / 2))
+    bound = Rosenbrock().stable_lr()
+    assert bound == pytest.approx(0.001997, abs=1e-6)
+    # Gradient descent started just off the minimum along the steep direction: below the bound it closes in,
+    # above it the offset grows step after step.
+    start = np.array([1.0, 1.0]) + 1e-4 * np.array([0.8944, -0.4472])  # ≈ the top eigenvector (2, −1)/√5
+    below = descend(Rosenbrock(), start, sgd(0.99 * bound), max_steps=200, tol=1e-12)
+    above = descend(Rosenbrock(), start, sgd(1.01 * bound), max_steps=200, tol=1e-12)
+    assert np.linalg.norm(below.xs[-1] - 1) < np.linalg.norm(start - 1)
+    assert np.linalg.norm(above.xs[-1] - 1) > 10 * np.linalg.norm(start - 1)
