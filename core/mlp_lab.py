@@ -676,17 +676,35 @@ def _parse_value(key: str, text: str):
 
 
 def parse_compare(raw: str) -> tuple[list[TrainConfig], str | None]:
-    """The runs a compare= value lists (``format_compare``'s form), or [] and a sentence naming what is
-    wrong. Every value is checked against the same bounds as the page's controls and every run against
-    the server's limits; at most MAX_PINNED runs, no run twice."""
+    """The runs a compare= value lists (``format_compare``'s form), and None or the notice the page shows.
+    Every value is checked against the same bounds as the page's controls and every run against the
+    server's limits, no run twice; a value that fails compares no runs, and the notice names what is
+    wrong. Past MAX_PINNED runs, the first MAX_PINNED are compared and the notice names the runs left out."""
     text = str(raw).strip()
-    if not text:
-        return [], None
     if len(text) > MAX_COMPARE_CHARS:
-        return [], f"compare = “{echo(raw)}” is too long ({len(text):,} characters; at most {MAX_COMPARE_CHARS})"
-    runs = text.split(COMPARE_RUNS)
-    if len(runs) > MAX_PINNED:
-        return [], f"compare = “{echo(raw)}” lists {len(runs)} runs; at most {MAX_PINNED}"
+        return [], _refused(f"compare = “{echo(raw)}” is too long ({len(text):,} characters; at most "
+                            f"{MAX_COMPARE_CHARS})")
+    runs = text.split(COMPARE_RUNS) if text else []
+    configs, error = _parse_runs(raw, runs[:MAX_PINNED])
+    if error:
+        return [], _refused(error)
+    left_out = runs[MAX_PINNED:]
+    if not left_out:
+        return configs, None
+    if len(left_out) == 1:
+        return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, at most {MAX_PINNED} are compared: "
+                         f"comparing the first {MAX_PINNED} and leaving out run {len(runs)}, “{echo(left_out[0])}”.")
+    return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, at most {MAX_PINNED} are compared: comparing "
+                     f"the first {MAX_PINNED} and leaving out runs {MAX_PINNED + 1} to {len(runs)}, "
+                     + ", ".join(f"“{echo(run)}”" for run in left_out) + ".")
+
+
+def _refused(error: str) -> str:
+    return f"Ignored {error}; comparing no runs."
+
+
+def _parse_runs(raw: str, runs: list[str]) -> tuple[list[TrainConfig], str | None]:
+    """The configs of ``runs`` (compare= runs as text), or [] and what is wrong with the first bad one."""
     configs = []
     for i, run in enumerate(runs, start=1):
         values: dict = {}
@@ -795,22 +813,50 @@ def summarize(run) -> RunSummary:
         train_seconds=getattr(run, "train_seconds", None))
 
 
+def run_state(run: RunSummary) -> str:
+    """Where a compared run stands, so its numbers are read as final or as so far."""
+    if not run.done:
+        return f"computing: {run.samples_seen / max(run.total_samples, 1):.0%} done, numbers so far"
+    if run.samples_seen < run.total_samples:
+        return f"stopped early, at sample {run.samples_seen:,}"
+    return "done"
+
+
 def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
-    """One row per run: final loss, f at ±1, ±2 and 103, and its training time; a first row with the truth
-    when the runs share a target."""
-    columns = ["run", "final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)"]
+    """One row per run: where it stands (``run_state``), final loss, f at ±1, ±2 and 103, and its training
+    time; a first row with the truth when the runs share a target. A cell with nothing to say (the truth's
+    loss, time and state, an unfinished run's final loss) is NaN or None, and ``compare_view`` shows it empty."""
+    columns = ["run", "state", "final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)"]
     rows = []
     targets = {run.config.target for run in runs}
     if len(targets) == 1:
         target = targets.pop()
-        rows.append([f"{target_label(target)} (truth)", None,
-                     *(float(target_values(target, x)) for x in COMPARE_X), None])
+        rows.append([f"{target_label(target)} (truth)", None, math.nan,
+                     *(float(target_values(target, x)) for x in COMPARE_X), math.nan])
     for label, run in zip(labels, runs):
         secs = run.train_seconds
-        rows.append([label, run.final_loss if math.isfinite(run.final_loss) else None,
-                     *(float(p) if math.isfinite(p) else None for p in run.at_x),
-                     None if secs is None else round(float(secs), 1)])
+        rows.append([label, run_state(run), run.final_loss if math.isfinite(run.final_loss) else math.nan,
+                     *(float(p) if math.isfinite(p) else math.nan for p in run.at_x),
+                     math.nan if secs is None else round(float(secs), 1)])
     return pd.DataFrame(rows, columns=columns)
+
+
+def table_number(value: float) -> str:
+    """A number in the comparison table: 10,609 and 1,234 whole, 3.988 and 0.01234 to 4 significant digits,
+    6.753e+32 when huge, and nothing for a missing value (not "None")."""
+    if value is None or not math.isfinite(value):
+        return ""
+    if abs(value) >= 1e7:
+        return f"{value:.4g}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def compare_view(table: pd.DataFrame):
+    """``compare_table``'s frame as it is shown: its numbers written by ``table_number`` (the time to a
+    tenth of a second) and empty cells empty; the frame's values stay the numbers (a pandas Styler)."""
+    numbers = {column: table_number for column in table.columns if column not in ("run", "state", "time (s)")}
+    return table.style.format(numbers | {"time (s)": lambda s: "" if not math.isfinite(s) else f"{s:.1f}"},
+                              na_rep="")
 
 
 def compare_loss_curves(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import ui
 from core import mlp_lab
 from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
 from core.charts.replay import LIVE_LOSS_ROWS, mlp_live, mlp_replay
-from core.inputs import echo
+from core.inputs import parse_flag
 from core.train import LIMITS
 from runs import live
 
@@ -97,9 +97,9 @@ def settings() -> tuple[dict, bool, str]:
 
 
 def compared_runs(compare_text: str) -> list:
-    pinned_configs, compare_error = mlp_lab.parse_compare(compare_text)
-    if compare_error:
-        st.warning(ui.plain(f"Ignored {compare_error}; comparing no runs."), icon=":material/warning:")
+    pinned_configs, compare_notice = mlp_lab.parse_compare(compare_text)
+    if compare_notice:
+        st.warning(ui.plain(compare_notice), icon=":material/warning:")
     return pinned_configs
 
 
@@ -173,10 +173,10 @@ def whole_page():
 def train_link(config):
     """train=1: a link that starts its run on opening (once per session: later runs are the visitor's own clicks)."""
     raw_train = st.query_params.get("train")
-    if raw_train is not None and raw_train.strip().lower() not in ("1", "true"):
-        st.warning(ui.plain(f"Ignored train = “{echo(raw_train)}”: use train=1 to start the run on opening."),
-                   icon=":material/warning:")
-    elif raw_train is not None and not state.get("mlp_train_link"):
+    start, train_error = (None, None) if raw_train is None else parse_flag(raw_train, "train")
+    if train_error:
+        st.warning(ui.plain(f"Ignored {train_error}; train=1 starts the run on opening."), icon=":material/warning:")
+    elif start and not state.get("mlp_train_link"):
         state["mlp_train_link"] = True
         if state.get("mlp_run") is None:
             start_training(config)
@@ -190,15 +190,15 @@ def buttons(config, pinned_configs):
         set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
     status = state["mlp_status"]
     row = st.container(horizontal=True)
+    # Train and Reset carry no tooltip: keyboard focus moves to them (after Reset, and after Done), and a
+    # focused button opens its tooltip above itself, over the lab's first sentence, until focus moves on.
     row.button("Train", type="primary", icon=":material/play_arrow:", on_click=start_training, args=(config,),
-               disabled=config is None or status == "training",
-               help="Run these settings. A run with the same settings already on this server is shown, not "
-                    "computed again: the same settings give the same numbers.")
+               disabled=config is None or status == "training")
     row.button("Pause", icon=":material/pause:", on_click=set_status, args=("paused",),
                disabled=status != "training")
     row.button("Resume", icon=":material/resume:", on_click=set_status, args=("training",),
                disabled=status != "paused" or stale or run is None or run.done)
-    row.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=run is None, help="Forget the run.")
+    row.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=run is None)
     row.button("Pin this run", icon=":material/push_pin:", on_click=pin,
                disabled=run is None or not run.done or stale or run.config in pinned_configs
                or len(pinned_configs) >= mlp_lab.MAX_PINNED,
@@ -261,7 +261,8 @@ def untrained(config, show_units: bool):
     if config is None:
         return
     st.info("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
-            "it. The charts and probes update as it learns.", icon=":material/play_circle:")
+            "it. The charts and probes update as it learns. A run with these settings that this server has made "
+            "already is shown at once: the same settings give the same numbers.", icon=":material/play_circle:")
     run = ui.untrained_view(config)
     params = run.params
     draw_charts(run, params, show_units, cache="untrained charts")  # kept apart from the trained run's
@@ -429,8 +430,7 @@ def compare_charts(base, current, labels, names, runs):
     described = "the current settings" if current is None else f"the current run ({labels[0]})"
     st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
                "over the last epoch; time: training time on the server's workers.")
-    st.dataframe(mlp_lab.compare_table(names, runs), hide_index=True,
-                 column_config={"final loss": st.column_config.NumberColumn(format="%.4g")})
+    st.dataframe(mlp_lab.compare_view(mlp_lab.compare_table(names, runs)), hide_index=True)
 
 
 def hide_running_indicator():

@@ -160,13 +160,32 @@ def test_compare_links_round_trip(configs, text):
     ("epochs:200,n:200000", "4,000,000"),
     ("default~default", "run 2 repeats run 1"),
     ("lr:1e-4,lr:2e-4", "gives lr twice"),
-    ("a~b~c~d~e", "lists 5 runs; at most 4"),
+    ("a~b~c~d~e", "run 1 has “a”"),
     ("nonsense", "not key:value"),
     ("x" * 700, "too long"),
 ])
 def test_bad_compare_links_are_named_and_compare_nothing(text, words):
     configs, error = mlp_lab.parse_compare(text)
-    assert configs == [] and words in error and error.startswith("compare = ")
+    assert configs == [] and words in error
+    assert error.startswith("Ignored compare = ") and error.endswith("; comparing no runs.")
+
+
+FIVE = ["default", "act:sigmoid", "act:tanh", "lr:2e-5", "batch:64"]
+
+
+def test_five_runs_compare_the_first_four_and_name_the_one_left_out():
+    """Issue 26: compare= with five runs refused the whole link ("at most 4; comparing no runs")."""
+    configs, notice = mlp_lab.parse_compare("~".join(FIVE))
+    assert configs == [TrainConfig(), TrainConfig(activation="sigmoid"), TrainConfig(activation="tanh"),
+                       TrainConfig(lr=2e-5)]
+    assert "lists 5 runs" in notice and "comparing the first 4 and leaving out run 5, “batch:64”." in notice
+    assert "comparing no runs" not in notice
+    configs, notice = mlp_lab.parse_compare("~".join([*FIVE, "seed:3"]))
+    assert len(configs) == 4 and "leaving out runs 5 to 6, “batch:64”, “seed:3”." in notice
+    configs, notice = mlp_lab.parse_compare("~".join([*FIVE[:4], "act:gelu"]))  # a run left out is not read
+    assert len(configs) == 4 and "leaving out run 5, “act:gelu”" in notice
+    configs, notice = mlp_lab.parse_compare("~".join(["act:gelu", *FIVE[1:]]))  # a bad run that is kept refuses
+    assert configs == [] and notice.startswith("Ignored compare = ") and "gelu" in notice
 
 
 def test_the_page_bounds_are_the_limits():
@@ -203,11 +222,12 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
     runs = [mlp_lab.summarize(t) for t in trainers]
     runs[0] = dataclasses.replace(runs[0], train_seconds=1.25)
     table = mlp_lab.compare_table(["relu", "sigmoid"], runs)
-    assert table.columns.tolist() == ["run", "final loss", "f(-2)", "f(-1)", "f(1)", "f(2)", "f(103)", "time (s)"]
-    assert table.iloc[0, 2:7].tolist() == [4.0, 1.0, 1.0, 4.0, 10_609.0]
+    assert table.columns.tolist() == ["run", "state", "final loss", "f(-2)", "f(-1)", "f(1)", "f(2)", "f(103)",
+                                      "time (s)"]
+    assert table.iloc[0, 3:8].tolist() == [4.0, 1.0, 1.0, 4.0, 10_609.0]
     for row, trainer in zip(table.iloc[1:].itertuples(index=False), trainers):
-        assert list(row[2:7]) == trainer.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
-        assert row[1] == pytest.approx(mlp_lab.final_loss(trainer.history, 2))
+        assert list(row[3:8]) == trainer.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
+        assert row[2] == pytest.approx(mlp_lab.final_loss(trainer.history, 2)) and row[1] == "done"
     assert table["time (s)"].iloc[1] == 1.2 and pd.isna(table["time (s)"].iloc[2])  # a Trainer has no time
     curves = mlp_lab.compare_loss_curves(["relu", "sigmoid"], runs)
     assert set(curves["run"]) == {"relu", "sigmoid"} and (curves["loss"] > 0).all()
@@ -226,6 +246,46 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
     assert colours["domain"] == ["relu", "sigmoid"] and len(colours["range"]) == 2
     loss = charts.compare_loss_spec(curves, ["relu", "sigmoid"])
     assert loss["datasets"]["loss"].equals(curves) and "log" in str(loss["encoding"]["y"])
+
+
+def shown_cells(table: pd.DataFrame) -> list[list[str]]:
+    """The cells as the page's table writes them (the Styler's display text), row by row."""
+    text = mlp_lab.compare_view(table).hide(axis="index").to_string(delimiter="\t")
+    return [line.split("\t") for line in text.strip().split("\n")[1:]]
+
+
+def test_the_comparison_table_leaves_empty_cells_empty_and_says_which_runs_are_not_finished():
+    """Issue 26: the truth row printed "None" as its final loss and time, and a run still computing showed its
+    partial numbers as if they were final. Runs: one computing (500 of 800 samples), one done, one stopped
+    early by a learning rate that blows up."""
+    small = dict(optimizer="adagrad", batch_size=16, n_samples=400)
+    computing = Trainer(TrainConfig(lr=0.01, epochs=2, **small))
+    computing.train(500)
+    done = Trainer(TrainConfig(lr=0.01, epochs=1, **small))
+    done.train(10**9)
+    blown = Trainer(TrainConfig(optimizer="sgd", lr=10.0, batch_size=16, epochs=2, n_samples=400))
+    blown.train(10**9)
+    assert blown.failed is not None and blown.samples_seen < 800
+    runs = [mlp_lab.summarize(t) for t in (computing, done, blown)]
+    runs[1] = dataclasses.replace(runs[1], train_seconds=0.25)
+    table = mlp_lab.compare_table(["computing", "done", "blown"], runs)
+    cells = shown_cells(table)
+    assert cells[0][:3] == ["x² (truth)", "", ""] and cells[0][-1] == ""
+    assert cells[0][3:8] == ["4", "1", "1", "4", "10,609"]
+    assert not any("None" in c or "nan" in c for row in cells for c in row)
+    assert cells[1][1] == f"computing: {500 / 800:.0%} done, numbers so far" and cells[1][2] == ""
+    assert cells[2][1] == "done" and cells[2][2] == f"{mlp_lab.final_loss(done.history, 1):.4g}"
+    assert cells[2][-1] == "0.2"  # round(0.25, 1): to a tenth of a second
+    assert cells[3][1] == f"stopped early, at sample {blown.samples_seen:,}"
+    # The values under the text stay the runs' own numbers.
+    assert table.iloc[1, 3:8].tolist() == computing.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
+
+
+@pytest.mark.parametrize("value, text", [(10_609.0, "10,609"), (1_092_727.0, "1,092,727"), (3.98712, "3.987"),
+                                         (0.0123456, "0.01235"), (-2.5, "-2.5"), (6.753e32, "6.753e+32"),
+                                         (math.nan, ""), (None, "")])
+def test_table_numbers(value, text):
+    assert mlp_lab.table_number(value) == text
 
 
 @pytest.mark.parametrize("n_runs", [1, 2, 5])
