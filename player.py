@@ -3,9 +3,10 @@
 The page sends the replay once; Play / Pause / Step / Reset, the speed and the scrubber act in the
 browser (``components/player``: vanilla JS drawing SVG, shipped in this repository, nothing fetched).
 With ``link=True`` the replay's place is also bound to the URL — ``frame`` (the update shown),
-``play`` (1: opens playing) and ``speed`` (updates per second, 0: the replay's own) — and the
-browser reports them back on the actions that change them (play, pause, step, reset, scrub end,
-speed, reaching the end), never per frame: each report is one script run.
+``play`` (1 or true: opens playing; an on/off key like every other) and ``speed`` (updates per
+second, 0: the replay's own) — and the browser reports them back on the actions that change them
+(play, pause, step, reset, scrub end, speed, reaching the end), never per frame: each report is one
+script run.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _take_report(key: str, prefix: str) -> None:
         return
     state = st.session_state
     state[f"{prefix}frame"] = float(max(frame, 0))
-    state[f"{prefix}play"] = float(play)
+    state[f"{prefix}play"] = play
     state[f"{prefix}speed"] = float(min(max(speed, 0.0), MAX_SPEED))
 
 
@@ -79,14 +80,14 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
     if link:
         seen = f"{key}_replay_id"
         if st.session_state.get(seen) not in (None, replay["id"]):  # new settings: the replay starts over
-            st.session_state[f"{prefix}frame"], st.session_state[f"{prefix}play"] = 0.0, 0.0
+            st.session_state[f"{prefix}frame"], st.session_state[f"{prefix}play"] = 0.0, False
         st.session_state[seen] = replay["id"]
         box = st.expander("Where this link opens the replay", icon=":material/link:")
         frame = ui.number("Open at update", f"{prefix}frame", 0, 0, max_frame, integer=True, container=box,
                           help=f"The update the replay shows when the link is opened (at most {max_frame:,}; "
                                "past the last update it opens at the end). Pausing or scrubbing sets it.")
-        play = ui.number("Play on opening (1 = yes, 0 = no)", f"{prefix}play", 0, 0, 1, integer=True, container=box,
-                         help="1: the replay starts playing when the link is opened.")
+        play = ui.flag("Play on opening", f"{prefix}play", False, container=box,
+                       help="The replay starts playing when the link is opened.")
         speed = ui.number("Speed, updates per second (0 = automatic)", f"{prefix}speed", 0.0, 0.0, MAX_SPEED,
                           step=1.0, fmt="%g", container=box,
                           help=f"At most {MAX_SPEED:g}. Automatic plays the replay in about 10 seconds.")

@@ -25,7 +25,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from core.inputs import echo, parse_flag, parse_number, parse_number_list
+from core.inputs import commas_ambiguous, echo, parse_flag, parse_number, parse_number_list
 from core.train import TrainConfig
 from runs.pool import RunPool
 from runs.store import RunStore, RunView
@@ -67,24 +67,38 @@ def show_notices() -> None:
         st.warning(plain(message), icon=":material/warning:")
 
 
+def _number_text(value: float, integer: bool) -> str:
+    return str(int(value)) if integer else exact(float(value))
+
+
+def _read_comma(key: str, integer: bool, min_value: float, max_value: float) -> None:
+    """After an edit: a decimal comma that was read is shown as the point it was read as ("0,05" → "0.05")."""
+    typed = st.session_state.get(key)
+    if isinstance(typed, str) and "," in typed:
+        value, error = parse_number(typed, min_value, max_value, integer=integer, name=key)
+        if error is None:
+            st.session_state[key] = _number_text(value, integer)
+
+
 def number(label: str, key: str, default: float, min_value: float, max_value: float, *, help: str,
            integer: bool = False, step: float | None = None, fmt: str | None = None, container=None):
-    """A number input bound to the URL under ``key``, limited to [min_value, max_value]."""
-    raw = _raw(key)
-    if raw is not None:
-        _, error = parse_number(raw, min_value, max_value, integer=integer, name=key)
-        if error:
-            _notice(key, f"Ignored {error}; using {label.lower()} = {default:g}.")
+    """A number field bound to the URL under ``key``, limited to [min_value, max_value]: a text field read by
+    ``parse_number``. Not Streamlit's number_input: that is a browser number field, and Chromium drops a typed
+    comma from it, so "0,05" typed into the learning rate reached the page as 5, with no sign. Here one decimal
+    comma is read as the point it is (and then shown as a point), and anything else that is not a number in
+    range gets a notice naming it, and the default. ``step`` and ``fmt`` are the number_input's, unused."""
+    del step, fmt
+    state = st.session_state
+    if key in state and not isinstance(state[key], str):  # a page or the player set it as a number
+        state[key] = _number_text(state[key], integer)
     container = container or st.sidebar
-    if integer:
-        # A float widget showing whole numbers: Streamlit 1.67's integer number_input raises
-        # OverflowError when a URL holds "inf" or 1e400, before any page code can catch it.
-        value = container.number_input(label, float(min_value), float(max_value), float(default),
-                                       step=float(step or 1), format="%.0f", key=key, bind="query-params",
-                                       help=help)
-        return int(value) if value == int(value) else int(default)  # 2.5 from a URL: noticed above
-    return container.number_input(label, float(min_value), float(max_value), float(default),
-                                  step=step, format=fmt or "%g", key=key, bind="query-params", help=help)
+    typed = container.text_input(label, _number_text(default, integer), key=key, bind="query-params", help=help,
+                                 on_change=_read_comma, args=(key, integer, min_value, max_value))
+    value, error = parse_number(typed, min_value, max_value, integer=integer, name=key)
+    if error:
+        _notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
+        return int(default) if integer else float(default)
+    return value
 
 
 def text(label: str, key: str, default: str, *, help: str, max_chars: int = 200, container=None) -> str:
@@ -105,6 +119,11 @@ def number_list(label: str, key: str, default: str, *, help: str, max_items: int
     if error:
         _notice(key, f"Ignored {error}; using {key} = {default}.")
         values, _ = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
+    elif commas_ambiguous(raw):  # "2,5" is two numbers here, and 2.5 to a reader who writes decimal commas
+        numbers = ", ".join(_number_text(v, integer) for v in values)
+        (container or st.sidebar).caption(
+            f"Read as {len(values)} numbers: {numbers}. For a decimal comma, put “;” between the numbers "
+            f"(2,5; 3) or write a point (2.5).")
     return values
 
 
@@ -129,18 +148,34 @@ def multi(label: str, key: str, options: list[str], default: list[str], *, help:
     return container.multiselect(label, options, default=default, key=key, bind="query-params", help=help)
 
 
+def _url_reads(key: str, canonical: str) -> bool:
+    """Let a URL-bound widget read ``key`` from the link as ``canonical`` (a form Streamlit parses) where the
+    link wrote another form of the same value (``units=1``). Streamlit seeds a bound widget from the link it
+    was opened with and drops, from the address bar too, a value its widget type cannot parse; rewriting the
+    opened link's copy keeps both the value and the address bar (which still reads ``units=1``). Private
+    Streamlit state (1.67): False where it is not there, and the caller seeds the widget itself."""
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    try:
+        with get_session_state().query_params() as params:
+            if key not in params._initial_query_params:
+                return False
+            params._initial_query_params[key] = [canonical]
+    except (AttributeError, TypeError):
+        return False
+    return True
+
+
 def flag(label: str, key: str, default: bool, *, help: str, container=None) -> bool:
     """A checkbox bound to the URL. Its key reads ``parse_flag``'s rule (1/0 and true/false, any case), the one
-    rule for every on/off key. Streamlit's checkbox takes only true/false from a URL (it drops ``units=1``
-    and starts from its default); so a value it would drop but the rule accepts is given to the checkbox
-    here, once per session and value (later runs are the visitor's own clicks)."""
+    rule for every on/off key; Streamlit's checkbox alone takes only true/false from a link."""
     raw = _raw(key)
     if raw is not None:
         value, error = parse_flag(raw, key)
         if error:
             _notice(key, f"Ignored {error}; using {key} = {'true' if default else 'false'}.")
-        elif raw.lower() not in ("true", "false"):  # what Streamlit reads itself (it lowercases, never strips)
-            seeded = st.session_state.setdefault("_flags_seeded", {})
+        elif raw.lower() not in ("true", "false") and not _url_reads(key, str(value).lower()):
+            seeded = st.session_state.setdefault("_flags_seeded", {})  # once per value: then the visitor's clicks
             if seeded.get(key) != raw:
                 seeded[key] = raw
                 st.session_state[key] = value

@@ -3,6 +3,7 @@ when the input is accepted, else a sentence that names the rejected value; it ne
 from __future__ import annotations
 
 import math
+import re
 
 MAX_ECHO = 40  # characters of a rejected value quoted back in a message
 
@@ -25,9 +26,37 @@ def parse_flag(raw: str, name: str) -> tuple[bool | None, str | None]:
     return value, None
 
 
+MAX_NUMBER_CHARS = 100  # longer is no number anyone types: refused before it is read
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d*),(\d+)([eE][+-]?\d+)?")
+
+
+def decimal_comma(text: str) -> tuple[str, str | None]:
+    """``text`` with its one decimal comma as a point ("0,05" → "0.05", as Russian and most of Europe write
+    it), and None; or ``text`` and why its comma cannot be read: "1,000" is 1 to a Russian reader and 1000
+    to an English one, and a second comma, or a point beside it, leaves no single reading."""
+    if "," not in text:
+        return text, None
+    match = _DECIMAL_COMMA.fullmatch(text)
+    if match is None:
+        return text, "is not a number (a number takes one comma at most, as its decimal point)"
+    whole, fraction, exponent = match.groups()
+    point = text.replace(",", ".")
+    if whole.lstrip("0") and len(fraction) == 3 and not exponent:
+        decimal, thousands = float(point), float(text.replace(",", ""))
+        return text, (f"could be {decimal:g} (a decimal comma) or {thousands:g} (a thousands separator): "
+                      f"write {decimal:g} or {thousands:g}")
+    return point, None
+
+
 def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name: str = "value"):
-    """A finite number in [lo, hi] (an integer if ``integer``)."""
+    """A finite number in [lo, hi] (an integer if ``integer``). One decimal comma is read as the decimal point
+    ("0,05" is 0.05); a comma that could mean something else is refused, never read as another number."""
     text = str(raw).strip()
+    if len(text) > MAX_NUMBER_CHARS:
+        return None, f"{name} = “{echo(raw)}” is too long to be a number ({len(text):,} characters)"
+    text, comma = decimal_comma(text)
+    if comma:
+        return None, f"{name} = “{echo(raw)}” {comma}"
     try:
         value = float(text)
     except (ValueError, OverflowError):
@@ -43,14 +72,30 @@ def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name:
     return value, None
 
 
+def _list_parts(text: str) -> list[str]:
+    """The items of a list: with a ";" in it, ";" and spaces separate and a comma is a decimal comma ("2,5; 3"
+    is 2.5 and 3); without, commas separate too ("0,3" is 0 and 3, as links in circulation write it)."""
+    if ";" not in text:
+        text = text.replace(",", " ")
+    return [p for p in text.replace(";", " ").split() if p]
+
+
+def commas_ambiguous(raw: str) -> bool:
+    """Whether a list read with commas between its items has a comma a decimal-comma reader would take for a
+    decimal point: a comma with a digit on each side and no ";" in the list ("2,5" read as 2 and 5)."""
+    text = str(raw)
+    return ";" not in text and re.search(r"\d,\d", text) is not None
+
+
 def parse_number_list(raw: str, *, max_items: int, lo: float, hi: float, integer: bool = False,
                       name: str = "value"):
-    """Comma-separated numbers (spaces and semicolons also separate), each finite and in [lo, hi];
-    between 1 and max_items of them."""
+    """Numbers separated by commas or spaces, each finite and in [lo, hi]; between 1 and max_items of them.
+    With a ";" in the list, ";" and spaces separate and each comma is a decimal comma ("2,5; 3" is 2.5 and 3);
+    ``commas_ambiguous`` says when a comma-separated list should show how it was read."""
     text = str(raw)
     if len(text) > 40 * max_items:  # refuse before splitting megabytes of text
         return None, f"{name} = “{echo(raw)}” is too long ({len(text):,} characters)"
-    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    parts = _list_parts(text)
     if not parts:
         return None, f"{name} = “{echo(raw)}” holds no number: give at least one"
     if len(parts) > max_items:

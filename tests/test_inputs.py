@@ -5,7 +5,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.inputs import MAX_ECHO, parse_flag, parse_number, parse_number_list
+from core.inputs import MAX_ECHO, commas_ambiguous, parse_flag, parse_number, parse_number_list
 
 
 def test_numbers():
@@ -39,6 +39,29 @@ def test_lists():
     assert "too long" in parse_number_list("1," * 10_000, max_items=8, lo=-10, hi=10)[1]
 
 
+def test_a_decimal_comma_is_the_point_and_a_comma_with_two_readings_is_refused_by_name():
+    for raw, value in [("0,05", 0.05), ("2,5", 2.5), ("-0,5", -0.5), (",5", 0.5), ("1,5e-3", 0.0015),
+                       ("0,500", 0.5), ("1,0000", 1.0), ("12,5", 12.5)]:
+        assert parse_number(raw, -100, 100, name="lr") == (value, None), raw
+    for raw, readings in [("1,000", "1 (a decimal comma) or 1000"), ("12,345", "12.345 (a decimal comma) or 12345")]:
+        value, error = parse_number(raw, -1e6, 1e6, name="steps")
+        assert value is None and f"steps = “{raw}” could be {readings}" in error
+    for raw in ["1,2,3", "1.000,5", "1,", "1 000", "0,05,"]:
+        value, error = parse_number(raw, -1e6, 1e6, name="lr")
+        assert value is None and f"lr = “{raw}”" in error, raw
+    assert "too long" in parse_number("1" * 101, 0, 1e200)[1]
+
+
+def test_lists_with_a_semicolon_read_commas_as_decimal_commas():
+    kw = dict(max_items=8, lo=-10, hi=10)
+    assert parse_number_list("2,5; 3", **kw) == ([2.5, 3.0], None)
+    assert parse_number_list("2,5;3 -1,25", **kw) == ([2.5, 3.0, -1.25], None)
+    assert parse_number_list("2,5;", **kw) == ([2.5], None)
+    assert parse_number_list("2,5", **kw) == ([2.0, 5.0], None)  # links in circulation: two starts
+    assert [commas_ambiguous(t) for t in ["2,5", "0,3", "-1,2 4", "2,5; 3", "-1, 2", "2 5", "1,x"]] == [
+        True, True, True, False, False, False, False]
+
+
 def test_long_values_are_shortened_in_messages():
     _, error = parse_number("x" * 10_000, 0, 1)
     assert len(error) < MAX_ECHO + 80
@@ -65,3 +88,19 @@ def test_parse_number_list_never_raises_and_respects_bounds(raw):
     assert (values is None) != (error is None)
     if error is None:
         assert 1 <= len(values) <= 8 and all(math.isfinite(v) and -1e3 <= v <= 1e3 for v in values)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"\A[ +\-0-9,.eE]{1,12}\Z"))
+def test_a_comma_is_read_as_a_point_or_refused_never_as_another_number(raw):
+    value, error = parse_number(raw, -1e300, 1e300)
+    if error is None and "," in raw:
+        assert value == float(raw.strip().replace(",", "."))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1e3, 1e3, allow_nan=False).filter(lambda x: "e" not in repr(x)))
+def test_any_number_written_with_a_decimal_comma_reads_back_or_is_named_ambiguous(x):
+    written = repr(x).replace(".", ",")
+    value, error = parse_number(written, -1e3, 1e3, name="x")
+    assert value == x or ("could be" in error and f"“{written}”" in error)

@@ -141,7 +141,7 @@ def test_a_changed_widget_changes_the_share_link(page, browser, app_url):
     open_view(page, app_url + "/Gradient_descent?x0=0,5&b=-3&c=2")
     before = share_href(page, app_url)
     assert query(before)["lr"] == "0.01"
-    field = page.get_by_role("spinbutton", name="Learning rate lr")
+    field = page.get_by_role("textbox", name="Learning rate lr")
     field.fill("0.03")
     field.press("Enter")
     page.wait_for_url(re.compile(r"lr=0\.03"), timeout=20_000)
@@ -156,10 +156,42 @@ def test_a_changed_widget_changes_the_share_link(page, browser, app_url):
                                                                     if k != "lr"}
     other = fresh_page(browser, link)
     try:
-        assert other.get_by_role("spinbutton", name="Learning rate lr").input_value() == "0.03"
+        assert other.get_by_role("textbox", name="Learning rate lr").input_value() == "0.03"
         assert table_rows(other) == table_rows(page)
     finally:
         other.context.close()
+
+
+@pytest.mark.browser
+def test_a_decimal_comma_typed_into_the_learning_rate_is_its_decimal_point(browser, app_url):
+    """In Chromium with a Russian locale, "0,05" typed into "Learning rate lr" gave lr = 5 with no notice:
+    the browser's number field dropped the comma keystroke."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    try:
+        open_view(page, app_url + "/Gradient_descent")
+        field = page.get_by_role("textbox", name="Learning rate lr")
+        field.click()
+        field.press("Control+a")
+        field.press_sequentially("0,05", delay=30)  # keystrokes, as a visitor types them
+        field.press("Enter")
+        page.wait_for_url(re.compile(r"lr=0\.05"), timeout=20_000)
+        settle(page)
+        page.wait_for_function(
+            "sel => (document.querySelector(sel)?.getAttribute('href') || '').includes('lr=0.05')",
+            arg="[data-testid='stMain'] a[href*='Gradient_descent']", timeout=20_000)
+        assert_no_exception(page)
+        assert field.input_value() == "0.05"  # shown as what it was read as
+        assert query(share_href(page, app_url))["lr"] == "0.05"
+        assert not page.locator("[data-testid='stAlertContentWarning']").count()
+        problem = Quadratic()  # the table's runs are those of lr = 0.05 (5 diverges from both starts)
+        expected = descent_lab.status_rows(problem, descent_lab.run(problem, (0.0, 3.0), 0.05, 1000, 1e-6), 1000)
+        rows = table_rows(page)
+        shown = [dict(zip(rows[0], r)) for r in rows[1:]]
+        assert [(r["final x"], r["steps"]) for r in shown] == [(e["final x"], str(e["steps"])) for e in expected]
+        assert "converged" in expected[0]["outcome"]  # at lr = 5 both runs diverged in one step
+    finally:
+        context.close()
 
 
 # ── Adagrad ──────────────────────────────────────────────────────────────────────────────────────────
