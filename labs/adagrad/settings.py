@@ -47,9 +47,9 @@ SETTINGS = (
 
 SECTIONS = {
     "inspector": "section 1, the step inspector (buttons, heat maps, the step table, the effective-lr chart)",
-    "race": "section 2, the race on the 1-D loss and its learning-rate table",
+    "root_race": "section 2, the race on the 1-D loss and its learning-rate table",
     "slowdown": "section 3, why Adagrad slows down, and what came next",
-    "surface": "section 4, the race on a 2-D surface",
+    "surface_race": "section 4, the race on a 2-D surface",
     "share": "the share link",
 }
 

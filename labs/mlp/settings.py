@@ -54,7 +54,7 @@ SECTIONS = {
     "far": "“Far outside: x = 103” and its explanation",
     "downloads": "the downloads",
     "replay": "the replay of the training",
-    "compare": "the Compare section",
+    "comparison": "the Compare section (pinned runs side by side)",
     "share": "the share link",
 }
 
