@@ -120,7 +120,7 @@ def number_list(label: str, key: str, default: str, *, help: str, max_items: int
         _notice(key, f"Ignored {error}; using {key} = {default}.")
         values, _ = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
     elif commas_ambiguous(raw):  # "2,5" is two numbers here, and 2.5 to a reader who writes decimal commas
-        numbers = ", ".join(_number_text(v, integer) for v in values)
+        numbers = "; ".join(_number_text(v, integer) for v in values)  # a list no reader can misread
         (container or st.sidebar).caption(
             f"Read as {len(values)} numbers: {numbers}. For a decimal comma, put “;” between the numbers "
             f"(2,5; 3) or write a point (2.5).")

@@ -10,7 +10,8 @@ LURES = ["[click](https://example.com)", "![img](https://example.com/x.png)", "h
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path, key", [("/Gradient_descent", "x0"), ("/MLP_training", "hidden")])
+@pytest.mark.parametrize("path, key", [("/Gradient_descent", "x0"), ("/MLP_training", "hidden"),
+                                       ("/Gradient_descent", "lr")])  # a number field is a text field now
 def test_a_rejected_value_is_shown_as_plain_text(page, app_url, path, key):
     for lure in LURES:
         open_page(page, f"{app_url}{path}?{key}={quote(lure)}")

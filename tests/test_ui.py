@@ -148,6 +148,6 @@ def test_a_list_with_semicolons_reads_commas_as_decimal_commas_and_an_ambiguous_
     assert not [c for c in at.caption if "Read as" in c.value]
     at = run_app("pages/1_Gradient_descent.py", {"x0": "2,5"})  # two starts, as links in circulation mean it
     assert _share_query(at)["x0"] == "2,5"
-    assert any("Read as 2 numbers: 2, 5." in c.value and "(2,5; 3)" in c.value for c in at.caption)
+    assert any("Read as 2 numbers: 2; 5." in c.value and "(2,5; 3)" in c.value for c in at.caption)
     at = run_app("pages/1_Gradient_descent.py", {"x0": "-1, 2"})  # a space after each comma: no doubt
     assert not [c for c in at.caption if "Read as" in c.value]
