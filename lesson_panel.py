@@ -1,0 +1,173 @@
+"""Streamlit glue for a lesson: the panel at the top of a lab page while ``lesson=`` is in the URL.
+
+"Step k of n", the prompt, the answer field (a text input for a number, a radio for a choice, nothing for a
+challenge, which checks the lab's current settings), Check, Show the answer, Back and Next. Feedback says right
+or wrong with the computed number and a one-line why, on the page and in the polite live region
+(``ui.announce``). Progress is in the URL (``lesson=<name>&step=<k>``).
+
+A page calls ``show(lab)`` BEFORE it draws its controls: entering a step puts the step's settings into the
+controls' session state (Back/Next: every setting, the lab's defaults under the step's; a link opened afresh:
+only the keys the link does not set, so a student's link keeps their own values), and widgets read it.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+import ui
+from labs import PAGES, TITLES, settings_of
+from labs import table as settings_table
+from lessons import builtin, grade, load, reveal, teacher
+
+STATE_AT = "lesson_at"               # (lesson, step) whose settings the controls hold
+STATE_FEEDBACK = "lesson_feedback"   # {"at": (lesson, step), "status": ..., "text": ...}
+STATE_VIEW_KEYS = "lesson_view_keys" # teacher keys the current step put into the URL
+SEEN = ("right", "wrong", "shown", "none")  # a step is "checked or shown" once its feedback is one of these
+STEP_OF = "Step {k} of {n}"
+ELSEWHERE = "This step is on the {title} page: [open step {k} there]({link})."
+CHALLENGE_NOTE = "Change the settings in the sidebar, then press **Check**: it runs them."
+
+
+def query() -> dict:
+    """The URL's keys, each with every value it has (a repeated key keeps all of them)."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def step_link(lab: str, name: str, k: int, settings: dict | None = None) -> str:
+    """The link that opens step k of a lesson on its lab's page (with the step's settings, for a slide deck)."""
+    params = {"lesson": name, "step": k}
+    table = settings_table.by_key(settings_of(lab).SETTINGS)
+    for key, value in (settings or {}).items():
+        if key in table:
+            coerced, error = settings_table.coerce(table[key], value)
+            if error is None:
+                params[key] = settings_table.url_value(table[key], coerced)
+        else:
+            params[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    return f"{PAGES[lab]}?{urlencode(params, doseq=True)}"
+
+
+def lesson_links(name: str) -> list[str]:
+    """Every step's link of a lesson, in order."""
+    lesson = load(name)
+    return [step_link(step.lab, name, k, step.settings) for k, step in enumerate(lesson.steps, start=1)]
+
+
+def current_settings(lab: str) -> dict:
+    """The lab's settings as its controls hold them now: session state (widget values), else the URL."""
+    out = {}
+    for setting in settings_of(lab).SETTINGS:
+        key = setting.key
+        if key in st.session_state:
+            out[key] = st.session_state[key]
+        elif key in st.query_params:
+            values = st.query_params.get_all(key)
+            out[key] = values if setting.kind == "multi" else values[-1]
+    return {k: v for k, v in out.items() if settings_table.coerce(settings_table.by_key(settings_of(lab).SETTINGS)[k],
+                                                                  v)[1] is None}
+
+
+def apply_step(name: str, k: int, *, keep_url: bool = False) -> None:
+    """Put step k's settings into the lab's controls and its teacher keys into the URL."""
+    step = load(name).steps[k - 1]
+    table = settings_table.by_key(settings_of(step.lab).SETTINGS)
+    for key, value in step.filled().items():
+        if keep_url and key in st.query_params:
+            continue
+        st.session_state[key] = settings_table.widget_value(table[key], value)
+        st.query_params[key] = settings_table.url_value(table[key], value)
+    for key in st.session_state.get(STATE_VIEW_KEYS, ()):
+        if key not in step.view_settings and key in st.query_params:
+            del st.query_params[key]
+    for key, value in step.view_settings.items():
+        st.query_params[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    st.session_state[STATE_VIEW_KEYS] = tuple(step.view_settings)
+    st.session_state[STATE_AT] = (name, k)
+
+
+def _go(name: str, k: int) -> None:
+    st.query_params["step"] = str(k)
+    apply_step(name, k)
+    step = load(name).steps[k - 1]
+    ui.want_focus("Check" if step.question else "Next")
+
+
+def _given_key(name: str, k: int) -> str:
+    return f"lesson_given_{name}_{k}"
+
+
+def _check(name: str, k: int, lab: str) -> None:
+    step = load(name).steps[k - 1]
+    feedback = grade(step, st.session_state.get(_given_key(name, k)), current_settings(lab))
+    st.session_state[STATE_FEEDBACK] = {"at": (name, k), "status": feedback.status, "text": feedback.text}
+    ui.want_focus("Check")
+
+
+def _reveal(name: str, k: int, lab: str) -> None:
+    feedback = reveal(load(name).steps[k - 1], current_settings(lab))
+    st.session_state[STATE_FEEDBACK] = {"at": (name, k), "status": feedback.status, "text": feedback.text}
+    ui.want_focus("Show the answer")
+
+
+def notices(view) -> None:
+    for notice in view.notices:
+        st.warning(ui.plain(notice), icon=":material/warning:")
+
+
+def show(lab: str) -> bool:
+    """Draw the lesson panel when ``lesson=`` is in the URL. Returns whether the lab's own answers should stay
+    hidden: while a lesson step is neither checked nor shown, or when the URL says answers=hide."""
+    view = teacher.read(query(), lab)
+    notices(view)
+    if view.lesson is None:
+        return view.answers_hidden
+    name, k = view.lesson, view.step
+    lesson = load(name)
+    step = lesson.steps[k - 1]
+    if st.session_state.get(STATE_AT) != (name, k):
+        apply_step(name, k, keep_url=STATE_AT not in st.session_state)
+    n = len(lesson)
+    with st.container(border=True, key="lesson_panel"):
+        st.caption(f"Lesson: {lesson.title}")
+        heading = STEP_OF.format(k=k, n=n) + (f": {step.title}" if step.title else "")
+        st.subheader(heading, anchor=False)
+        st.markdown(step.prompt)
+        if step.lab != lab:
+            st.markdown(ELSEWHERE.format(title=TITLES[step.lab], k=k, link=step_link(step.lab, name, k, step.settings)))
+        q = step.question
+        if q is not None and step.lab == lab:
+            if q.kind == "number":
+                st.text_input("Your prediction (a number; 0,05 and 0.05 both work)", key=_given_key(name, k))
+            elif q.kind == "choice":
+                st.radio("Your answer", list(q.options), index=None, key=_given_key(name, k))
+            else:
+                st.caption(CHALLENGE_NOTE)
+        row = st.container(horizontal=True)
+        if q is not None and step.lab == lab:
+            row.button("Check", type="primary", on_click=_check, args=(name, k, lab), key="lesson_check")
+            row.button("Show the answer", on_click=_reveal, args=(name, k, lab), key="lesson_show")
+        row.button("Back", on_click=_go, args=(name, k - 1), disabled=k <= 1, key="lesson_back")
+        row.button("Next", on_click=_go, args=(name, k + 1), disabled=k >= n, key="lesson_next")
+        feedback = st.session_state.get(STATE_FEEDBACK)
+        seen = feedback is not None and tuple(feedback["at"]) == (name, k)
+        if seen:
+            text = ui.plain(feedback["text"])
+            box = {"right": st.success, "wrong": st.error, "shown": st.info}.get(feedback["status"], st.warning)
+            box(text)
+            ui.announce(feedback["text"], key="lesson_announce")
+    ui.apply_focus()
+    if q is None:
+        return view.answers_hidden
+    return view.answers_hidden or not (seen and feedback["status"] in SEEN)
+
+
+def lesson_list() -> list[dict]:
+    """The built-in lessons for the home page: name, title, summary, steps, and the link to its first step."""
+    out = []
+    for name in builtin():
+        lesson = load(name)
+        first = lesson.steps[0]
+        out.append({"name": name, "title": lesson.title, "summary": lesson.summary, "steps": len(lesson),
+                    "link": step_link(first.lab, name, 1, first.settings)})
+    return out
