@@ -521,7 +521,7 @@ def announcement(run, status: str) -> str:
         return "Stopped: " + failed_words(run)
     epoch = f"epoch {min(run.epoch + 1, c.epochs)} of {c.epochs}"
     return {"training": f"Training, {epoch}.", "paused": f"Paused at {epoch}.",
-            "done": f"Done: {c.epochs} epochs."}.get(status, "")
+            "done": "Done: 1 epoch." if c.epochs == 1 else f"Done: {c.epochs} epochs."}.get(status, "")
 
 
 def format_value(value: float) -> str:
@@ -692,10 +692,11 @@ def parse_compare(raw: str) -> tuple[list[TrainConfig], str | None]:
     if not left_out:
         return configs, None
     if len(left_out) == 1:
-        return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, at most {MAX_PINNED} are compared: "
-                         f"comparing the first {MAX_PINNED} and leaving out run {len(runs)}, “{echo(left_out[0])}”.")
-    return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, at most {MAX_PINNED} are compared: comparing "
-                     f"the first {MAX_PINNED} and leaving out runs {MAX_PINNED + 1} to {len(runs)}, "
+        return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, more than the {MAX_PINNED} a page "
+                         f"compares: comparing the first {MAX_PINNED} and leaving out run {len(runs)}, "
+                         f"“{echo(left_out[0])}”.")
+    return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, more than the {MAX_PINNED} a page compares: "
+                     f"comparing the first {MAX_PINNED} and leaving out runs {MAX_PINNED + 1} to {len(runs)}, "
                      + ", ".join(f"“{echo(run)}”" for run in left_out) + ".")
 
 
@@ -822,11 +823,14 @@ def run_state(run: RunSummary) -> str:
     return "done"
 
 
-def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+COMPARE_NUMBERS = ("final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)")  # the table's number columns
+
+
+def compare_numbers(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
     """One row per run: where it stands (``run_state``), final loss, f at ±1, ±2 and 103, and its training
     time; a first row with the truth when the runs share a target. A cell with nothing to say (the truth's
-    loss, time and state, an unfinished run's final loss) is NaN or None, and ``compare_view`` shows it empty."""
-    columns = ["run", "state", "final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)"]
+    state, loss and time, an unfinished run's final loss) is None or NaN."""
+    columns = ["run", "state", *COMPARE_NUMBERS]
     rows = []
     targets = {run.config.target for run in runs}
     if len(targets) == 1:
@@ -837,11 +841,11 @@ def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
         secs = run.train_seconds
         rows.append([label, run_state(run), run.final_loss if math.isfinite(run.final_loss) else math.nan,
                      *(float(p) if math.isfinite(p) else math.nan for p in run.at_x),
-                     math.nan if secs is None else round(float(secs), 1)])
+                     math.nan if secs is None else float(secs)])
     return pd.DataFrame(rows, columns=columns)
 
 
-def table_number(value: float) -> str:
+def table_number(value: float | None) -> str:
     """A number in the comparison table: 10,609 and 1,234 whole, 3.988 and 0.01234 to 4 significant digits,
     6.753e+32 when huge, and nothing for a missing value (not "None")."""
     if value is None or not math.isfinite(value):
@@ -851,12 +855,15 @@ def table_number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def compare_view(table: pd.DataFrame):
-    """``compare_table``'s frame as it is shown: its numbers written by ``table_number`` (the time to a
-    tenth of a second) and empty cells empty; the frame's values stay the numbers (a pandas Styler)."""
-    numbers = {column: table_number for column in table.columns if column not in ("run", "state", "time (s)")}
-    return table.style.format(numbers | {"time (s)": lambda s: "" if not math.isfinite(s) else f"{s:.1f}"},
-                              na_rep="")
+def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """``compare_numbers`` as the page writes it, every cell text: numbers by ``table_number``, the time to a
+    tenth of a second, and an empty cell empty (a table shows a missing value as "None")."""
+    numbers = compare_numbers(labels, runs)
+    table = numbers[["run", "state"]].fillna("")
+    for column in COMPARE_NUMBERS:
+        write = (lambda s: "" if not math.isfinite(s) else f"{s:.1f}") if column == "time (s)" else table_number
+        table[column] = [write(float(v)) for v in numbers[column]]
+    return table
 
 
 def compare_loss_curves(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:

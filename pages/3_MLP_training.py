@@ -430,7 +430,8 @@ def compare_charts(base, current, labels, names, runs):
     described = "the current settings" if current is None else f"the current run ({labels[0]})"
     st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
                "over the last epoch; time: training time on the server's workers.")
-    st.dataframe(mlp_lab.compare_view(mlp_lab.compare_table(names, runs)), hide_index=True)
+    st.dataframe(mlp_lab.compare_table(names, runs), hide_index=True,  # text, numbers aligned as numbers
+                 column_config={c: st.column_config.TextColumn(alignment="right") for c in mlp_lab.COMPARE_NUMBERS})
 
 
 def hide_running_indicator():

@@ -139,6 +139,8 @@ def done_note(run, pace: mlp_lab.Pace) -> Note:
     """The run is done: how long it took (its server time when this session only replayed it)."""
     replayed = not pace.samples  # finished before this session pressed Train: shown at once
     seconds = run.train_seconds if replayed else pace.wall_seconds
+    if run.config.epochs == 1:
+        return "success", f"Done: 1 epoch, {run.samples_seen:,} samples in {seconds:.1f} s.", None
     return "success", f"Done: {run.config.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.", None
 
 

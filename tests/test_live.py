@@ -135,6 +135,14 @@ def test_a_finished_run_is_reported_done_and_the_pool_left():
     assert last.notes == [("success", "Done: 2 epochs, 200 samples in 3.5 s.", None)]
 
 
+def test_a_one_epoch_run_is_done_in_1_epoch_not_1_epochs():
+    one = View(config=TrainConfig(epochs=1, n_samples=200, batch_size=10))
+    seen, _ = moments(FakePool(Clock(), per_chunk=100, view=one), loop_seconds=60.0, start=one)
+    assert seen[-1][1].notes[0][1].startswith("Done: 1 epoch, 200 samples in ")
+    finished = type("Run", (), {"config": one.config, "failed": None, "epoch": 1})()
+    assert mlp_lab.announcement(finished, "done") == "Done: 1 epoch."
+
+
 def test_a_paused_run_gets_one_moment_with_the_full_charts_and_is_not_followed():
     pool = FakePool(Clock())
     seen, _ = moments(pool, status="paused")

@@ -221,14 +221,14 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
         trainers.append(trainer)
     runs = [mlp_lab.summarize(t) for t in trainers]
     runs[0] = dataclasses.replace(runs[0], train_seconds=1.25)
-    table = mlp_lab.compare_table(["relu", "sigmoid"], runs)
+    table = mlp_lab.compare_numbers(["relu", "sigmoid"], runs)
     assert table.columns.tolist() == ["run", "state", "final loss", "f(-2)", "f(-1)", "f(1)", "f(2)", "f(103)",
                                       "time (s)"]
     assert table.iloc[0, 3:8].tolist() == [4.0, 1.0, 1.0, 4.0, 10_609.0]
     for row, trainer in zip(table.iloc[1:].itertuples(index=False), trainers):
         assert list(row[3:8]) == trainer.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
         assert row[2] == pytest.approx(mlp_lab.final_loss(trainer.history, 2)) and row[1] == "done"
-    assert table["time (s)"].iloc[1] == 1.2 and pd.isna(table["time (s)"].iloc[2])  # a Trainer has no time
+    assert table["time (s)"].iloc[1] == 1.25 and pd.isna(table["time (s)"].iloc[2])  # a Trainer has no time
     curves = mlp_lab.compare_loss_curves(["relu", "sigmoid"], runs)
     assert set(curves["run"]) == {"relu", "sigmoid"} and (curves["loss"] > 0).all()
     smoothed = mlp_lab.loss_curve(trainers[1].history, mlp_lab.COMPARE_LOSS_ROWS)
@@ -248,12 +248,6 @@ def test_the_comparison_table_holds_the_truth_and_each_runs_predictions():
     assert loss["datasets"]["loss"].equals(curves) and "log" in str(loss["encoding"]["y"])
 
 
-def shown_cells(table: pd.DataFrame) -> list[list[str]]:
-    """The cells as the page's table writes them (the Styler's display text), row by row."""
-    text = mlp_lab.compare_view(table).hide(axis="index").to_string(delimiter="\t")
-    return [line.split("\t") for line in text.strip().split("\n")[1:]]
-
-
 def test_the_comparison_table_leaves_empty_cells_empty_and_says_which_runs_are_not_finished():
     """Issue 26: the truth row printed "None" as its final loss and time, and a run still computing showed its
     partial numbers as if they were final. Runs: one computing (500 of 800 samples), one done, one stopped
@@ -268,17 +262,16 @@ def test_the_comparison_table_leaves_empty_cells_empty_and_says_which_runs_are_n
     assert blown.failed is not None and blown.samples_seen < 800
     runs = [mlp_lab.summarize(t) for t in (computing, done, blown)]
     runs[1] = dataclasses.replace(runs[1], train_seconds=0.25)
-    table = mlp_lab.compare_table(["computing", "done", "blown"], runs)
-    cells = shown_cells(table)
+    cells = mlp_lab.compare_table(["computing", "done", "blown"], runs).to_numpy().tolist()
     assert cells[0][:3] == ["x² (truth)", "", ""] and cells[0][-1] == ""
     assert cells[0][3:8] == ["4", "1", "1", "4", "10,609"]
-    assert not any("None" in c or "nan" in c for row in cells for c in row)
+    assert all(isinstance(c, str) and "None" not in c and "nan" not in c for row in cells for c in row)
     assert cells[1][1] == f"computing: {500 / 800:.0%} done, numbers so far" and cells[1][2] == ""
     assert cells[2][1] == "done" and cells[2][2] == f"{mlp_lab.final_loss(done.history, 1):.4g}"
     assert cells[2][-1] == "0.2"  # round(0.25, 1): to a tenth of a second
     assert cells[3][1] == f"stopped early, at sample {blown.samples_seen:,}"
-    # The values under the text stay the runs' own numbers.
-    assert table.iloc[1, 3:8].tolist() == computing.predict(np.array([-2.0, -1, 1, 2, 103])).tolist()
+    # The text is the runs' own numbers, written by table_number.
+    assert cells[1][3:8] == [mlp_lab.table_number(p) for p in computing.predict(np.array([-2.0, -1, 1, 2, 103]))]
 
 
 @pytest.mark.parametrize("value, text", [(10_609.0, "10,609"), (1_092_727.0, "1,092,727"), (3.98712, "3.987"),
