@@ -395,3 +395,21 @@ def test_glossary_covers_the_issue_terms():
                  "bias correction"):
         assert term in GLOSSARY and GLOSSARY[term].endswith(".")
     assert terms_in("A 2-cycle, then chaos near the kink") == ["2-cycle", "chaos", "kink"]
+
+
+def test_docs_list_every_answer_function_and_section():
+    from labs import LABS, answers_of
+
+    text = (ROOT / "docs" / "lessons.md").read_text()
+    for lab in LABS:
+        for name in answers_of(lab).ANSWERS:
+            assert f"| `{name}` |" in text
+        for section in settings_of(lab).SECTIONS:
+            assert f"`{section}`" in text
+
+
+def test_the_docs_example_passes_the_checker():
+    text = (ROOT / "docs" / "lessons.md").read_text()
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    lesson, problems = check_text(example)
+    assert problems == [] and len(lesson) == 3
