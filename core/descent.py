@@ -31,6 +31,14 @@ CONVERGED, DIVERGED, MAX_STEPS = "converged", "diverged", "max_steps"
 LOW_ROOT, HIGH_ROOT, VERTEX, DIVERGED_CODE, UNFINISHED, CYCLE_CODE, CHAOS_CODE = 0, 1, 2, 3, 4, 5, 6
 OUTCOME_LABELS = ("left root", "right root", "vertex", "diverged", "too slow", "cycle", "chaos")
 
+
+def outcome_labels(problem) -> tuple[str, ...]:
+    """OUTCOME_LABELS for ``problem``: a p with a single root (a double root, or a line) has no left or right
+    one, so LOW_ROOT, the code its runs get, is called "root"."""
+    if len(problem.roots()) == 1:
+        return ("root", *OUTCOME_LABELS[1:])
+    return OUTCOME_LABELS
+
 # What became of one run (Outcome.kind).
 REACHED, ON_VERTEX, CYCLE, CHAOS, ESCAPED, TOO_SLOW, FIXED = (
     "converged", "vertex", "cycle", "chaos", "diverged", "unfinished", "fixed")
@@ -423,6 +431,7 @@ class Basins:
     tol: float
     segments: tuple[Segment, ...]
     grid_starts: int
+    mirror: float | None = None  # the vertex the segments were mirrored through (``symmetric_basins``), if any
 
 
 BASIN_GRID = 2001    # starts, spaced densely near the roots and sparsely far out (asinh spacing)
@@ -491,3 +500,36 @@ def basins(problem, lr: float, max_steps: int, tol: float, lo: float, hi: float,
         segments.append(Segment(float(seg_lo), float(seg_hi), int(codes[first]), int(last - first + 1)))
         first = last + 1
     return Basins(float(lr), int(max_steps), float(tol), tuple(segments), len(x0s))
+
+
+def _mirrored(seg: Segment, centre: float, swap: bool) -> Segment:
+    code = {LOW_ROOT: HIGH_ROOT, HIGH_ROOT: LOW_ROOT}.get(seg.code, seg.code) if swap else seg.code
+    return Segment(2 * centre - seg.hi, 2 * centre - seg.lo, code, seg.starts)
+
+
+def symmetric_basins(problem, lr: float, max_steps: int, tol: float, lo: float, hi: float,
+                     grid: int = BASIN_GRID) -> Basins:
+    """``basins`` over [lo, hi] (or a little more) for a p with a vertex v, found on one side and mirrored.
+
+    p(v + t) = p(v − t), so loss′(2v − x) = −loss′(x): the update map commutes with the reflection
+    x → 2v − x, and the run from 2v − x0 is the mirror image of the run from x0 (it reaches the other root
+    when there are two). So the starts in [v, R], R = max(hi, 2v − lo), are searched as ``basins`` does and
+    their segments mirrored onto [2v − R, v]: both sides then say the same, as they must (searched
+    separately, the two sides' grids resolve different numbers of the thin stretches far out). A line has
+    no vertex: plain ``basins``.
+    """
+    vertex = problem.vertex
+    if vertex is None:
+        return basins(problem, lr, max_steps, tol, lo, hi, grid)
+    vertex = float(vertex)
+    reach = max(hi, 2 * vertex - lo)
+    right = basins(problem, lr, max_steps, tol, vertex, reach, grid)
+    swap = len(problem.roots()) == 2
+    left = [_mirrored(s, vertex, swap) for s in reversed(right.segments)]
+    first, mirror_of_first = right.segments[0], left[-1]
+    if mirror_of_first.code == first.code:  # the stretch through the vertex: one segment, its start counted once
+        middle = Segment(mirror_of_first.lo, first.hi, first.code, 2 * first.starts - 1)
+        segments = (*left[:-1], middle, *right.segments[1:])
+    else:
+        segments = (*left, *right.segments)
+    return Basins(right.lr, right.max_steps, right.tol, segments, right.grid_starts, mirror=vertex)

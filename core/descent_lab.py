@@ -8,9 +8,10 @@ Every sentence about a run is written from its ``core.descent.Outcome`` (never f
 every sentence about stretches of start points from ``core.descent.basins`` at the current lr. The answers
 carry what they claim as data (``Answer.claims``: RunClaim, StartsClaim) so that a test can re-run each
 claim (tests/test_descent_claims.py). Nothing here imports Streamlit. Numbers in sentences are written
-with ``fmt`` (4 significant digits), learning rates with ``fmt_lr`` (up to 6, the rate as run), interval
-ends rounded inwards (``fmt_up``/``fmt_down``), a final x with ``fmt_x`` (7 decimals near the roots, so
-3.9999997 is not rounded into 4).
+with ``fmt`` (4 significant digits), start points with one ``Starts`` for the page (as many digits as it
+takes to tell its starts apart), learning rates with ``fmt_lr`` (up to 6, the rate as run), interval
+ends rounded inwards (``fmt_up``/``fmt_down``, ``Starts.interval``), a final x with ``fmt_x`` (7 decimals
+near the roots, so 3.9999997 is not rounded into 4).
 """
 from __future__ import annotations
 
@@ -28,17 +29,18 @@ from core.descent import (
     HIGH_ROOT,
     LOW_ROOT,
     ON_VERTEX,
-    OUTCOME_LABELS,
     REACHED,
+    TOO_SLOW,
     UNFINISHED,
     Basins,
     Outcome,
     Segment,
     Trajectory,
-    basins,
     gradient_descent,
     outcome,
+    outcome_labels,
     sweep,
+    symmetric_basins,
 )
 from core.objective import Quadratic
 
@@ -122,6 +124,108 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def fmt_count(n: float) -> str:
+    """A large estimated count, 3 significant digits with thousands separators: 1249998.75 → '1,250,000'."""
+    return f"{float(f'{n:.3g}'):,.0f}"
+
+
+# ── start points: one way to print them on a page ───────────────────────────────────────────────────
+START_DIGITS, TABLE_DIGITS = 4, 6  # the fewest significant digits of a start in a sentence, in the table
+
+
+def start_digits(values, least: int = START_DIGITS) -> int:
+    """The fewest significant digits (at least ``least``) at which different values never print alike
+    (17 tells any two floats apart)."""
+    distinct = sorted({float(v) for v in values if math.isfinite(v)})
+    for digits in range(least, 17):
+        if len({fmt(v, digits) for v in distinct}) == len(distinct):
+            return digits
+    return 17
+
+
+@dataclass(frozen=True)
+class Starts:
+    """How one page prints start points: every start it quotes with the same ``digits``, the fewest (at least
+    START_DIGITS) at which no two different starts it may quote, nor a start and a root or the vertex, print
+    alike (``page_starts``; so 2.5 and 2.4999 are never both "2.5"). Built by ``starts_of``."""
+
+    digits: int = START_DIGITS
+    values: tuple[float, ...] = ()  # the starts the page may quote (``page_starts``)
+
+    def __call__(self, x: float) -> str:
+        return fmt(float(x), self.digits)
+
+    def table(self, x: float) -> str:
+        """A start in the status table: at least TABLE_DIGITS digits, as typed in most cases."""
+        return fmt(float(x), max(self.digits, TABLE_DIGITS))
+
+    def prints_inside(self, x: float, lo: float, hi: float) -> bool:
+        """Whether ``x`` and x as printed lie strictly inside (lo, hi): then ``interval`` prints it inside."""
+        return lo < x < hi and lo < float(self(x)) < hi
+
+    def interval(self, lo: float, hi: float) -> tuple[str, str]:
+        """The open interval (lo, hi), each end rounded inwards with the fewest digits (at least 4) at which
+        every start of the page inside it (``prints_inside``) prints strictly between the printed ends: a start
+        quoted as inside a stretch never reads as outside it."""
+        inside = [float(self(x)) for x in self.values if self.prints_inside(x, lo, hi)]
+        lo_text = next((t for t in (fmt_up(lo, d) for d in range(START_DIGITS, 18))
+                        if all(float(t) < x for x in inside)), fmt_up(lo, 17))
+        hi_text = next((t for t in (fmt_down(hi, d) for d in range(START_DIGITS, 18))
+                        if all(x < float(t) for x in inside)), fmt_down(hi, 17))
+        return lo_text, hi_text
+
+
+def near_vertex_start(problem: Quadratic) -> float | None:
+    """The start 'just off the vertex' the first answer runs: 1% of the root gap below it (two roots only)."""
+    roots = problem.roots()
+    return problem.vertex - 0.01 * (roots[1] - roots[0]) if len(roots) == 2 else None
+
+
+def hint_start(problem: Quadratic) -> float | None:
+    """The start of the cobweb hint's runs: 30% of the way from the lower root to the upper one."""
+    roots = problem.roots()
+    return roots[0] + 0.3 * (roots[1] - roots[0]) if len(roots) == 2 else None
+
+
+def halfway_start(problem: Quadratic, target: float) -> float:
+    """A start between a root and the vertex (printed as run: rounded to 4 digits)."""
+    return float(fmt((target + problem.vertex) / 2))
+
+
+def fallback_start(problem: Quadratic) -> float:
+    """A start that moves, for when none of the page's does: halfway from the lower root to the vertex, one
+    beyond the root of a line or a double root, one beyond the vertex when there is no root."""
+    roots, vertex = problem.roots(), problem.vertex
+    if len(roots) == 2:
+        return halfway_start(problem, roots[0])
+    if roots:
+        return float(fmt(roots[0] + 1))
+    return float(fmt(vertex + 1)) if vertex is not None else 1.0
+
+
+def page_starts(problem: Quadratic, x0s) -> list[float]:
+    """Every start point the page may quote: the learner's, their mirror images through the vertex, the runs
+    the answers and the hint make, and (to be told apart from them) the roots and the vertex."""
+    x0s = [float(x) for x in x0s]
+    vertex = problem.vertex
+    extra = [near_vertex_start(problem), hint_start(problem), fallback_start(problem)]
+    if vertex is not None:
+        extra += [2 * vertex - x for x in x0s] + [halfway_start(problem, r) for r in problem.roots()]
+    return x0s + [x for x in extra if x is not None] + list(problem.critical_points())
+
+
+def starts_of(problem: Quadratic, x0s) -> Starts:
+    """The page's one way to print a start (``Starts``), for these start points."""
+    values = page_starts(problem, x0s)
+    return Starts(start_digits(values), tuple(values))
+
+
+def moves(problem: Quadratic, x0: float, tol: float) -> bool:
+    """Whether a run from x0 takes a step at all: not within tol of a root and not where the gradient is 0."""
+    with np.errstate(all="ignore"):
+        return abs(float(problem.residual(x0))) >= tol and float(problem.grad(x0)) != 0
+
+
 # ── claims: what a sentence says, as data a test can check against runs of its own ─────────────────
 @dataclass(frozen=True)
 class RunClaim:
@@ -155,6 +259,18 @@ class Answer:
     question: str
     text: str
     claims: tuple = ()
+    described: tuple = ()  # what the text describes without claiming it (``MixedStretch``)
+
+
+@dataclass(frozen=True)
+class MixedStretch:
+    """'From lo to hi starts reach 1 or 4 …': a stretch where the grid saw several outcomes, described from
+    what its grid starts and their refinement saw, not claimed of every start. ``reaches`` holds the roots
+    reached, and "diverge" and "neither" (cycles, chaos, the vertex, too slow) when seen."""
+
+    lo: float
+    hi: float
+    reaches: frozenset
 
 
 def run_outcome(problem: Quadratic, x0: float, lr: float, max_steps: int, tol: float) -> RunClaim:
@@ -228,18 +344,24 @@ def verb_phrase(problem: Quadratic, o: Outcome, max_steps: int) -> str:
     return f"has not converged after {plural(max_steps, 'step')}"
 
 
-def _run_phrase(problem: Quadratic, claim: RunClaim) -> str:
-    return f"from {fmt(claim.x0)} it {verb_phrase(problem, claim.outcome, claim.max_steps)}"
+def _run_phrase(problem: Quadratic, claim: RunClaim, starts: Starts) -> str:
+    return f"from {starts(claim.x0)} it {verb_phrase(problem, claim.outcome, claim.max_steps)}"
+
+
+def _x0s(trajs: list[Trajectory]) -> list[float]:
+    return [float(t.xs[0]) for t in trajs]
 
 
 def status_rows(problem: Quadratic, trajs: list[Trajectory], max_steps: int) -> list[dict]:
-    """One row per start point: x0, final x (fmt_x), steps taken, the outcome in words and |p(x)|."""
+    """One row per start point: x0 (``Starts.table``), final x (fmt_x), steps taken, the outcome in words and
+    |p(x)|."""
     rows = []
+    starts = starts_of(problem, _x0s(trajs))
     for traj in trajs:
         o = outcome(problem, traj, max_steps)
         size = residual_size(problem, traj.x)
         rows.append({
-            "x0": fmt(float(traj.xs[0]), 6),
+            "x0": starts.table(float(traj.xs[0])),
             "final x": fmt_x(traj.x),
             "steps": traj.steps,
             "outcome": outcome_words(problem, o, max_steps),
@@ -332,11 +454,20 @@ class Probe:
     above: tuple[RunClaim, ...]      # from x0 at 1.1× and 2× the stability bound (rounded to 3 digits)
     near_vertex: RunClaim | None     # from just off the vertex
     mirror: RunClaim | None          # from x0 mirrored through the vertex
-    basins: Basins                   # every start in [−X0_LIMIT, X0_LIMIT] at lr
+    basins: Basins                   # every start in [−X0_LIMIT, X0_LIMIT] at lr, mirrored through the vertex
+    start: RunClaim | None = None    # from x0 at lr (the learning-rate answer's run)
 
 
-def probe(problem: Quadratic, x0: float, lr: float, max_steps: int, tol: float) -> Probe:
-    """The runs the answers quote: a few single runs and the basins at lr (about 2,000 runs in a sweep)."""
+def probe(problem: Quadratic, x0s, lr: float, max_steps: int, tol: float) -> Probe:
+    """The runs the answers quote: a few single runs and the basins at lr (about 2,000 runs in a sweep).
+
+    ``x0s`` are the page's start points (or one); the learning-rate answer's runs start from the first of
+    them that moves (``moves``: a start on the vertex or a root shows nothing of lr), else ``fallback_start``.
+    """
+    x0s = [float(x0s)] if np.ndim(x0s) == 0 else [float(x) for x in x0s]
+    x0 = next((x for x in x0s if moves(problem, x, tol)), None)
+    x0 = fallback_start(problem) if x0 is None else x0
+    start = run_outcome(problem, x0, lr, max_steps, tol)
     small_lr = float(fmt_lr(lr / 10))
     small = run_outcome(problem, x0, small_lr, min(max(10 * max_steps, 1), MAX_STEPS), tol)
     above = []
@@ -346,12 +477,13 @@ def probe(problem: Quadratic, x0: float, lr: float, max_steps: int, tol: float) 
     near_vertex = mirror = None
     vertex = problem.vertex
     if vertex is not None and len(problem.roots()) == 2:
-        lo, hi = problem.roots()
-        near_vertex = run_outcome(problem, vertex - 0.01 * (hi - lo), lr, max_steps, tol)
-        if x0 != vertex and abs(2 * vertex - x0) <= X0_LIMIT:
-            mirror = run_outcome(problem, 2 * vertex - x0, lr, max_steps, tol)
-    found = basins(problem, lr, max_steps, tol, -X0_LIMIT, X0_LIMIT)
-    return Probe(float(x0), float(lr), int(max_steps), float(tol), small, tuple(above), near_vertex, mirror, found)
+        near_vertex = run_outcome(problem, near_vertex_start(problem), lr, max_steps, tol)
+        first = x0s[0]
+        if first != vertex and abs(2 * vertex - first) <= X0_LIMIT:
+            mirror = run_outcome(problem, 2 * vertex - first, lr, max_steps, tol)
+    found = symmetric_basins(problem, lr, max_steps, tol, -X0_LIMIT, X0_LIMIT)
+    return Probe(float(x0), float(lr), int(max_steps), float(tol), small, tuple(above), near_vertex, mirror, found,
+                 start)
 
 
 # ── the basins at the current lr, in words ──────────────────────────────────────────────────────────
@@ -389,16 +521,27 @@ def _mix_words(problem: Quadratic, codes: set, max_steps: int) -> str:
     return " or ".join(words)
 
 
-def basin_sentence(problem: Quadratic, found: Basins) -> tuple[str, list[StartsClaim]]:
+def _what_seen(problem: Quadratic, codes: set) -> frozenset:
+    seen = {_root_of(problem, code) for code in codes if _root_of(problem, code) is not None}
+    if DIVERGED_CODE in codes:
+        seen.add("diverge")
+    if codes - {LOW_ROOT, HIGH_ROOT, DIVERGED_CODE}:
+        seen.add("neither")
+    return frozenset(seen)
+
+
+def basin_sentence(problem: Quadratic, found: Basins, starts: Starts = Starts()
+                   ) -> tuple[str, list[StartsClaim], list[MixedStretch]]:
     """Where the starts go at one lr, left to right: the stretches every start of which reaches a root or
-    diverges (stated as claims), and the mixed stretches between them (described, not claimed)."""
+    diverges (stated as claims), and the mixed stretches between them (described, not claimed: their
+    grid may miss thin stretches, so the sentence does not count them)."""
     segs = found.segments
     lo_all, hi_all = segs[0].lo, segs[-1].hi
     # Stated as claims: the stretch around each root and the far stretches that diverge; what lies between
     # (starts that jump over the vertex, cycles, chaos) is described, not claimed.
     claimed = [s for s in segs if _claimable(problem, s) and (
         s is segs[0] or s is segs[-1] or (s.code != DIVERGED_CODE and s.lo <= _root_of(problem, s.code) <= s.hi))]
-    claims = []
+    claims, mixed = [], []
     parts = []
     cursor = lo_all
     vertex = problem.vertex
@@ -410,28 +553,28 @@ def basin_sentence(problem: Quadratic, found: Basins) -> tuple[str, list[StartsC
         if len(inside) == 1 and inside[0].starts == 1 and vertex is not None and g_lo <= vertex <= g_hi \
                 and inside[0].code == UNFINISHED:
             return  # only the vertex itself, where a start never moves (said in the first answer)
-        n = len(inside)
-        stretches = f" (in {n} stretches)" if n > 1 else ""
-        parts.append(f"from {fmt(g_lo)} to {fmt(g_hi)} starts "
-                     f"{_mix_words(problem, {s.code for s in inside}, found.max_steps)}{stretches}")
+        codes = {s.code for s in inside}
+        parts.append(f"from {fmt(g_lo)} to {fmt(g_hi)} starts {_mix_words(problem, codes, found.max_steps)}")
+        mixed.append(MixedStretch(g_lo, g_hi, _what_seen(problem, codes)))
 
     for seg in claimed:
         gap(cursor, seg.lo)
         root = _root_of(problem, seg.code)
         what = "diverge" if seg.code == DIVERGED_CODE else "reach"
         verb = "diverges" if what == "diverge" else f"reaches {fmt(root)}"
+        lo_text, hi_text = starts.interval(seg.lo, seg.hi)
         if seg.lo == lo_all and seg.hi == hi_all:
             parts.append(f"every start from {fmt(lo_all)} to {fmt(hi_all)} {verb}")
         elif seg.lo == lo_all:
-            parts.append(f"every start below {fmt_down(seg.hi)} {verb}")
+            parts.append(f"every start below {hi_text} {verb}")
         elif seg.hi == hi_all:
-            parts.append(f"every start beyond {fmt_up(seg.lo)} {verb}")
+            parts.append(f"every start beyond {lo_text} {verb}")
         else:
-            parts.append(f"every start in ({fmt_up(seg.lo)}, {fmt_down(seg.hi)}) {verb}")
+            parts.append(f"every start in ({lo_text}, {hi_text}) {verb}")
         claims.append(StartsClaim(seg.lo, seg.hi, found.lr, found.max_steps, found.tol, what, root))
         cursor = seg.hi
     gap(cursor, hi_all)
-    return "; ".join(parts), claims
+    return "; ".join(parts), claims, mixed
 
 
 QUESTIONS = ("Does it always converge in an acceptable number of steps?", "Does the start point matter?",
@@ -441,11 +584,45 @@ QUESTIONS = ("Does it always converge in an acceptable number of steps?", "Does 
 def answers(problem: Quadratic, trajs: list[Trajectory], lr: float, max_steps: int, probe_: Probe) -> list[Answer]:
     """The four questions of the exercise, each answered with the numbers of the current settings."""
     runs = run_claims(problem, trajs, lr, max_steps, probe_.tol)
-    return [converge_answer(problem, runs, probe_), start_answer(problem, probe_),
-            second_root_answer(problem, runs, probe_), lr_answer(problem, runs, probe_)]
+    starts = starts_of(problem, _x0s(trajs))
+    return [converge_answer(problem, runs, probe_, starts), start_answer(problem, probe_, starts),
+            second_root_answer(problem, runs, probe_, starts), lr_answer(problem, runs, probe_, starts)]
 
 
-def converge_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer:
+def crawl_updates(problem: Quadratic, x0: float, lr: float, tol: float) -> float | None:
+    """About how many updates a run from x0 needs to reach |p| < tol at a double root r (None when p has no
+    double root, x0 already meets tol, or the first step would overshoot r).
+
+    With p = a(x − r)² and e = x − r the update is e ← e·(1 − 4a²·lr·e²), so 1/e² grows by 8a²·lr + O(lr²e²)
+    per update, and |p| = |a|·e² < tol needs 1/e² > |a|/tol: n ≈ (|a|/tol − 1/e0²)/(8a²·lr)."""
+    roots, a = problem.roots(), problem.a
+    if a == 0 or len(roots) != 1:
+        return None
+    e0 = x0 - roots[0]
+    if abs(a) * e0 * e0 < tol or 4 * a * a * lr * e0 * e0 >= 1:
+        return None
+    return (abs(a) / tol - 1 / (e0 * e0)) / (8 * a * a * lr)
+
+
+def _big(x: float) -> str:
+    return fmt_count(x) if x >= 1000 else fmt(x)
+
+
+def _crawl_words(problem: Quadratic, run_: RunClaim, starts: Starts) -> str:
+    """How long a run crawling to a double root needs, in updates (``crawl_updates``), against the cap."""
+    n = crawl_updates(problem, run_.x0, run_.lr, run_.tol)
+    a = problem.a
+    text = (f": near the root each update adds only about 8·a²·lr = {fmt(8 * a * a * run_.lr)} to 1/(x − r)², "
+            f"and |p| < tol = {fmt(run_.tol)} needs 1/(x − r)² > |a|/tol = {_big(abs(a) / run_.tol)}. From "
+            f"{starts(run_.x0)} that takes about {fmt_count(n)} updates")
+    if abs(1 / (run_.x0 - problem.roots()[0]) ** 2) < 0.01 * abs(a) / run_.tol:
+        text += " (about 1/(8·|a|·lr·tol))"
+    if n > MAX_STEPS:
+        return text + f", far beyond the {MAX_STEPS:,} this page runs at most"
+    return text + f", more than the {run_.max_steps:,} allowed here (raise Most updates)"
+
+
+def converge_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: Starts) -> Answer:
     """1. Does it always converge in an acceptable number of steps? The page's runs, and one just off the vertex."""
     roots, vertex, max_steps = problem.roots(), problem.vertex, runs[0].max_steps
     if not roots and vertex is not None:
@@ -455,29 +632,36 @@ def converge_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> 
             f"and stops only at the step limit of {max_steps} updates."))
     claims: list = list(runs)
     all_converged = all(c.outcome.kind == REACHED for c in runs)
-    text = ("Here, yes: " if all_converged else "Not always: ") + "; ".join(_run_phrase(problem, c) for c in runs) + "."
+    text = (("Here, yes: " if all_converged else "Not always: ")
+            + "; ".join(_run_phrase(problem, c, starts) for c in runs) + ".")
     if len(roots) == 2:
         text += f" A start exactly on the vertex {fmt(vertex)} never moves (the gradient is zero there)"
         near = probe_.near_vertex
         if near is not None:
             claims.append(near)
             if near.outcome.kind == REACHED:
-                text += f", and one just off it is slow: {_run_phrase(problem, near)}"
-            else:
-                text += f"; {_run_phrase(problem, near)}, just off it"
+                text += f", and one just off it is slow: {_run_phrase(problem, near, starts)}"
+            else:  # the start first, so that "just off it" is not read as where the cycle lies
+                text += (f"; from {starts(near.x0)}, just off it, the run "
+                         f"{verb_phrase(problem, near.outcome, near.max_steps)}")
         text += ". Whether a run converges at all depends on where it starts and on lr: see the next answers."
     elif len(roots) == 1 and problem.a != 0:
-        text += (" At a double root the loss is flat (like (x − r)⁴), so every step is smaller than the last: "
-                 "reaching |p| < tol can take far more steps than allowed.")
+        text += " At a double root the loss is flat (like (x − r)⁴), so every step is smaller than the last"
+        crawling = next((c for c in runs if c.outcome.kind == TOO_SLOW
+                         and crawl_updates(problem, c.x0, c.lr, c.tol) is not None), None)
+        if crawling is not None:
+            text += _crawl_words(problem, crawling, starts) + "."
+        else:
+            text += ": reaching |p| < tol can take far more steps than allowed."
     return Answer(QUESTIONS[0], text, tuple(claims))
 
 
-def start_answer(problem: Quadratic, probe_: Probe) -> Answer:
+def start_answer(problem: Quadratic, probe_: Probe, starts: Starts) -> Answer:
     """2. Does the start point matter? Where the starts go at the current lr (``basin_sentence``)."""
     found = probe_.basins
     if problem.a == 0 and problem.b == 0:
         return Answer(QUESTIONS[1], "No: p is a constant, so nothing moves from wherever it starts.")
-    where, claims = basin_sentence(problem, found)
+    where, claims, mixed = basin_sentence(problem, found, starts)
     codes = {s.code for s in found.segments if s.starts > 1}
     lr = fmt_lr(probe_.lr)
     special = set(problem.roots()) | ({problem.vertex} if problem.vertex is not None else set())
@@ -493,14 +677,32 @@ def start_answer(problem: Quadratic, probe_: Probe) -> Answer:
     notes = _start_notes(problem, found, claims)
     if notes:
         text += " " + "; ".join(notes).capitalize() + "."
-    text += (f" (From {found.grid_starts:,} starts between {fmt(found.segments[0].lo)} and "
-             f"{fmt(found.segments[-1].hi)}, each boundary narrowed by further runs; at most "
-             f"{plural(found.max_steps, 'update')} each.)")
-    return Answer(QUESTIONS[1], text, tuple(claims))
+    if found.mirror is not None:
+        text += (f" (From {found.grid_starts:,} starts between {fmt(found.mirror)} and {fmt(found.segments[-1].hi)}, "
+                 f"each boundary narrowed by further runs, at most {plural(found.max_steps, 'update')} each, and "
+                 f"their mirror images through the vertex {fmt(found.mirror)}: p² is symmetric about it, so the "
+                 "mirror image of a run is a run too.)")
+    else:
+        text += (f" (From {found.grid_starts:,} starts between {fmt(found.segments[0].lo)} and "
+                 f"{fmt(found.segments[-1].hi)}, each boundary narrowed by further runs; at most "
+                 f"{plural(found.max_steps, 'update')} each.)")
+    return Answer(QUESTIONS[1], text, tuple(claims), tuple(mixed))
+
+
+def divergence_distance(problem: Quadratic, found: Basins, claims: list[StartsClaim]) -> float | None:
+    """The distance from the vertex beyond which every start diverges at found.lr, printed as run (rounded up
+    to 4 digits): from the far stretches stated to diverge on both sides (None unless both are stated)."""
+    vertex, segs = problem.vertex, found.segments
+    left = next((c for c in claims if c.what == "diverge" and c.lo == segs[0].lo), None)
+    right = next((c for c in claims if c.what == "diverge" and c.hi == segs[-1].hi), None)
+    if vertex is None or left is None or right is None:
+        return None
+    return float(fmt_up(max(vertex - left.hi, right.lo - vertex)))
 
 
 def _start_notes(problem: Quadratic, found: Basins, claims: list[StartsClaim]) -> list[str]:
-    """What the stretches add up to: each root attracts its side, far starts jump or overshoot."""
+    """What the stretches add up to: each root attracts its side, far starts jump or overshoot. Appends to
+    ``claims`` the far stretches beyond the distance it quotes."""
     notes = []
     roots = problem.roots()
     root_claims = [c for c in claims if c.what == "reach"]
@@ -510,15 +712,19 @@ def _start_notes(problem: Quadratic, found: Basins, claims: list[StartsClaim]) -
             (s.code == LOW_ROOT and s.lo > problem.vertex) or (s.code == HIGH_ROOT and s.hi < problem.vertex)
             for s in found.segments):
         notes.append("further out a single step can jump over the vertex to the other root")
-    outer = [c for c in claims if c.what == "diverge" and (c.lo == found.segments[0].lo
-                                                              or c.hi == found.segments[-1].hi)]
-    if outer and problem.stable_lr() is not None:
-        notes.append("far out the loss is so steep that the first step overshoots and the run diverges, "
-                     "whatever the learning rate")
+    distance = divergence_distance(problem, found, claims)
+    if distance is not None and problem.stable_lr() is not None:
+        vertex, segs = problem.vertex, found.segments
+        notes.append(f"far out the loss is so steep that the first step overshoots: at every learning rate there is "
+                     f"a distance from the vertex beyond which starts diverge (it grows as lr shrinks, roughly like "
+                     f"1/√lr), and at lr = {fmt_lr(found.lr)} it is {fmt(distance)}: every start farther than "
+                     f"{fmt(distance)} from {fmt(vertex)} diverges")
+        claims += [StartsClaim(segs[0].lo, vertex - distance, found.lr, found.max_steps, found.tol, "diverge"),
+                   StartsClaim(vertex + distance, segs[-1].hi, found.lr, found.max_steps, found.tol, "diverge")]
     return notes
 
 
-def second_root_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer:
+def second_root_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: Starts) -> Answer:
     """3. How do you find the second root? Where to start for it (with an example run), or c/(a·r)."""
     roots = problem.roots()
     if len(roots) == 1:
@@ -528,7 +734,7 @@ def second_root_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) 
         text = (f"There is none, not even a first: {problem.describe()} has no real root."
                 if problem.vertex is not None else "There is none: p is a constant.")
         return Answer(QUESTIONS[2], text)
-    text, claims = _where_to_start(problem, runs, probe_)
+    text, claims = _where_to_start(problem, runs, probe_, starts)
     if roots[0] != 0:
         text += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
                  f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}")
@@ -537,7 +743,7 @@ def second_root_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) 
     return Answer(QUESTIONS[2], text + ".", tuple(claims))
 
 
-def _where_to_start(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> tuple[str, list]:
+def _where_to_start(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: Starts) -> tuple[str, list]:
     """The stretch of starts around each root the first run missed, with a run from inside it."""
     roots, vertex = problem.roots(), problem.vertex
     first = runs[0].outcome
@@ -545,7 +751,7 @@ def _where_to_start(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> 
     targets = [r for r in roots if r != found_first] if found_first in roots else list(roots)
     lr = fmt_lr(probe_.lr)
     claims: list = []
-    stated = basin_sentence(problem, probe_.basins)[1]
+    stated = basin_sentence(problem, probe_.basins, starts)[1]
     basins_ = {t: next((c for c in stated if c.what == "reach" and c.root == t and c.lo <= t <= c.hi), None)
                for t in targets}
     if len(targets) == 1:
@@ -560,25 +766,26 @@ def _where_to_start(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> 
     for target, basin in basins_.items():
         if basin is None:
             continue
-        example = _example_run(problem, target, basin, runs, probe_)
-        found.append(f"every start in ({fmt_up(basin.lo)}, {fmt_down(basin.hi)}) reaches {fmt(target)} "
-                     f"({_run_phrase(problem, example)})")
+        example = _example_run(problem, target, basin, runs, probe_, starts)
+        lo_text, hi_text = starts.interval(basin.lo, basin.hi)
+        found.append(f"every start in ({lo_text}, {hi_text}) reaches {fmt(target)} "
+                     f"({_run_phrase(problem, example, starts)})")
         claims += [basin, example]
     return text + f": at lr = {lr} " + " and ".join(found), claims
 
 
 def _example_run(problem: Quadratic, target: float, basin: StartsClaim, runs: list[RunClaim],
-                 probe_: Probe) -> RunClaim:
-    """A run from inside the stated stretch: one of the page, the mirrored start, or from the point halfway
-    between the root and the vertex (or the middle of the stretch)."""
+                 probe_: Probe, starts: Starts) -> RunClaim:
+    """A run from inside the stated stretch, printed inside it: one of the page, the mirrored start, or from the
+    point halfway between the root and the vertex (or the middle of the stretch)."""
     candidates = [*runs, *([probe_.mirror] if probe_.mirror else [])]
-    example = next((c for c in candidates if basin.lo < c.x0 < basin.hi and c.outcome.kind == REACHED
-                    and c.outcome.root == target), None)
+    example = next((c for c in candidates if starts.prints_inside(c.x0, basin.lo, basin.hi)
+                    and c.outcome.kind == REACHED and c.outcome.root == target), None)
     if example is not None:
         return example
-    x = (target + problem.vertex) / 2
-    x = x if basin.lo < x < basin.hi else (basin.lo + basin.hi) / 2
-    return run_outcome(problem, float(fmt(x)), probe_.lr, probe_.max_steps, probe_.tol)
+    x = halfway_start(problem, target)
+    x = x if starts.prints_inside(x, basin.lo, basin.hi) else float(fmt((basin.lo + basin.hi) / 2))
+    return run_outcome(problem, x, probe_.lr, probe_.max_steps, probe_.tol)
 
 
 def bounded_claim(problem: Quadratic, max_steps: int, tol: float) -> StartsClaim | None:
@@ -595,15 +802,18 @@ def _at_rates(problem: Quadratic, claims) -> str:
     return "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}" for c in claims)
 
 
-def lr_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer:
-    """4. How does the learning rate matter? The first run at lr and lr/10, the runs above the stability bound,
-    the bound for starts between the roots, and why a small lr is not stuck in a local minimum."""
+def lr_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: Starts | None = None) -> Answer:
+    """4. How does the learning rate matter? A run at lr and lr/10 (from the first start that moves, ``probe``),
+    the runs above the stability bound, the bound for starts between the roots, and why a small lr is not stuck
+    in a local minimum."""
     if problem.a == 0 and problem.b == 0:
         return Answer(QUESTIONS[3], "It does not matter: p is a constant, its gradient is zero everywhere, "
                                     "so no step moves x.")
-    roots, bound, small, first = problem.roots(), problem.stable_lr(), probe_.small, runs[0]
+    starts = starts or starts_of(problem, [c.x0 for c in runs])
+    first = probe_.start if probe_.start is not None else runs[0]
+    roots, bound, small = problem.roots(), problem.stable_lr(), probe_.small
     claims: list = [first, small]
-    text = (f"It scales each step, x ← x − lr·loss′(x). From {fmt(probe_.x0)}: at lr = {fmt_lr(first.lr)} it "
+    text = (f"It scales each step, x ← x − lr·loss′(x). From {starts(probe_.x0)}: at lr = {fmt_lr(first.lr)} it "
             f"{verb_phrase(problem, first.outcome, first.max_steps)}; at lr = {fmt_lr(small.lr)} it "
             f"{verb_phrase(problem, small.outcome, small.max_steps)}")
     if small.outcome.kind not in (REACHED, ESCAPED) and small.max_steps >= MAX_STEPS:
@@ -618,7 +828,7 @@ def lr_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe) -> Answer
         text += (f" Near a root the loss curves like loss″(r) = 2·p′(r)² = 2(b² − 4ac) = "
                  f"{fmt(2 * problem.discriminant)}, so a step shrinks the distance to the root only for "
                  f"lr < 1/(b² − 4ac) = {fmt(bound)}. That bound is local. Above it the roots repel; from "
-                 f"{fmt(probe_.x0)}: {_at_rates(problem, probe_.above)}.")
+                 f"{starts(probe_.x0)}: {_at_rates(problem, probe_.above)}.")
         claims += list(probe_.above)
         held = bounded_claim(problem, first.max_steps, probe_.tol)
         if held is not None:
@@ -649,7 +859,7 @@ def basin_words(problem: Quadratic, sw, used_steps: int, max_steps: int) -> str:
     """What the basin map shows, with the stability bound and the share of each outcome."""
     cells = sw.outcome.size
     share = ", ".join(f"{label} {100 * np.mean(sw.outcome == code):.0f}%"
-                      for code, label in enumerate(OUTCOME_LABELS) if np.any(sw.outcome == code))
+                      for code, label in enumerate(outcome_labels(problem)) if np.any(sw.outcome == code))
     text = (f"Gradient descent from {len(sw.x0s)} start points × {len(sw.lrs)} learning rates "
             f"({cells:,} runs of at most {used_steps:,} updates")
     text += f", fewer than your {max_steps:,} to keep it quick). " if used_steps < max_steps else "). "
@@ -674,22 +884,53 @@ def picked_cell(cell: dict, x0s) -> tuple[str, float]:
     return ",".join(starts), lr
 
 
-def cobweb_words(problem: Quadratic, traj: Trajectory, lr: float, max_steps: int) -> str:
-    """How to read the cobweb, and what the first run's orbit does."""
+def cobweb_words(problem: Quadratic, traj: Trajectory, lr: float, max_steps: int, x0s=None) -> str:
+    """How to read the cobweb, and what the first run's orbit does (its start printed as the page prints its
+    starts ``x0s``)."""
     o = outcome(problem, traj, max_steps)
+    starts = starts_of(problem, [float(traj.xs[0])] if x0s is None else x0s)
     text = ("Each update maps xₖ to xₖ₊₁ = xₖ − lr·loss′(xₖ) (the solid curve); the red path bounces "
             "between the curve and the diagonal y = x, one corner per update. Fixed points are where the curve "
             "crosses the diagonal: the roots and the vertex. A fixed point attracts when the curve crosses "
-            "there less steeply than ±1. ")
-    return text + f"From {fmt(float(traj.xs[0]))} at lr = {fmt_lr(lr)} the run {verb_phrase(problem, o, max_steps)}."
+            "there less steeply than ±1 and repels when it crosses more steeply; at a slope of exactly ±1 the "
+            "slope alone does not decide. ")
+    roots = problem.roots()
+    if len(roots) == 1 and problem.a != 0:
+        text += (f"At the double root {fmt(roots[0])} the curve touches the diagonal with slope exactly 1 "
+                 "(loss″ = 0 there), and it still attracts, slowly: each step is smaller than the last. ")
+    text += f"From {starts(float(traj.xs[0]))} at lr = {fmt_lr(lr)} the run {verb_phrase(problem, o, max_steps)}."
+    view = cobweb_range(problem, traj)
+    if view != x_range(problem, [float(traj.xs[0])]):
+        text += f" The view is zoomed to where the run goes, x from {fmt(view[0], 3)} to {fmt(view[1], 3)}."
+    return text
+
+
+COBWEB_MIN_SPAN = 0.05  # the zoomed cobweb view spans at least this share of the full view
+
+
+def cobweb_range(problem: Quadratic, traj: Trajectory) -> tuple[float, float]:
+    """The cobweb's view: the part of ``x_range`` where the run goes, with a margin. At a small lr the map
+    x − lr·loss′(x) hugs the diagonal over the whole x_range, and the path is invisible; zoomed to the run's
+    iterates (and the fixed point it reaches), the gap between curve and diagonal shows. A run that leaves
+    x_range keeps it whole."""
+    lo, hi = x_range(problem, [float(traj.xs[0])])
+    xs = np.asarray(traj.xs, dtype=float)
+    if np.any((xs < lo) | (xs > hi)):  # it leaves the range (it diverges): the whole range, its edges marked
+        return lo, hi
+    run_lo, run_hi = float(xs.min()), float(xs.max())
+    span = max(run_hi - run_lo, COBWEB_MIN_SPAN * (hi - lo))
+    mid = (run_lo + run_hi) / 2
+    view_lo, view_hi = max(lo, mid - 0.6 * span), min(hi, mid + 0.6 * span)
+    return (lo, hi) if view_hi - view_lo >= 0.8 * (hi - lo) else (view_lo, view_hi)
 
 
 HINT_MAX_STEPS = 1000  # the hint's runs: long enough for a four-cycle to settle (tested)
 HINT_FACTORS = (1.08, 1.26, 1.35)  # multiples of the bound where a two-cycle, a four-cycle and chaos show
 
 
-def cobweb_hint(problem: Quadratic, lr: float = 0.0, tol: float = 1e-6) -> Answer:
-    """What to try on the cobweb next, with the runs that back it (``Answer.claims``)."""
+def cobweb_hint(problem: Quadratic, lr: float = 0.0, tol: float = 1e-6, x0s=()) -> Answer:
+    """What to try on the cobweb next, with the runs that back it (``Answer.claims``); its start printed as the
+    page with start points ``x0s`` prints starts."""
     bound = problem.stable_lr()
     if bound is None:
         return Answer("Try", "")
@@ -697,14 +938,13 @@ def cobweb_hint(problem: Quadratic, lr: float = 0.0, tol: float = 1e-6) -> Answe
     if len(roots) == 2:
         # In u = (x − vertex)/(half the root gap) the update is u ← u − (lr/bound)·u(u² − 1) for every such p,
         # so the same multiples of the bound give the same picture for any quadratic with two roots.
-        lo, hi = roots
-        x0 = lo + 0.3 * (hi - lo)
+        x0 = hint_start(problem)
         tried = [run_outcome(problem, x0, round_lr(k * bound), HINT_MAX_STEPS, tol) for k in HINT_FACTORS]
         held = bounded_claim(problem, HINT_MAX_STEPS, tol)
         beyond = run_outcome(problem, x0, round_lr(2.2 * bound), HINT_MAX_STEPS, tol)
         below = run_outcome(problem, x0, round_lr(0.9 * bound), HINT_MAX_STEPS, tol)
         text = (f"Raise lr past 1/(b² − 4ac) = {fmt(bound)} with a start between the roots and the roots stop "
-                f"attracting. From {fmt(x0)}: "
+                f"attracting. From {starts_of(problem, x0s)(x0)}: "
                 + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
                             for c in tried)
                 + f". Starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ {fmt_lr(held.lr)}; at "

@@ -24,8 +24,8 @@ def basin(coefs, lr, steps, tol, x0s):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def probe(coefs, x0, lr, steps, tol):
-    return lab.probe(Quadratic(*coefs), x0, lr, steps, tol)
+def probe(coefs, x0s, lr, steps, tol):
+    return lab.probe(Quadratic(*coefs), x0s, lr, steps, tol)
 
 
 # ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
@@ -77,7 +77,7 @@ def status_table(problem, trajs, steps):
 
 def four_answers(problem, coefs, trajs, lr, steps, tol):
     st.header("The four questions, answered for these settings")
-    found = probe(coefs, float(trajs[0].xs[0]), lr, steps, tol)
+    found = probe(coefs, tuple(float(t.xs[0]) for t in trajs), lr, steps, tol)
     with st.container(border=True):
         for answer in lab.answers(problem, trajs, lr, steps, found):
             st.markdown(f"**{answer.question}** {answer.text}")
@@ -104,7 +104,8 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
     label = lab.bound_words(problem)
     st.markdown(lab.basin_words(problem, sw, used, steps))
     cells = charts.PHONE_CELLS if ui.narrow_screen() else None  # fewer, larger cells to tap on a phone
-    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells),
+    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells,
+                                     labels=lab.outcome_labels(problem)),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
                "is still approaching at the step limit); paler cells took more steps to converge or diverge. "
@@ -113,17 +114,17 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cobweb_hint(coefs, tol):
-    return lab.cobweb_hint(Quadratic(*coefs), tol=tol).text
+def cobweb_hint(coefs, tol, x0s):
+    return lab.cobweb_hint(Quadratic(*coefs), tol=tol, x0s=x0s).text
 
 
 def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
     st.header("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
-    lo, hi = lab.x_range(problem, [float(first.xs[0])])
-    st.markdown(lab.cobweb_words(problem, first, lr, steps))
+    lo, hi = lab.cobweb_range(problem, first)
+    st.markdown(lab.cobweb_words(problem, first, lr, steps, x0s))
     player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb")
-    hint = cobweb_hint(coefs, tol)
+    hint = cobweb_hint(coefs, tol, tuple(x0s))
     if hint:
         st.caption(hint)
 

@@ -11,12 +11,16 @@ for bit), using only closed forms (roots, vertex) and the stopping rule, not the
 - "wanders chaotically within [lo, hi]": no period up to 8 and the tail spans [lo, hi];
 - "every start in (lo, hi) reaches r / diverges / stays bounded": starts sampled inside do;
 and the numbers in the sentence are the claim's numbers, printed with enough digits (the lr actually run).
+Starts are printed one way on a page: two different starts never print alike, and a start quoted from inside a
+stretch prints inside the stretch as printed. p² is symmetric about the vertex, so what the start-point
+answer says of one side it says, mirrored, of the other.
 """
 import math
 import zlib
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from core import descent_lab as lab
@@ -39,13 +43,13 @@ def escape_step(problem, traj, lr):
     return traj.steps + 1
 
 
-def check_run_claim(problem, claim, text, page_lr):
-    """The run the claim describes does what it says; the sentence quotes its start, and its lr unless it is
-    the page's own."""
+def check_run_claim(problem, claim, text, page_lr, starts):
+    """The run the claim describes does what it says; the sentence quotes its start (as the page prints
+    starts), and its lr unless it is the page's own."""
     o = claim.outcome
     traj = gradient_descent(problem, claim.x0, claim.lr, claim.max_steps, claim.tol)
     assert lab.verb_phrase(problem, o, claim.max_steps) in text, (o, text)
-    assert lab.fmt(claim.x0) in text
+    assert starts(claim.x0) in text
     assert claim.lr == page_lr or f"lr = {lab.fmt_lr(claim.lr)}" in text
     if o.kind == "converged":
         assert traj.status == "converged" and traj.steps == o.steps
@@ -103,7 +107,10 @@ def check_starts_claim(problem, claim, text, rng):
 coefficient = st.integers(-40, 40).map(lambda k: k / 10)
 settings_ = st.tuples(
     st.one_of(st.just(0.0), coefficient), coefficient, coefficient,
-    st.lists(st.integers(-200, 200).map(lambda k: k / 10), min_size=1, max_size=3),
+    st.lists(st.one_of(st.integers(-200, 200).map(lambda k: k / 10),
+                       # starts a hair apart (2.5 and 2.4999): they must not print alike
+                       st.tuples(st.integers(-200, 200), st.integers(-3, 3), st.integers(3, 9)).map(
+                           lambda t: t[0] / 10 + t[1] * 10.0 ** -t[2])), min_size=1, max_size=3),
     st.floats(-3.5, 0.3).map(lambda e: float(f"{10 ** e:.3g}")),
     st.integers(1, 300),
 )
@@ -111,24 +118,75 @@ settings_ = st.tuples(
 
 @settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(settings_)
+@example((1.0, -5.0, 4.0, [2.5, 2.4999], 0.01, 1000))  # issue 26: two starts a hair apart, one on the vertex
+@example((1.0, 0.0, 0.0, [1.0], 0.1, 1000))  # a double root
+@example((1.0, -5.0, 4.0, [0.0, 3.0, 10.0], 0.13, 1000))  # a start just off the vertex that cycles
 def test_every_claim_of_the_page_holds_for_runs_made_here(case):
     a, b, c, x0s, lr, steps = case
     problem = Quadratic(a, b, c)
     rng = np.random.default_rng(zlib.crc32(repr(case).encode()))
     trajs = lab.run(problem, x0s, lr, steps, TOL)
-    found = lab.probe(problem, x0s[0], lr, steps, TOL)
+    found = lab.probe(problem, x0s, lr, steps, TOL)
     answers = lab.answers(problem, trajs, lr, steps, found)
-    hint = lab.cobweb_hint(problem, lr, TOL)
+    hint = lab.cobweb_hint(problem, lr, TOL, x0s)
     rows = lab.status_rows(problem, trajs, steps)
+    starts = lab.starts_of(problem, x0s)
     # The status table says of each run what its RunClaim says, and the claim holds.
     for row, claim in zip(rows, lab.run_claims(problem, trajs, lr, steps, TOL)):
         assert row["outcome"] == lab.outcome_words(problem, claim.outcome, steps)
         assert row["steps"] == (claim.outcome.steps if claim.outcome.kind != "diverged" else row["steps"])
         check_run_claim(problem, claim, lab.verb_phrase(problem, claim.outcome, steps) + " " +
-                        lab.fmt(claim.x0), lr)
+                        starts(claim.x0), lr, starts)
     for answer in [*answers, hint]:
         for claim in answer.claims:
             if isinstance(claim, lab.RunClaim):
-                check_run_claim(problem, claim, answer.text, lr)
+                check_run_claim(problem, claim, answer.text, lr, starts)
             else:
                 check_starts_claim(problem, claim, answer.text, rng)
+    check_starts_print_apart(problem, x0s, rows, [*answers, hint], starts)
+    check_mirror_symmetry(problem, answers[1])
+
+
+def check_starts_print_apart(problem, x0s, rows, answers, starts):
+    """No two different starts the page quotes print alike (in the table, in the sentences, or as a root or the
+    vertex), and a start quoted from inside a stated stretch prints strictly inside the stretch as printed."""
+    quoted = {float(x) for x in x0s} | {c.x0 for a in answers for c in a.claims if isinstance(c, lab.RunClaim)}
+    printed = {starts(x) for x in quoted}
+    assert len(printed) == len(quoted), sorted(quoted)
+    assert len({r["x0"] for r in rows}) == len({float(x) for x in x0s})
+    specials = {x for x in problem.critical_points() if x not in quoted}
+    assert not printed & {starts(x) for x in specials}
+    for answer in answers:
+        runs = [c for c in answer.claims if isinstance(c, lab.RunClaim)]
+        for stretch in (c for c in answer.claims if isinstance(c, lab.StartsClaim) and c.what == "reach"):
+            lo_text, hi_text = starts.interval(stretch.lo, stretch.hi)
+            if f"({lo_text}, {hi_text}) reaches" not in answer.text:
+                continue
+            for run in runs:
+                if stretch.lo < run.x0 < stretch.hi and f"({lo_text}, {hi_text}) reaches {lab.fmt(stretch.root)} " \
+                        f"(from {starts(run.x0)} " in answer.text:
+                    assert float(lo_text) < float(starts(run.x0)) < float(hi_text)
+
+
+def check_mirror_symmetry(problem, start_answer):
+    """p(v + t) = p(v − t): what the start-point answer says of the starts left of the vertex it says, mirrored,
+    of those right of it: the stated stretches and the described mixed ones pair up, the roots swapped."""
+    vertex = problem.vertex
+    if vertex is None:
+        return
+    swap = dict(zip(problem.roots(), reversed(problem.roots())))
+
+    def mirrored(lo, hi, what):
+        return (pytest.approx(2 * vertex - hi, rel=1e-12, abs=1e-12),
+                pytest.approx(2 * vertex - lo, rel=1e-12, abs=1e-12), what)
+
+    stated = [(c.lo, c.hi, (c.what, swap.get(c.root, c.root))) for c in start_answer.claims
+              if isinstance(c, lab.StartsClaim)]
+    described = [(m.lo, m.hi, frozenset(swap.get(r, r) for r in m.reaches)) for m in start_answer.described]
+    for items, originals in ((stated, [(c.lo, c.hi, (c.what, c.root)) for c in start_answer.claims
+                                       if isinstance(c, lab.StartsClaim)]),
+                             (described, [(m.lo, m.hi, m.reaches) for m in start_answer.described])):
+        for lo, hi, what in items:
+            if lo < vertex < hi:
+                continue  # a stretch across the vertex is its own mirror image
+            assert any(mirrored(lo, hi, what) == other for other in originals), (lo, hi, what, originals)

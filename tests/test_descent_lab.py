@@ -2,10 +2,11 @@
 exercise's known numbers, iterates computed by hand here, and closed forms (roots, vertex, 1/(b² − 4ac))."""
 
 import math
+import re
 
 import numpy as np
 import pytest
-from helpers import DIVERGED_AT, descent_by_hand
+from helpers import DIVERGED_AT, bounded_edge, descent_by_hand
 
 from core import descent_lab as lab
 from core.charts import descent as charts
@@ -116,7 +117,8 @@ def test_the_answers_change_with_the_settings():
     found = lab.probe(DEFAULT, 0.0, 0.5, 1000, 1e-6)
     q1, q2, q3, q4 = (a.text for a in lab.answers(DEFAULT, trajs, 0.5, 1000, found))
     assert q1.startswith("Not always") and "diverges at step 3" in q1
-    assert q2.startswith("Not at lr = 0.5: every start from -1000 to 1000 diverges, except on the roots")
+    # The starts were searched on [2.5, 1005] and mirrored through the vertex 2.5 onto [−1000, 2.5].
+    assert q2.startswith("Not at lr = 0.5: every start from -1000 to 1005 diverges, except on the roots")
     assert "at lr = 0.5 the roots repel, so no stretch of starts reaches them" in q3
 
 
@@ -212,3 +214,109 @@ def test_directed_rounding_keeps_printed_intervals_inside():
         assert float(lab.fmt_up(x)) >= x and float(lab.fmt_down(x)) <= x
         assert abs(float(lab.fmt_up(x)) - x) <= 1e-3 * abs(x) and abs(float(lab.fmt_down(x)) - x) <= 1e-3 * abs(x)
     assert (lab.fmt_up(9.72843), lab.fmt_down(9.72843)) == ("9.729", "9.728")
+
+
+# ── issue 26: the sentences a careful learner found wrong ─────────────────────────────────────────────
+def answers_for(problem, x0s, lr=0.01, steps=1000, tol=1e-6):
+    trajs = lab.run(problem, x0s, lr, steps, tol)
+    return [a.text for a in lab.answers(problem, trajs, lr, steps, lab.probe(problem, x0s, lr, steps, tol))]
+
+
+def test_two_starts_that_differ_never_print_alike():
+    trajs = lab.run(DEFAULT, [2.5, 2.4999], 0.01, 1000, 1e-6)
+    q1, _, q3, q4 = answers_for(DEFAULT, [2.5, 2.4999])
+    _, steps, status = descent_by_hand(1, -5, 4, 2.4999, 0.01)
+    assert status == "converged"
+    assert f"from 2.5 it is stuck at the vertex 2.5; from 2.4999 it reaches 1 in {steps} steps" in q1
+    assert [r["x0"] for r in lab.status_rows(DEFAULT, trajs, 1000)] == ["2.5", "2.4999"]
+    # Quoted as inside the stretch that reaches 1, the start prints inside it (not "(-2.72, 2.499) … from 2.5").
+    hit = re.search(r"every start in \((\S+), (\S+)\) reaches 1 \(from (\S+) it reaches 1 in", q3)
+    lo, hi, x0 = hit.groups()
+    assert x0 == "2.4999" and float(lo) < float(x0) < float(hi) <= 2.5
+    assert lab.start_digits([2.5, 2.4999]) == 5 and lab.start_digits([0, 3]) == 4
+    assert lab.start_digits([2.5, 2.5 - 1e-15]) == 16
+
+
+def test_the_learning_rate_answer_runs_from_a_start_that_moves():
+    *_, q4 = answers_for(DEFAULT, [2.5, 0.0, 5.0])
+    _, steps, _ = descent_by_hand(1, -5, 4, 0.0, 0.01)
+    assert f"From 0: at lr = 0.01 it reaches 1 in {steps} steps" in q4 and "stuck at the vertex" not in q4
+    *_, q4 = answers_for(DEFAULT, [2.5])  # the only start is the vertex: halfway from the root 1 to it
+    _, steps, _ = descent_by_hand(1, -5, 4, 1.75, 0.01)
+    assert f"From 1.75: at lr = 0.01 it reaches 1 in {steps} steps" in q4 and "stuck at the vertex" not in q4
+
+
+def test_mixed_stretches_are_described_alike_on_both_sides_and_not_counted():
+    trajs = lab.run(DEFAULT, [0, 3], 0.01, 1000, 1e-6)
+    start = lab.answers(DEFAULT, trajs, 0.01, 1000, lab.probe(DEFAULT, [0, 3], 0.01, 1000, 1e-6))[1]
+    assert "stretches)" not in start.text
+    left, right = start.described
+    assert left.hi < 2.5 < right.lo
+    assert (5 - left.hi, 5 - left.lo) == pytest.approx((right.lo, right.hi), abs=1e-12)
+    # An independent dense sweep of each side (plain numpy, x ← x − lr·2p·p′): both sides reach both roots,
+    # in as many alternating stretches (8 a side, more than the basin grid resolves), none diverging inside.
+    seen = []
+    for lo, hi in ((left.lo, left.hi), (right.lo, right.hi)):
+        x = np.linspace(lo, hi, 200_001)[1:-1]
+        for _ in range(1000):
+            x = x - 0.01 * 2 * (x * x - 5 * x + 4) * (2 * x - 5)
+        ends = np.round(x, 3)
+        assert set(np.unique(ends)) == {1.0, 4.0}
+        seen.append(int(np.count_nonzero(np.diff(ends))) + 1)
+    assert seen[0] == seen[1] == 8
+    assert left.reaches == right.reaches == frozenset({1.0, 4.0})
+
+
+def test_far_starts_diverge_beyond_a_distance_that_grows_as_lr_shrinks():
+    _, start, _, _ = answers_for(DEFAULT, [0, 3])
+    distance = bounded_edge(0.01) - 2.5  # 7.2284: the 2-cycle ±√(1 + 2/k) in units of half the root gap
+    assert "whatever the learning rate" not in start
+    assert f"at lr = 0.01 it is {lab.fmt_up(distance)}: every start farther than {lab.fmt_up(distance)} from 2.5" \
+           in start and lab.fmt_up(distance) == "7.229"
+    # 10 is beyond it at lr = 0.01 and inside it at lr = 0.001 (the distance grows as 1/√lr)
+    assert descent_by_hand(1, -5, 4, 10.0, 0.01)[2] == "diverged"
+    assert descent_by_hand(1, -5, 4, 10.0, 0.001)[1:] == (801, "converged")
+    assert bounded_edge(0.001) - 2.5 > 7.5
+
+
+def test_a_double_root_says_how_many_updates_it_needs():
+    double = Quadratic(1, 0, 0)
+    q1 = answers_for(double, [1.0], lr=0.1)[0]
+    assert "about 1,250,000 updates (about 1/(8·|a|·lr·tol)), far beyond the 10,000 this page runs at most" in q1
+    # The estimate against an independent loop, where one can run to the end: tol 1e-3 needs ~1,250 updates.
+    for a, x0, lr in ((1.0, 1.0, 0.1), (2.0, -0.5, 0.01), (0.5, 3.0, 0.02)):
+        q = Quadratic(a, -2 * a * 1.5, a * 1.5 * 1.5)  # a·(x − 1.5)²
+        _, steps, status = descent_by_hand(q.a, q.b, q.c, 1.5 + x0, lr, max_steps=1_000_000, tol=1e-3)
+        assert status == "converged"
+        assert lab.crawl_updates(q, 1.5 + x0, lr, 1e-3) == pytest.approx(steps, rel=0.03)
+    assert lab.fmt_count(1249998.75) == "1,250,000"
+
+
+def test_the_cobweb_qualifies_slope_one_and_the_basin_map_names_a_single_root():
+    double = Quadratic(1, 0, 0)
+    traj = gradient_descent(double, 1.0, 0.1)
+    words = lab.cobweb_words(double, traj, 0.1, 1000)
+    assert "less steeply than ±1 and repels when it crosses more steeply" in words
+    assert "slope exactly 1" in words and "still attracts, slowly" in words
+    sw, used = lab.basin_sweep(double, 0.1, 1000, 1e-6)
+    frame = charts.basin_frame(sw, labels=lab.outcome_labels(double))
+    assert "root" in set(frame["outcome"]) and "left root" not in set(frame["outcome"])
+    assert "left root" not in lab.basin_words(double, sw, used, 1000)
+    assert lab.outcome_labels(Quadratic(0, 2, 1))[0] == "root" and lab.outcome_labels(DEFAULT)[0] == "left root"
+
+
+def test_a_start_just_off_the_vertex_is_named_before_its_cycle():
+    q1 = answers_for(DEFAULT, [0.0], lr=0.13)[0]
+    assert "; from 2.47, just off it, the run does not settle: it ends in a 2-cycle through" in q1
+    assert ", just off it." not in q1
+
+
+def test_the_cobweb_is_zoomed_to_where_the_run_goes():
+    traj = gradient_descent(DEFAULT, 0.0, 0.01)  # 0 → 0.4 → … → 1
+    lo, hi = lab.cobweb_range(DEFAULT, traj)
+    assert lo <= 0.0 and hi >= 1.0 and hi - lo < 2
+    # At x = 0 the map's curve is 0.4 above the diagonal: a fifth of the view or more (was 4% of the full range).
+    assert (0.0 - 0.01 * DEFAULT.grad(0.0)) / (hi - lo) >= 0.2
+    assert "zoomed" in lab.cobweb_words(DEFAULT, traj, 0.01, 1000)
+    wide = gradient_descent(DEFAULT, 0.0, 0.2)  # diverges: the whole range
+    assert lab.cobweb_range(DEFAULT, wide) == lab.x_range(DEFAULT, [0.0])

@@ -71,10 +71,12 @@ def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
     return edges[:-1], edges[1:]
 
 
-def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = None) -> pd.DataFrame:
-    """One row per sweep cell: its x0 and lr (centre and edges), outcome label and steps. With ``columns`` /
-    ``rows``, only that many start points / learning rates, evenly spread, each cell widened to meet its
-    neighbours (fewer, larger cells for a narrow screen; every cell shown is a run of the sweep)."""
+def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = None,
+                labels: tuple[str, ...] = OUTCOME_LABELS) -> pd.DataFrame:
+    """One row per sweep cell: its x0 and lr (centre and edges), outcome label (``labels``, in OUTCOME_LABELS
+    order: ``core.descent.outcome_labels`` of the problem) and steps. With ``columns`` / ``rows``, only that many
+    start points / learning rates, evenly spread, each cell widened to meet its neighbours (fewer, larger cells
+    for a narrow screen; every cell shown is a run of the sweep)."""
     keep_x, keep_lr = spread(len(sw.x0s), columns), spread(len(sw.lrs), rows)
     x_lo, x_hi = _edges(sw.x0s[keep_x], log=False)
     l_lo, l_hi = _edges(sw.lrs[keep_lr], log=True)
@@ -86,7 +88,7 @@ def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = Non
     return pd.DataFrame({
         "x0": sw.x0s[keep_x][j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
         "lr": sw.lrs[keep_lr][i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
-        "outcome": np.array(OUTCOME_LABELS)[outcome], "steps": steps,
+        "outcome": np.array(labels)[outcome], "steps": steps,
         "final x": sw.x[cells], "period": period,
         # Shading: how long a run took to converge or diverge. Runs that used every step (vertex, cycle, chaos,
         # too slow) stay solid so that their colour reads.
@@ -98,13 +100,14 @@ PHONE_CELLS = (21, 21)  # basin-map columns × rows on a phone: cells of about 1
 
 
 def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None, bound_label: str,
-              height: int = 380, cells: tuple[int, int] | None = None) -> alt.LayerChart:
+              height: int = 380, cells: tuple[int, int] | None = None,
+              labels: tuple[str, ...] = OUTCOME_LABELS) -> alt.LayerChart:
     """Outcome of every (x0, lr) cell, lighter for more steps; the stability bound as a dashed line and the
     current settings as black crosses. Clicking a cell selects its x0 and lr (selection "cell").
     ``cells`` = (columns, rows): draw at most that many, evenly spread, legends below the plot (``PHONE_CELLS``
     for a phone: there the legends beside it would leave the plot a third of the screen)."""
     columns, rows = cells or (None, None)
-    data = finite_rows(basin_frame(sw, columns=columns, rows=rows), ["x0", "lr", "steps", "final x"])
+    data = finite_rows(basin_frame(sw, columns=columns, rows=rows, labels=labels), ["x0", "lr", "steps", "final x"])
     x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
     cell = alt.selection_point(name="cell", fields=["x0", "lr"], on="click", clear=False)
@@ -116,7 +119,7 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
         x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
         y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
         color=alt.Color("outcome:N", title="outcome",
-                        scale=alt.Scale(domain=list(OUTCOME_LABELS), range=list(OUTCOME_COLORS))),
+                        scale=alt.Scale(domain=list(labels), range=list(OUTCOME_COLORS))),
         opacity=alt.Opacity("shade:Q", title="steps to converge or diverge",
                             scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35]),
                             legend=alt.Legend(values=ticks, symbolType="square", symbolFillColor="#1f77b4",
@@ -142,7 +145,7 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
             x=alt.X("x0:Q", scale=x_scale), y=alt.Y("lr:Q", scale=y_scale),
             tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g")]))
     description = ("Basin map: a grid of start points x0 (across) by learning rates lr (up, log scale), each cell "
-                   "coloured by where gradient descent from it ends (" + ", ".join(OUTCOME_LABELS) + "), paler when "
+                   "coloured by where gradient descent from it ends (" + ", ".join(labels) + "), paler when "
                    "it took more steps; a dashed line marks the stability bound and crosses the current settings. "
                    "Select a cell to use its start point and learning rate.")
     if not cells:
