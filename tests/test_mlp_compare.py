@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import mlp_lab
 from core.charts import mlp as charts
@@ -186,6 +188,19 @@ def test_five_runs_compare_the_first_four_and_name_the_one_left_out():
     assert len(configs) == 4 and "leaving out run 5, “act:gelu”" in notice
     configs, notice = mlp_lab.parse_compare("~".join(["act:gelu", *FIVE[1:]]))  # a bad run that is kept refuses
     assert configs == [] and notice.startswith("Ignored compare = ") and "gelu" in notice
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(seeds=st.lists(st.integers(0, 999), min_size=1, max_size=9, unique=True))
+def test_a_compare_link_keeps_its_first_four_runs_and_names_every_other(seeds):
+    runs = [f"seed:{seed}" for seed in seeds]
+    configs, notice = mlp_lab.parse_compare("~".join(runs))
+    assert configs == [TrainConfig(seed=seed) for seed in seeds[:4]]
+    if len(runs) <= 4:
+        assert notice is None
+    else:
+        assert f"lists {len(runs)} runs" in notice and "comparing no runs" not in notice
+        assert all(f"“{run}”" in notice for run in runs[4:]) and not any(f"“{run}”" in notice for run in runs[:4])
 
 
 def test_the_page_bounds_are_the_limits():

@@ -6,6 +6,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import mlp_lab
 from core.charts import mlp as charts
@@ -244,6 +246,48 @@ def test_the_tanh_run_of_the_issue_learned_nothing_and_is_told_so():
     relu = Trainer(TrainConfig(epochs=1))
     relu.train(10**9)
     assert mlp_lab.far_probe(relu.net, relu.params, -3, 3).fit.learned
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(act=st.sampled_from(["relu", "sigmoid", "tanh"]), units=st.integers(1, 12), seed=st.integers(0, 10**6),
+       scale=st.sampled_from([0.1, 1.0, 5.0]), target=st.sampled_from(["x2", "abs", "cube", "sin"]))
+def test_the_far_sentence_claims_only_what_the_net_does(act, units, seed, scale, target):
+    """Claims of the x = 103 sentence, re-checked on random one-hidden-layer nets with numpy written here:
+    the learned verdict is the error against the target's spread on the training range; the slopes are the
+    net's own at 3 and at 103 (central differences); the count of changing units is tanh'/σ' ≥ a tenth of
+    its peak; "all ... have" only when none changes; a sum never reads "+ -"."""
+    rng = np.random.default_rng(seed)
+    net = MLP((1, units, 1), act)
+    params = [scale * rng.standard_normal((1, units)), scale * rng.standard_normal(units) * 3,
+              scale * rng.standard_normal((units, 1)), rng.standard_normal(1)]
+    far = mlp_lab.far_probe(net, params, -3, 3, target=target)
+    x = np.linspace(-3, 3, 401)
+    truth = mlp_lab.target_values(target, x)
+    error = np.sqrt(np.mean((net.predict(params, x.reshape(-1, 1)).ravel() - truth) ** 2))
+    assert far.fit.learned == (error < 0.5 * np.std(truth))
+    text = far.sentence()
+    assert text.startswith("This net has not learned") != far.fit.learned
+    assert "+ -" not in text and "every unit stops changing" not in text
+    f = lambda t: float(net.predict(params, np.array([[t]]))[0, 0])  # noqa: E731
+    h = 1e-5
+    for at, slope in ((103.0, far.far_slope), *(() if far.exact else ((3.0, far.slope),))):
+        central = (f(at + h) - f(at - h)) / (2 * h)
+        if act == "relu":  # a kink within h of the point: the two sides differ, no central difference
+            z = params[0][0] * at + params[1]
+            if np.any(np.abs(z) < abs(params[0][0]).max() * h):
+                continue
+        assert slope == pytest.approx(central, rel=1e-4, abs=1e-7)
+    if act == "relu":
+        return
+    z = params[0][0] * 103 + params[1]
+    with np.errstate(over="ignore"):  # exp(−z) = inf for a unit far off: σ = 0, σ' = 0
+        fprime = 1 - np.tanh(z) ** 2 if act == "tanh" else (lambda s_: s_ * (1 - s_))(1 / (1 + np.exp(-z)))
+    changing = int(np.sum(fprime >= 0.1 * (1.0 if act == "tanh" else 0.25)))
+    assert far.changing == changing
+    if changing:
+        assert f"{changing} of its {units} hidden units still change" in text
+    else:
+        assert f"all its {units} hidden units have" in text
 
 
 # -- curves and tables ----------------------------------------------------------------------------------
