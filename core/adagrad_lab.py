@@ -24,10 +24,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from core import optim
 from core.charts import spread
 from core.descent import CHAOS, CONVERGED, CYCLE, DIVERGED, ON_VERTEX, Trajectory, descend, diverged_at
 from core.descent import outcome as run_outcome
 from core.optim import AdagradState, Optimizer, Params, adagrad, adam, apply_updates, momentum, rmsprop, sgd
+from core.surfaces import Bowl
 
 SHAPES = ((10, 10), (10,))
 N_ELEMENTS = sum(math.prod(s) for s in SHAPES)
@@ -41,12 +43,23 @@ RMSPROP_DECAY = 0.99             # torch's default alpha: s is a mean over about
 ADAM_B1, ADAM_B2 = 0.9, 0.999    # torch's defaults
 RACERS = ("gradient descent", "momentum", "Adagrad", "RMSProp", "Adam")
 DEFAULT_RACERS = ("gradient descent", "momentum", "Adagrad")  # what the page races unless told otherwise
-ADAPTIVE = ("Adagrad", "RMSProp", "Adam")  # step sizes set by the gradients seen: about lr whatever the slope
+OPTIMIZER_NAMES = {"gradient descent": "sgd", "momentum": "momentum", "Adagrad": "adagrad", "RMSProp": "rmsprop",
+                   "Adam": "adam"}  # each racer's name in core.optim (OPTIMIZERS, SCALING)
+
+
+def scaling(name: str) -> optim.Scaling:
+    """What the racer ``name`` divides its gradient by (core.optim.SCALING): every sentence about a rule reads it."""
+    return optim.SCALING[OPTIMIZER_NAMES[name]]
+
+
+ADAPTIVE = tuple(name for name in RACERS if scaling(name).divides_by != "nothing")  # step sizes set by past g
 
 # The page's limits (a visitor's settings stay inside these)
 MAX_STEPS = 5000          # per race
 START_BOX = 10.0          # the 2-D start point lies in [−10, 10]²
 LR_MIN, LR_MAX = 1e-6, 10.0
+# The step table in two halves, each narrow enough for a phone: what Adagrad computes, and the move it makes.
+STEP_TABLE_PARTS = (("step t", "g", "G = G + g²", "lr / (√G + eps)"), ("step t", "θ before", "update", "θ after"))
 RACE_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.2, 0.5, 1.0, 2.0)      # the 1-D sweep table's rows
 SURFACE_LRS = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)       # the 2-D sweep table's rows
 SWEEP_MAX_STEPS = 2000    # a sweep table runs up to 45 races: keep it to a couple of seconds
@@ -290,9 +303,38 @@ def _steps(n: int) -> str:
     return f"{n} step{'s' if n != 1 else ''}"
 
 
-def outcome(problem, traj: Trajectory) -> str:
+def _times(n: int) -> str:
+    return f"{n} time{'s' if n != 1 else ''}"
+
+
+def landed_in_one_step(traj: Trajectory) -> bool:
+    """A run that converged with its first update: a coincidence of x0, lr and g (e.g. 0 + 0.1 × 40 = 4),
+    a fact worth a word but not a speed to rank."""
+    return traj.status == CONVERGED and traj.steps == 1
+
+
+def landing(problem, traj: Trajectory, lr: float | None = None) -> str:
+    """'lands on 4 in one step: 0 + 0.1 × 40 = 4': a one-step run and the arithmetic of its step (x0, lr, and
+    the step over lr, which is |g| for gradient descent, 10 for RMSProp's first step, 1 for Adagrad's and Adam's)."""
+    if traj.xs.ndim > 1:
+        return "lands on the minimum in one step"
+    root = run_outcome(problem, traj, traj.steps).root
+    x0, x1 = float(traj.xs[0]), float(traj.xs[1])
+    if lr is None or root is None:
+        return f"lands on {x1:.4g} in one step"
+    sign = "+" if x1 >= x0 else "−"
+    factor = abs(x1 - x0) / lr
+    if abs(factor - 1) < 1e-6:  # a first step of lr itself (Adagrad, Adam): no factor to show
+        return f"lands on {root:.4g} in one step: {x0:.4g} {sign} {lr:g} = {x1:.4g}"
+    return f"lands on {root:.4g} in one step: {x0:.4g} {sign} {lr:g} × {factor:.4g} = {x1:.4g}"
+
+
+def outcome(problem, traj: Trajectory, lr: float | None = None) -> str:
     """What a race run did, naming the root on a 1-D problem: 'converged to 4 in 12 steps', 'diverged at
-    step 3', 'ends in a 2-cycle through 3.725, 4.173', or 'did not finish in 1000 steps'."""
+    step 3', 'ends in a 2-cycle through 3.725, 4.173', 'did not finish in 1000 steps', or for a run that
+    converged with its first update 'lands on 4 in one step: 0 + 0.1 × 40 = 4' (``lr``: the run's)."""
+    if landed_in_one_step(traj):
+        return landing(problem, traj, lr)
     if traj.xs.ndim > 1:  # a 2-D surface: one minimum, nothing to name
         if traj.status == CONVERGED:
             return f"converged in {_steps(traj.steps)}"
@@ -314,9 +356,10 @@ def outcome(problem, traj: Trajectory) -> str:
     return f"did not finish in {_steps(o.steps)}"
 
 
-def race_summary(problem, runs: dict[str, Trajectory]) -> str:
+def race_summary(problem, runs: dict[str, Trajectory], lrs: dict[str, float] | None = None) -> str:
     """One sentence: what each optimiser did (and which root it reached)."""
-    parts = [f"{name} {outcome(problem, traj)}" for name, traj in runs.items()]
+    lrs = lrs or {}
+    parts = [f"{name} {outcome(problem, traj, lrs.get(name))}" for name, traj in runs.items()]
     if len(parts) == 1:
         return f"{parts[0]}."
     return "; ".join(parts[:-1]) + f" and {parts[-1]}."
@@ -341,10 +384,13 @@ def adagrad_final_lr(problem, traj: Trajectory, lr: float, eps: float = 1e-8) ->
     return effective_lr(lr, state.sum_of_squares[0], eps)
 
 
-def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) -> list[str]:
-    """Sentences for the 1-D race, each backed by a number computed here (about the racers that ran)."""
+def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory],
+                    lrs: dict[str, float] | None = None) -> list[str]:
+    """Sentences for the 1-D race, each backed by a number computed here (about the racers that ran).
+    ``lr``: gradient descent's and Adagrad's; ``lrs``: every racer's (for the one-step landings' arithmetic)."""
     gd, ada = runs.get("gradient descent"), runs.get("Adagrad")
-    lines = [race_summary(problem, runs)]
+    lrs = {"gradient descent": lr, "momentum": lr, "Adagrad": lr, **(lrs or {})}
+    lines = [race_summary(problem, runs, lrs)]
     reached = {}
     for name, traj in runs.items():
         o = run_outcome(problem, traj, traj.steps)
@@ -352,9 +398,9 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
             reached.setdefault(o.root, []).append(name)
     if len(reached) > 1 and problem.vertex is not None:
         ends = "; ".join(f"{' and '.join(names)} at {root:.4g}" for root, names in sorted(reached.items()))
+        carried = "by momentum's velocity or by a large step" if "momentum" in runs else "by a large step"
         lines.append(f"They end at different roots: {ends}. The vertex {problem.vertex:.4g} divides the two "
-                     "basins, and a run that is carried across it (by momentum's velocity or by a large step) "
-                     "ends at the other root.")
+                     f"basins, and a run that is carried across it ({carried}) ends at the other root.")
     bound = problem.stable_lr()
     if bound is not None and gd is not None:
         lines.append(f"Gradient descent is stable near a root only for lr < {bound:.4g}; here lr = {lr:g}.")
@@ -367,10 +413,10 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
             f"{first['gradient descent']:+.4g}; Adagrad's is −lr·g/(√(g²) + eps) = {first['Adagrad']:+.4g}, "
             f"which is ±lr whatever the size of g. After that Adagrad divides by the √ of every squared "
             f"gradient so far, so a huge first gradient keeps its later steps small.")
-    if gd.status == DIVERGED and ada.status == CONVERGED:
+    if gd.status == DIVERGED and ada.status == CONVERGED and not landed_in_one_step(ada):
         lines.append(f"Adapting helps here: at lr = {lr:g} gradient descent overshoots and escapes, "
                      f"while Adagrad reaches x = {ada.x:.6g} in {_steps(ada.steps)}.")
-    elif gd.status == CONVERGED and (ada.status != CONVERGED or ada.steps > gd.steps):
+    elif gd.status == CONVERGED and not landed_in_one_step(gd) and (ada.status != CONVERGED or ada.steps > gd.steps):
         final = float(adagrad_final_lr(problem, ada, lr))
         where = (f"needs {_steps(ada.steps)}" if ada.status == CONVERGED
                  else f"is still at x = {ada.x:.4g} after {_steps(ada.steps)}")
@@ -382,14 +428,15 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory]) 
 
 def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: float) -> list[str]:
     """Sentences for the 2-D race; on the bowl, why per-coordinate step sizes help, with numbers."""
-    lines = [race_summary(surface, runs)]
+    lines = [race_summary(surface, runs, {"gradient descent": lr, "momentum": lr, "Adagrad": lr_adagrad})]
     ada, gd = runs.get("Adagrad"), runs.get("gradient descent")
     final = adagrad_final_lr(surface, ada, lr_adagrad) if ada is not None else None
     if ada is not None and ada.steps > 0:
         lines.append(f"Adagrad's step sizes lr/(√G + eps) ended at {final[0]:.3g} for x and {final[1]:.3g} for y "
                      f"({max(final) / min(final):.3g}× apart): each coordinate gets its own learning rate, "
                      f"set by its own gradients.")
-    if hasattr(surface, "stable_lr") and (gd is not None or "momentum" in runs):
+    # Gradient descent's bound (momentum's is another): a sentence names only racers in the race.
+    if isinstance(surface, Bowl) and gd is not None:
         bound = surface.stable_lr()
         factor = abs(1 - 2 * lr)
         lines.append(
@@ -397,8 +444,8 @@ def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: floa
             f"{2 * surface.s:g}) caps it at lr < {bound:.3g}, and at lr = {lr:g} the flat x direction "
             f"(curvature 2) shrinks only by a factor |1 − 2·lr| = {factor:.3g} per step.")
         if gd is not None and ada is not None and ada.status == CONVERGED and final[0] > bound and final[1] < bound:
-            versus = (f"{gd.steps} for gradient descent" if gd.status == CONVERGED
-                      else f"gradient descent, which {outcome(surface, gd)}")
+            versus = (f"{gd.steps} for gradient descent" if gd.status == CONVERGED and not landed_in_one_step(gd)
+                      else f"gradient descent, which {outcome(surface, gd, lr)}")
             lines.append(
                 f"This is where per-coordinate step sizes shine: Adagrad's step size along x ({final[0]:.3g}) is "
                 f"above the {bound:.3g} that any single learning rate must stay below, while along y it is "
@@ -465,9 +512,11 @@ def effective_step_story(problem, runs: dict[str, Trajectory], lrs: dict[str, fl
             continue
         start, end, low = float(ratio[0]), float(ratio[-1]), int(np.argmin(ratio))
         span = f"went from {start:.3g} at step {t[0]} to {end:.3g} at step {t[-1]}"
-        if name == "Adagrad":
-            lines.append(f"**Adagrad**'s effective step {span}, {start / end:.3g}× smaller: G = Σg² only grows, "
-                         "so the big early gradients keep every later step small, even where the slope is gentle.")
+        rule = scaling(name)
+        if rule.steps_only_shrink:
+            lines.append(f"**{name}**'s effective step {span}, {start / end:.3g}× smaller: it divides by "
+                         f"{rule.divisor}, the root of the sum of every g² so far, which only grows, so the big early "
+                         "gradients keep every later step small, even where the slope is gentle.")
         elif name == "RMSProp":
             grew = float(ratio[low:].max()) / float(ratio[low]) if low < len(ratio) - 1 else 1.0
             back = (f"; it fell to {ratio[low]:.3g} at step {t[low]} and grew back {grew:.3g}× as the gradients "
@@ -486,59 +535,139 @@ def effective_step_story(problem, runs: dict[str, Trajectory], lrs: dict[str, fl
     return lines
 
 
+# Why an adaptive racer beat the plain ones, by what it divides g by (core.optim.SCALING's divides_by).
+WHY_ADAPTIVE_WINS = {
+    "sum": ("Why {winner} wins here: it divides g by {divisor}, the root of the sum of every g² so far, so its "
+            "steps do not grow with the slope (none moved a coordinate by more than lr = {lr:g}) and one lr suits "
+            "both steep and flat ground, while the plain step lr·g is huge where the loss is steep and tiny where "
+            "it is flat ({lost}). The sum only grows, so its step size lr/({divisor} + eps) only shrinks."),
+    "mean": ("Why {winner} wins here: it divides g by {divisor}, the root of a decaying mean of recent g², so its "
+             "steps do not grow with the slope and one lr suits both steep and flat ground, while the plain step "
+             "lr·g is huge where the loss is steep and tiny where it is flat ({lost}). The mean forgets old "
+             "gradients, so its step size lr/({divisor} + eps) can grow again where the slope eases."),
+}
+# Why a plain racer beat an adaptive one: one sentence per slower adaptive racer, by what it divides by.
+WHY_ADAPTIVE_LOSES = {
+    "sum": ("{name} divides g by {divisor}, the root of the sum of every g² so far, which only grows: its step "
+            "size lr/({divisor} + eps) only shrinks, and it {outcome}."),
+    "mean": ("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink with g "
+             "as the plain step does: it turned back {turns} on the way and {outcome}."),
+    "mean, straight": ("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink "
+                       "with g as the plain step does, and it {outcome}."),
+}
+ONE_STEP_LANDING = ("{name} {landing} (its first step is {first_step}): a coincidence of the numbers, not speed, so "
+                    "it is not ranked.")
+
+
+def kind_is_mean(name: str) -> bool:
+    return scaling(name).divides_by == "mean"
+
+
 def race_verdict(problem, runs: dict[str, Trajectory], lrs: dict[str, float]) -> list[str]:
-    """When each racer wins and why, from the runs: the ranking, then the reason the winner won."""
+    """When each racer wins and why, from the runs: the ranking (one-step landings apart, as the coincidences
+    they are), then the reason the winner won, read from what it divides by (``scaling``)."""
     if not runs:
         return []
+    lucky = [name for name, traj in runs.items() if landed_in_one_step(traj)]
+    lines = []
+    for name in lucky:
+        lines.append(ONE_STEP_LANDING.format(name=name, landing=landing(problem, runs[name], lrs[name]),
+                                             first_step=scaling(name).first_step))
     done = sorted((traj.steps, list(RACERS).index(name), name) for name, traj in runs.items()
-                  if traj.status == CONVERGED)
-    if not done:
-        return ["None of them converged within the step limit at these learning rates: the table below shows "
-                "learning rates at which each one does."]
-    ranking = ", then ".join(f"{name} ({_steps(steps)}, lr = {lrs[name]:g})" for steps, _, name in done)
+                  if traj.status == CONVERGED and name not in lucky)
     failed = [name for name in runs if runs[name].status != CONVERGED]
-    lines = [f"Converged, fastest first: {ranking}."
-             + (f" Not converged: {', '.join(failed)}." if failed else "")]
+    if not done:
+        if not lucky:
+            return ["None of them converged within the step limit at these learning rates; the table below races "
+                    "each at every learning rate."]
+        return lines + ([f"Not converged: {', '.join(failed)}."] if failed else [])
+    ranking = ", then ".join(f"{name} ({_steps(steps)}, lr = {lrs[name]:g})" for steps, _, name in done)
+    lines.insert(0, f"Converged, fastest first: {ranking}."
+                 + (f" Not converged: {', '.join(failed)}." if failed else ""))
     winner = done[0][2]
-    plain = [name for name in ("gradient descent", "momentum") if name in runs]
+    plain = [name for name in ("gradient descent", "momentum") if name in runs and name not in lucky]
     adaptive = [name for name in ADAPTIVE if name in runs]
+    rule = scaling(winner)
     if winner in ADAPTIVE and plain:
-        lost = [f"{name} {outcome(problem, runs[name])}" for name in plain]
-        lines.append(f"Why {winner} wins here: its step is about lr in size whatever the gradient (it divides by "
-                     f"the root of a mean of g²), so one lr suits both steep and flat ground, while gradient "
-                     f"descent's step lr·g is huge where the loss is steep and tiny where it is flat "
-                     f"({'; '.join(lost)}).")
+        lost = "; ".join(f"{name} {outcome(problem, runs[name], lrs[name])}" for name in plain)
+        lines.append(WHY_ADAPTIVE_WINS[rule.divides_by].format(winner=winner, divisor=rule.divisor, lr=lrs[winner],
+                                                               lost=lost))
     elif winner in plain and adaptive:
         slow = [name for name in adaptive if runs[name].status != CONVERGED or runs[name].steps > done[0][0]]
         if slow:
-            lines.append(f"Why {winner} wins here: at lr = {lrs[winner]:g} its step lr·g shrinks on its own as "
-                         f"the gradient goes to zero near the minimum, so it settles; the adaptive "
-                         f"{' and '.join(slow)} divide by the size of past gradients instead: Adagrad's steps "
-                         f"shrink for good, while RMSProp's and Adam's stay about lr in size and overshoot back "
-                         f"and forth ({', '.join(f'{n} turned back {reversals(runs[n])} times' for n in slow)}) "
-                         f"until their mean of g² catches up.")
-    if winner == "momentum" and "gradient descent" in runs:
-        gd = runs["gradient descent"]
-        lines.append(f"Momentum beats gradient descent ({outcome(problem, gd)}) because its velocity adds up "
-                     f"steps that keep pointing the same way.")
+            lines.append(f"Why {winner} wins here: at lr = {lrs[winner]:g} its step lr·g shrinks on its own as the "
+                         "gradient goes to zero near the minimum, so it settles.")
+            for name in slow:
+                turns = reversals(runs[name])
+                kind = scaling(name).divides_by + (", straight" if kind_is_mean(name) and not turns else "")
+                lines.append(WHY_ADAPTIVE_LOSES[kind].format(name=name, divisor=scaling(name).divisor,
+                                                             turns=_times(turns),
+                                                             outcome=outcome(problem, runs[name], lrs[name])))
+    gd = runs.get("gradient descent")
+    if winner == "momentum" and gd is not None and "gradient descent" not in lucky:
+        lines.append(f"Momentum beats gradient descent ({outcome(problem, gd, lrs['gradient descent'])}) because "
+                     "its velocity adds up steps that keep pointing the same way.")
     return lines
 
 
 def lr_sweep(problem, x0, lrs, max_steps: int, chosen=DEFAULT_RACERS) -> tuple[pd.DataFrame, str]:
     """Each chosen racer at each lr (the same lr for all): a table with a row per lr and a column per racer,
-    and a sentence naming the learning rates at which each racer converged."""
+    and a sentence naming the learning rates at which each racer converged (a one-step landing, a
+    coincidence, is named apart)."""
     names = [name for name in RACERS if name in chosen]
-    rows, worked = [], {name: [] for name in names}
+    rows, worked, lucky = [], {name: [] for name in names}, []
     for lr in lrs:
         runs = race(problem, x0, lr, max_steps, chosen=names)
-        rows.append({"lr": f"{lr:g}", **{name: outcome(problem, traj) for name, traj in runs.items()}})
+        rows.append({"lr": f"{lr:g}", **{name: outcome(problem, traj, lr) for name, traj in runs.items()}})
         for name, traj in runs.items():
-            if traj.status == CONVERGED:
+            if landed_in_one_step(traj):
+                lucky.append(f"{name} at lr = {lr:g}")
+            elif traj.status == CONVERGED:
                 worked[name].append(f"{lr:g}")
     parts = [f"{name} at {len(good)} of {len(rows)} ({', '.join(good) if good else 'none'})"
              for name, good in worked.items()]
     table = pd.DataFrame(rows, columns=["lr", *names])
-    return table, ("Converged within the step limit: " + "; ".join(parts) + ".") if names else ""
+    if not names:
+        return table, ""
+    sentence = "Converged within the step limit: " + "; ".join(parts) + "."
+    if lucky:
+        sentence += (" Landed on a root with the first step, a coincidence of the numbers, not counted above: "
+                     + "; ".join(lucky) + ".")
+    return table, sentence
+
+
+class Hint(NamedTuple):
+    """A race the page suggests on a surface, with every setting it needs; the page runs it at exactly these
+    values and its sentence quotes those runs."""
+
+    surface: str
+    start: tuple[float, float]
+    chosen: tuple[str, ...]
+    lrs: dict  # racer -> lr, every racer (the page gives gradient descent and momentum one lr between them)
+    steps: int
+
+
+# Rosenbrock: gradient descent just under its bound near the minimum (2/1001.6 = 0.001997), beside the racers
+# that do finish within the page's step limit (momentum, Adam) and Adagrad, whose shrinking steps do not.
+HINTS = {"rosenbrock": Hint("rosenbrock", (-1.2, 1.0), ("gradient descent", "momentum", "Adagrad", "Adam"),
+                            {"gradient descent": 0.0019, "momentum": 0.0019, "Adagrad": 0.5, "RMSProp": 0.03,
+                             "Adam": 0.1}, MAX_STEPS)}
+HINT_SENTENCE = ("{surface}'s valley is steep across and flat along: at the minimum its curvature is {high:.5g} across "
+                 "and {low:.4g} along, so gradient descent is stable there only for lr < {bound:.4g}, and at "
+                 "lr = {lr:g} the error along the floor shrinks by a factor of only 1 − {lr:g} × {low:.4g} = "
+                 "{factor:.5g} per step. [The race from ({sx:g}, {sy:g}) with {racers}, at most {steps} steps]"
+                 "({link}), as this page runs it: {summary}")
+
+
+def hint_sentence(surface, hint: Hint, runs: dict[str, Trajectory], link: str) -> str:
+    """The hint's sentence: the surface's curvatures at its minimum, and what the hint's own runs (``runs``,
+    raced at exactly ``hint``'s settings) did; ``link`` opens that race."""
+    high, low = surface.curvatures()
+    lr = hint.lrs["gradient descent"]
+    return HINT_SENTENCE.format(surface=surface.name.capitalize(), high=high, low=low, bound=surface.stable_lr(),
+                                lr=lr, factor=1 - lr * low, sx=hint.start[0], sy=hint.start[1],
+                                racers=racer_words(hint.chosen, hint.lrs), steps=hint.steps, link=link,
+                                summary=race_summary(surface, runs, hint.lrs))
 
 
 def clip_path(traj: Trajectory, box) -> tuple[np.ndarray, bool]:

@@ -1,9 +1,12 @@
 """core.adagrad_lab against hand-computed Adagrad steps, closed forms and the documented random streams."""
 import math
+import re
 
 import numpy as np
 import pytest
 from helpers import adagrad_by_hand, descent_by_hand
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core import adagrad_lab as lab
 from core.descent import CONVERGED, DIVERGED, MAX_STEPS
@@ -217,11 +220,14 @@ def test_race_at_lr_0_05_names_the_root_each_optimiser_reaches():
     assert "They end at different roots: gradient descent at 1; momentum at 4." in story[1]
 
 
-def test_sweep_table_names_the_root_and_says_step_in_the_singular():
-    table, _ = lab.lr_sweep(Quadratic(), 0.0, (0.1,), 1000)
-    # By hand: 0 − 0.1·2·4·(−5) = 4, a root, after one update.
-    assert table.iloc[0]["gradient descent"] == "converged to 4 in 1 step"
+def test_sweep_table_names_the_root_and_a_one_step_landing_apart():
+    table, sentence = lab.lr_sweep(Quadratic(), 0.0, (0.1, 0.01), 1000)
+    # By hand: 0 − 0.1·2·4·(−5) = 0 + 0.1 × 40 = 4, a root, after one update: a coincidence, not a speed.
     assert gd_by_hand(0.0, 0.1) == ("converged", 1)
+    assert table.iloc[0]["gradient descent"] == "lands on 4 in one step: 0 + 0.1 × 40 = 4"
+    assert table.iloc[1]["gradient descent"] == f"converged to 1 in {gd_by_hand(0.0, 0.01)[1]} steps"
+    assert "gradient descent at 1 of 2 (0.01)" in sentence
+    assert "not counted above: gradient descent at lr = 0.1; momentum at lr = 0.1." in sentence
 
 
 def test_racer_legend_tells_overlapping_lines_apart():
@@ -340,7 +346,9 @@ def test_verdict_ranks_the_converged_by_steps_and_says_why_the_winner_won():
     runs = lab.race(q, 0.0, 1.0, 1000, chosen=("gradient descent", "Adagrad", "RMSProp"), lrs=lrs)
     lines = lab.race_verdict(q, runs, lrs)
     assert lines[0].startswith(f"Converged, fastest first: gradient descent ({gd_by_hand(0.0, 0.01)[1]} steps")
-    assert lines[1].startswith("Why gradient descent wins here") and "Adagrad and RMSProp" in lines[1]
+    assert lines[1].startswith("Why gradient descent wins here")
+    assert lines[2].startswith("Adagrad divides g by √G, the root of the sum of every g² so far")
+    assert lines[3].startswith("RMSProp divides g by √s, the root of a decaying mean of g²")
 
 
 def test_verdict_on_the_bowl_and_when_nobody_converges():
@@ -434,3 +442,173 @@ def test_racer_words_name_the_chosen_in_order_with_their_lrs():
 def test_the_effective_lr_chart_watches_the_inspected_element_and_three_others():
     assert lab.watched_elements(7) == [7, 0, 55, 99]
     assert lab.watched_elements(55) == [55, 0, 99, 105]  # the inspected one is not shown twice
+
+
+# --- issue 26: the winner's rule, one-step landings, racers not in the race, the Rosenbrock hint -------------
+def test_why_adagrad_wins_names_its_sum_not_a_mean():
+    """Adagrad's G = Σg² is a sum: its steps shrink for good. Only RMSProp and Adam divide by a mean."""
+    q = Quadratic()
+    lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
+    runs = lab.race(q, 0.0, 1.0, 1000, lrs=lrs)  # gradient descent, momentum and Adagrad: Adagrad wins
+    why = [line for line in lab.race_verdict(q, runs, lrs) if line.startswith("Why Adagrad wins")]
+    assert len(why) == 1 and "the root of the sum of every g² so far" in why[0] and "mean" not in why[0]
+    assert "only shrinks" in why[0] and "none moved a coordinate by more than lr = 0.2" in why[0]
+    assert np.abs(np.diff(runs["Adagrad"].xs)).max() <= 0.2
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)  # Adam wins (230 steps against 251)
+    why = [line for line in lab.race_verdict(q, runs, lrs) if line.startswith("Why Adam wins")]
+    assert len(why) == 1 and "√v̂, the root of a decaying mean of recent g²" in why[0] and "sum" not in why[0]
+
+
+def test_one_step_landings_are_marked_and_not_ranked():
+    """At lr 0.1 from 0: gradient descent's and momentum's first step is 0.1 × 40 = 4 and RMSProp's is
+    lr/√(1 − 0.99) = 10 × 0.1 = 1; at lr 1 Adam's is lr = 1. Each lands on a root: none is a speed."""
+    q = Quadratic()
+    lrs = {"gradient descent": 0.1, "momentum": 0.1, "Adagrad": 0.1, "RMSProp": 0.1, "Adam": 1.0}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    assert adaptive_by_hand("RMSProp", 0.0, 0.1)[:2] == ("converged", 1)
+    assert adaptive_by_hand("Adam", 0.0, 1.0)[:2] == ("converged", 1)
+    lines = lab.race_verdict(q, runs, lrs)
+    assert lines[0] == f"Converged, fastest first: Adagrad ({runs['Adagrad'].steps} steps, lr = 0.1)."
+    assert ("gradient descent lands on 4 in one step: 0 + 0.1 × 40 = 4 (its first step is lr·|g|): a coincidence "
+            "of the numbers, not speed, so it is not ranked.") in lines
+    assert any(line.startswith("RMSProp lands on 1 in one step: 0 + 0.1 × 10 = 1 (its first step is lr/√(1 − ρ))")
+               for line in lines)
+    assert any(line.startswith("Adam lands on 1 in one step: 0 + 1 = 1 (its first step is lr)") for line in lines)
+    story = " ".join(lab.root_race_story(q, 0.0, 0.1, runs, lrs))
+    assert "in 1 step" not in story and "Adapting hurts" not in story  # not 'gradient descent needs 1 steps'
+
+
+def test_a_sentence_names_only_racers_in_the_race():
+    q = Quadratic()
+    lrs = {name: 0.01 for name in lab.RACERS}
+    runs = lab.race(q, 0.0, 1.0, 1000, chosen=("gradient descent", "Adagrad"), lrs=lrs)
+    text = " ".join(lab.race_verdict(q, runs, lrs))
+    assert "Why gradient descent wins" in text and "RMSProp" not in text and "Adam" not in text
+    alone = lab.race(Bowl(), (-4.0, 1.0), 0.035, 1000, chosen=("momentum", "Adagrad"), lr_adagrad=1.0)
+    text = " ".join(lab.bowl_story(Bowl(), alone, 0.035, 1.0) + lab.race_verdict(Bowl(), alone, lab.race_lrs(
+        0.035, 1.0, chosen=("momentum", "Adagrad"))))
+    assert "gradient descent" not in text.lower()
+
+
+def test_nobody_converging_promises_nothing_about_the_table():
+    from core.surfaces import Rosenbrock
+
+    lrs = {"gradient descent": 0.035, "momentum": 0.035, "Adagrad": 1.0}
+    runs = lab.race(Rosenbrock(), (-1.2, 1.0), 1.0, 1000, lrs=lrs)
+    assert all(traj.status != CONVERGED for traj in runs.values())
+    [line] = lab.race_verdict(Rosenbrock(), runs, lrs)
+    assert line.startswith("None of them converged") and "at which each one does" not in line
+
+
+def rosenbrock_by_hand(name, start, lr, max_steps):
+    """Gradient descent, momentum (β 0.9), Adagrad and Adam (0.9, 0.999) on Rosenbrock written out with the
+    page's stopping rule (√f < 1e-6, |x| > 1e6 diverges): (status, steps)."""
+    p, v, G, m, s = np.array(start, dtype=float), np.zeros(2), np.zeros(2), np.zeros(2), np.zeros(2)
+    for t in range(1, max_steps + 1):
+        x, y = p
+        g = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        if name == "gradient descent":
+            p = p - lr * g
+        elif name == "momentum":
+            v = 0.9 * v - lr * g
+            p = p + v
+        elif name == "Adagrad":
+            G = G + g * g
+            p = p - lr * g / (np.sqrt(G) + 1e-8)
+        else:
+            m, s = 0.9 * m + 0.1 * g, 0.999 * s + 0.001 * g * g
+            p = p - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
+        if not np.all(np.isfinite(p)) or np.abs(p).max() > 1e6:
+            return "diverged", t
+        if math.hypot(1 - p[0], 10 * (p[1] - p[0] ** 2)) < 1e-6:
+            return "converged", t
+    return "max_steps", max_steps
+
+
+def test_the_rosenbrock_hint_quotes_runs_at_its_own_values():
+    """Its bound is 2 over the largest eigenvalue of the Hessian at (1, 1) (written out here), its lr is under
+    it, and every outcome it quotes is a run at the hint's start, learning rates and step limit (by hand)."""
+    from core.surfaces import Rosenbrock
+
+    hint = lab.HINTS["rosenbrock"]
+    assert hint.lrs["gradient descent"] == hint.lrs["momentum"]  # the page gives them one lr between them
+    runs = lab.race(Rosenbrock(), hint.start, 1.0, hint.steps, chosen=hint.chosen, lrs=hint.lrs)
+    sentence = lab.hint_sentence(Rosenbrock(), hint, runs, "/Adagrad?x")
+    high = float(np.linalg.eigvalsh(np.array([[802.0, -400.0], [-400.0, 200.0]])).max())
+    assert f"lr < {2 / high:.4g}" in sentence and hint.lrs["gradient descent"] < 2 / high
+    assert f"({hint.start[0]:g}, {hint.start[1]:g})" in sentence and f"at most {hint.steps} steps" in sentence
+    assert "](/Adagrad?x)" in sentence
+    for name in hint.chosen:
+        status, steps = rosenbrock_by_hand(name, hint.start, hint.lrs[name], hint.steps)
+        said = {"converged": f"{name} converged in {steps} steps", "diverged": f"{name} diverged at step {steps}",
+                "max_steps": f"{name} did not finish in {steps} steps"}[status]
+        assert said in sentence, (said, sentence)
+        assert f"{name} at lr = {hint.lrs[name]:g}" in sentence
+    assert "RMSProp" not in sentence  # not in the hint's race
+    assert any(rosenbrock_by_hand(n, hint.start, hint.lrs[n], hint.steps)[0] == "converged" for n in hint.chosen)
+
+
+def test_the_race_loss_chart_leaves_its_plot_the_width():
+    """On the 2-D race the loss chart has two fifths of the page: its legend goes under the plot and its
+    log labels stay short (1e+11, not 100,000,000,000), or the plot was squeezed to ~100 px."""
+    from core.charts import adagrad as charts
+    from core.surfaces import Rosenbrock
+
+    runs = lab.race(Rosenbrock(), (-1.2, 1.0), 0.035, 1000, lr_adagrad=1.0)
+    frame = lab.loss_frame(Rosenbrock(), runs)
+    spec = charts.race_loss_chart(frame, title="Loss f against step", narrow=True).to_dict()
+    assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert spec["height"] == 300 + charts.LEGEND_ROW_PX * 4  # three racers and the legend's title, one row each
+    assert "format(datum.value, '.0e')" in spec["encoding"]["y"]["axis"]["labelExpr"]
+
+
+# --- claims: for random races, every verdict sentence against the runs ---------------------------------------
+# The rule each adaptive racer follows, written out here (not read from core.optim.SCALING).
+RULE_WORDS = {"Adagrad": "√G, the root of the sum of every g² so far", "RMSProp": "√s, the root of a decaying mean",
+              "Adam": "√v̂, the root of a decaying mean"}
+LANDING = re.compile(r"^(?P<name>.+?) lands on (?P<root>\S+) in one step: (?P<x0>\S+) (?P<sign>[+−]) (?P<lr>\S+)"
+                     r"(?: × (?P<factor>\S+))? = (?P<x1>\S+?)[ :(]")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(x0=st.sampled_from([0.0, -1.0, 0.5, 2.0, 3.0, 6.0]) | st.floats(-3, 8).map(lambda v: round(v, 2)),
+       lrs=st.fixed_dictionaries({name: st.sampled_from(lab.RACE_LRS) for name in lab.RACERS[2:]}),
+       chosen=st.sets(st.sampled_from(lab.RACERS), min_size=1))
+def test_claims_the_verdict_names_the_winner_its_rule_and_only_racers_that_ran(x0, lrs, chosen):
+    """As on the page, gradient descent and momentum share Adagrad's lr; RMSProp and Adam have their own."""
+    lrs = {"gradient descent": lrs["Adagrad"], "momentum": lrs["Adagrad"], **lrs}
+    q = Quadratic()
+    runs = lab.race(q, x0, 1.0, 300, chosen=tuple(chosen), lrs=lrs)
+    lines = lab.race_verdict(q, runs, lrs)
+    text = " ".join(lines + lab.root_race_story(q, x0, lrs["gradient descent"], runs, lrs))
+    for name in set(lab.RACERS) - set(runs):  # a sentence names only racers in the race
+        assert name.lower() not in text.lower(), (name, text)
+    assert not re.search(r"in 1 step\b", text)  # a one-step landing is never a speed
+    one_step = {n for n, t in runs.items() if t.status == CONVERGED and t.steps == 1}
+    ranked = sorted((t.steps, lab.RACERS.index(n), n) for n, t in runs.items()
+                    if t.status == CONVERGED and n not in one_step)
+    for name in one_step:  # marked, with arithmetic that holds: x0 ± lr × factor = x1, at a root
+        [line] = [line for line in lines if line.startswith(f"{name} lands on")]
+        m = LANDING.match(line)
+        assert m, line
+        x1 = float(m["x0"]) + (1 if m["sign"] == "+" else -1) * float(m["lr"]) * float(m["factor"] or 1)
+        assert float(m["lr"]) == lrs[name] and x1 == pytest.approx(float(m["x1"]), rel=2e-3, abs=2e-3)
+        assert abs(q.residual(runs[name].x)) < 1e-6 and float(m["root"]) in [round(r, 4) for r in q.roots()]
+    if ranked:
+        order = ", then ".join(f"{n} ({s} step{'s' if s != 1 else ''}" for s, _, n in ranked)
+        assert re.sub(r", lr = [^)]*\)", "", lines[0]).startswith(
+            "Converged, fastest first: " + re.sub(r" \((\d+ steps?)", r" (\1", order)), (lines[0], order)
+        winner = ranked[0][2]
+        why = [line for line in lines if line.startswith("Why ")]
+        assert all(line.startswith(f"Why {winner} wins here") for line in why)
+        if why and winner in RULE_WORDS:  # the winner's rule, named correctly
+            assert RULE_WORDS[winner] in why[0], why[0]
+            assert ("sum" in why[0]) == (winner == "Adagrad") and ("mean" in why[0]) == (winner != "Adagrad")
+            if winner == "Adagrad":  # 'none moved a coordinate by more than lr': |g|/√(Σg²) ≤ 1
+                assert np.abs(np.diff(runs[winner].xs)).max() <= lrs[winner]
+        for name in ("Adagrad", "RMSProp", "Adam"):  # a slower adaptive racer's rule, named correctly
+            said = [line for line in lines if line.startswith(f"{name} divides g by")]
+            for line in said:
+                assert RULE_WORDS[name] in line, line
+    else:
+        assert not any(line.startswith("Why ") for line in lines)

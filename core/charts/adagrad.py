@@ -20,13 +20,19 @@ WIDTHS = {"gradient descent": 6, "momentum": 2.5, "Adagrad": 2.5, "RMSProp": 2.5
 # whose swatches show each racer (legend=None on any one of them drops the whole merged legend). The scales
 # hold only the racers in the chart, so the legend lists those.
 RACER_LEGEND = alt.Legend(symbolType="stroke", symbolSize=400)  # swatches show each racer's dash and width
+# In a narrow column (the 2-D race's loss chart has two fifths of the page) the legend goes under the plot, one
+# racer a row, and the chart grows by its rows: beside the plot it took ~130 px, leaving the plot ~100 px wide.
+RACER_LEGEND_BELOW = alt.Legend(symbolType="stroke", symbolSize=400, orient="bottom", columns=1)
+LEGEND_ROW_PX = 30
+# Log-axis labels: powers of ten up to 1e12 written out ("100,000,000,000") took another ~100 px.
+SHORT_LOG_LABELS = "datum.value >= 1e5 || datum.value < 1e-3 ? format(datum.value, '.0e') : format(datum.value, '~g')"
 
 
-def racer_encodings(names) -> dict:
+def racer_encodings(names, legend: alt.Legend = RACER_LEGEND) -> dict:
     """Colour, dash and width encodings of the racers ``names`` (in RACERS order), for one merged legend."""
     domain = [name for name in RACERS if name in set(names)]
     return {
-        "color": alt.Color("optimiser:N", title="optimiser", legend=RACER_LEGEND,
+        "color": alt.Color("optimiser:N", title="optimiser", legend=legend,
                            scale=alt.Scale(domain=domain, range=[COLORS[n] for n in domain])),
         "strokeDash": alt.StrokeDash("optimiser:N", title="optimiser",
                                      scale=alt.Scale(domain=domain, range=[DASHES[n] for n in domain])),
@@ -80,15 +86,19 @@ def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
 LOSS_CEILING = 1e12  # a diverging loss is drawn up to here (clamped); the tooltip keeps the true value
 
 
-def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300) -> alt.Chart:
-    """Loss against step on a log axis, one line per optimiser; a diverging loss is clamped at LOSS_CEILING."""
+def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300, narrow: bool = False) -> alt.Chart:
+    """Loss against step on a log axis, one line per optimiser; a diverging loss is clamped at LOSS_CEILING.
+    ``narrow``: for a narrow column, the legend under the plot (and the chart taller by its rows)."""
     data = thin(positive_rows(finite_rows(df), "loss"))
     clamp = bool((data["loss"] > LOSS_CEILING).any())
+    names = data["optimiser"].unique()
+    if narrow:
+        height += LEGEND_ROW_PX * (len(names) + 1)
     return alt.Chart(data, title=title).mark_line().encode(
         x=alt.X("step:Q", title="step"),
-        y=alt.Y("loss:Q", title="loss (log)",
+        y=alt.Y("loss:Q", title="loss (log)", axis=alt.Axis(labelExpr=SHORT_LOG_LABELS),
                 scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
-        **racer_encodings(data["optimiser"].unique()),
+        **racer_encodings(names, RACER_LEGEND_BELOW if narrow else RACER_LEGEND),
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
     ).properties(height=height, description=f"Line chart: {title} (log scale), one line per optimiser: "
                                             + ", ".join(sorted(set(data["optimiser"]))) + ".")
