@@ -1,6 +1,7 @@
 """Adagrad: step it by hand and see every quantity, see why it slows down and what came next (RMSProp, Adam),
 and race the five optimisers on a 1-D loss and on 2-D surfaces."""
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -16,6 +17,8 @@ st.set_page_config(page_title="Adagrad · Gradient Playground", page_icon=":mate
 ui.page_style()
 
 ROOT_PROBLEM = Quadratic()  # p(x) = x² − 5x + 4, loss p(x)²
+LR_KEYS_2D = {"gradient descent": "lr_2d", "momentum": "lr_2d", "Adagrad": "lr_ada_2d", "RMSProp": "lr_rms_2d",
+              "Adam": "lr_adam_2d"}  # each racer's lr on the 2-D race, as a URL key
 
 
 class Inspector(NamedTuple):
@@ -170,7 +173,10 @@ def step_table(run, index):
     if table.empty:
         st.write(f"{label} starts at θ = {run.theta[0, index]:.6g}.")
         return
-    st.table(table.style.format("{:.8g}", subset=list(table.columns[1:])), hide_index=True)
+    # Two halves side by side (stacked on a phone, where seven columns were cut off at the right edge).
+    for column, part in zip(st.columns(2), lab.STEP_TABLE_PARTS):
+        half = table[list(part)]
+        column.table(half.style.format("{:.8g}", subset=list(part[1:])), hide_index=True)
     st.caption("Check a row by hand: G = previous G + g²; effective lr = lr / (√G + eps); "
                "update = −effective lr · g; θ after = θ before + update.")
 
@@ -195,7 +201,7 @@ def root_race_section(race: RootRace):
     st.markdown(f"From x0 = {race.x0:g}: {lab.racer_words(race.chosen, race.lrs)}. Each stops when |p(x)| < 10⁻⁶ or "
                 f"after {race.steps} steps.")
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, race.chosen)
-    story = lab.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs)
+    story = lab.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs, race.lrs)
     for sentence in story[:1] + lab.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
         st.markdown("- " + sentence)
     view = lab.root_view(ROOT_PROBLEM, race.x0)
@@ -251,12 +257,12 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
     with left:
         player.show(replay.race_2d_replay(runs, box, xs, ys, F, surface.minimum,
                                           title="Paths over log₁₀ f (darker is lower)"), key="ada_race_2d")
-    right.altair_chart(charts.race_loss_chart(lab.loss_frame(surface, runs), title="Loss f against step"),
-                       width="stretch")
-    if race.name == "rosenbrock":
-        st.caption("Rosenbrock's valley is steep across and flat along: gradient descent needs lr ≈ 0.002 here. "
-                   "Try [start (−1.2, 1), lr 0.002 for gradient descent and momentum, 0.5 for Adagrad, 3000 steps]"
-                   "(/Adagrad?surface=rosenbrock&sx=-1.2&sy=1&lr_2d=0.002&lr_ada_2d=0.5&steps=3000).")
+    right.altair_chart(charts.race_loss_chart(lab.loss_frame(surface, runs), title="Loss f against step",
+                                              height=340, narrow=True), width="stretch")
+    hint = lab.HINTS.get(race.name)
+    if hint is not None:  # the suggested race, run here at exactly the settings its link holds
+        hint_runs = surface_runs(hint.surface, hint.start, tuple(sorted(hint.lrs.items())), hint.steps, hint.chosen)
+        st.caption(lab.hint_sentence(surface, hint, hint_runs, hint_link(hint)))
     if clipped:
         st.caption("A diverging path leaves the view: its points are drawn clipped to the edge of the plot, its loss "
                    f"to at most {charts.LOSS_CEILING:.0e} (hover for the true values).")
@@ -269,6 +275,13 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
             table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
             st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
             st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
+
+
+def hint_link(hint: lab.Hint) -> str:
+    """The page's URL with the hint's settings (its racers, start, learning rates and step limit)."""
+    query = {"surface": hint.surface, "sx": f"{hint.start[0]:g}", "sy": f"{hint.start[1]:g}", "steps": hint.steps,
+             **{LR_KEYS_2D[name]: f"{lr:g}" for name, lr in hint.lrs.items()}, "race": list(hint.chosen)}
+    return "/Adagrad?" + urlencode(query, doseq=True)
 
 
 def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace):

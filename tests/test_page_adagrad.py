@@ -17,6 +17,21 @@ def text_of(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def field(at, key):
+    """A sidebar number's value, whether ui.number draws a number input or a text field read as a number."""
+    try:
+        return at.number_input(key=key).value
+    except KeyError:
+        return float(at.text_input(key=key).value)
+
+
+def step_table(at):
+    """The step table, put back together from its two halves (each narrow enough for a phone)."""
+    first, second = at.table[0].value, at.table[1].value
+    assert max(len(first.columns), len(second.columns)) <= 4
+    return first.merge(second, on="step t")
+
+
 def hand_rows(seed, lr, eps, k, index):
     """``adagrad_by_hand``'s rows for element ``index`` (W row by row, then b)."""
     return [tuple(v if i == 0 else v[index] for i, v in enumerate(row)) for row in adagrad_by_hand(seed, lr, eps, k)]
@@ -28,7 +43,7 @@ def test_defaults_run_without_exception():
     assert not at.warning
     assert at.title[0].value.endswith("Adagrad")
     assert any("No step taken yet" in i.value for i in at.info)
-    assert at.number_input(key="k").value == 0
+    assert field(at, "k") == 0
 
 
 def test_every_query_parameter_is_read():
@@ -36,8 +51,8 @@ def test_every_query_parameter_is_read():
                   steps=300, surface="rosenbrock", lr_2d=0.001, lr_ada_2d=0.1, sx=-1.5, sy=2, race="Adam",
                   lr_rms=0.02, lr_adam=0.04, lr_rms_2d=0.005, lr_adam_2d=0.3)
     assert not at.exception and not at.warning
-    assert at.number_input(key="lr").value == 0.3
-    assert at.number_input(key="k").value == 7
+    assert field(at, "lr") == 0.3
+    assert field(at, "k") == 7
     assert at.radio(key="surface").value == "rosenbrock"
     assert any(h.value == "The last steps of b[4]" for h in at.subheader)
     assert at.multiselect(key="race").value == ["Adam"]
@@ -56,7 +71,7 @@ def test_after_k_steps_the_table_matches_adagrad_by_hand(seed, lr, eps, k, el, i
     assert not at.exception
     index = 10 * i + j if el == "W" else 100 + i
     hand = hand_rows(seed, lr, eps, k, index)[-10:]
-    table = at.table[0].value
+    table = step_table(at)
     assert len(table) == len(hand)
     for (_, row), (t, before, g, G, eff, update, after) in zip(table.iterrows(), hand):
         assert row["step t"] == t
@@ -71,16 +86,16 @@ def test_after_k_steps_the_table_matches_adagrad_by_hand(seed, lr, eps, k, el, i
 def test_step_buttons_take_steps_and_reset_goes_back_to_zero():
     at = run_page(seed=3)
     at.button[0].click().run()  # Step
-    assert at.number_input(key="k").value == 1
-    assert list(at.table[0].value["step t"]) == [1]
+    assert field(at, "k") == 1
+    assert list(step_table(at)["step t"]) == [1]
     at.button[1].click().run()  # Step ×10
-    assert at.number_input(key="k").value == 11
-    assert list(at.table[0].value["step t"]) == list(range(2, 12))
+    assert field(at, "k") == 11
+    assert list(step_table(at)["step t"]) == list(range(2, 12))
     assert at.query_params["k"] == ["11"] or at.query_params["k"] == "11"
     hand = hand_rows(3, 0.1, 1e-8, 11, 23)[-1]
-    assert at.table[0].value.iloc[-1]["θ after"] == pytest.approx(hand[6], rel=1e-9)
+    assert step_table(at).iloc[-1]["θ after"] == pytest.approx(hand[6], rel=1e-9)
     at.button[2].click().run()  # Reset
-    assert at.number_input(key="k").value == 0 and not at.exception
+    assert field(at, "k") == 0 and not at.exception
 
 
 def test_race_reports_gradient_descent_diverging_and_adagrad_converging():
@@ -106,7 +121,7 @@ def test_race_at_lr_0_05_says_which_optimiser_ends_at_which_root():
     assert "They end at different roots: gradient descent at 1; momentum at 4." in story
     sweep = at.dataframe[0].value
     row = sweep[sweep["lr"] == "0.1"].iloc[0]
-    assert row["gradient descent"] == "converged to 4 in 1 step"  # 0 − 0.1·(−40) = 4: a root, after one update
+    assert row["gradient descent"] == "lands on 4 in one step: 0 + 0.1 × 40 = 4"  # a root after one update, by luck
 
 
 def test_bowl_race_says_where_per_coordinate_steps_shine():
@@ -182,6 +197,41 @@ def test_bad_values_get_a_message_and_the_page_goes_on(key, value):
     assert any("Race on" in h.value for h in at.header)  # the rest of the page is drawn
 
 
+def test_why_adagrad_wins_names_the_sum_it_divides_by():
+    """Issue 26: the page said Adagrad 'divides by the root of a mean of g²'; its G = Σg² is a sum."""
+    story = text_of(run_page())
+    assert "Why Adagrad wins here: it divides g by √G, the root of the sum of every g² so far" in story
+    assert "root of a mean of g²" not in story
+
+
+def test_the_rosenbrock_hint_is_the_race_its_link_opens():
+    """The hint quotes runs the page made at exactly the values its link holds: open the link, and the race
+    there says the same; no sentence promises a table of learning rates at which each racer converges."""
+    from urllib.parse import parse_qs, urlsplit
+
+    at = run_page(surface="rosenbrock")
+    assert not at.exception
+    [hint] = [c.value for c in at.caption if "valley is steep across" in c.value]
+    assert "lr ≈ 0.002" not in hint and "lr < 0.001997" in hint
+    link = re.search(r"\]\((/Adagrad\?[^)]+)\)", hint)[1]
+    quoted = hint.split("as this page runs it: ", 1)[1]
+    query = parse_qs(urlsplit(link).query)
+    racers = query.pop("race")
+    linked = run_with_racers(racers, **{key: values[0] for key, values in query.items()})
+    assert not linked.exception and not linked.warning
+    section = [m.value for m in linked.markdown if m.value.startswith("- ")]
+    assert "- " + quoted in section, (quoted, section)  # the 2-D race's summary there is the hint's, word for word
+    assert "at which each one does" not in text_of(at)
+
+
+def test_one_step_landings_on_the_page_are_marked_not_ranked():
+    at = run_page(lr_race=0.1)
+    story = text_of(at)
+    assert "gradient descent lands on 4 in one step: 0 + 0.1 × 40 = 4" in story
+    assert "Converged, fastest first: Adagrad (" in story and "gradient descent (1 step" not in story
+    assert "Adapting hurts" not in story
+
+
 # --- browser ------------------------------------------------------------------------------------------
 
 
@@ -232,3 +282,36 @@ def test_the_five_race_in_the_browser_player_on_every_surface(page, app_url, sur
         race.get_by_role("button", name="Pause the replay").click()
         assert race.locator("polyline[display=inline]").count() >= 5  # every racer's path is drawn
     assert_no_exception(page)
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_step_table_shows_every_column(browser, app_url):
+    """At 390 px the seven columns of one table ran to x = 553: 'update' and 'θ after' were cut off."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        phone = context.new_page()
+        open_page(phone, app_url + "/Adagrad?k=12")
+        assert_no_exception(phone)
+        phone.locator("[data-testid='stTable']").first.wait_for(timeout=30_000)
+        cells = phone.locator("[data-testid='stTable'] th").evaluate_all(
+            "ths => ths.map(th => [th.textContent.trim(), th.getBoundingClientRect().right])")
+        names = {name for name, _ in cells}
+        assert {"g", "G = G + g²", "lr / (√G + eps)", "θ before", "update", "θ after"} <= names, names
+        width = phone.evaluate("document.documentElement.clientWidth")
+        assert all(right <= width for _, right in cells), (width, cells)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_2d_loss_chart_has_room_for_its_plot(page, app_url):
+    """Beside the 2-D race the loss chart's plot was squeezed to ~100 px (its x axis read only '0, 200')."""
+    open_page(page, app_url + "/Adagrad?surface=rosenbrock")
+    assert_no_exception(page)
+    chart = page.locator(".vega-embed").filter(has_text="Loss f against step")
+    chart.locator(".role-axis-label text").first.wait_for(timeout=30_000)
+    grids = chart.locator(".role-axis-grid").evaluate_all(  # the grid lines span the plot
+        "gs => gs.map(g => g.getBoundingClientRect()).map(r => [r.width, r.height])")
+    assert grids and min(w for w, _ in grids) >= 200 and min(h for _, h in grids) >= 150, grids
+    names = chart.locator(".role-legend-label text").evaluate_all("ts => ts.map(t => t.textContent)")
+    assert names == ["gradient descent", "momentum", "Adagrad"], names  # every racer's name whole in the legend
