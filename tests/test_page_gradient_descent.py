@@ -96,7 +96,9 @@ def test_a_start_on_the_vertex_is_not_said_to_settle_and_not_settle():
     at = run_page(x0="2.5,0,5")
     text = " ".join(answers_of(at).values())
     assert "does not settle: it settles" not in text
-    assert "at lr = 0.122 it is stuck at the vertex 2.5" in q(at, "How does the learning rate")
+    lr_text = q(at, "How does the learning rate")  # from the first start that moves, not the vertex
+    assert lr_text.startswith("It scales each step, x ← x − lr·loss′(x). From 0: at lr = 0.01 it reaches 1 in 71 steps")
+    assert "stuck at the vertex" not in lr_text
 
 
 def test_the_second_root_example_lies_in_the_stretch_it_illustrates():
@@ -174,6 +176,33 @@ def test_bad_values_are_named_and_the_page_goes_on(params, named):
     assert named in warnings
     assert list(status(at)["steps"]) == [71, 86]  # the defaults took over
     assert len(at.get("vega_lite_chart")) == 2 and [r["replay"]["last"] for r in replays(at)] == [86, 71]
+
+
+def test_starts_a_hair_apart_print_apart_and_inside_their_stretch():
+    at = run_page(x0="2.5,2.4999")
+    assert list(status(at)["x0"]) == ["2.5", "2.4999"]
+    first = q(at, "Does it always")
+    assert "from 2.5 it is stuck at the vertex 2.5; from 2.4999 it reaches 1 in 186 steps" in first
+    hit = re.search(r"every start in \((\S+), (\S+)\) reaches 1 \(from (\S+) it", q(at, "How do you find the second"))
+    lo, hi, x0 = hit.groups()
+    assert x0 == "2.4999" and float(lo) < 2.4999 < float(hi)
+    assert "stretches)" not in q(at, "Does the start point") and "whatever the learning rate" not in text_of(at)
+
+
+def test_a_double_root_gives_the_updates_it_needs_and_one_root_on_the_map():
+    at = run_page(a="1", b="0", c="0", x0="1", lr="0.1")
+    first = q(at, "Does it always")
+    assert "about 1,250,000 updates" in first and "far beyond the 10,000 this page runs at most" in first
+    assert "still attracts, slowly" in text_of(at)
+    basin = next(c for c in at.get("vega_lite_chart") if "Basin map" in c.proto.spec)
+    assert '"root"' in basin.proto.spec and "left root" not in basin.proto.spec
+
+
+def test_the_cobweb_is_drawn_where_the_run_goes():
+    main, cobweb = replays(run_page())
+    x = cobweb["replay"]["panels"][0]["x"]
+    assert x["lo"] <= 0 and x["hi"] >= 1 and x["hi"] - x["lo"] < 2  # 0 → 1, not the whole [−2, 7]
+    assert main["replay"]["panels"][0]["x"]["lo"] < -1
 
 
 def test_the_replay_is_sent_once_with_the_link_place():
@@ -265,3 +294,23 @@ def test_long_runs_replay_faster():
     at = run_page(x0="2.5")  # 1000 steps on the vertex: played at 100 updates per second
     replay = replays(at)[0]["replay"]
     assert replay["last"] == 1000 and replay["speed"] == 100.0
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_basin_map_legends_fit_the_screen(browser, app_url):
+    """At 390 px the legends below the basin map ran to x = 429: 'steps to converge or diverge' was cut off."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        phone = context.new_page()
+        open_page(phone, app_url + "/Gradient_descent")
+        assert_no_exception(phone)
+        chart = phone.locator(".vega-embed").filter(has_text="start point x0")
+        chart.locator(".role-legend-title text").first.wait_for(timeout=30_000)
+        legends = chart.locator(".role-legend").evaluate_all(
+            "gs => gs.map(g => [g.textContent, g.getBoundingClientRect().left, g.getBoundingClientRect().right])")
+        titles = chart.locator(".role-legend-title text").evaluate_all("ts => ts.map(t => t.textContent)")
+        assert {"outcome", "steps to converge or diverge"} <= set(titles), titles
+        width = phone.evaluate("document.documentElement.clientWidth")
+        assert all(0 <= left and right <= width for _, left, right in legends), (width, legends)
+    finally:
+        context.close()

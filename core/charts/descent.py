@@ -115,15 +115,20 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
     # The legend's squares are drawn solid black at each step count's opacity (the default drew the same
     # grey square for every value).
     ticks = [v for v in (0, 10, 100, 1000, 10_000) if v < max_steps] + [max_steps]
+    # On a phone the two legends side by side below the plot ran 40 px past a 390 px screen: the outcomes go
+    # above the plot there, the steps (one row of squares) below it.
+    outcome_legend = alt.Legend(orient="top", columns=2) if cells else alt.Legend()
+    steps_legend = ({"orient": "bottom", "direction": "horizontal", "columns": len(ticks), "titleLimit": 240}
+                    if cells else {})
     rects = alt.Chart(data).mark_rect().encode(
         x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
         y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
-        color=alt.Color("outcome:N", title="outcome",
+        color=alt.Color("outcome:N", title="outcome", legend=outcome_legend,
                         scale=alt.Scale(domain=list(labels), range=list(OUTCOME_COLORS))),
         opacity=alt.Opacity("shade:Q", title="steps to converge or diverge",
                             scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35]),
                             legend=alt.Legend(values=ticks, symbolType="square", symbolFillColor="#1f77b4",
-                                              symbolStrokeColor="#1f77b4", symbolSize=150)),
+                                              symbolStrokeColor="#1f77b4", symbolSize=150, **steps_legend)),
         tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("outcome:N"),
                  alt.Tooltip("period:Q", title="cycle length"), alt.Tooltip("steps:Q"),
                  alt.Tooltip("final x:Q", format=".6g")],
