@@ -143,6 +143,12 @@ def start_digits(values, least: int = START_DIGITS) -> int:
     return 17
 
 
+def start_labels(x0s) -> list[str]:
+    """The charts' legend labels, 'x0 = 2.4999': the table's digits, more where two starts would print alike."""
+    digits = start_digits(x0s, TABLE_DIGITS)
+    return [f"x0 = {fmt(float(x), digits)}" for x in x0s]
+
+
 @dataclass(frozen=True)
 class Starts:
     """How one page prints start points: every start it quotes with the same ``digits``, the fewest (at least

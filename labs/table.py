@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.inputs import echo, parse_number, parse_number_list
+from core.inputs import echo, parse_flag, parse_number, parse_number_list
 
 KINDS = ("number", "int", "list", "choice", "multi", "flag", "text")
 MAX_TEXT = 2000  # characters of any value read here: longer is refused before it is parsed
@@ -57,7 +57,7 @@ class Setting:
         if self.kind == "multi":
             return f"any of {', '.join(self.options)}"
         if self.kind == "flag":
-            return "true or false"
+            return "1 or true, 0 or false"
         return f"text of at most {self.max_chars} characters"
 
 
@@ -124,9 +124,9 @@ def coerce(setting: Setting, value):
     if kind == "flag":
         if isinstance(value, bool):
             return value, None
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true", None
-        return None, f"{name} = “{echo(str(value))}”: use true or false"
+        if isinstance(value, str):
+            return parse_flag(value, name)
+        return None, f"{name} = “{echo(str(value))}”: use 1 or true, 0 or false"
     if not isinstance(value, str):
         return None, f"{name} = {echo(repr(value))} is not text"
     if len(value) > setting.max_chars:

@@ -10,6 +10,7 @@ import ui
 from core import adagrad_lab as lab
 from core.charts import adagrad as charts
 from core.charts import replay
+from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
 
@@ -62,7 +63,8 @@ def sweep(surface_name: str, x0, max_steps: int, chosen):
 
 # ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
 def _step(n: int) -> None:
-    st.session_state["k"] = min(lab.MAX_K, int(st.session_state.get("k", 0)) + n)
+    k, _ = parse_number(str(st.session_state.get("k", 0)), 0, lab.MAX_K, integer=True)  # typed text: from 0
+    st.session_state["k"] = min(lab.MAX_K, (k or 0) + n)
 
 
 def _reset() -> None:

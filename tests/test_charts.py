@@ -57,7 +57,7 @@ def test_every_chart_says_what_it_shows():
     problem = Quadratic()
     trajs = [gradient_descent(problem, x0, 0.01) for x0 in (0.0, 3.0)]
     loss = descent.loss_by_step(problem, trajs).to_dict()["description"]
-    assert "loss" in loss and all(descent.start_label(x) in loss for x in (0.0, 3.0))
+    assert "loss" in loss and all(label in loss for label in ("x0 = 0", "x0 = 3"))
     steps = pd.DataFrame({"step": [1.0, 2.0, 1.0, 2.0], "effective step": [0.1, 0.05, 0.1, 0.09],
                           "optimiser": ["Adagrad", "Adagrad", "RMSProp", "RMSProp"]})
     assert "Adagrad, RMSProp" in adagrad.effective_step_chart(steps).to_dict()["description"]
@@ -65,3 +65,17 @@ def test_every_chart_says_what_it_shows():
                          "optimiser": ["Adagrad", "Adagrad", "momentum", "momentum"]})
     text = adagrad.race_loss_chart(race, title="Loss against step").to_dict()["description"]
     assert "Loss against step" in text and "Adagrad, momentum" in text
+
+
+def test_starts_a_hair_apart_get_legend_labels_apart():
+    """2.5 and 2.4999999 are 'x0 = 2.5' twice at %g: the loss chart and the replay must tell them apart."""
+    from core.charts import descent, replay
+    from core.descent import gradient_descent
+    from core.objective import Quadratic
+
+    problem = Quadratic()
+    trajs = [gradient_descent(problem, x0, 0.01) for x0 in (2.5, 2.4999999)]
+    spec = descent.loss_by_step(problem, trajs).to_dict()
+    assert "x0 = 2.4999999" in spec["description"] and "x0 = 2.5" in spec["description"]
+    names = [s["label"] for s in replay.descent_replay(problem, trajs, -1.0, 6.0)["series"]]
+    assert names == ["x0 = 2.5", "x0 = 2.4999999"]

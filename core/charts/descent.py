@@ -20,12 +20,9 @@ LOSS_CEILING = 1e30  # larger losses (of diverging runs) are drawn at this value
 ROWS_PER_RUN = 600
 
 
-def start_label(x0: float) -> str:
-    return f"x0 = {x0:g}"
-
-
 def _starts(trajs: list[Trajectory]) -> list[str]:
-    return [start_label(float(t.xs[0])) for t in trajs]
+    from core.descent_lab import start_labels
+    return start_labels([float(t.xs[0]) for t in trajs])
 
 
 def _start_color(trajs: list[Trajectory]) -> alt.Color:

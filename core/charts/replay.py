@@ -128,7 +128,7 @@ def _thinning_note(trajs: list[Trajectory], labels: list[str]) -> list[str]:
 def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: float, *, height: int = 320) -> dict:
     """Two panels that move together: the loss p(x)² (symlog axis) and p(x) with its roots and vertex;
     one series per start point with a fading trail and a marker."""
-    from core.charts.descent import start_label
+    from core.descent_lab import start_labels
 
     x = np.linspace(lo, hi, CURVE_POINTS)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -139,7 +139,7 @@ def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: f
     p_hi = max(float(p[ok].max()) if ok.any() else 1.0, 0.0)
     pad = 0.05 * max(p_hi - p_lo, 1e-9)
     p_lo, p_hi = p_lo - pad, p_hi + pad
-    labels = [start_label(float(t.xs[0])) for t in trajs]
+    labels = start_labels([float(t.xs[0]) for t in trajs])
     series = []
     for i, (traj, label) in enumerate(zip(trajs, labels)):
         stride = stride_for(traj.steps)
@@ -177,7 +177,7 @@ def cobweb_replay(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi
                   height: int = 380) -> dict:
     """The update map f(x) = x − lr·loss′(x) against the diagonal, with ``traj``'s cobweb drawn as the replay
     advances: (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}). Fixed points (roots, vertex) are marked."""
-    from core.charts.descent import start_label
+    from core.descent_lab import start_labels
 
     x = np.linspace(lo, hi, CURVE_POINTS)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -190,7 +190,7 @@ def cobweb_replay(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi
     # Two vertices per update: (x_k, x_{k+1}) then (x_{k+1}, x_{k+1}); the path starts at (x_0, x_0).
     cx = np.repeat(shown, 2)[:-1]
     cy = np.repeat(shown, 2)[1:]
-    label = start_label(float(traj.xs[0]))
+    label = start_labels([float(traj.xs[0])])[0]
     series = [_series(label, traj.steps, {"x": xs, "shown": shown, "cx": cx, "cy": cy}, 3, color="#d62728",
                       shape="circle", stride=stride)]
     fixed = [c for c in problem.critical_points() if lo <= c <= hi]

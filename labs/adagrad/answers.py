@@ -98,7 +98,7 @@ def race_runs(s: dict, chosen=None) -> dict:
 
 def _ranking(runs: dict) -> list[tuple[int, str]]:
     return sorted((traj.steps, lab.RACERS.index(name), name) for name, traj in runs.items()
-                  if traj.status == CONVERGED)
+                  if traj.status == CONVERGED and not lab.landed_in_one_step(traj))  # a lucky landing is no win
 
 
 @answer("choice", options=(*lab.RACERS, "none"))
@@ -110,7 +110,9 @@ def race_winner(s: dict) -> Answer:
         return Answer("none", "None of {racers} converges within {steps} steps from x0 = {x0:g}.",
                       {"racers": ", ".join(runs) or "the racers", "steps": s["steps"], "x0": s["x0"]})
     n, _, winner = done[0]
-    others = "; ".join(f"{name} {lab.outcome(ROOT_PROBLEM, traj)}" for name, traj in runs.items() if name != winner)
+    lrs = racer_lrs(s)
+    others = "; ".join(f"{name} {lab.outcome(ROOT_PROBLEM, traj, lrs[name])}" for name, traj in runs.items()
+                       if name != winner)
     return Answer(winner, "From x0 = {x0:g}, {winner} converges in {n} steps (lr = {lr:g}); {others}.",
                   {"x0": s["x0"], "winner": winner, "n": n, "lr": racer_lrs(s)[winner],
                    "others": others or "it races alone"})
@@ -127,7 +129,7 @@ def race_steps(s: dict, racer: str = "Adagrad") -> Answer:
     """How many steps ``racer`` takes to converge on the 1-D race (none when it does not)."""
     traj = _racer(s, racer)
     fields = {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer],
-              "what": lab.outcome(ROOT_PROBLEM, traj)}
+              "what": lab.outcome(ROOT_PROBLEM, traj, racer_lrs(s)[racer])}
     return Answer(traj.steps if traj.status == CONVERGED else None,
                   "From x0 = {x0:g} at lr = {lr:g}, {racer} {what}.", fields)
 
@@ -138,7 +140,8 @@ def race_outcome(s: dict, racer: str = "gradient descent") -> Answer:
     traj = _racer(s, racer)
     o = outcome(ROOT_PROBLEM, traj, s["steps"])
     return Answer(outcome_label(o), "From x0 = {x0:g} at lr = {lr:g}, {racer} {what}.",
-                  {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer], "what": lab.outcome(ROOT_PROBLEM, traj)})
+                  {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer],
+                   "what": lab.outcome(ROOT_PROBLEM, traj, racer_lrs(s)[racer])})
 
 
 @answer("number")
