@@ -110,6 +110,54 @@ def _reveal(name: str, k: int, lab: str) -> None:
     ui.want_focus("Show the answer")
 
 
+def open_page(lab: str, *, title: str, icon: str) -> teacher.View:
+    """A lab page's first call: its page config (the sidebar as ``sidebar=`` asks), its style (``present=1``: the
+    projector's), and the controls ``hide=`` keeps off the page. Returns the teacher's view of the page."""
+    view = teacher.read(query(), lab)
+    st.set_page_config(page_title=f"{title} · Gradient Playground", page_icon=icon, layout="wide",
+                       initial_sidebar_state=view.sidebar)
+    ui.page_style(present=view.present)
+    ui.hide_controls(view.hidden_controls)
+    return view
+
+
+def view_keys(lab: str) -> dict:
+    """The teacher and lesson keys of this page's link that it accepted, for its share link (a teacher's view
+    shared is the same view)."""
+    view = teacher.read(query(), lab)
+    keys = {}
+    hidden = [n for n in teacher.hide_names(lab) if view.hides(n)]
+    if hidden:
+        keys["hide"] = ",".join(hidden)
+    if view.answers_hidden:
+        keys["answers"] = "hide"
+    if view.sidebar != "auto":
+        keys["sidebar"] = view.sidebar
+    if view.present:
+        keys["present"] = 1
+    if view.lesson:
+        keys["lesson"], keys["step"] = view.lesson, view.step
+    return keys
+
+
+REVEALED = "lesson_revealed"  # {section: where it was revealed}: a new step or new settings hide it again
+
+
+def gate(name: str, hidden: bool, what: str) -> bool:
+    """Whether to draw the answer section ``name`` now. While answers are hidden (``answers=hide``, or a lesson
+    step not yet checked), a button stands in its place: "Show the answers" reveals it for this step."""
+    if not hidden:
+        return True
+    where = (st.query_params.get("lesson"), st.query_params.get("step"))
+    revealed = st.session_state.setdefault(REVEALED, {})
+    if revealed.get(name) == where:
+        return True
+    st.button(f"Show {what}", key=f"reveal_{name}", icon=":material/visibility:",
+              on_click=lambda: revealed.__setitem__(name, where),
+              help="Predict first: what will it be? Then look.")
+    return False
+
+
 def notices(view) -> None:
     for notice in view.notices:
         st.warning(ui.plain(notice), icon=":material/warning:")

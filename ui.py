@@ -39,6 +39,19 @@ _NOTICES = "_notices"
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
 
 
+_HIDDEN = "_hidden_controls"  # URL keys a teacher's hide= keeps off the page, set by the page each run
+
+
+def hide_controls(keys) -> None:
+    """This run's hidden controls (``hide=``): their widgets are not drawn; each still takes its value from the
+    link (or a lesson step), read by the same rules and with the same notices as the widget."""
+    st.session_state[_HIDDEN] = frozenset(keys)
+
+
+def _hidden(key: str) -> bool:
+    return key in st.session_state.get(_HIDDEN, ())
+
+
 def _notice(key: str, message: str) -> None:
     st.session_state.setdefault(_NOTICES, {})[key] = message
 
@@ -88,6 +101,15 @@ def number(label: str, key: str, default: float, min_value: float, max_value: fl
     comma is read as the point it is (and then shown as a point), and anything else that is not a number in
     range gets a notice naming it, and the default. ``step`` and ``fmt`` are the number_input's, unused."""
     del step, fmt
+    if _hidden(key):
+        raw = _raw(key)
+        value, error = (None, None) if raw is None else parse_number(raw, min_value, max_value, integer=integer,
+                                                                      name=key)
+        if error:
+            _notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
+        if value is None:
+            return int(default) if integer else float(default)
+        return value
     state = st.session_state
     if key in state and not isinstance(state[key], str):  # a page or the player set it as a number
         state[key] = _number_text(state[key], integer)
@@ -107,6 +129,10 @@ def text(label: str, key: str, default: str, *, help: str, max_chars: int = 200,
     if raw is not None and len(raw) > max_chars:
         _notice(key + ":length", f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; "
                                  f"using “{default}”.")
+        if _hidden(key):
+            return default
+    if _hidden(key):
+        return default if raw is None else raw
     container = container or st.sidebar
     return container.text_input(label, default, max_chars=max_chars, key=key, bind="query-params", help=help)
 
@@ -119,7 +145,7 @@ def number_list(label: str, key: str, default: str, *, help: str, max_items: int
     if error:
         _notice(key, f"Ignored {error}; using {key} = {default}.")
         values, _ = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
-    elif commas_ambiguous(raw):  # "2,5" is two numbers here, and 2.5 to a reader who writes decimal commas
+    elif commas_ambiguous(raw) and not _hidden(key):  # "2,5": two numbers here, 2.5 to a decimal-comma reader
         numbers = "; ".join(_number_text(v, integer) for v in values)  # a list no reader can misread
         (container or st.sidebar).caption(
             f"Read as {len(values)} numbers: {numbers}. For a decimal comma, put “;” between the numbers "
@@ -133,6 +159,8 @@ def choice(label: str, key: str, options: list[str], default: str, *, help: str,
     raw = _raw(key)
     if raw is not None and raw not in options:
         _notice(key, f"Ignored {key} = “{echo(raw)}”: not one of {', '.join(options)}; using {default}.")
+    if _hidden(key):
+        return raw if raw in options else default
     container = container or st.sidebar
     return container.radio(label, options, index=options.index(default), key=key, bind="query-params",
                            help=help, horizontal=horizontal)
@@ -144,6 +172,9 @@ def multi(label: str, key: str, options: list[str], default: list[str], *, help:
     bad = [v for v in st.query_params.get_all(key) if v and v not in options]
     if bad:
         _notice(key, f"Ignored {key} = “{echo(', '.join(bad))}”: not one of {', '.join(options)}.")
+    if _hidden(key):
+        chosen = st.query_params.get_all(key)
+        return [o for o in options if o in chosen] if key in st.query_params else list(default)
     container = container or st.sidebar
     return container.multiselect(label, options, default=default, key=key, bind="query-params", help=help)
 
@@ -174,11 +205,15 @@ def flag(label: str, key: str, default: bool, *, help: str, container=None) -> b
         value, error = parse_flag(raw, key)
         if error:
             _notice(key, f"Ignored {error}; using {key} = {'true' if default else 'false'}.")
+        if _hidden(key):
+            return default if error else value
         elif raw.lower() not in ("true", "false") and not _url_reads(key, str(value).lower()):
             seeded = st.session_state.setdefault("_flags_seeded", {})  # once per value: then the visitor's clicks
             if seeded.get(key) != raw:
                 seeded[key] = raw
                 st.session_state[key] = value
+    if _hidden(key):
+        return default
     container = container or st.sidebar
     return container.checkbox(label, default, key=key, bind="query-params", help=help)
 
@@ -318,10 +353,19 @@ APP_CSS = f"""<style>
 </style>"""
 
 
-def page_style() -> None:
+# present=1, a projector at 1920×1080: the main column drawn 1.5× (charts' 11 px labels and the player's text
+# become 16 px and more, every chart larger with them), and no help tooltips (a tooltip left open over the text
+# after a click hides it from the room).
+PRESENT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { zoom: 1.5; }
+[data-testid="stTooltipIcon"], [data-baseweb="tooltip"] { display: none; }
+</style>"""
+
+
+def page_style(present: bool = False) -> None:
     """The app's few CSS rules: progress bars that step without animating, and small screens (a style-only
-    element: it takes no room on the page)."""
-    st.html(APP_CSS)
+    element: it takes no room on the page); with ``present``, the projector's larger page."""
+    st.html(APP_CSS + (PRESENT_CSS if present else ""))
 
 
 def _a11y(key: str, **data) -> None:

@@ -1,6 +1,7 @@
 """Gradient descent lab: find the roots of p(x) = a·x² + b·x + c by minimising p(x)², from several starts."""
 import streamlit as st
 
+import lesson_panel
 import player
 import ui
 from core import descent_lab as lab
@@ -8,9 +9,7 @@ from core.charts import descent as charts
 from core.charts import replay
 from core.objective import Quadratic
 
-st.set_page_config(page_title="Gradient descent · Gradient Playground", page_icon=":material/trending_down:",
-                   layout="wide")
-ui.page_style()
+view = lesson_panel.open_page("descent", title="Gradient descent", icon=":material/trending_down:")
 
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -123,14 +122,17 @@ def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
     first = trajs[0]
     lo, hi = lab.cobweb_range(problem, first)
     st.markdown(lab.cobweb_words(problem, first, lr, steps, x0s))
-    player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb")
+    place = player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb", link=True,
+                        prefix="cw_", max_frame=lab.MAX_STEPS)
     hint = cobweb_hint(coefs, tol, tuple(x0s))
     if hint:
         st.caption(hint)
+    return place
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
 st.title("Gradient descent: the roots of a quadratic")
+answers_hidden = lesson_panel.show("descent")  # before the controls: a lesson step sets them
 st.markdown("Gradient descent finds a root of p(x) by walking downhill on the loss p(x)², one step "
             "x ← x − lr·loss′(x) at a time. Set the polynomial, the start points and the learning rate in the "
             "sidebar, press Play, and read below what happens and why.")
@@ -140,11 +142,18 @@ problem = Quadratic(*coefs)
 st.info(lab.polynomial_words(problem))
 trajs = runs(coefs, tuple(x0s), lr, steps, tol)
 lo, hi = lab.x_range(problem, x0s)
-place = animation(coefs, x0s, lr, steps, tol, trajs, lo, hi)
-status_table(problem, trajs, steps)
-four_answers(problem, coefs, trajs, lr, steps, tol)
-loss_section(problem, trajs)
-basin_section(problem, coefs, x0s, lr, steps, tol)
-cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol)
-ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2], "x0": ",".join(map(ui.exact, x0s)),
-                                    "lr": lr, "steps": steps, "tol": tol, **place})
+place = animation(coefs, x0s, lr, steps, tol, trajs, lo, hi) if not view.hides("player") else {}
+if not view.hides("status") and lesson_panel.gate("status", answers_hidden, "where each run ends"):
+    status_table(problem, trajs, steps)
+if not view.hides("answers") and lesson_panel.gate("answers", answers_hidden, "the four answers"):
+    four_answers(problem, coefs, trajs, lr, steps, tol)
+if not view.hides("loss"):
+    loss_section(problem, trajs)
+if not view.hides("basin"):
+    basin_section(problem, coefs, x0s, lr, steps, tol)
+if not view.hides("cobweb"):
+    place |= cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol)
+if not view.hides("share"):
+    ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2],
+                                        "x0": ",".join(map(ui.exact, x0s)), "lr": lr, "steps": steps, "tol": tol,
+                                        **place, **lesson_panel.view_keys("descent")})

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+import lesson_panel
 import player
 import ui
 from core import adagrad_lab as lab
@@ -14,8 +15,7 @@ from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
 
-st.set_page_config(page_title="Adagrad · Gradient Playground", page_icon=":material/tune:", layout="wide")
-ui.page_style()
+view = lesson_panel.open_page("adagrad", title="Adagrad", icon=":material/tune:")
 
 ROOT_PROBLEM = Quadratic()  # p(x) = x² − 5x + 4, loss p(x)²
 LR_KEYS_2D = {"gradient descent": "lr_2d", "momentum": "lr_2d", "Adagrad": "lr_ada_2d", "RMSProp": "lr_rms_2d",
@@ -128,7 +128,6 @@ def race_settings() -> tuple[RootRace, SurfaceRace]:
 
 # ── sections ───────────────────────────────────────────────────────────────────────────────────────
 def intro():
-    st.title("Adagrad")
     st.markdown("Adagrad gives every parameter its own step size, **lr / (√G + eps)**, where G is the sum of that "
                 "parameter's squared gradients so far: step it by hand, see why it slows down and what came next "
                 "(RMSProp, Adam), then race them against plain gradient descent and momentum.")
@@ -199,27 +198,30 @@ def root_race_section(race: RootRace):
     st.header(f"2 · Race on ({ROOT_PROBLEM.describe()})²")
     if not race.chosen:
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
-        return
+        return {}
     st.markdown(f"From x0 = {race.x0:g}: {lab.racer_words(race.chosen, race.lrs)}. Each stops when |p(x)| < 10⁻⁶ or "
                 f"after {race.steps} steps.")
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, race.chosen)
     story = lab.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs, race.lrs)
-    for sentence in story[:1] + lab.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
-        st.markdown("- " + sentence)
-    view = lab.root_view(ROOT_PROBLEM, race.x0)
-    _, clipped = lab.path_frame_1d(runs, view)
-    player.show(replay.race_1d_replay(ROOT_PROBLEM, runs, view), key="ada_race_1d")
+    if lesson_panel.gate("root_verdict", answers_hidden, "who wins, and why"):
+        for sentence in story[:1] + lab.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
+            st.markdown("- " + sentence)
+    box = lab.root_view(ROOT_PROBLEM, race.x0)
+    _, clipped = lab.path_frame_1d(runs, box)
+    place = player.show(replay.race_1d_replay(ROOT_PROBLEM, runs, box), key="ada_race_1d", link=True, prefix="r1_",
+                        max_frame=lab.MAX_STEPS)
     st.altair_chart(charts.race_loss_chart(lab.loss_frame(ROOT_PROBLEM, runs), title="Loss p(x)² against step"),
                     width="stretch")
     if clipped:
-        st.caption(f"Diverging paths leave the view: x is drawn clipped to [{view[0]:g}, {view[1]:g}] and the "
+        st.caption(f"Diverging paths leave the view: x is drawn clipped to [{box[0]:g}, {box[1]:g}] and the "
                    f"loss to at most {charts.LOSS_CEILING:.0e} (hover for the true values). A run stops once "
                    "|x| passes 10⁶.")
-    with st.expander("When does adapting help? The same race at every learning rate", expanded=True):
+    with st.expander("When does adapting help? The same race at every learning rate", expanded=not answers_hidden):
         sweep_steps = min(race.steps, lab.SWEEP_MAX_STEPS)
         table, sentence = sweep("root", race.x0, sweep_steps, race.chosen)
         st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
         st.caption(f"From x0 = {race.x0:g}, one lr for every racer, at most {sweep_steps} steps. {sentence}")
+    return place
 
 
 def slowdown_section(race: RootRace):
@@ -244,21 +246,23 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
     st.header(f"4 · Race on f(x, y) = {surface.formula}")
     if not chosen:
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
-        return
+        return {}
     sx, sy = race.start
     st.markdown(f"From ({sx:g}, {sy:g}): {lab.racer_words(chosen, race.lrs)}; stop when √f < 10⁻⁶ or after "
                 f"{steps} steps.")
     runs = surface_runs(race.name, race.start, tuple(sorted(race.lrs.items())), steps, chosen)
     story = lab.bowl_story(surface, runs, race.lrs["gradient descent"], race.lrs["Adagrad"])
-    for sentence in story[:1] + lab.race_verdict(surface, runs, race.lrs) + story[1:]:
-        st.markdown("- " + sentence)
+    if lesson_panel.gate("surface_verdict", answers_hidden, "who wins, and why"):
+        for sentence in story[:1] + lab.race_verdict(surface, runs, race.lrs) + story[1:]:
+            st.markdown("- " + sentence)
     box = lab.view_box(surface, race.start)
     xs, ys, F = surface.grid(*box, n=60)
     _, clipped = lab.path_frame_2d(runs, box)
     left, right = st.columns([3, 2])
     with left:
-        player.show(replay.race_2d_replay(runs, box, xs, ys, F, surface.minimum,
-                                          title="Paths over log₁₀ f (darker is lower)"), key="ada_race_2d")
+        place = player.show(replay.race_2d_replay(runs, box, xs, ys, F, surface.minimum,
+                                                  title="Paths over log₁₀ f (darker is lower)"), key="ada_race_2d",
+                            link=True, prefix="r2_", max_frame=lab.MAX_STEPS)
     right.altair_chart(charts.race_loss_chart(lab.loss_frame(surface, runs), title="Loss f against step",
                                               height=340, narrow=True), width="stretch")
     hint = lab.HINTS.get(race.name)
@@ -277,6 +281,7 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
             table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
             st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
             st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
+    return place
 
 
 def hint_link(hint: lab.Hint) -> str:
@@ -286,7 +291,7 @@ def hint_link(hint: lab.Hint) -> str:
     return "/Adagrad?" + urlencode(query, doseq=True)
 
 
-def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace):
+def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace, place: dict):
     c = ins.config
     ui.share_link("/Adagrad", {"lr": c.lr, "eps": c.eps, "seed": c.seed, "grad": c.grad, "el": ins.param,
                                "i": ins.row, "j": ins.col, "k": k, "race": list(root.chosen) or "",
@@ -294,16 +299,24 @@ def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace):
                                "lr_rms": root.lrs["RMSProp"], "lr_adam": root.lrs["Adam"],
                                "surface": flat.name, "lr_2d": flat.lrs["gradient descent"],
                                "lr_ada_2d": flat.lrs["Adagrad"], "lr_rms_2d": flat.lrs["RMSProp"],
-                               "lr_adam_2d": flat.lrs["Adam"], "sx": flat.start[0], "sy": flat.start[1]})
+                               "lr_adam_2d": flat.lrs["Adam"], "sx": flat.start[0], "sy": flat.start[1], **place,
+                               **lesson_panel.view_keys("adagrad")})
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
+st.title("Adagrad")
+answers_hidden = lesson_panel.show("adagrad")  # before the controls: a lesson step sets them
 intro()
 inspector = inspector_settings()
 root_race, surface_race = race_settings()
 ui.show_notices()
-run = inspector_section(inspector)
-root_race_section(root_race)
-slowdown_section(root_race)
-surface_race_section(surface_race, root_race.chosen, root_race.steps)
-share(inspector, run.k, root_race, surface_race)
+place = {}
+run = inspector_section(inspector) if not view.hides("inspector") else None
+if not view.hides("root_race"):
+    place |= root_race_section(root_race)
+if not view.hides("slowdown"):
+    slowdown_section(root_race)
+if not view.hides("surface_race"):
+    place |= surface_race_section(surface_race, root_race.chosen, root_race.steps)
+if not view.hides("share"):
+    share(inspector, run.k if run else inspector.k, root_race, surface_race, place)

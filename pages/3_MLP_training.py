@@ -2,6 +2,7 @@
 and compares runs side by side."""
 import streamlit as st
 
+import lesson_panel
 import player
 import ui
 from core import mlp_lab
@@ -11,8 +12,7 @@ from core.inputs import parse_flag
 from core.train import LIMITS
 from runs import live
 
-st.set_page_config(page_title="MLP training · Gradient Playground", page_icon=":material/hub:", layout="wide")
-ui.page_style()
+view = lesson_panel.open_page("mlp", title="MLP training", icon=":material/hub:")
 state = st.session_state
 
 
@@ -450,11 +450,13 @@ def share(chosen: dict, show_units: bool, pinned_configs):
                                     "seed": chosen["seed"], "shuffle": str(chosen["shuffle"]).lower(),
                                     "target": chosen["target"], **adaptive,
                                     **({"units": "true"} if show_units else {}),
-                                    **({"compare": mlp_lab.format_compare(pinned_configs)} if pinned_configs else {})})
+                                    **({"compare": mlp_lab.format_compare(pinned_configs)} if pinned_configs else {}),
+                                    **lesson_panel.view_keys("mlp")})
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
 st.title("MLP training")
+answers_hidden = lesson_panel.show("mlp")  # before the controls: a lesson step sets them
 intro = st.empty()  # says what the net learns: written once the target control is read
 chosen, show_units, compare_text = settings()
 ui.show_notices()
@@ -464,17 +466,20 @@ config = run_config(chosen)
 ui.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
 state.setdefault("mlp_status", "idle")  # idle | training | paused | done
 train_link(config)
-buttons(config, pinned_configs)
+if not view.hides("buttons"):
+    buttons(config, pinned_configs)
 training = state["mlp_status"] == "training"
 if training:
     hide_running_indicator()
 live_area = st.container()  # filled last: the share link below must not wait for training
 compare_area = st.container()
 st.divider()
-share(chosen, show_units, pinned_configs)
+if not view.hides("share"):
+    share(chosen, show_units, pinned_configs)
 with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
-    st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
+    if not view.hides("comparison"):
+        st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
 with live_area:
     if training:  # the view ticks: each run of it follows the run for a while (runs.live)
         st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True)

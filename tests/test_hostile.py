@@ -11,10 +11,12 @@ from streamlit.testing.v1 import AppTest
 from core.inputs import echo, parse_flag
 
 PAGES = {  # page file -> its URL keys (test_every_url_key_is_listed keeps these lists complete)
-    "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol", "frame", "play", "speed"],
+    "pages/1_Gradient_descent.py": ["a", "b", "c", "x0", "lr", "steps", "tol", "frame", "play", "speed",
+                                    "cw_frame", "cw_play", "cw_speed"],
     "pages/2_Adagrad.py": ["lr", "eps", "seed", "grad", "el", "i", "j", "k", "x0", "lr_race", "steps",
                            "surface", "lr_2d", "lr_ada_2d", "sx", "sy",
-                           "race", "lr_rms", "lr_adam", "lr_rms_2d", "lr_adam_2d"],
+                           "race", "lr_rms", "lr_adam", "lr_rms_2d", "lr_adam_2d",
+                           "r1_frame", "r1_play", "r1_speed", "r2_frame", "r2_play", "r2_speed"],
     "pages/3_MLP_training.py": ["hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed",
                                 "shuffle", "decay", "b1", "b2", "eps", "target", "units", "compare"],
 }

@@ -210,7 +210,8 @@ def test_the_replay_is_sent_once_with_the_link_place():
     main, cobweb = replays(at)
     assert main["start"] == {"frame": 40, "play": True, "speed": 20.0} and main["report"] is True
     assert main["replay"]["last"] == 86 and [s["label"] for s in main["replay"]["series"]] == ["x0 = 0", "x0 = 3"]
-    assert cobweb["report"] is False and cobweb["replay"]["series"][0]["label"] == "x0 = 0"
+    assert cobweb["report"] is True and cobweb["replay"]["series"][0]["label"] == "x0 = 0"
+    assert cobweb["start"] == {"frame": 0, "play": False, "speed": 0.0}  # its own place: cw_frame, cw_play, cw_speed
     assert (at.text_input(key="frame").value, at.checkbox(key="play").value) == ("40", True)
 
 
@@ -314,3 +315,14 @@ def test_on_a_phone_the_basin_map_legends_fit_the_screen(browser, app_url):
         assert all(0 <= left and right <= width for _, left, right in legends), (width, legends)
     finally:
         context.close()
+
+
+def test_the_cobweb_opens_where_its_link_says():
+    """cw_frame, cw_play and cw_speed place the cobweb's replay as frame, play and speed place the main one, and
+    the share link keeps them."""
+    at = run_page(x0="3", lr="0.122", cw_frame="7", cw_play="true", cw_speed="5")
+    main, cobweb = replays(at)
+    assert cobweb["start"] == {"frame": 7, "play": True, "speed": 5.0}
+    assert main["start"] == {"frame": 0, "play": False, "speed": 0.0}
+    link = next(m.value for m in at.markdown if "Share this view" in m.value)
+    assert "cw_frame=7" in link and "cw_play=1" in link and "cw_speed=5" in link

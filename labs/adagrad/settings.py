@@ -43,6 +43,12 @@ SETTINGS = (
             lab.START_BOX),
     Setting("sy", SURFACES["bowl"].default_start[1], "number", "Start point on the surface, y.", -lab.START_BOX,
             lab.START_BOX),
+    # where the two races' replays open (player.show(..., link=True), prefixes r1_ and r2_)
+    *(setting for prefix, race in (("r1_", "1-D race"), ("r2_", "2-D race")) for setting in (
+        Setting(f"{prefix}frame", 0, "int", f"The step the {race} replay opens at.", 0, lab.MAX_STEPS),
+        Setting(f"{prefix}play", False, "flag", f"The {race} replay starts playing when the link is opened."),
+        Setting(f"{prefix}speed", 0.0, "number", f"The {race} replay's speed, steps per second (0: automatic).",
+                0.0, 1000.0))),
 )
 
 SECTIONS = {

@@ -20,8 +20,13 @@ SETTINGS = (
     Setting("tol", 1e-6, "number", "Tolerance: a run has converged when |p(x)| < tol.", lab.TOL_MIN, lab.TOL_MAX),
     # the replay's place (player.show(..., link=True))
     Setting("frame", 0, "int", "The update the replay opens at.", 0, MAX_FRAME),
-    Setting("play", 0, "int", "1: the replay starts playing when the link is opened.", 0, 1),
+    Setting("play", False, "flag", "The replay starts playing when the link is opened."),
     Setting("speed", 0.0, "number", "Replay speed, updates per second (0: about 10 seconds in all).", 0.0, MAX_SPEED),
+    # the cobweb's place (its own player, prefix cw_)
+    Setting("cw_frame", 0, "int", "The update the cobweb opens at.", 0, MAX_FRAME),
+    Setting("cw_play", False, "flag", "The cobweb starts playing when the link is opened."),
+    Setting("cw_speed", 0.0, "number", "Cobweb speed, updates per second (0: about 10 seconds in all).", 0.0,
+            MAX_SPEED),
 )
 
 # hide= names for the page's sections, in page order.
