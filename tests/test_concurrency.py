@@ -14,7 +14,7 @@ The bounds are regression guards, not the targets: timings are benchmarks, not t
 printed and kept; `bench/bench_runs.py` reports them). Each bound is one the design before the worker
 pool could not meet (each session training its own copy in one process: 24.6× on one link, 18.4× with own
 seeds, in issue 10's measurement) with room for a busy machine. Issue 10's figures (2× and 10× with the
-default 20-epoch link, health within 250 ms) and how they were measured: see the README. The figures
+default 20-epoch link, health within 250 ms) and how they were measured: see docs/performance.md. The figures
 are printed (run with -s), kept as junit properties and written to concurrency_report.txt in the test's
 tmp_path.
 """
@@ -350,7 +350,7 @@ def over_solo(seen: Classroom, complete: bool = False) -> list[float]:
 
 
 def figures(kind: str, seen: Classroom) -> dict:
-    """The figures kept for the README and bench/bench_runs.py (printed, junit properties, a report file)."""
+    """The figures kept for docs/performance.md and bench/bench_runs.py (printed, junit properties, a report file)."""
     latencies = [s for s, _ in seen.health]
     observed, ratios = [seen.finished[i] - seen.clicked[i] for i in range(SESSIONS)], over_solo(seen)
     complete = over_solo(seen, complete=True)
