@@ -153,8 +153,7 @@ def gate(name: str, hidden: bool, what: str) -> bool:
     if revealed.get(name) == where:
         return True
     st.button(f"Show {what}", key=f"reveal_{name}", icon=":material/visibility:",
-              on_click=lambda: revealed.__setitem__(name, where),
-              help="Predict first: what will it be? Then look.")
+              on_click=lambda: revealed.__setitem__(name, where))
     return False
 
 

@@ -1,6 +1,10 @@
 """Gradient Playground: the home page (entry point of `streamlit run playground.py`)."""
+from pathlib import Path
+from urllib.parse import parse_qsl
+
 import streamlit as st
 
+import lesson_panel
 import ui
 
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
@@ -31,5 +35,18 @@ for column, (path, title, icon, blurb) in zip(st.columns(len(LABS)), LABS):
         st.header(title)
         st.write(blurb)
         st.page_link(path, label=f"Open the {title} lab", icon=icon)
+
+st.header("Lessons")
+st.markdown("Guided lessons, each a few steps long: predict first (a number, a choice, or a setting to find), then "
+            "check it against what the lab computes for those very settings. A teacher can send any step's link, "
+            "hide controls or answers (`hide=`, `answers=hide`) and write lessons of their own (the format is in "
+            "`docs/lessons.md`).")
+FILES = {"/" + Path(path).stem.split("_", 1)[1]: path for path, *_ in LABS}  # URL path -> page file
+for lesson in lesson_panel.lesson_list():
+    path, _, query = lesson["link"].partition("?")
+    with st.container(border=True):
+        st.page_link(FILES[path], label=f"{lesson['title']} · {lesson['steps']} steps", icon=":material/school:",
+                     query_params=dict(parse_qsl(query)))
+        st.caption(lesson["summary"])
 
 st.caption("Built with numpy, Streamlit and Altair. In the source, core/ computes and pages/ draw.")

@@ -353,12 +353,12 @@ APP_CSS = f"""<style>
 </style>"""
 
 
-# present=1, a projector at 1920×1080: the main column drawn 1.5× (charts' 11 px labels and the player's text
-# become 16 px and more, every chart larger with them), and no help tooltips (a tooltip left open over the text
-# after a click hides it from the room).
+# present=1, a projector at 1920×1080: Streamlit's text, widgets and spacing (sized in rem) 1.5× larger, and no
+# help tooltips (one left open over the text after a click hides it from the room). Not CSS zoom: under it Vega
+# measures its container unzoomed and draws every chart 1.5× too wide, cut at the right.
 PRESENT_CSS = """<style>
-[data-testid="stMainBlockContainer"] { zoom: 1.5; }
-[data-testid="stTooltipIcon"], [data-baseweb="tooltip"] { display: none; }
+html { font-size: 150%; }
+[data-baseweb="tooltip"] { display: none; }
 </style>"""
 
 
