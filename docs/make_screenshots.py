@@ -1,4 +1,4 @@
-"""Screenshots of every page for the README, taken from the running app in headless Chromium.
+"""Screenshots of every page for the README and docs/, taken from the running app in headless Chromium.
 
     python docs/make_screenshots.py            # writes docs/home.png, docs/gradient_descent.png, ...
                                                # and docs/phone_*.png (390 × 844, a phone)

@@ -27,8 +27,9 @@ def server(browser, tmp_path):
     probe, port = tmp_path / "memory.json", free_port()
     proc = start_app(port, tmp_path / "streamlit.log", ("--server.disconnectedSessionTTL", str(TTL)),
                      {"GP_MEMORY_PROBE": str(probe), "GP_STORE_RUNS": "1", "GP_PER_RUN": "3",
-                      "MALLOC_ARENA_MAX": "2"})  # as a public demo runs (README): without it, glibc's per-thread
-    # arenas keep what script threads freed, fragmented, and RSS varies by a few MiB with no object left
+                      "MALLOC_ARENA_MAX": "2"})  # as a public demo runs (docs/operations.md): without it,
+    # glibc's per-thread arenas keep what script threads freed, fragmented, and RSS varies by a few MiB with no
+    # object left
     yield proc, f"http://127.0.0.1:{port}", probe
     stop(proc)
 

@@ -20,7 +20,7 @@ SHORT_RUN = "/MLP_training?n=2000&epochs=2&hidden=16"
 
 # axe-core violations that come from Streamlit's own markup, which the app cannot change: rule id ->
 # (a CSS fragment that every offending node's target must contain, the reason). Serious or critical
-# violations outside this list fail the test. The README's accessibility section lists the same entries.
+# violations outside this list fail the test. docs/accessibility.md lists the same entries.
 ALLOWED: dict[str, tuple[str, str]] = {}
 
 PLAYER_ROOTS = "[...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')].map(e => e.shadowRoot)"
