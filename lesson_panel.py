@@ -14,6 +14,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import ui
 from labs import PAGES, TITLES, settings_of
@@ -68,6 +69,16 @@ def current_settings(lab: str) -> dict:
                                                                   v)[1] is None}
 
 
+def _set_url(key: str, value) -> None:
+    """Put a setting into the URL. A widget bound to the URL (drawn in the last run) writes its own key from the
+    session state set beside this, and Streamlit refuses to have it set directly; a control that is not drawn
+    (hidden, or in a section that is) is written here."""
+    try:
+        st.query_params[key] = value
+    except StreamlitAPIException:
+        pass
+
+
 def apply_step(name: str, k: int, *, keep_url: bool = False) -> None:
     """Put step k's settings into the lab's controls and its teacher keys into the URL."""
     step = load(name).steps[k - 1]
@@ -76,7 +87,7 @@ def apply_step(name: str, k: int, *, keep_url: bool = False) -> None:
         if keep_url and key in st.query_params:
             continue
         st.session_state[key] = settings_table.widget_value(table[key], value)
-        st.query_params[key] = settings_table.url_value(table[key], value)
+        _set_url(key, settings_table.url_value(table[key], value))
     for key in st.session_state.get(STATE_VIEW_KEYS, ()):
         if key not in step.view_settings and key in st.query_params:
             del st.query_params[key]
