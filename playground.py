@@ -48,5 +48,8 @@ for lesson in lesson_panel.lesson_list():
         st.page_link(FILES[path], label=f"{lesson['title']} · {lesson['steps']} steps", icon=":material/school:",
                      query_params=dict(parse_qsl(query)))
         st.caption(lesson["summary"])
+        with st.expander("Every step's link (for slides or a course page)"):
+            st.markdown("\n".join(f"{k}. [{link}]({link})" for k, link in
+                                   enumerate(lesson_panel.lesson_links(lesson["name"]), start=1)))
 
 st.caption("Built with numpy, Streamlit and Altair. In the source, core/ computes and pages/ draw.")

@@ -80,9 +80,13 @@ class LessonError(ValueError):
         super().__init__("; ".join(f"{path}:{line}: {message}" for line, message in problems))
 
 
+COURSE_ORDER = ("gradient_descent", "adagrad_by_hand", "rmsprop_adam", "mlp_x103")  # the notebook's order
+
+
 def builtin() -> list[str]:
-    """The built-in lessons' names (their files' stems), in order."""
-    return sorted(p.stem for p in HERE.glob("*.toml"))
+    """The built-in lessons' names (their files' stems): the course's order, then any other file by name."""
+    names = {p.stem for p in HERE.glob("*.toml")}
+    return [n for n in COURSE_ORDER if n in names] + sorted(names - set(COURSE_ORDER))
 
 
 def load(name: str) -> Lesson:
