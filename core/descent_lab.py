@@ -16,7 +16,7 @@ near the roots, so 3.9999997 is not rounded into 4).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -260,12 +260,61 @@ class StartsClaim:
 
 @dataclass(frozen=True)
 class Answer:
-    """One of the four questions, its answer and the claims the answer makes."""
+    """One of the four questions, its answer and the claims the answer makes. ``short`` is the one-line answer
+    the page shows first (a template of ``SHORT``, filled from ``short_fields``: numbers the full ``text`` quotes
+    too); ``text`` is the full why, shown on request."""
 
     question: str
     text: str
     claims: tuple = ()
     described: tuple = ()  # what the text describes without claiming it (``MixedStretch``)
+    short: str = ""
+    short_fields: dict = field(default_factory=dict)
+
+    @property
+    def headline(self) -> str:
+        """The one-line answer, filled in ('' when there is none)."""
+        return self.short.format(**self.short_fields)
+
+
+# The one-line answers: templates with named fields, each filled from the same claims and numbers as its full
+# answer (so a translation reorders them, and tests/test_descent_claims.py finds each number in the full text).
+SHORT = {
+    "converge every": "Here, yes: every run converges, in {steps} steps.",
+    "converge not always": "Not always: {run}.",
+    "converge no root": "No: with no real root, |p| never drops below tol; runs settle at the vertex x = {vertex}.",
+    "start constant": "No: p is a constant, so nothing moves.",
+    "start every diverges": "Not at lr = {lr}: every start diverges, except on the roots and on the vertex.",
+    "start same": "Not at lr = {lr}: every start ends the same way.",
+    "start two roots": "Yes: at lr = {lr} starts {where_low} reach {low} and starts {where_high} reach {high}.",
+    "start one root": "Yes: at lr = {lr} starts {where} reach {root}, and other starts do not.",
+    "start yes": "Yes: at lr = {lr} where a run starts decides how it ends.",
+    "second single root": "There is none: p has the single root {root}.",
+    "second no root": "There is none: p has no real root.",
+    "second constant": "There is none: p is a constant.",
+    "second other side": "Start on the other side of the vertex {vertex}: {run}.",
+    "second either side": "Start near the root you want, on its side of the vertex {vertex}: {runs}.",
+    "second repel": "Lower the learning rate: at lr = {lr} the roots repel, and no stretch of starts reaches one.",
+    "lr constant": "It does not matter: p is a constant.",
+    "lr line below": "Every start converges for lr < 1/b² = {bound} and none above it; lr = {lr} is below it.",
+    "lr line above": "Every start converges for lr < 1/b² = {bound} and none above it; lr = {lr} is not below it.",
+    "lr below": "Below the stability bound 1/(b² − 4ac) = {bound} the roots attract the starts near them, and "
+                "lr = {lr} is below it.",
+    "lr above": "Above the stability bound 1/(b² − 4ac) = {bound} the roots repel the starts near them, and "
+                "lr = {lr} is not below it.",
+    "lr pace": "It sets the pace. From {x0}: at lr = {lr} it {verb}; at lr = {small_lr} it {small_verb}.",
+}
+AND = "{most} and {last}"  # a list of numbers in a one-line answer: '71 and 86', '71, 86 and 90'
+
+
+def and_list(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else AND.format(most=", ".join(items[:-1]), last=items[-1])
+
+
+def short_answer(question: str, text: str, claims=(), described=(), *, key: str, **fields) -> Answer:
+    """An Answer with its one-line answer: the template SHORT[key] and its fields."""
+    return Answer(question, text, tuple(claims), tuple(described), SHORT[key], fields)
 
 
 @dataclass(frozen=True)
@@ -632,10 +681,10 @@ def converge_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, sta
     """1. Does it always converge in an acceptable number of steps? The page's runs, and one just off the vertex."""
     roots, vertex, max_steps = problem.roots(), problem.vertex, runs[0].max_steps
     if not roots and vertex is not None:
-        return Answer(QUESTIONS[0], (
+        return short_answer(QUESTIONS[0], (
             f"No: {problem.describe()} has no real root, so |p| never drops below tol. Descent settles at "
             f"the vertex x = {fmt(vertex)}, where |p| = {fmt(abs(problem.residual(vertex)))} is smallest, "
-            f"and stops only at the step limit of {max_steps} updates."))
+            f"and stops only at the step limit of {max_steps} updates."), key="converge no root", vertex=fmt(vertex))
     claims: list = list(runs)
     all_converged = all(c.outcome.kind == REACHED for c in runs)
     text = (("Here, yes: " if all_converged else "Not always: ")
@@ -659,14 +708,20 @@ def converge_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, sta
             text += _crawl_words(problem, crawling, starts) + "."
         else:
             text += ": reaching |p| < tol can take far more steps than allowed."
-    return Answer(QUESTIONS[0], text, tuple(claims))
+    if all_converged:
+        return short_answer(QUESTIONS[0], text, claims, key="converge every",
+                            steps=and_list([str(c.outcome.steps) for c in runs]))
+    missed = next(c for c in runs if c.outcome.kind != REACHED)
+    return short_answer(QUESTIONS[0], text, claims, key="converge not always",
+                        run=_run_phrase(problem, missed, starts))
 
 
 def start_answer(problem: Quadratic, probe_: Probe, starts: Starts) -> Answer:
     """2. Does the start point matter? Where the starts go at the current lr (``basin_sentence``)."""
     found = probe_.basins
     if problem.a == 0 and problem.b == 0:
-        return Answer(QUESTIONS[1], "No: p is a constant, so nothing moves from wherever it starts.")
+        return short_answer(QUESTIONS[1], "No: p is a constant, so nothing moves from wherever it starts.",
+                            key="start constant")
     where, claims, mixed = basin_sentence(problem, found, starts)
     codes = {s.code for s in found.segments if s.starts > 1}
     lr = fmt_lr(probe_.lr)
@@ -675,10 +730,11 @@ def start_answer(problem: Quadratic, probe_: Probe, starts: Starts) -> Answer:
     if codes == {DIVERGED_CODE} and all(s.code == DIVERGED_CODE or s in lone for s in found.segments):
         claims = [StartsClaim(s.lo, s.hi, found.lr, found.max_steps, found.tol, "diverge")
                   for s in found.segments if _claimable(problem, s)]
-        return Answer(QUESTIONS[1], (
+        return short_answer(QUESTIONS[1], (
             f"Not at lr = {lr}: every start from {fmt(found.segments[0].lo)} to {fmt(found.segments[-1].hi)} "
             "diverges, except on the roots themselves (or within tol of them) and on the vertex, where the "
-            "gradient is zero. Lower the learning rate to see the start point matter."), tuple(claims))
+            "gradient is zero. Lower the learning rate to see the start point matter."), claims,
+            key="start every diverges", lr=lr)
     text = f"Not at lr = {lr}: {where}." if len(codes) <= 1 else f"Yes. At lr = {lr}, {where}."
     notes = _start_notes(problem, found, claims)
     if notes:
@@ -692,7 +748,32 @@ def start_answer(problem: Quadratic, probe_: Probe, starts: Starts) -> Answer:
         text += (f" (From {found.grid_starts:,} starts between {fmt(found.segments[0].lo)} and "
                  f"{fmt(found.segments[-1].hi)}, each boundary narrowed by further runs; at most "
                  f"{plural(found.max_steps, 'update')} each.)")
-    return Answer(QUESTIONS[1], text, tuple(claims), tuple(mixed))
+    if len(codes) <= 1:
+        return short_answer(QUESTIONS[1], text, claims, mixed, key="start same", lr=lr)
+    around = {c.root: c for c in claims if c.what == "reach" and c.lo <= c.root <= c.hi}
+    where = {root: _stretch_words(c.lo, c.hi, found, starts) for root, c in around.items()}
+    if len(where) == 2:
+        low, high = sorted(where)
+        return short_answer(QUESTIONS[1], text, claims, mixed, key="start two roots", lr=lr, low=fmt(low),
+                            high=fmt(high), where_low=where[low], where_high=where[high])
+    if len(where) == 1:
+        (root, words), = where.items()
+        return short_answer(QUESTIONS[1], text, claims, mixed, key="start one root", lr=lr, root=fmt(root),
+                            where=words)
+    return short_answer(QUESTIONS[1], text, claims, mixed, key="start yes", lr=lr)
+
+
+def _stretch_words(lo: float, hi: float, found: Basins, starts: Starts) -> str:
+    """Where a stated stretch lies, as ``basin_sentence`` prints it: 'in (a, b)', 'below b', 'beyond a'."""
+    lo_all, hi_all = found.segments[0].lo, found.segments[-1].hi
+    lo_text, hi_text = starts.interval(lo, hi)
+    if lo == lo_all and hi == hi_all:
+        return f"from {fmt(lo_all)} to {fmt(hi_all)}"
+    if lo == lo_all:
+        return f"below {hi_text}"
+    if hi == hi_all:
+        return f"beyond {lo_text}"
+    return f"in ({lo_text}, {hi_text})"
 
 
 def divergence_distance(problem: Quadratic, found: Basins, claims: list[StartsClaim]) -> float | None:
@@ -735,18 +816,29 @@ def second_root_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, 
     roots = problem.roots()
     if len(roots) == 1:
         kind = "p is a line" if problem.a == 0 else "p has a double root"
-        return Answer(QUESTIONS[2], f"There is no second root: {kind}, the single root {fmt(roots[0])}.")
+        return short_answer(QUESTIONS[2], f"There is no second root: {kind}, the single root {fmt(roots[0])}.",
+                            key="second single root", root=fmt(roots[0]))
     if not roots:
         text = (f"There is none, not even a first: {problem.describe()} has no real root."
                 if problem.vertex is not None else "There is none: p is a constant.")
-        return Answer(QUESTIONS[2], text)
+        return short_answer(QUESTIONS[2], text,
+                            key="second no root" if problem.vertex is not None else "second constant")
     text, claims = _where_to_start(problem, runs, probe_, starts)
+    examples = [c for c in claims if isinstance(c, RunClaim)]
     if roots[0] != 0:
         text += (f". Or, once you have one root r, the other is c/(a·r) (their product is c/a): "
                  f"{fmt(problem.c)}/({fmt(problem.a)}·{fmt(roots[0])}) = {fmt(problem.c / (problem.a * roots[0]))}")
     else:
         text += ". Or divide p by x − r: the quotient is a line through the other root"
-    return Answer(QUESTIONS[2], text + ".", tuple(claims))
+    text += "."
+    if not examples:
+        return short_answer(QUESTIONS[2], text, claims, key="second repel", lr=fmt_lr(probe_.lr))
+    first = runs[0].outcome
+    if first.kind == REACHED and first.root in roots and len(examples) == 1:
+        return short_answer(QUESTIONS[2], text, claims, key="second other side", vertex=fmt(problem.vertex),
+                            run=_run_phrase(problem, examples[0], starts))
+    return short_answer(QUESTIONS[2], text, claims, key="second either side", vertex=fmt(problem.vertex),
+                        runs="; ".join(_run_phrase(problem, c, starts) for c in examples))
 
 
 def _where_to_start(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: Starts) -> tuple[str, list]:
@@ -813,8 +905,8 @@ def lr_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: S
     the runs above the stability bound, the bound for starts between the roots, and why a small lr is not stuck
     in a local minimum."""
     if problem.a == 0 and problem.b == 0:
-        return Answer(QUESTIONS[3], "It does not matter: p is a constant, its gradient is zero everywhere, "
-                                    "so no step moves x.")
+        return short_answer(QUESTIONS[3], "It does not matter: p is a constant, its gradient is zero everywhere, "
+                                    "so no step moves x.", key="lr constant")
     starts = starts or starts_of(problem, [c.x0 for c in runs])
     first = probe_.start if probe_.start is not None else runs[0]
     roots, bound, small = problem.roots(), problem.stable_lr(), probe_.small
@@ -849,7 +941,13 @@ def lr_answer(problem: Quadratic, runs: list[RunClaim], probe_: Probe, starts: S
     if not roots and problem.vertex is not None:
         text += (" With no root to find, the learning rate only sets how fast descent reaches the vertex, "
                  "and whether it overshoots and diverges.")
-    return Answer(QUESTIONS[3], text, tuple(claims))
+    if bound is None:
+        return short_answer(QUESTIONS[3], text, claims, key="lr pace", x0=starts(probe_.x0), lr=fmt_lr(first.lr),
+                            verb=verb_phrase(problem, first.outcome, first.max_steps), small_lr=fmt_lr(small.lr),
+                            small_verb=verb_phrase(problem, small.outcome, small.max_steps))
+    side = "below" if first.lr < bound else "above"
+    key = f"lr line {side}" if problem.a == 0 else f"lr {side}"
+    return short_answer(QUESTIONS[3], text, claims, key=key, bound=fmt(bound), lr=fmt_lr(first.lr))
 
 
 def bound_words(problem: Quadratic) -> str:

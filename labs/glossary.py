@@ -56,11 +56,45 @@ def define(term: str) -> str:
 
 
 def terms_in(text: str) -> list[str]:
-    """The glossary's terms that ``text`` uses, in the order they first appear."""
+    """The glossary's terms that ``text`` uses (a plural too: 'kinks', 'dead units'), in the order they first
+    appear."""
     found = []
     for term in GLOSSARY:
         flags = re.IGNORECASE if len(term) > 3 else 0  # "G", "Adam": as written, not every g
-        match = re.search(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", text, flags=flags)
+        plural = r"(?:s|es)?" if len(term) > 3 else ""
+        match = re.search(r"(?<![\w-])" + re.escape(term) + plural + r"(?![\w-])", text, flags=flags)
         if match:
             found.append((match.start(), term))
     return [term for _, term in sorted(found)]
+
+
+# The exercise's own words: a learner who did it by hand knows them, so a page does not stop to define them.
+KNOWN = ("learning rate", "converge", "diverge", "epoch")
+ENTRY = "**{term}**: {definition}"  # one definition in a tooltip
+
+
+def tooltip(terms) -> str | None:
+    """The definitions of ``terms``, one paragraph each, for a heading's ``help=`` (None when there are none)."""
+    return "\n\n".join(ENTRY.format(term=term, definition=define(term)) for term in terms) or None
+
+
+class FirstUse:
+    """The terms one page has defined so far, in one run of it, so that each is defined where it first appears
+    (a hidden section defines nothing, and the next one that uses the term defines it)."""
+
+    def __init__(self, known=KNOWN):
+        self.defined = {term.lower() for term in known}
+
+    def new(self, *texts: str, also=()) -> list[str]:
+        """The terms ``texts`` use (and the terms ``also``, which they mean without naming them) that are not
+        defined yet on this page; from now on they are."""
+        for term in also:
+            define(term)  # a KeyError that names the known terms, for a term the glossary lacks
+        terms = [t for text in texts for t in terms_in(text)] + list(also)
+        fresh = list(dict.fromkeys(t for t in terms if t.lower() not in self.defined))
+        self.defined.update(t.lower() for t in fresh)
+        return fresh
+
+    def help(self, *texts: str, also=()) -> str | None:
+        """A tooltip defining the terms ``new`` finds (None when every one is defined already)."""
+        return tooltip(self.new(*texts, also=also))

@@ -8,6 +8,7 @@ from core import descent_lab as lab
 from core.charts import descent as charts
 from core.charts import replay
 from core.objective import Quadratic
+from labs import glossary
 
 view = lesson_panel.open_page("descent", title="Gradient descent", icon=":material/trending_down:")
 
@@ -69,17 +70,25 @@ def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
     return place
 
 
+TERMS = glossary.FirstUse()  # each term a learner meets here is defined at its first heading, in this run
+
+
 def status_table(problem, trajs, steps):
-    st.header("Where each run ends")
-    st.table(lab.status_rows(problem, trajs, steps), hide_index=True)
+    rows = lab.status_rows(problem, trajs, steps)
+    st.header("Where each run ends", help=TERMS.help(*(row["outcome"] for row in rows)))
+    st.table(rows, hide_index=True)
 
 
 def four_answers(problem, coefs, trajs, lr, steps, tol):
-    st.header("The four questions, answered for these settings")
     found = probe(coefs, tuple(float(t.xs[0]) for t in trajs), lr, steps, tol)
+    answers = lab.answers(problem, trajs, lr, steps, found)
+    st.header("The four questions, answered for these settings",
+              help=TERMS.help(*(a.headline for a in answers), *(a.text for a in answers)))
     with st.container(border=True):
-        for answer in lab.answers(problem, trajs, lr, steps, found):
-            st.markdown(f"**{answer.question}** {answer.text}")
+        for answer in answers:  # the one-line answer first; the full why on request
+            st.markdown(f"**{answer.question}** {answer.headline}")
+            with st.expander("Why?"):
+                st.markdown(answer.text)
 
 
 def loss_section(problem, trajs):
@@ -97,11 +106,13 @@ def _pick_cell(x0s):
 
 
 def basin_section(problem, coefs, x0s, lr, steps, tol):
-    st.header("Basin map: which start goes where, at which learning rate")
     sw, used = basin(coefs, lr, steps, tol, tuple(x0s))
     bound = problem.stable_lr()
     label = lab.bound_words(problem)
-    st.markdown(lab.basin_words(problem, sw, used, steps))
+    words = lab.basin_words(problem, sw, used, steps)
+    title = "Basin map: which start goes where, at which learning rate"
+    st.header(title, help=TERMS.help(title, words, also=("stability bound",) if bound is not None else ()))
+    st.markdown(words)
     cells = charts.PHONE_CELLS if ui.narrow_screen() else None  # fewer, larger cells to tap on a phone
     st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells,
                                      labels=lab.outcome_labels(problem)),
@@ -118,10 +129,12 @@ def cobweb_hint(coefs, tol, x0s):
 
 
 def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
-    st.header("Cobweb: the update map x → x − lr·loss′(x)")
     first = trajs[0]
     lo, hi = lab.cobweb_range(problem, first)
-    st.markdown(lab.cobweb_words(problem, first, lr, steps, x0s))
+    words = lab.cobweb_words(problem, first, lr, steps, x0s)
+    title = "Cobweb: the update map x → x − lr·loss′(x)"
+    st.header(title, help=TERMS.help(title, words))
+    st.markdown(words)
     place = player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb", link=True,
                         prefix="cw_", max_frame=lab.MAX_STEPS)
     hint = cobweb_hint(coefs, tol, tuple(x0s))

@@ -16,6 +16,7 @@ stretch prints inside the stretch as printed. p² is symmetric about the vertex,
 answer says of one side it says, mirrored, of the other.
 """
 import math
+import re
 import zlib
 
 import numpy as np
@@ -145,6 +146,63 @@ def test_every_claim_of_the_page_holds_for_runs_made_here(case):
                 check_starts_claim(problem, claim, answer.text, rng)
     check_starts_print_apart(problem, x0s, rows, [*answers, hint], starts)
     check_mirror_symmetry(problem, answers[1])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(settings_)
+@example((1.0, -5.0, 4.0, [0.0, 3.0], 0.01, 1000))  # the exercise: 'every run converges, in 71 and 86 steps'
+@example((1.0, 0.0, 0.0, [1.0], 0.1, 1000))  # a double root: no bound
+@example((0.0, 2.0, -1.0, [0.0], 0.3, 1000))  # a line above 1/b²
+@example((1.0, -5.0, 4.0, [2.5, 0.0, 5.0], 0.01, 1000))  # a start on the vertex
+def test_every_one_line_answer_quotes_numbers_of_its_full_answer(case):
+    """Each of the four answers starts with a one-line answer (the page shows the full one under 'Why?'): its
+    numbers are numbers the full answer quotes, and the convergence and learning-rate one-liners say what runs
+    made here and the closed-form bound say."""
+    a, b, c, x0s, lr, steps = case
+    problem = Quadratic(a, b, c)
+    trajs = lab.run(problem, x0s, lr, steps, TOL)
+    answers = lab.answers(problem, trajs, lr, steps, lab.probe(problem, x0s, lr, steps, TOL))
+    for answer in answers:
+        check_headline(answer)
+    check_converge_headline(problem, answers[0], x0s, lr, steps)
+    check_lr_headline(problem, answers[3], lr)
+
+
+NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?")
+
+
+def check_headline(answer):
+    """Each answer starts with a one-line answer, and every number in it is a number its full answer quotes."""
+    assert answer.headline and "\n" not in answer.headline and len(answer.headline) < 200, answer.headline
+    full = set(NUMBER.findall(answer.text))
+    for number in NUMBER.findall(answer.headline):
+        assert number in full, (number, answer.headline, answer.text)
+
+
+def check_converge_headline(problem, answer, x0s, lr, steps):
+    """'Here, yes: every run converges, in 71 and 86 steps' exactly when every run made here converges, with
+    their numbers of updates, in order; otherwise it says not always (or no)."""
+    runs = [gradient_descent(problem, float(x0), lr, steps, TOL) for x0 in x0s]
+    if all(t.status == "converged" for t in runs):
+        assert answer.headline.startswith("Here, yes: every run converges, in ")
+        assert [int(n) for n in NUMBER.findall(answer.headline)] == [t.steps for t in runs]
+    else:
+        assert answer.headline.startswith(("Not always: ", "No: "))
+
+
+def check_lr_headline(problem, answer, lr):
+    """The learning-rate one-liner names the stability bound 1/(b² − 4ac) (1/b² for a line), and on which side
+    of it this lr lies."""
+    a, b, c = problem.a, problem.b, problem.c
+    disc = b * b - 4 * a * c
+    if a == 0 and b == 0:
+        return
+    if disc <= 0:  # no bound: a double root or no real root
+        assert "bound" not in answer.headline
+        return
+    bound = 1 / disc
+    assert f"= {lab.fmt(bound)} " in answer.headline
+    assert answer.headline.endswith("is below it." if lr < bound else "is not below it."), answer.headline
 
 
 def check_starts_print_apart(problem, x0s, rows, answers, starts):

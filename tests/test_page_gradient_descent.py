@@ -50,8 +50,8 @@ def test_link_with_parameters_reproduces_the_numbers_and_the_answers():
     assert at.text_input(key="x0").value == "0,3" and at.text_input(key="lr").value == "0.01"
 
 
-def answers_of(at: AppTest) -> dict[str, str]:
-    """The four answers, by their question's first words."""
+def headlines_of(at: AppTest) -> dict[str, str]:
+    """The four one-line answers, by their question."""
     found = {}
     for m in at.markdown:
         hit = re.match(r"\*\*(.+?\?)\*\* (.*)", m.value, re.S)
@@ -60,8 +60,47 @@ def answers_of(at: AppTest) -> dict[str, str]:
     return found
 
 
+def answers_of(at: AppTest) -> dict[str, str]:
+    """The four full answers (each in the 'Why?' under its one-line answer), by their question."""
+    whys = [e for e in at.expander if e.label == "Why?"]
+    questions = list(headlines_of(at))
+    assert len(whys) == len(questions) == 4, (len(whys), questions)
+    return {question: " ".join(m.value for m in why.markdown) for question, why in zip(questions, whys)}
+
+
 def q(at: AppTest, start: str) -> str:
     return next(text for question, text in answers_of(at).items() if question.startswith(start))
+
+
+def test_each_answer_starts_with_one_line_and_keeps_its_why_folded():
+    """Issue 28: a learner reads the short answer first, with the key numbers (the runs of the status table,
+    the bound 1/(b² − 4ac) = 1/9), and opens 'Why?' for the rest."""
+    at = run_page()
+    heads = headlines_of(at)
+    assert heads["Does it always converge in an acceptable number of steps?"] == \
+        "Here, yes: every run converges, in 71 and 86 steps."
+    assert list(status(at)["steps"]) == [71, 86]
+    assert heads["How does the learning rate matter?"].startswith(
+        "Below the stability bound 1/(b² − 4ac) = 0.1111 the roots attract")
+    whys = [e for e in at.expander if e.label == "Why?"]
+    assert len(whys) == 4 and not any(e.proto.expanded for e in whys)
+    assert "from 0 it reaches 1 in 71 steps; from 3 it reaches 4 in 86 steps" in q(at, "Does it always")
+
+
+def test_a_term_is_defined_at_the_heading_where_it_first_appears():
+    """The glossary's definition of each term in a tooltip (help) of the first heading whose section uses it, and
+    not again further down: at lr = 0.122 from 3 the status table shows a 2-cycle, the answers the bound."""
+    from labs.glossary import define
+
+    at = run_page(x0="3", lr="0.122")
+    helps = {h.value: h.help or "" for h in at.header}
+    assert "2-cycle" in status(at)["outcome"].iloc[0]
+    assert define("2-cycle") in helps["Where each run ends"]
+    assert define("stability bound") in helps["The four questions, answered for these settings"]
+    assert define("basin") in helps["Basin map: which start goes where, at which learning rate"]
+    assert define("cobweb") in helps["Cobweb: the update map x → x − lr·loss′(x)"]
+    for term in ("2-cycle", "stability bound", "basin", "cobweb"):
+        assert sum(define(term) in text for text in helps.values()) == 1, term
 
 
 # ── the sentences of issue 11, each read as a learner would ────────────────────────────────────────
