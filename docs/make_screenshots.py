@@ -23,6 +23,7 @@ SHOTS = [
     ("gradient_descent", "/Gradient_descent?x0=0,3,2.5&frame=30", None, 1.0, 1500),
     ("adagrad", "/Adagrad?k=12", None, 1.0, 1500),
     ("mlp_training", "/MLP_training?epochs=40", "Train", 4.0, 1250),
+    ("lesson_step", "/Gradient_descent?lesson=gradient_descent&step=2", None, 1.0, 900),
 ]
 # On a phone (390 × 844 CSS pixels, drawn at 2×): (file name, path, button or None, seconds, what to shoot:
 # None for the first screen, or a CSS selector of one element)
@@ -31,6 +32,7 @@ PHONE_SHOTS = [
     ("phone_gradient_descent", "/Gradient_descent", None, 1.5, None),
     ("phone_basin_map", "/Gradient_descent", None, 1.5, "[data-testid='stVegaLiteChart'][aria-label^='Basin map']"),
     ("phone_mlp_training", "/MLP_training?epochs=40", "Train", 4.0, None),
+    ("phone_lesson_step", "/Gradient_descent?lesson=gradient_descent&step=2", None, 1.0, None),
 ]
 
 
