@@ -59,6 +59,19 @@ def _forget_key(key: str) -> None:
         pass
 
 
+def live(frame: dict, *, key: str, height: int | str = "content") -> None:
+    """Draw ``frame`` (``runs.live.live_frame``: a training run's progress, notes and live picture) in the
+    player's live mode. The same ``key`` may be drawn again in one script run: the mounted player takes the
+    new frame in place and glides to it from the one it shows (the fit and the progress, at the screen's
+    rate), so a followed run costs one small message per frame and no new element."""
+    data = {"live": frame}
+    try:
+        _PLAYER(key=key, data=data, height=height)
+    except StreamlitDuplicateElementKey:  # _forget_key no longer works: a new element for each frame
+        _PLAYER(key=f"{key}_{time.monotonic_ns()}", data=data, height=height)
+    _forget_key(key)
+
+
 def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000, prefix: str = "",
          height: int | str = "content", still: bool = False) -> dict:
     """Mount the player for ``replay``. With ``link``, the URL keys ``{prefix}frame``, ``{prefix}play`` and

@@ -7,7 +7,7 @@ import player
 import ui
 from core import mlp_lab
 from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
-from core.charts.replay import LIVE_LOSS_ROWS, mlp_live, mlp_replay
+from core.charts.replay import mlp_replay
 from core.inputs import parse_flag
 from core.train import LIMITS
 from runs import live
@@ -224,32 +224,34 @@ def live_view(show_units: bool, config, ticking: bool = False):
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     cadence = state.setdefault("mlp_cadence", live.cadence())
     loop_seconds = live.LOOP_SECONDS if ui.connection_known() else live.SHORT_LOOP_SECONDS
+    shown_notes = []
     for moment in live.follow_live(ui.run_pool(), ui.follower(), run, state["mlp_status"], pace, cadence,
                                    loop_seconds=loop_seconds, connected=ui.visitor_connected):
         run = state["mlp_run"] = moment.run
+        if moment.notes is not None:
+            shown_notes = moment.notes
         if moment.done:
             state["mlp_status"] = "done"
             ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
-        if moment.bar:
-            draw_bar(bar, run, pace)  # a click on a button interrupts the loop here, between chunks
-        if moment.notes is not None:
-            draw_notes(notes, moment.notes)
-        if moment.done:
+            draw_bar(bar, run, pace)
+            draw_notes(notes, shown_notes)
             # End this run of the view: the browser shows Done at once, a small change. The view's next tick
             # (live.TICK_SECONDS) reruns the whole page: it stops ticking and draws the final charts, the
             # downloads and the replay, the heavy part. (A rerun now would drop the Done note unsent.)
             if not ui.connection_known():
                 st.rerun()  # no browser to tick (AppTest): the whole page now
             return
-        if moment.picture == "full":  # paused or done: the full charts (tooltips, the probes' table, the far probe)
+        if moment.picture == "full":  # paused or done: the bar, the notes, the full charts, the probes' table
+            draw_bar(bar, run, pace)
+            draw_notes(notes, shown_notes)
             params = run.params
             with charts.container():
                 draw_charts(run, params, show_units)
             with probes.container():
                 draw_probes(run, params)
-        elif moment.picture == "live":
-            with charts:  # training: a light picture that the browser draws in a millisecond (one element)
-                draw_live(run)
+        elif moment.bar or moment.picture or moment.notes is not None:
+            with charts:  # training: one component draws the progress, the notes and the picture, in place
+                draw_live(run, pace, shown_notes)  # a click on a button interrupts the loop here, between frames
     if state["mlp_status"] != "training":
         draw_downloads(run)
         if state["mlp_status"] == "done":
@@ -325,23 +327,12 @@ def draw_charts(run, params, show_units: bool, cache: str = "charts"):
         fit_col.caption(mlp_lab.units_caption(run.net, params, c.x_min, c.x_max))
 
 
-def draw_live(run):
-    """While training: one light picture (the player's still mode: SVG drawn in the browser, no Vega)
-    with the far probe in its note, the same for every follower of the run (computed once)."""
-    c = run.config
-
-    def build():
-        params = run.params
-        far = mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
-        note = (f"Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: "
-                f"the prediction; dashed: the target; dotted: the training range; triangles: ReLU kinks. Far "
-                f"outside, at x = {far.x:g}, the net says {mlp_lab.format_value(far.prediction)} (the truth is "
-                f"{far.truth:,.0f}). Pause, or let the run finish, for the full charts with tooltips and the probes.")
-        return mlp_live(mlp_lab.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_lab.epoch_boundaries(run.epoch),
-                        mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
-                        c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_lab.target_label(c.target))
-
-    player.show(ui.per_run(run, "live", build), key="mlp_live", still=True)  # redrawn in place
+def draw_live(run, pace: mlp_lab.Pace, notes):
+    """While training: the player's live mode draws the progress, the ``notes`` and the light picture (SVG
+    drawn in the browser, no Vega, the far probe in its note) in one element, taking each frame in place and
+    gliding to it. The picture is the same for every follower of the run (computed once per chunk)."""
+    picture = ui.per_run(run, "live", lambda: live.live_picture(run))
+    player.live(live.live_frame(run, picture, pace, "training", notes), key="mlp_live")
 
 
 def draw_probes(run, params, cache: str = "probes"):

@@ -11,18 +11,20 @@ pool). The page draws what it is told. No streamlit: tests drive it with a fake 
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from core import mlp_lab
+from core.charts.replay import LIVE_LOSS_ROWS, mlp_live
 from runs.cadence import Cadence
 from runs.store import RunView
 
 CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
-CHART_SECONDS = 0.4   # at most this often, the live picture at most this often (runs.cadence),
-CHART_SESSIONS = 1.0  # and when more sessions than this watch runs on the server, proportionally less often
-MAX_CHART_SECONDS = 2.0
+CHART_SECONDS = 0.18  # at most this often, the live picture at most this often (runs.cadence), and when
+CHART_SESSIONS = 8.0  # more sessions than this watch runs on the server, proportionally less often. The
+MAX_CHART_SECONDS = 0.5  # browser draws both in one component and glides between them: each costs one message
 LOOP_SECONDS = 60.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
 TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
                       # interrupts either. Each new run redraws everything: few of them cost the browser less.
@@ -89,6 +91,36 @@ def follow_live(pool, me: str, run, status: str, pace: mlp_lab.Pace, cadence: Ca
         if clock() - began > loop_seconds or not connected():
             return
         pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
+
+
+def live_picture(run) -> dict:
+    """The light live picture of ``run`` (``core.charts.replay.mlp_live``: the loss, the fit with its kinks)
+    with the far probe in its note; the same for every follower of the run (the page computes it once per
+    chunk for all of them)."""
+    c = run.config
+    params = run.params
+    far = mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
+    note = (f"Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: "
+            f"the prediction; dashed: the target; dotted: the training range; triangles: ReLU kinks. Far "
+            f"outside, at x = {far.x:g}, the net says {mlp_lab.format_value(far.prediction)} (the truth is "
+            f"{far.truth:,.0f}). Pause, or let the run finish, for the full charts with tooltips and the probes.")
+    return mlp_live(mlp_lab.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_lab.epoch_boundaries(run.epoch),
+                    mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
+                    c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_lab.target_label(c.target))
+
+
+def live_frame(run, picture: dict, pace: mlp_lab.Pace, status: str, notes: list[Note]) -> dict:
+    """All the live component (``components/player`` in its live mode) draws of ``run`` now, in one message:
+    the progress (a fraction, its words), the ``notes`` under it, what the live region says (at most once per
+    epoch) and the ``picture`` (``live_picture``). The browser glides from the last frame to this one."""
+    c = run.config
+    stopped = run.failed is not None or run.error is not None
+    return {"run": hashlib.sha1(repr(c).encode()).hexdigest()[:12], "samples": run.samples_seen,
+            "total": run.total_samples,
+            "text": mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
+                                          pace.samples_per_second, stopped=stopped),
+            "notes": [{"kind": kind, "text": text} for kind, text, _ in notes],
+            "announce": mlp_lab.announcement(run, status), "picture": picture}
 
 
 def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -> list[Note]:

@@ -88,24 +88,24 @@ def test_the_first_moment_draws_the_bar_its_notes_and_the_picture():
 
 
 def test_the_picture_and_the_bar_are_drawn_no_more_often_than_the_cadence_allows():
-    """A chunk every 0.125 s for 3 s: the bar at most every 0.18 s, the picture at most every 0.4 s."""
+    """A chunk every 0.125 s for 3 s: the bar and the picture (one frame of the live component) at most every
+    0.18 s, so every 2nd chunk (0.25 s), from 0 to 3 s: 13 frames."""
     seen, _ = moments(FakePool(Clock(), per_chunk=1))
     assert len(seen) == 26  # the first moment at 100.0, then one per chunk until over 3 s have passed
     pictures = [t for t, m in seen if m.picture == "live"]
     bars = [t for t, m in seen if m.bar]
-    assert all(b - a >= 0.4 - 1e-9 for a, b in zip(pictures, pictures[1:]))
+    assert all(b - a >= 0.18 - 1e-9 for a, b in zip(pictures, pictures[1:]))
     assert all(b - a >= 0.18 - 1e-9 for a, b in zip(bars, bars[1:]))
-    assert len(pictures) == 7 and len(bars) == 13  # every 4th (0.5 s) and every 2nd chunk (0.25 s), from 0 to 3 s
+    assert pictures == bars == [100.0 + 0.25 * i for i in range(13)]
 
 
 def test_a_crowd_on_the_server_spaces_the_pictures_out():
-    """Ten watchers with a crowd of 1: the bar's 0.18 s becomes 1.8 s (the 15th chunk, 1.875 s), the
-    picture's 0.4 s would become 4 s but stops at the 2 s cap (the 16th chunk)."""
-    seen, _ = moments(FakePool(Clock(), per_chunk=1, watchers=10))
-    pictures = [t for t, m in seen if m.picture == "live"]
-    bars = [t for t, m in seen if m.bar]
-    assert pictures == [100.0, 102.0]
-    assert bars == [100.0, 101.875]
+    """Twenty watchers with a crowd of 8: 0.18 s × 20 / 8 = 0.45 s, so every 4th chunk (0.5 s); forty would
+    make 0.9 s, capped at 0.5 s (also every 4th chunk). Ten watchers stay at 0.225 s: every 2nd chunk."""
+    for watchers, every in ((20, 0.5), (40, 0.5), (10, 0.25)):
+        seen, _ = moments(FakePool(Clock(), per_chunk=1, watchers=watchers))
+        pictures = [t for t, m in seen if m.picture == "live"]
+        assert pictures == [100.0 + every * i for i in range(int(3 / every) + 1)], watchers
 
 
 def test_the_loop_stops_after_loop_seconds_and_keeps_following():
@@ -243,8 +243,49 @@ def test_pinned_runs_are_computed_one_at_a_time_and_the_pool_left_when_all_are_d
     assert not pending and all(v.done for v in views) and pool.left == ["me:pinned"]
 
 
-def test_the_cadence_of_the_live_view_is_the_readmes():
-    """README: the bar at most every 0.2 s (0.18), the picture every 0.4 s; at ten watchers 1.8 s and 2 s."""
+def test_the_cadence_of_the_live_view():
+    """A frame of the live component at most every 0.18 s; at ten watchers 0.225 s (4.4 a second), never
+    more than 0.5 s apart however many watch."""
     c = live.cadence()
     assert isinstance(c, Cadence)
-    assert c.spacing(c.progress_seconds, 10) == pytest.approx(1.8) and c.spacing(c.picture_seconds, 10) == 2.0
+    assert c.spacing(c.progress_seconds, 1) == c.spacing(c.picture_seconds, 1) == 0.18
+    assert c.spacing(c.picture_seconds, 10) == pytest.approx(0.225) and c.spacing(c.picture_seconds, 100) == 0.5
+
+
+def test_a_live_frame_holds_the_progress_notes_announcement_and_a_picture_of_the_run():
+    """runs.live.live_frame on a real run after one chunk: its numbers are the run's, the progress words say
+    them, the picture's prediction is the net's own at the picture's x (numpy here), x = 103 is in the note."""
+    import json
+
+    import numpy as np
+
+    from core.train import Trainer
+
+    config = TrainConfig(epochs=3, n_samples=300, batch_size=10, seed=5)
+    trainer = Trainer(config)
+    trainer.train(450)  # one epoch and a half
+    pace = mlp_lab.Pace()
+    pace.record(450, 0.5, 1.0)  # 900 samples/s
+    from runs.store import RunView
+    view = RunView(config, samples_seen=trainer.samples_seen, epoch=trainer.epoch,
+                   history_rows=np.asarray(trainer.history.to_numpy(dtype=float)),
+                   flat=trainer.net.flatten(trainer.params))
+    picture = live.live_picture(view)
+    notes = [("caption", "Paused. **Resume** continues this run.", None)]
+    frame = live.live_frame(view, picture, pace, "training", notes)
+    json.dumps(frame, allow_nan=False)  # what the browser gets: plain, finite JSON
+    assert frame["samples"] == 450 and frame["total"] == 900
+    assert frame["text"].startswith("Epoch 2 / 3 · 450 / 900 samples · 900 samples/s")
+    assert frame["notes"] == [{"kind": "caption", "text": "Paused. **Resume** continues this run."}]
+    assert frame["announce"] == "Training, epoch 2 of 3."
+    prediction = next(c for p in picture["panels"] for c in p.get("curves", []) if c["name"] == "prediction")
+    x = np.array(prediction["x"])
+    W0, b0, W1, b1 = trainer.params  # ReLU, one hidden layer: the forward pass by hand
+    by_hand = np.maximum(x[:, None] @ W0 + b0, 0) @ W1 + b1
+    y_panel = next(p for p in picture["panels"] if any(c["name"] == "prediction" for c in p.get("curves", [])))["y"]
+    np.testing.assert_allclose(prediction["y"], np.clip(by_hand.ravel(), y_panel["lo"], y_panel["hi"]), rtol=1e-5)
+    assert "x = 103" in picture["notes"][0]
+    same = live.live_frame(view, picture, pace, "training", notes)
+    other = live.live_frame(RunView.start(TrainConfig(epochs=3, n_samples=300, batch_size=10, seed=6)), picture,
+                            pace, "training", notes)
+    assert same["run"] == frame["run"] != other["run"]  # one id per run: the browser keeps its SVG within a run

@@ -238,11 +238,28 @@ def test_a_finished_run_is_replayed_to_the_next_session_with_the_same_numbers():
     assert labels == ["Weights (.npz)", "Loss history (CSV)"]
 
 
-def test_two_sessions_on_one_link_follow_one_run_and_say_so():
+def live_frames(monkeypatch) -> list:
+    """The frames the page sends the live component (``runs.live.live_frame``), as they are drawn."""
+    import player
+    frames, mount = [], player._PLAYER
+
+    def recording(*args, key, data, **kwargs):
+        if "live" in data:
+            frames.append(data["live"])
+        return mount(*args, key=key, data=data, **kwargs)
+
+    monkeypatch.setattr(player, "_PLAYER", recording)
+    return frames
+
+
+def test_two_sessions_on_one_link_follow_one_run_and_say_so(monkeypatch):
+    frames = live_frames(monkeypatch)
     a, b = app(epochs=200, n=20000, seed=78), app(epochs=200, n=20000, seed=78)
     button(a, "Train").click().run()
+    frames.clear()
     button(b, "Train").click().run()
-    assert any("Shared with others on this link" in c.value for c in b.caption)
+    # while training, the notes are in the live component's frames (it draws the progress and the notes)
+    assert any("Shared with others on this link" in n["text"] for f in frames for n in f["notes"])
     assert b.session_state["mlp_run"].samples_seen >= a.session_state["mlp_run"].samples_seen > 0
     button(a, "Pause").click().run()
     button(b, "Reset").click().run()
@@ -254,11 +271,13 @@ def test_two_sessions_on_one_link_follow_one_run_and_say_so():
 
 def test_a_run_waits_with_a_notice_while_the_server_is_full(monkeypatch):
     monkeypatch.setattr(ui.run_pool(), "max_active", 0)
+    frames = live_frames(monkeypatch)
     at = app(epochs=1, n=500, seed=79)
     button(at, "Train").click().run()
     assert not at.exception
     assert at.session_state["mlp_run"].samples_seen == 0 and at.session_state["mlp_status"] == "training"
-    assert any("Waiting:" in w.value and "try again" in w.value for w in at.warning)
+    assert any(n["kind"] == "warning" and "Waiting:" in n["text"] and "try again" in n["text"]
+               for f in frames for n in f["notes"])
     button(at, "Reset").click().run()
 
 
@@ -413,7 +432,9 @@ PROGRESS = re.compile(r"([\d,]+) / ([\d,]+) samples")
 
 
 def samples_shown(page) -> int:
-    text = page.locator("[data-testid='stProgress']").first.inner_text()
+    """The samples the progress says: the live component's while training, Streamlit's bar once paused."""
+    live = page.locator("[data-testid='gp-progress-text']")
+    text = (live if live.count() else page.locator("[data-testid='stProgress']")).first.inner_text()
     return int(PROGRESS.search(text).group(1).replace(",", ""))
 
 
@@ -437,18 +458,24 @@ def test_train_pause_resume_from_a_link(page, app_url):
     assert_no_exception(page)
     assert page.locator("input[aria-label='Hidden layer sizes']").input_value() == "64"
     page.get_by_role("button", name="Train").click()
-    page.wait_for_selector("[data-testid='stProgress']", timeout=30_000)
-    live = page.locator("[data-testid='gp-player']")       # while training: the live picture (SVG)
+    live = page.locator("[data-testid='gp-player'].gp-live")  # while training: one component, the live mode
     live.first.wait_for(timeout=30_000)
+    expect(live.first.get_by_role("progressbar", name="Training progress")).to_have_count(1)
+    assert page.locator("[data-testid='stProgress']").count() == 0  # the component draws the progress
     time.sleep(1.0)
     loss_line = live.first.locator("polyline[data-name='smoothed']")
     first, loss_before = samples_shown(page), loss_line.get_attribute("points")
     renders_before = int(live.first.get_attribute("data-renders"))
+    arrived, painted = (int(live.first.get_attribute(a)) for a in ("data-arrived", "data-painted"))
     time.sleep(1.5)
     assert samples_shown(page) > first                     # the progress moves
     assert loss_line.get_attribute("points") != loss_before   # and the picture redraws: the loss grows
-    # in place: the same player draws each new picture (a new element per picture would count from 1 again)
+    # in place: the same player draws each new frame (a new element per frame would count from 1 again)
     assert int(live.first.get_attribute("data-renders")) > renders_before
+    # between frames the browser glides the fit and the bar: several painted frames per frame received
+    new_frames = int(live.first.get_attribute("data-arrived")) - arrived
+    glided = int(live.first.get_attribute("data-painted")) - painted
+    assert new_frames >= 2 and glided >= 3 * new_frames, (new_frames, glided)
     expect(live.first.locator("svg[role='img']")).to_have_count(2, timeout=5_000)  # the loss and the fit
     assert page.locator("[data-testid='stVegaLiteChart']").count() == 0
     assert "x = 103" in page.get_by_text("Far outside").first.inner_text()

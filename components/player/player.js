@@ -61,6 +61,8 @@ function scale(axis, a, b) {
   return (v) => clampPx(a + ((f(v) - lo) / span) * (b - a));
 }
 
+const curvePoints = (xs, ys, sx, sy) => xs.map((x, i) => `${sx(x).toFixed(1)},${sy(ys[i]).toFixed(1)}`).join(" ");
+
 function shapePath(shape, r) {
   switch (shape) {
     case "square": return `M${-r},${-r}h${2 * r}v${2 * r}h${-2 * r}z`;
@@ -252,21 +254,15 @@ class Player {
                    "stroke-dasharray": rule.dash ? rule.dash.join(" ") : null }, plot);
       if (rule.label) el("text", { x: x1 - 4, y: sy(rule.at) - 4, "text-anchor": "end" }, plot).textContent = rule.label;
     }
-    for (const rule of panel.vrules || []) {
-      el("line", { x1: sx(rule.at), x2: sx(rule.at), y1: y1, y2: y0, stroke: rule.color || "#999",
-                   "stroke-dasharray": rule.dash ? rule.dash.join(" ") : null }, plot);
-    }
+    const vrules = el("g", { class: "gp-vrules" }, plot);
+    this.drawVrules(panel.vrules, vrules, sx, y0, y1);
     for (const c of panel.curves || []) {
-      const pts = c.x.map((x, i) => `${sx(x).toFixed(1)},${sy(c.y[i]).toFixed(1)}`).join(" ");
-      el("polyline", { points: pts, fill: "none", stroke: c.color || "#444", "stroke-width": c.width || 1.5,
-                       "stroke-dasharray": c.dash ? c.dash.join(" ") : null, "stroke-linejoin": "round",
-                       "data-name": c.name }, plot);
+      el("polyline", { points: curvePoints(c.x, c.y, sx, sy), fill: "none", stroke: c.color || "#444",
+                       "stroke-width": c.width || 1.5, "stroke-dasharray": c.dash ? c.dash.join(" ") : null,
+                       "stroke-linejoin": "round", "data-name": c.name }, plot);
     }
-    for (const pt of panel.points || []) {
-      const g = el("g", { transform: `translate(${sx(pt.x)},${sy(pt.y)})` }, plot);
-      el("path", { d: shapePath(pt.shape, pt.size || 5.5), fill: pt.color || "#000", stroke: "#000", "stroke-width": 0.8 }, g);
-      el("title", {}, g).textContent = pt.label || "";
-    }
+    const points = el("g", { class: "gp-points" }, plot);
+    this.drawPoints(panel.points, points, sx, sy);
     // the moving layers, one group per series so later series draw on top
     const layers = [];
     this.replay.series.forEach((s, si) => {
@@ -315,7 +311,24 @@ class Player {
     // markers last, above every path and trail
     layers.sort((a, b) => (a.kind === "marker") - (b.kind === "marker"));
     for (const item of layers) if (item.g) moving.appendChild(item.g);
-    return { layers };
+    return { layers, sx, sy, plot, vrules, points, y0, y1 };
+  }
+
+  drawVrules(rules, g, sx, y0, y1) {
+    g.textContent = "";
+    for (const rule of rules || []) {
+      el("line", { x1: sx(rule.at), x2: sx(rule.at), y1: y1, y2: y0, stroke: rule.color || "#999",
+                   "stroke-dasharray": rule.dash ? rule.dash.join(" ") : null }, g);
+    }
+  }
+
+  drawPoints(points, parent, sx, sy) {
+    parent.textContent = "";
+    for (const pt of points || []) {
+      const g = el("g", { transform: `translate(${sx(pt.x)},${sy(pt.y)})` }, parent);
+      el("path", { d: shapePath(pt.shape, pt.size || 5.5), fill: pt.color || "#000", stroke: "#000", "stroke-width": 0.8 }, g);
+      el("title", {}, g).textContent = pt.label || "";
+    }
   }
 
   drawHeat(heat, plot, sx, sy) {
@@ -541,17 +554,164 @@ class Player {
   }
 }
 
+
+// ── live mode: a run that trains on the server, drawn from the frames the page sends as they come ──────
+// Each frame (runs/live.py live_frame) holds the whole present: the progress, the notes, the live picture.
+// The player keeps its SVG and glides from the frame shown to the new one (the progress bar and the
+// fit) over about the time between arrivals, at the screen's rate, then rests: no frame, no work.
+const GLIDE = { min: 0.1, max: 1.5 }; // seconds a glide lasts: the recent gap between frames, within these
+
+const escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+// the notes are the page's Markdown: **bold** and :material/icon: tokens (dropped: the note's kind says it)
+const noteHtml = (t) => escapeHtml(t.replace(/:material\/[a-z_]+:\s*/g, "")).replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
+
+class LiveView extends Player {
+  constructor(parent) {
+    super(parent);
+    this.root.classList.add("gp-still", "gp-live");
+    const top = html("div", { class: "gp-live-top" });
+    this.root.insertBefore(top, this.legend);
+    this.bar = html("div", { class: "gp-progress", role: "progressbar", "aria-label": "Training progress",
+                             "aria-valuemin": "0", "aria-valuemax": "100", "data-testid": "gp-progress" }, top);
+    this.fill = html("div", { class: "gp-progress-fill" }, this.bar);
+    this.barText = html("div", { class: "gp-progress-text", "data-testid": "gp-progress-text" }, top);
+    this.noteBox = html("div", { class: "gp-live-notes", "data-testid": "gp-live-notes" }, top);
+    this.say = html("div", { class: "gp-sr", "aria-live": "polite", "data-testid": "gp-announce" }, top);
+    this.at = null;        // when the last frame arrived (performance.now())
+    this.gap = 0.4;        // seconds between frames, smoothed
+    this.shown = 0;        // the progress fraction drawn now
+    this.from = 0;
+    this.to = 0;
+    this.pred = null;      // the prediction's polyline, and the fits it glides between
+    this.arrived = 0;      // frames with new samples
+    this.glideRaf = 0;
+    this.glide = this.glide.bind(this);
+  }
+
+  takeFrame(frame) {
+    const now = performance.now();
+    if (this.at !== null) {
+      const gap = (now - this.at) / 1000;
+      this.gap = Math.min(GLIDE.max, Math.max(GLIDE.min, 0.5 * this.gap + 0.5 * gap));
+    }
+    this.at = now;
+    const pic = frame.picture;
+    const shape = JSON.stringify([frame.run, pic.panels.map((p) => [p.title, p.x, p.y, p.height]),
+                                  (pic.legend || []).map((l) => l.label)]);
+    const fresh = shape !== this.shape || !this.views;
+    const blend = this.blend(now);  // where the glide is now: the next one starts from there
+    this.replay = pic;
+    if (fresh) {
+      this.shape = shape;
+      this.prepare();
+      this.layout();  // builds the panels from this.replay; bindLive() finds the prediction
+      if (this.pred) this.pred.from = this.pred.to;
+      this.from = this.shown = this.to = frame.total ? frame.samples / frame.total : 0;
+    } else {
+      this.notes.textContent = (pic.notes || []).join(" ");
+      this.views.forEach((view, p) => this.refresh(view, pic.panels[p]));
+      if (this.pred) this.pred.from = blend || this.pred.to;
+      this.bindLive();
+      this.from = this.shown;
+      this.to = frame.total ? frame.samples / frame.total : 0;
+    }
+    if (frame.samples !== this.samplesSeen) { this.arrived += 1; this.samplesSeen = frame.samples; }
+    this.barText.textContent = frame.text;
+    this.bar.setAttribute("aria-valuenow", String(Math.round(100 * this.to)));
+    this.bar.setAttribute("aria-valuetext", frame.text);
+    const notes = JSON.stringify(frame.notes);
+    if (notes !== this.notesShown) {
+      this.notesShown = notes;
+      this.noteBox.innerHTML = frame.notes.map((n) => `<p class="gp-note gp-note-${escapeHtml(n.kind)}">${noteHtml(n.text)}</p>`).join("");
+    }
+    if (frame.announce !== this.said) {
+      this.said = frame.announce;
+      this.say.textContent = frame.announce;
+    }
+    this.root.dataset.samples = String(frame.samples);
+    this.root.dataset.arrived = String(this.arrived);
+    this.t0 = now;
+    if (!this.glideRaf) this.glideRaf = requestAnimationFrame(this.glide);
+  }
+
+  layout() {
+    super.layout();
+    this.bindLive();
+  }
+
+  // the prediction's polyline and its panel's scales, after a layout or a refresh (``to``: the new fit)
+  bindLive() {
+    const old = this.pred;
+    this.pred = null;
+    (this.views || []).forEach((view, p) => {
+      const c = (this.replay.panels[p].curves || []).find((curve) => curve.name === "prediction");
+      if (!c) return;
+      const poly = view.plot.querySelector("polyline[data-name='prediction']");
+      this.pred = { poly, view, x: c.x, to: c.y, from: old && old.from && old.from.length === c.y.length ? old.from : c.y };
+    });
+  }
+
+  // a new frame, same axes: the loss grows, the epoch rules and the kinks move (the prediction glides)
+  refresh(view, panel) {
+    const { sx, sy, plot } = view;
+    const names = new Set();
+    for (const c of panel.curves || []) {
+      names.add(c.name);
+      let poly = plot.querySelector(`polyline[data-name='${c.name}']`);
+      if (!poly) {
+        poly = el("polyline", { fill: "none", stroke: c.color || "#444", "stroke-width": c.width || 1.5,
+                                "stroke-dasharray": c.dash ? c.dash.join(" ") : null, "stroke-linejoin": "round",
+                                "data-name": c.name }, plot);
+      }
+      if (c.name !== "prediction") poly.setAttribute("points", curvePoints(c.x, c.y, sx, sy));
+    }
+    for (const poly of plot.querySelectorAll("polyline[data-name]")) if (!names.has(poly.dataset.name)) poly.remove();
+    this.drawVrules(panel.vrules, view.vrules, sx, view.y0, view.y1);
+    this.drawPoints(panel.points, view.points, sx, sy);
+  }
+
+  // the fit drawn at ``now`` (data units), or null before any
+  blend(now) {
+    const p = this.pred;
+    if (!p || !p.from) return null;
+    const f = this.at === null ? 1 : Math.min(1, (now - this.t0) / (this.gap * 1000));
+    return p.to.map((y, i) => p.from[i] + (y - p.from[i]) * f);
+  }
+
+  glide(now) {
+    this.glideRaf = 0;
+    if (!this.host.isConnected) return; // the element left the page
+    const f = Math.min(1, (now - this.t0) / (this.gap * 1000));
+    this.shown = this.from + (this.to - this.from) * f;
+    this.fill.style.transform = `scaleX(${this.shown.toFixed(4)})`;
+    const p = this.pred;
+    if (p) {
+      const { sx, sy } = p.view;
+      const ys = p.to.map((y, i) => p.from[i] + (y - p.from[i]) * f);
+      p.poly.setAttribute("points", curvePoints(p.x, ys, sx, sy));
+    }
+    this.painted += 1;
+    this.root.dataset.painted = String(this.painted);
+    if (f < 1) this.glideRaf = requestAnimationFrame(this.glide);
+  }
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   let player = parentElement.__gpPlayer;
+  if (player && Boolean(data.live) !== player instanceof LiveView) {  // the other mode: start afresh
+    player.root.remove();
+    player = null;
+  }
   if (!player) {
-    player = new Player(parentElement);
+    player = data.live ? new LiveView(parentElement) : new Player(parentElement);
     parentElement.__gpPlayer = player;
   } else {
     player.resize.observe(player.panelsBox);  // again, if a cleanup disconnected it (observing twice is a no-op)
   }
   player.setStateValue = setStateValue;
-  player.update(data);
+  if (data.live) player.takeFrame(data.live);
+  else player.update(data);
   player.root.dataset.renders = String((Number(player.root.dataset.renders) || 0) + 1);  // data drawn by this player
   return () => {
     // Streamlit calls this when the element leaves the page (and for superseded renders): stop only then.
@@ -559,6 +719,7 @@ export default function (component) {
       if (player.host.isConnected) return;
       player.playing = false;
       cancelAnimationFrame(player.raf);
+      cancelAnimationFrame(player.glideRaf || 0);
       player.resize.disconnect();  // an observer left connected keeps the removed player's nodes alive
     }, 0);
   };
