@@ -203,6 +203,85 @@ def step_table(run: InspectorRun, index: int, rows: int = TABLE_ROWS) -> pd.Data
     })
 
 
+# Predict first: the newest step's row shows θ before and g; what Adagrad computes from them (these columns) reads
+# HIDDEN until the learner asks for it.
+HIDDEN = "?"
+PREDICTED = ("G = G + g²", "lr / (√G + eps)", "update", "θ after")
+
+
+def hide_newest(table: pd.DataFrame) -> pd.DataFrame:
+    """The step table with the newest step's PREDICTED cells read HIDDEN. Those columns become text (each number
+    as ``table_cell`` prints it), since a column of numbers cannot hold a '?'."""
+    if table.empty:
+        return table
+    hidden = table.copy()
+    for column in PREDICTED:
+        hidden[column] = [table_cell(v) for v in table[column]]
+    hidden.loc[hidden.index[-1], list(PREDICTED)] = HIDDEN
+    return hidden
+
+
+def table_cell(value) -> str:
+    """A step-table cell: a number with 8 significant digits, HIDDEN as it is."""
+    return value if isinstance(value, str) else f"{value:.8g}"
+
+
+# The newest step of one element in words: a one-line answer (before and after it is shown) and its arithmetic.
+# Templates with named fields, filled by ``StepAnswer`` with the numbers of one step (6 significant digits).
+STEP_SHORT = {
+    "hidden": "Step {t} of {element}: g = {g}. What are G, lr / (√G + eps), the update and θ after? Work them out, "
+              "then show them.",
+    "shown": "Step {t} of {element}: g = {g}, so θ moves by {update}, from {before} to {after}.",
+}
+STEP_WHY = ("G = {G_before} + ({g})² = {G}; lr / (√G + eps) = {lr} / (√{G} + {eps}) = {eff}; update = −{eff} × "
+            "({g}) = {update}; θ after = {before} + ({update}) = {after}. So |update| = {ratio} × lr: G holds every g² "
+            "so far and only grows, so a gradient of the same size moves θ less at every later step.")
+
+
+@dataclass(frozen=True)
+class StepAnswer:
+    """The newest Adagrad step of one element, as numbers: the step t, g, G before and after adding g², the
+    effective lr, the update and θ before and after, with lr and eps."""
+
+    t: int
+    element: str
+    g: float
+    G_before: float
+    G: float
+    eff: float
+    update: float
+    before: float
+    after: float
+    lr: float
+    eps: float
+
+    @property
+    def fields(self) -> dict:
+        number = {name: f"{getattr(self, name):.6g}" for name in
+                  ("g", "G_before", "G", "eff", "update", "before", "after", "lr", "eps")}
+        return {**number, "t": self.t, "element": self.element, "ratio": f"{abs(self.update) / self.lr:.3g}"}
+
+    def headline(self, shown: bool) -> str:
+        return STEP_SHORT["shown" if shown else "hidden"].format(**self.fields)
+
+    @property
+    def why(self) -> str:
+        return STEP_WHY.format(**self.fields)
+
+
+def step_answer(run: InspectorRun, index: int) -> StepAnswer | None:
+    """The newest step of element ``index`` (None before the first step)."""
+    if run.k == 0:
+        return None
+    t, cfg = run.k, run.config
+    G = float(run.sums[t - 1, index])
+    return StepAnswer(t=t, element=element_label(index), g=float(run.grads[t - 1, index]),
+                      G_before=float(run.sums[t - 2, index]) if t > 1 else 0.0, G=G,
+                      eff=float(effective_lr(cfg.lr, G, cfg.eps)), update=float(run.updates[t - 1, index]),
+                      before=float(run.theta[t - 1, index]), after=float(run.theta[t, index]), lr=cfg.lr,
+                      eps=cfg.eps)
+
+
 def matrix_frame(run: InspectorRun) -> pd.DataFrame:
     """One row per element of W: row, col, G and the effective learning rate lr / (√G + eps)."""
     cfg = run.config

@@ -14,6 +14,7 @@ from core.charts import replay
 from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
+from labs import glossary
 
 view = lesson_panel.open_page("adagrad", title="Adagrad", icon=":material/tune:")
 
@@ -133,10 +134,14 @@ def intro():
                 "(RMSProp, Adam), then race them against plain gradient descent and momentum.")
 
 
+TERMS = glossary.FirstUse()  # each term a learner meets here is defined at its first heading, in this run
+
+
 def inspector_section(ins: Inspector) -> lab.InspectorRun:
-    st.header("1 · Step inspector")
-    st.markdown("The exercise's parameters: a 10×10 matrix **W** and a 10-vector **b**, N(0, 1) from the seed. "
-                "Each step draws a gradient g, adds g² to G, and moves θ by **−lr·g / (√G + eps)**.")
+    text = ("The exercise's parameters: a 10×10 matrix **W** and a 10-vector **b**, N(0, 1) from the seed. "
+            "Each step draws a gradient g, adds g² to G, and moves θ by **−lr·g / (√G + eps)**.")
+    st.header("1 · Step inspector", help=TERMS.help(text, also=("effective learning rate",)))
+    st.markdown(text)
     run = lab.run_inspector(ins.config, ins.k, start=st.session_state.get("ada_run"))
     st.session_state["ada_run"] = run
     b1, b2, b3, status = st.columns([1, 1, 1, 4])
@@ -174,10 +179,22 @@ def step_table(run, index):
     if table.empty:
         st.write(f"{label} starts at θ = {run.theta[0, index]:.6g}.")
         return
+    # Predict first: the newest step shows g; G, the effective lr, the update and θ after wait for the toggle (a new
+    # one for every step and element, so each new step starts hidden).
+    newest = lab.step_answer(run, index)
+    c = run.config
+    line = st.empty()  # the one-line answer, above the toggle that decides it
+    shown = st.toggle("Show this step's update", key=f"ada_show_{run.k}_{index}_{c.lr}_{c.eps}_{c.seed}_{c.grad}")
+    line.markdown(newest.headline(shown))
+    if shown:
+        with st.expander("Why?"):
+            st.markdown(newest.why)
+    else:
+        table = lab.hide_newest(table)
     # Two halves side by side (stacked on a phone, where seven columns were cut off at the right edge).
     for column, part in zip(st.columns(2), lab.STEP_TABLE_PARTS):
         half = table[list(part)]
-        column.table(half.style.format("{:.8g}", subset=list(part[1:])), hide_index=True)
+        column.table(half.style.format(lab.table_cell, subset=list(part[1:])), hide_index=True)
     st.caption("Check a row by hand: G = previous G + g²; effective lr = lr / (√G + eps); "
                "update = −effective lr · g; θ after = θ before + update.")
 
@@ -195,7 +212,7 @@ def effective_lr_section(run, index):
 
 
 def root_race_section(race: RootRace):
-    st.header(f"2 · Race on ({ROOT_PROBLEM.describe()})²")
+    st.header(f"2 · Race on ({ROOT_PROBLEM.describe()})²", help=TERMS.help(lab.racer_words(race.chosen, race.lrs)))
     if not race.chosen:
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
         return {}
@@ -225,13 +242,14 @@ def root_race_section(race: RootRace):
 
 
 def slowdown_section(race: RootRace):
-    st.header("3 · Why Adagrad slows down, and what came next")
-    st.markdown("Adagrad divides by √G, and G = Σg² only grows, so every step is smaller than the last one would "
-                "be at the same gradient. **RMSProp** (Hinton, 2012) divides by the root of a *decaying mean* "
-                "of g² instead, so old gradients are forgotten; **Adam** (Kingma & Ba, 2014) adds momentum on top "
-                "and corrects both means for starting at zero. Below: the effective step |Δx| / |g| of each, "
-                f"over one run from x0 = {race.x0:g} on the same loss ({lab.racer_words(lab.ADAPTIVE, race.lrs)}). "
-                "Gradient descent's would be lr at every step.")
+    text = ("Adagrad divides by √G, and G = Σg² only grows, so every step is smaller than the last one would "
+            "be at the same gradient. **RMSProp** (Hinton, 2012) divides by the root of a *decaying mean* "
+            "of g² instead, so old gradients are forgotten; **Adam** (Kingma & Ba, 2014) adds momentum on top "
+            "and corrects both means for starting at zero. Below: the effective step |Δx| / |g| of each, "
+            f"over one run from x0 = {race.x0:g} on the same loss ({lab.racer_words(lab.ADAPTIVE, race.lrs)}). "
+            "Gradient descent's would be lr at every step.")
+    st.header("3 · Why Adagrad slows down, and what came next", help=TERMS.help(text, also=("bias correction",)))
+    st.markdown(text)
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, lab.ADAPTIVE)
     st.altair_chart(charts.effective_step_chart(lab.effective_step_frame(ROOT_PROBLEM, runs)), width="stretch")
     for sentence in lab.effective_step_story(ROOT_PROBLEM, runs, race.lrs):

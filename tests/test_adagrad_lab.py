@@ -612,3 +612,26 @@ def test_claims_the_verdict_names_the_winner_its_rule_and_only_racers_that_ran(x
                 assert RULE_WORDS[name] in line, line
     else:
         assert not any(line.startswith("Why ") for line in lines)
+
+
+@pytest.mark.parametrize("seed, lr, eps, k, index", [(0, 0.1, 1e-8, 1, 23), (7, 0.5, 0.01, 9, 105)])
+def test_the_newest_step_in_words_is_adagrad_by_hand(seed, lr, eps, k, index):
+    """Issue 28: the newest step's one-line answer and its arithmetic quote Adagrad's numbers, computed by hand
+    here (G before is 0 at step 1); before it is shown the table hides exactly what the learner predicts."""
+    run = lab.run_inspector(lab.InspectorConfig(lr=lr, eps=eps, seed=seed), k)
+    hand = adagrad_by_hand(seed, lr, eps, k)
+    t, before, g, G, eff, update, after = (v if i == 0 else v[index] for i, v in enumerate(hand[-1]))
+    G_before = hand[-2][3][index] if k > 1 else 0.0
+    answer = lab.step_answer(run, index)
+    for name, value in (("g", g), ("G_before", G_before), ("G", G), ("eff", eff), ("update", update),
+                        ("before", before), ("after", after)):
+        assert getattr(answer, name) == pytest.approx(value, rel=1e-9, abs=1e-300), name
+    assert answer.t == t == k and answer.element == lab.element_label(index)
+    assert f"g = {g:.6g}" in answer.headline(False) and f"{update:.6g}" not in answer.headline(False)
+    assert answer.headline(True).endswith(f"so θ moves by {update:.6g}, from {before:.6g} to {after:.6g}.")
+    assert f"G = {G_before:.6g} + ({g:.6g})² = {G:.6g}" in answer.why
+    assert f"|update| = {abs(update) / lr:.3g} × lr" in answer.why
+    hidden = lab.hide_newest(lab.step_table(run, index))
+    assert list(hidden.iloc[-1][list(lab.PREDICTED)]) == [lab.HIDDEN] * 4
+    assert hidden.iloc[-1]["g"] == pytest.approx(g, rel=1e-9) and hidden.iloc[-1]["θ before"] == before
+    assert lab.step_answer(lab.run_inspector(lab.InspectorConfig(), 0), index) is None

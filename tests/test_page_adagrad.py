@@ -32,6 +32,14 @@ def step_table(at):
     return first.merge(second, on="step t")
 
 
+def reveal(at):
+    """Turn on 'Show this step's update' (the newest step's G, effective lr, update and θ after read '?' before)."""
+    toggle = next(t for t in at.toggle if t.label == "Show this step's update")
+    toggle.set_value(True).run()
+    assert not at.exception
+    return at
+
+
 def hand_rows(seed, lr, eps, k, index):
     """``adagrad_by_hand``'s rows for element ``index`` (W row by row, then b)."""
     return [tuple(v if i == 0 else v[index] for i, v in enumerate(row)) for row in adagrad_by_hand(seed, lr, eps, k)]
@@ -71,7 +79,7 @@ def test_after_k_steps_the_table_matches_adagrad_by_hand(seed, lr, eps, k, el, i
     assert not at.exception
     index = 10 * i + j if el == "W" else 100 + i
     hand = hand_rows(seed, lr, eps, k, index)[-10:]
-    table = step_table(at)
+    table = step_table(reveal(at))
     assert len(table) == len(hand)
     for (_, row), (t, before, g, G, eff, update, after) in zip(table.iterrows(), hand):
         assert row["step t"] == t
@@ -81,6 +89,38 @@ def test_after_k_steps_the_table_matches_adagrad_by_hand(seed, lr, eps, k, el, i
         assert row["lr / (√G + eps)"] == pytest.approx(eff, rel=1e-9)
         assert row["update"] == pytest.approx(update, rel=1e-9)
         assert row["θ after"] == pytest.approx(after, rel=1e-9)
+
+
+def test_the_newest_step_waits_for_a_prediction():
+    """Issue 28: after a Step the newest row shows θ before and g, and '?' where G, the effective lr, the update
+    and θ after go, until 'Show this step's update'; then a one-line answer and the arithmetic under 'Why?' give
+    Adagrad's numbers (by hand here). The next Step hides its own row again."""
+    at = run_page(seed=3, k=4)
+    hand = hand_rows(3, 0.1, 1e-8, 4, 23)
+    t, before, g, G, eff, update, after = hand[-1]
+    table = step_table(at)
+    newest = table.iloc[-1]
+    assert newest["step t"] == 4 and newest["g"] == pytest.approx(g, rel=1e-9)
+    assert newest["θ before"] == pytest.approx(before, rel=1e-9)
+    assert [newest[c] for c in ("G = G + g²", "lr / (√G + eps)", "update", "θ after")] == ["?"] * 4
+    for (_, row), (_, _, _, G_, eff_, update_, after_) in zip(table.iloc[:-1].iterrows(), hand[:-1]):
+        assert [row[c] for c in ("G = G + g²", "lr / (√G + eps)", "update", "θ after")] == \
+            [f"{v:.8g}" for v in (G_, eff_, update_, after_)]  # earlier steps in full, as the table prints them
+    line = next(m.value for m in at.markdown if m.value.startswith("Step 4 of W[2, 3]"))
+    assert line == f"Step 4 of W[2, 3]: g = {g:.6g}. What are G, lr / (√G + eps), the update and θ after? " \
+                   "Work them out, then show them."
+    assert not [e for e in at.expander if e.label == "Why?"]
+    reveal(at)
+    assert step_table(at).iloc[-1]["update"] == pytest.approx(update, rel=1e-9)
+    line = next(m.value for m in at.markdown if m.value.startswith("Step 4 of W[2, 3]"))
+    assert line == f"Step 4 of W[2, 3]: g = {g:.6g}, so θ moves by {update:.6g}, from {before:.6g} to {after:.6g}."
+    why = next(e for e in at.expander if e.label == "Why?").markdown[0].value
+    G_before = hand[-2][3]
+    assert why.startswith(f"G = {G_before:.6g} + ({g:.6g})² = {G:.6g}; lr / (√G + eps) = 0.1 / (√{G:.6g} + 1e-08) "
+                          f"= {eff:.6g}; update = −{eff:.6g} × ({g:.6g}) = {update:.6g}; θ after = {before:.6g} + "
+                          f"({update:.6g}) = {after:.6g}.")
+    at.button[0].click().run()  # Step: step 5 waits for its prediction
+    assert step_table(at).iloc[-1]["update"] == "?" and step_table(at).iloc[-2]["update"] == f"{update:.8g}"
 
 
 def test_step_buttons_take_steps_and_reset_goes_back_to_zero():
@@ -93,7 +133,7 @@ def test_step_buttons_take_steps_and_reset_goes_back_to_zero():
     assert list(step_table(at)["step t"]) == list(range(2, 12))
     assert at.query_params["k"] == ["11"] or at.query_params["k"] == "11"
     hand = hand_rows(3, 0.1, 1e-8, 11, 23)[-1]
-    assert step_table(at).iloc[-1]["θ after"] == pytest.approx(hand[6], rel=1e-9)
+    assert step_table(reveal(at)).iloc[-1]["θ after"] == pytest.approx(hand[6], rel=1e-9)
     at.button[2].click().run()  # Reset
     assert field(at, "k") == 0 and not at.exception
 
@@ -315,3 +355,19 @@ def test_the_2d_loss_chart_has_room_for_its_plot(page, app_url):
     assert grids and min(w for w, _ in grids) >= 200 and min(h for _, h in grids) >= 150, grids
     names = chart.locator(".role-legend-label text").evaluate_all("ts => ts.map(t => t.textContent)")
     assert names == ["gradient descent", "momentum", "Adagrad"], names  # every racer's name whole in the legend
+
+
+def test_terms_are_defined_at_the_first_heading_that_uses_them():
+    """Issue 28: G, eps and the effective learning rate at the step inspector, momentum at the first race (its
+    racers), the effective step and bias correction where the slow-down section speaks of them; none twice."""
+    from labs.glossary import define
+
+    at = run_page()
+    helps = {h.value: h.help or "" for h in at.header}
+    inspector = helps["1 · Step inspector"]
+    assert all(define(term) in inspector for term in ("G", "eps", "effective learning rate"))
+    assert define("momentum") in next(text for title, text in helps.items() if title.startswith("2 · Race"))
+    slowdown = helps["3 · Why Adagrad slows down, and what came next"]
+    assert all(define(term) in slowdown for term in ("effective step", "bias correction", "RMSProp", "Adam"))
+    for term in ("G", "momentum", "effective step", "bias correction"):
+        assert sum(define(term) in text for text in helps.values()) == 1, term
