@@ -243,6 +243,17 @@ def click_to_done(pages) -> tuple[list[float], dict[int, float], dict[int, float
             {i: k / 1000 for i, (_, _, k) in enumerate(marks)})
 
 
+def live_rates(page) -> tuple[float, float]:
+    """What the page's live view drew while its run trained (the player's tally, components/player): frames
+    with new data per second, and painted frames per second (the glide between them), from the first frame
+    to the last. (0, 0) when it drew none (a run the server had finished: shown at once)."""
+    tally = page.evaluate("window.__gpLive || null")
+    if not tally or tally["arrived"] < 2:
+        return 0.0, 0.0
+    return (round((tally["arrived"] - 1) / max((tally["last"] - tally["first"]) / 1000, 1e-3), 1),
+            round(tally["painted"] / max((tally["paintedLast"] - tally["first"]) / 1000, 1e-3), 1))
+
+
 def open_session(browser, url: str):
     context = browser.new_context(viewport={"width": 1100, "height": 800}, accept_downloads=True)
     context.add_init_script(CLOCK)
@@ -274,19 +285,22 @@ class Classroom:
     placement: str
     browser_cpus: int
     cpu: list[tuple[float, float, float]]
+    solo_live: list[tuple[float, float]]  # live_rates of the solo visitor's pages
+    live: list[tuple[float, float]]       # and of each session's
 
 
-def solo_times(browser, link: str) -> tuple[list[float], list[float]]:
+def solo_times(browser, link: str) -> tuple[list[float], list[float], list[tuple[float, float]]]:
     """A visitor alone, twice (seeds nobody else uses): the yardsticks (click to Done, click to the
-    complete page), measured the same way."""
-    seconds, complete_seconds = [], []
+    complete page), measured the same way, and what its live view drew (``live_rates``)."""
+    seconds, complete_seconds, rates = [], [], []
     for seed in SOLO_SEEDS:
         page = open_session(browser, f"{link}{seed}")
         clicked, finished, complete = click_to_done([page])
         seconds.append(finished[0] - clicked[0])
         complete_seconds.append(complete[0] - clicked[0])
+        rates.append(live_rates(page))
         page.context.close()
-    return seconds, complete_seconds
+    return seconds, complete_seconds, rates
 
 
 def done_and_history(page) -> tuple[float, bytes]:
@@ -314,7 +328,7 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     cpu = Poller(lambda: cpu_sample(watched["browsers"], watched["server"]), 0.25)
     try:
         with chromium(executable) as browser:
-            solo_seconds, solo_complete_seconds = solo_times(browser, link)
+            solo_seconds, solo_complete_seconds, solo_live = solo_times(browser, link)
             pages = [open_session(browser, f"{link}{seed}") for seed in seeds]
             watched.update(browsers=browser_processes(), server=process_tree(server.pid))
             health.start()
@@ -324,6 +338,7 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
             health.stop()
             memory.stop()
             cpu.stop()
+            rates = [live_rates(page) for page in pages]
             server_seconds, csvs = zip(*[done_and_history(page) for page in pages])
     finally:
         health.stop()
@@ -336,7 +351,8 @@ def classroom(tmp_path: Path, seeds: list[int]) -> Classroom:
     while time.monotonic() < deadline and any(running(p) for p in tree):
         time.sleep(0.2)
     return Classroom(solo_seconds, solo_complete_seconds, clicked, finished, complete, list(server_seconds),
-                     list(csvs), health.results, memory.results, tree, wall, placement, browser_cpus, cpu.results)
+                     list(csvs), health.results, memory.results, tree, wall, placement, browser_cpus, cpu.results,
+                     solo_live, rates)
 
 
 def over_solo(seen: Classroom, complete: bool = False) -> list[float]:
@@ -381,6 +397,13 @@ def figures(kind: str, seen: Classroom) -> dict:
         "browsers_cpu_busy_first_click_to_last_done": round(browser_busy / seen.browser_cpus / waited, 2),
         "browsers_cpu_s_per_page_first_click_to_last_done": round(browser_busy / SESSIONS, 2),
         "server_and_workers_cpu_s_first_click_to_last_done": round(server_busy, 2),
+        # The live view (the player's live mode): frames with new data per second, and painted frames per
+        # second (it glides between them), from its first frame to its last; alone, then each session.
+        "solo_live_new_data_per_s": [d for d, _ in seen.solo_live],
+        "solo_live_frames_per_s": [f for _, f in seen.solo_live],
+        "per_session_live_new_data_per_s": [d for d, _ in seen.live],
+        "median_live_new_data_per_s": statistics.median(d for d, _ in seen.live),
+        "median_live_frames_per_s": statistics.median(f for _, f in seen.live),
         "health_polls": len(latencies),
         "health_failures": len([e for _, e in seen.health if e]),
         "health_latency_max_ms": round(1000 * max(latencies), 1),

@@ -289,3 +289,131 @@ def test_a_live_frame_holds_the_progress_notes_announcement_and_a_picture_of_the
     other = live.live_frame(RunView.start(TrainConfig(epochs=3, n_samples=300, batch_size=10, seed=6)), picture,
                             pace, "training", notes)
     assert same["run"] == frame["run"] != other["run"]  # one id per run: the browser keeps its SVG within a run
+
+
+# -- the live view's stream (live_route): answers, bounds, and data equal to the store's ------------------------
+def asgi_get(app, path: str, *, client: str = "10.0.0.1", events: int | None = None, timeout: float = 60.0):
+    """GET ``path`` from the ASGI ``app`` as ``client``: (status, headers, body). With ``events``, the client
+    disconnects after that many Server-Sent Events (or at the ``done`` event)."""
+    import asyncio
+    from urllib.parse import unquote
+
+    async def go():
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": unquote(path), "raw_path": path.encode(), "query_string": b"", "headers": [],
+                 "client": (client, 1234), "server": ("test", 80), "root_path": ""}
+        gone = asyncio.Event()
+        answer = {"status": None, "headers": {}, "body": b""}
+
+        async def receive():
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                answer["status"] = message["status"]
+                answer["headers"] = {k.decode(): v.decode() for k, v in message["headers"]}
+            elif message["type"] == "http.response.body":
+                answer["body"] += message.get("body", b"")
+                seen = answer["body"].count(b"\n\n")
+                if events is not None and (seen >= events or b"event: done" in answer["body"]):
+                    gone.set()
+
+        await asyncio.wait_for(app(scope, receive, send), timeout)
+        return answer["status"], answer["headers"], answer["body"].decode()
+
+    return asyncio.run(go())
+
+
+def sse_frames(body: str) -> list[tuple[str | None, str, dict]]:
+    """(event name, id, frame) of each data event of a Server-Sent Events body."""
+    import json
+    out = []
+    for block in body.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":"))
+        if "data" in fields:
+            out.append((fields.get("event"), fields["id"], json.loads(fields["data"])))
+    return out
+
+
+@pytest.fixture(scope="module")
+def stream_pool():
+    from runs.pool import RunPool
+    pool = RunPool(workers=1, chunk_seconds=0.05)
+    yield pool
+    pool.shutdown()
+
+
+def stream_app(pool):
+    from starlette.applications import Starlette
+
+    import live_route
+    return Starlette(routes=[live_route.route(lambda: pool)])
+
+
+@pytest.mark.parametrize("run, status, words", [
+    ("lr:abc", 400, "Not the settings of one run"),
+    ("default~lr:2e-05", 400, "expected one run"),      # two runs
+    ("x" * 700, 400, "too long"),
+    ("epochs:999999", 400, "Not the settings of one run"),  # beyond the page's limits
+    ("seed:424242", 404, "No such run"),                  # well formed, never started: the route starts nothing
+])
+def test_the_stream_refuses_what_is_not_a_run_it_has_in_one_plain_sentence(stream_pool, run, status, words):
+    from urllib.parse import quote
+
+    import live_route
+    code, headers, body = asgi_get(stream_app(stream_pool), live_route.PATH.format(run=quote(run, safe="")))
+    assert code == status and words in body and "Traceback" not in body and len(body) < 400, body
+    assert headers["content-type"].startswith("text/plain")
+    assert stream_pool.view(TrainConfig(seed=424242)) is None
+
+
+def test_the_run_id_is_the_runs_settings_and_reads_back_exactly():
+    import live_route
+    for config in (TrainConfig(), TrainConfig(lr=2.5e-5, batch_size=64, hidden=(64, 32), seed=7, epochs=3),
+                   TrainConfig(optimizer="adam", lr=0.001, target="sin", noise=0.123456789)):
+        assert live_route.parse_run(live_route.run_id(config)) == (config, None)
+
+
+def test_a_stream_follows_its_run_to_done_with_the_stores_data_and_leaves(stream_pool):
+    """The page's Train created the run and left it (nobody follows: it stands still); the stream follows it
+    to done: its samples only grow, each frame's id is its samples, the last is named done and equals the
+    store's finished run (the same picture live_picture draws of it, every sample), then the stream has left."""
+    from urllib.parse import quote
+
+    import live_route
+    config = TrainConfig(epochs=3, n_samples=3000, batch_size=10, seed=4321)
+    stream_pool.follow(config, "page")
+    stream_pool.leave("page")
+    path = live_route.PATH.format(run=quote(live_route.run_id(config)))
+    code, headers, body = asgi_get(stream_app(stream_pool), path, events=10_000)
+    assert code == 200 and headers["content-type"].startswith("text/event-stream")
+    frames = sse_frames(body)
+    samples = [f["samples"] for _, _, f in frames]
+    assert samples == sorted(samples) and len(set(samples)) == len(samples) >= 2
+    assert all(i == str(f["samples"]) for _, i, f in frames)
+    name, _, last = frames[-1]
+    final = stream_pool.view(config)
+    assert name == "done" and final.done and last["samples"] == final.samples_seen == 9000
+    assert last["picture"] == live.live_picture(final) and last["announce"] == "Done: 3 epochs."
+    assert stream_pool.followers(config) == 0
+
+
+def test_a_stream_closed_early_stops_following_and_streams_per_client_are_bounded(stream_pool, monkeypatch):
+    from urllib.parse import quote
+
+    import live_route
+    config = TrainConfig(epochs=200, n_samples=20000, seed=4322)
+    stream_pool.follow(config, "page")
+    stream_pool.leave("page")
+    path = live_route.PATH.format(run=quote(live_route.run_id(config)))
+    app = stream_app(stream_pool)
+    code, _, body = asgi_get(app, path, events=2)  # the visitor leaves after two frames
+    assert code == 200 and len(sse_frames(body)) == 2
+    assert stream_pool.followers(config) == 0 and live_route._open == {}  # left at once, nothing kept
+    monkeypatch.setitem(live_route._open, "10.0.0.9", live_route.MAX_STREAMS_PER_CLIENT)
+    code, _, body = asgi_get(app, path, client="10.0.0.9")
+    assert code == 429 and "At most 4 open streams" in body
+    monkeypatch.setattr(live_route, "MAX_STREAMS", live_route.MAX_STREAMS_PER_CLIENT)
+    code, _, body = asgi_get(app, path, client="10.0.0.8")
+    assert code == 503

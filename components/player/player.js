@@ -615,7 +615,14 @@ class LiveView extends Player {
       this.from = this.shown;
       this.to = frame.total ? frame.samples / frame.total : 0;
     }
-    if (frame.samples !== this.samplesSeen) { this.arrived += 1; this.samplesSeen = frame.samples; }
+    // the page's tally over every live view it showed (benchmarks read it: new data and frames per second)
+    const tally = window.__gpLive || (window.__gpLive = { arrived: 0, painted: 0, first: now, last: now, paintedLast: now });
+    if (frame.samples !== this.samplesSeen) {
+      this.arrived += 1;
+      this.samplesSeen = frame.samples;
+      tally.arrived += 1;
+      tally.last = now;
+    }
     this.barText.textContent = frame.text;
     this.bar.setAttribute("aria-valuenow", String(Math.round(100 * this.to)));
     this.bar.setAttribute("aria-valuetext", frame.text);
@@ -692,6 +699,7 @@ class LiveView extends Player {
     }
     this.painted += 1;
     this.root.dataset.painted = String(this.painted);
+    if (window.__gpLive) { window.__gpLive.painted += 1; window.__gpLive.paintedLast = now; }
     if (f < 1) this.glideRaf = requestAnimationFrame(this.glide);
   }
 }

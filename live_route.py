@@ -1,0 +1,145 @@
+"""The live view's stream: a training run's frames pushed to the browser as the run moves, with no script run.
+
+``GET /api/runs/{run}/frames`` answers with Server-Sent Events (``text/event-stream``). ``run`` is the run's
+settings as a compare= value holds one run (``core.mlp_lab.format_compare``: ``default``, ``lr:2e-05,batch:64``),
+so the route serves runs only, pure functions of their settings, and nothing of any session. Each event is
+one frame (``runs.live.live_frame``: the progress, the notes, the live picture; its ``id`` the samples seen,
+so a reconnecting EventSource says where it was) sent when the run has moved; the last one is named
+``done``. While the stream is open it follows the run in the pool (a lease of its own, renewed): a visitor
+who closes the page closes the stream, and the run stops within the pool's lease once nobody else follows.
+
+Bounds, so that no visitor can exhaust the server: the ``run`` text is at most ``mlp_lab.MAX_COMPARE_CHARS``
+and must name exactly one run within the page's limits (else 400); a run the server has not started is 404
+(the page's Train starts it: the route never creates one); at most ``MAX_STREAMS_PER_CLIENT`` open streams per
+client address (429) and ``MAX_STREAMS`` in all (503); each frame holds a bounded picture (the live picture's
+thinned rows: ``core.charts.replay.LIVE_LOSS_ROWS`` per loss series, ``LIVE_FIT_POINTS``, ``LIVE_KINKS``).
+No traceback ever reaches the client: errors are one plain sentence.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, StreamingResponse
+from starlette.routing import Route
+
+from core import mlp_lab
+from runs import live
+
+PATH = "/api/runs/{run}/frames"
+MAX_STREAMS_PER_CLIENT = 4
+MAX_STREAMS = 64
+POLL_SECONDS = 0.05     # how often a stream looks at its run (a dictionary read)
+RENEW_SECONDS = 0.5     # how often it renews its lease on the run (the pool's lease is 3 s)
+KEEPALIVE_SECONDS = 15  # a comment line while nothing moves, so proxies keep the stream open
+_PICTURES_KEPT = 32
+
+_open: dict[str, int] = {}  # client address -> open streams
+_pictures: OrderedDict = OrderedDict()  # (config, samples, failed) -> live picture: one per chunk for all streams
+
+
+def run_id(config) -> str:
+    """The ``run`` part of the route's path for ``config``: its settings (URL-quote it)."""
+    return mlp_lab.format_compare([config])
+
+
+def parse_run(text: str):
+    """The config ``text`` names, or (None, the reason in a sentence)."""
+    if len(text) > mlp_lab.MAX_COMPARE_CHARS:
+        return None, f"The run's settings are too long (at most {mlp_lab.MAX_COMPARE_CHARS} characters)."
+    configs, notice = mlp_lab.parse_compare(text)
+    if notice or len(configs) != 1:
+        return None, "Not the settings of one run: " + (notice or "expected one run, like lr:2e-05,batch:64.")
+    return configs[0], None
+
+
+def _picture(view) -> dict:
+    key = (view.config, view.samples_seen, view.failed)
+    picture = _pictures.get(key)
+    if picture is None:
+        picture = _pictures[key] = live.live_picture(view)
+        while len(_pictures) > _PICTURES_KEPT:
+            _pictures.popitem(last=False)
+    return picture
+
+
+def _event(frame: dict, name: str | None = None) -> str:
+    head = f"event: {name}\n" if name else ""
+    return f"{head}id: {frame['samples']}\ndata: {json.dumps(frame, allow_nan=False, separators=(',', ':'))}\n\n"
+
+
+async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic):
+    """The events of one stream of ``config``'s run in ``pool`` (a ``runs.pool.RunPool``): a frame now, one
+    each time the run moves, the last one named ``done``. Follows the run while it is open; leaves it after."""
+    me = f"stream:{secrets.token_hex(8)}"
+    pace = mlp_lab.Pace(target_seconds=live.CHUNK_SECONDS)
+    sent, renewed, quiet = None, -1e9, clock()
+    last_samples, last_time = None, None
+    try:
+        while True:
+            now = clock()
+            follow = None
+            view = pool.view(config)
+            if view is None:
+                return  # evicted: the page's next script run starts over
+            if not view.done and now - renewed >= RENEW_SECONDS:
+                follow = pool.follow(config, me)
+                view, renewed = follow.view or view, now
+            if last_samples is not None and view.samples_seen != last_samples:
+                pace.record(view.samples_seen - last_samples, now - last_time, time.perf_counter())
+            if view.samples_seen != last_samples:
+                last_samples, last_time = view.samples_seen, now
+            status = "done" if view.done else "training"
+            notes = live.progress_notes(view, pace, status, follow, pool.workers)
+            shown = (view.samples_seen, json.dumps(notes))
+            if follow is not None or view.done:  # the notes need a follow: only after a renewal
+                if shown != sent:
+                    sent, quiet = shown, now
+                    yield _event(live.live_frame(view, _picture(view), pace, status, notes),
+                                 "done" if view.done else None)
+            if view.done:
+                return
+            if now - quiet > KEEPALIVE_SECONDS:
+                quiet = now
+                yield ": still training\n\n"
+            await asyncio.sleep(POLL_SECONDS)
+    finally:
+        pool.leave(me)
+
+
+def route(get_pool: Callable[[], object]) -> Route:
+    """The Starlette route, serving the runs of ``get_pool()`` (the server's one ``RunPool``)."""
+
+    async def stream(request: Request):
+        config, error = parse_run(request.path_params["run"])
+        if error:
+            return PlainTextResponse(error, status_code=400)
+        pool = get_pool()
+        if pool.view(config) is None:
+            return PlainTextResponse("No such run on this server: press Train on its page.", status_code=404)
+        client = request.client.host if request.client else "?"
+        if _open.get(client, 0) >= MAX_STREAMS_PER_CLIENT:
+            return PlainTextResponse(f"At most {MAX_STREAMS_PER_CLIENT} open streams per visitor.", status_code=429)
+        if sum(_open.values()) >= MAX_STREAMS:
+            return PlainTextResponse("The server follows as many runs as it can; try again in a minute.",
+                                     status_code=503, headers={"Retry-After": "30"})
+        _open[client] = _open.get(client, 0) + 1
+
+        async def events():
+            try:
+                async for event in frames(pool, config):
+                    yield event
+            finally:
+                _open[client] -= 1
+                if not _open[client]:
+                    del _open[client]
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+    return Route(PATH, stream, methods=["GET"])
