@@ -66,7 +66,7 @@ def target_truth_words(target: str, x: float, truth: float) -> str:
         return f"x³ keeps climbing ever faster, to {truth:,.0f}"
     if target == "abs":
         return f"|x| goes on as the straight line y = x (slope 1) to {truth:,.0f}"
-    return f"sin x keeps waving between −1 and 1 (sin {x:g} = {truth:.3f})"
+    return f"sin x keeps waving between −1 and 1 (sin {x:g} = {format_truth(truth)})"
 
 
 def target_sentence(target: str) -> str:
@@ -264,6 +264,14 @@ def _signed(value: float, digits: str) -> str:
     return f"{'−' if value < 0 else '+'} {abs(value):{digits}}"
 
 
+FAR_CLOSE = 0.1  # a far prediction this close to the truth (relative) is 'close'
+FAR_SHORT = {  # the far probe's one-line answer; the why follows on request
+    "far": "No: f({x}) = {prediction}, the truth is {truth}.",
+    "close": "Close: f({x}) = {prediction}, the truth is {truth}.",
+    "not finite": "No: the net's output at x = {x} is not a finite number.",
+}
+
+
 @dataclass(frozen=True)
 class FarProbe:
     """The prediction far outside the training range, and the straight line that explains it.
@@ -304,6 +312,19 @@ class FarProbe:
     def learned(self) -> bool:
         return self.fit is None or self.fit.learned
 
+    @property
+    def close(self) -> bool:
+        """Whether the prediction is within FAR_CLOSE of the truth (relative to |truth|, or to 1 when smaller)."""
+        return self.finite and abs(self.prediction - self.truth) <= FAR_CLOSE * max(abs(self.truth), 1.0)
+
+    @property
+    def headline(self) -> str:
+        """The one-line answer to 'what does the net say at x?', before the why (``sentence``): the prediction and
+        the truth, as the metric and the sentence print them."""
+        key = "not finite" if not self.finite else "close" if self.close else "far"
+        return FAR_SHORT[key].format(x=f"{self.x:g}", prediction=format_value(self.prediction),
+                                     truth=format_truth(self.truth))
+
     def sentence(self) -> str:
         """The far-away explanation; for a net that has not learned its target, that comes first."""
         if not self.finite:
@@ -324,7 +345,7 @@ class FarProbe:
             terms = (float(f"{self.anchor_value:.4g}"), float(f"{self.slope:.4g}"), float(f"{self.anchor:.3g}"))
             printed = terms[0] + terms[1] * (self.x - terms[2])
             total = format_value(printed)
-            exact = format_value(self.line_value)
+            exact = format_value(self.prediction)  # the net's own answer, as the one-line answer quotes it
             note = "" if total == exact else f" (unrounded, the net gives {exact})"
             return (f"A ReLU net is piecewise linear, bending only at its kinks: from x = {self.anchor:.3g} on "
                     f"no unit switches on or off, so it goes on as a straight line of slope {self.slope:.4g}, "

@@ -10,6 +10,7 @@ from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_
 from core.charts.replay import mlp_replay
 from core.inputs import parse_flag
 from core.train import LIMITS
+from labs import glossary
 from runs import live
 
 view = lesson_panel.open_page("mlp", title="MLP training", icon=":material/hub:")
@@ -301,6 +302,9 @@ def chart_parts(run, params, units: bool = False):
     return loss, fit, len(kinks), dead
 
 
+CHART_TERMS = ("kink", "dead unit")  # defined where the fit chart's caption first names them
+
+
 def draw_charts(run, params, show_units: bool, cache: str = "charts"):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
@@ -319,7 +323,8 @@ def draw_charts(run, params, show_units: bool, cache: str = "charts"):
             f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
             f"unit switches on or off ({n_kinks} units). Dead units (output 0 on all of [{c.x_min:g}, "
             f"{c.x_max:g}], so they no longer learn): "
-            + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
+            + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".",
+            help=glossary.tooltip(CHART_TERMS))
     else:
         fit_col.caption(f"Shaded: the training range. {c.activation.capitalize()} units have no kinks: the "
                         "prediction is smooth.")
@@ -343,12 +348,17 @@ def draw_probes(run, params, cache: str = "probes"):
     probes_col, far_col = st.columns([3, 2])
     probes_col.header("Predictions after each epoch")
     probes_col.dataframe(table, hide_index=True)
-    far_col.header(f"Far outside: x = {far.x:g}")
+    why = far.sentence()
+    # Terms the fit chart's caption defined already (a ReLU net's kinks and dead units) are not defined again.
+    known = glossary.KNOWN + (CHART_TERMS if c.activation == "relu" else ())
+    far_col.header(f"Far outside: x = {far.x:g}", help=glossary.FirstUse(known).help(why))
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
                    delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth "
                          f"{mlp_lab.format_truth(far.truth)}"
                    if far.finite else None, delta_color="off")
-    far_col.markdown(far.sentence())
+    far_col.markdown(far.headline)  # the one-line answer; the why on request
+    with far_col.expander("Why?"):
+        st.markdown(why)
 
 
 def draw_downloads(run):

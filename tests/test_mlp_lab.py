@@ -290,6 +290,46 @@ def test_the_far_sentence_claims_only_what_the_net_does(act, units, seed, scale,
         assert f"all its {units} hidden units have" in text
 
 
+TRUTH_AT_103 = {"x2": 103.0 ** 2, "abs": 103.0, "cube": 103.0 ** 3, "sin": math.sin(103.0)}
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(act=st.sampled_from(["relu", "sigmoid", "tanh"]), units=st.integers(1, 12), seed=st.integers(0, 10**6),
+       scale=st.sampled_from([0.1, 1.0, 5.0]), target=st.sampled_from(["x2", "abs", "cube", "sin"]))
+def test_the_far_one_liner_is_the_nets_answer_against_the_truth(act, units, seed, scale, target):
+    """Issue 28: the x = 103 explanation starts with one line, 'No: f(103) = 279.2, the truth is 10,609.': the
+    net's own answer (numpy here) and the target at 103 (written here), 'Close' only within 10% of the truth
+    (of 1 when the truth is smaller), and both numbers as the full explanation quotes them."""
+    rng = np.random.default_rng(seed)
+    net = MLP((1, units, 1), act)
+    params = [scale * rng.standard_normal((1, units)), scale * rng.standard_normal(units) * 3,
+              scale * rng.standard_normal((units, 1)), rng.standard_normal(1)]
+    far = mlp_lab.far_probe(net, params, -3, 3, target=target)
+    with np.errstate(all="ignore"):
+        h = np.maximum(params[0][0] * 103.0 + params[1], 0) if act == "relu" else (
+            np.tanh(params[0][0] * 103.0 + params[1]) if act == "tanh"
+            else 1 / (1 + np.exp(-(params[0][0] * 103.0 + params[1]))))
+        prediction = float(h @ params[2][:, 0] + params[3][0])
+    truth = TRUTH_AT_103[target]
+    if not math.isfinite(prediction):
+        assert far.headline == "No: the net's output at x = 103 is not a finite number."
+        return
+    assert far.prediction == pytest.approx(prediction, rel=1e-9, abs=1e-9)
+    verdict = "Close" if abs(prediction - truth) <= 0.1 * max(abs(truth), 1.0) else "No"
+    shown, true = mlp_lab.format_value(far.prediction), mlp_lab.format_truth(truth)
+    assert far.headline == f"{verdict}: f(103) = {shown}, the truth is {true}."
+    text = far.sentence()
+    assert shown in text and true in text, (far.headline, text)
+
+
+def test_a_net_that_draws_abs_is_close_at_103():
+    net = MLP((1, 2, 1))
+    params = [np.array([[1.0, -1.0]]), np.zeros(2), np.ones((2, 1)), np.zeros(1)]  # relu(x) + relu(−x) = |x|
+    assert mlp_lab.far_probe(net, params, -3, 3, target="abs").headline == "Close: f(103) = 103.0, the truth is 103."
+    far = mlp_lab.far_probe(*hand_net(), -3, 3)
+    assert far.headline == f"No: f(103) = {mlp_lab.format_value(hand_f(103))}, the truth is 10,609."
+
+
 # -- curves and tables ----------------------------------------------------------------------------------
 def test_fit_curve_covers_more_than_the_training_range_and_drops_non_finite_predictions():
     net, params = hand_net()

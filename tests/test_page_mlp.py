@@ -578,3 +578,22 @@ def test_no_tooltip_covers_the_intro_when_focus_moves_to_a_button(page, app_url)
     time.sleep(0.5)
     assert page.evaluate("document.activeElement.innerText").strip().endswith("Train")
     assert tooltips.count() == 0, tooltips.all_inner_texts()
+
+
+def test_the_far_answer_comes_in_one_line_and_the_terms_where_they_first_appear():
+    """Issue 28: before Train the far probe says 'No: f(103) = …, the truth is 10,609.' (the untrained net's own
+    answer), its explanation folded under 'Why?'; the fit chart's caption defines kinks and dead units, and the
+    far heading the terms its explanation adds (ReLU), not those again."""
+    from labs.glossary import define
+
+    at = app(seed=11)
+    trainer = Trainer(TrainConfig(seed=11))
+    far = float(trainer.net.predict(trainer.params, np.array([[103.0]]))[0, 0])
+    line = f"No: f(103) = {mlp_lab.format_value(far)}, the truth is 10,609."
+    assert any(m.value == line for m in at.markdown)
+    why = next(e for e in at.expander if e.label == "Why?")
+    assert not why.proto.expanded and "at x = 103" in why.markdown[0].value
+    caption = next(c for c in at.caption if "Dead units" in c.value)
+    assert define("kink") in caption.help and define("dead unit") in caption.help
+    heading = next(h for h in at.header if h.value == "Far outside: x = 103")
+    assert define("ReLU") in heading.help and define("kink") not in heading.help
