@@ -1,6 +1,7 @@
 """Gradient descent lab: find the roots of p(x) = a·x² + b·x + c by minimising p(x)², from several starts."""
 import streamlit as st
 
+import board_panel
 import lesson_panel
 import player
 import ui
@@ -170,3 +171,4 @@ if not view.hides("share"):
     ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2],
                                         "x0": ",".join(map(ui.exact, x0s)), "lr": lr, "steps": steps, "tol": tol,
                                         **place, **lesson_panel.view_keys("descent")})
+board_panel.offer("descent", coefs=coefs, x0s=x0s, lr=lr, steps=steps, tol=tol)  # with board= in the link

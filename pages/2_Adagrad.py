@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+import board_panel
 import lesson_panel
 import player
 import ui
@@ -338,3 +339,5 @@ if not view.hides("surface_race"):
     place |= surface_race_section(surface_race, root_race.chosen, root_race.steps)
 if not view.hides("share"):
     share(inspector, run.k if run else inspector.k, root_race, surface_race, place)
+board_panel.offer("adagrad", x0=root_race.x0, lrs=root_race.lrs, steps=root_race.steps,  # with board= in the link
+                  chosen=root_race.chosen)

@@ -2,6 +2,7 @@
 and compares runs side by side."""
 import streamlit as st
 
+import board_panel
 import lesson_panel
 import player
 import ui
@@ -477,6 +478,7 @@ compare_area = st.container()
 st.divider()
 if not view.hides("share"):
     share(chosen, show_units, pinned_configs)
+board_panel.offer("mlp", run=lambda: state.get("mlp_run"))  # with board= in the link: a finished run
 with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
     if not view.hides("comparison"):

@@ -1,0 +1,246 @@
+"""A board's runs as the class sees them: a table, the lab's own picture, and the teacher's CSV. No Streamlit.
+
+Tables hold nicknames as text cells (a data grid draws text, never markup); ``hide`` puts "hidden" in their
+place. Pictures are Altair charts whose data holds only finite numbers (``core.charts.finite_rows``), and
+whose description (read by screen readers) lists what the marks show.
+"""
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from board.store import Run
+from core import descent_lab
+from core.charts import finite_rows
+from core.charts.descent import OUTCOME_COLORS, basin_frame
+from core.descent import outcome_labels, sweep
+from core.objective import Quadratic
+from core.train import TrainConfig, target_values
+
+HIDDEN_NAME = "hidden"
+DESCRIBED = 20  # marks a chart's description lists one by one
+
+
+def who(run: Run, hide: bool) -> str:
+    return HIDDEN_NAME if hide else run.nickname
+
+
+# ── gradient descent ─────────────────────────────────────────────────────────────────────────────────────
+def descent_problem_key(run: Run) -> tuple:
+    s = run.settings
+    return float(s["a"]), float(s["b"]), float(s["c"]), int(s["steps"]), float(s["tol"])
+
+
+def descent_map_runs(runs: list[Run]) -> tuple[tuple | None, list[Run], int]:
+    """The (a, b, c, steps, tol) most runs used (the defaults' on a tie: the earliest sent), its runs, and
+    how many runs used another (they are in the table only)."""
+    if not runs:
+        return None, [], 0
+    counts = Counter(descent_problem_key(r) for r in runs)
+    key = max(counts, key=lambda k: (counts[k], -min(r.id for r in runs if descent_problem_key(r) == k)))
+    on_map = [r for r in runs if descent_problem_key(r) == key]
+    return key, on_map, len(runs) - len(on_map)
+
+
+def descent_points(runs: list[Run], hide: bool) -> pd.DataFrame:
+    """One row per start of every run: run, nickname, x0, lr, outcome, steps."""
+    rows = [{"run": r.id, "nickname": who(r, hide), "x0": s["x0"], "lr": r.settings["lr"], "outcome": s["outcome"],
+             "steps": s["steps"], "p(x)": Quadratic(r.settings["a"], r.settings["b"], r.settings["c"]).describe()}
+            for r in runs for s in r.results["starts"]]
+    return pd.DataFrame(rows, columns=["run", "nickname", "p(x)", "x0", "lr", "outcome", "steps"])
+
+
+def descent_axes(problem: Quadratic, lrs, x0s) -> tuple[np.ndarray, np.ndarray]:
+    """The map's grid: the lab's basin-map grid (``descent_lab.basin_axes``: its x range, widened to the starts
+    near it; far starts stay off the map, as on the lab's page), its learning rates widened to hold every
+    learning rate sent."""
+    low_x0, low_lr = descent_lab.basin_axes(problem, min(lrs), x0s)
+    _, high_lr = descent_lab.basin_axes(problem, max(lrs), x0s)
+    grid_lr = np.logspace(np.log10(low_lr[0]), np.log10(high_lr[-1]), descent_lab.BASIN_LRS)
+    return low_x0, grid_lr
+
+
+def descent_sweep(coefs: tuple, steps: int, tol: float, lrs: tuple, x0s: tuple):
+    """The basin map behind the board's marks (at most the lab's BASIN_MAX_STEPS updates per cell)."""
+    problem = Quadratic(*coefs)
+    grid_x0, grid_lr = descent_axes(problem, lrs, x0s)
+    return sweep(problem, grid_x0, grid_lr, min(steps, descent_lab.BASIN_MAX_STEPS), tol, orbits=True)
+
+
+def descent_chart(sw, problem: Quadratic, points: pd.DataFrame, *, narrow: bool = False,
+                  height: int = 380) -> alt.LayerChart:
+    """The basin map, pale, and every start sent as a dot at (x0, lr) in its outcome's colour."""
+    labels = outcome_labels(problem)
+    columns, rows = (21, 21) if narrow else (None, None)
+    cells = finite_rows(basin_frame(sw, columns=columns, rows=rows, labels=labels), ["x0", "lr", "steps"])
+    x_scale = alt.Scale(domain=[float(cells["x0_lo"].min()), float(cells["x0_hi"].max())], nice=False)
+    y_scale = alt.Scale(type="log", domain=[float(cells["lr_lo"].min()), float(cells["lr_hi"].max())], nice=False)
+    color = alt.Color("outcome:N", title="outcome", scale=alt.Scale(domain=list(labels), range=list(OUTCOME_COLORS)),
+                      legend=alt.Legend(orient="bottom", columns=3 if narrow else 7, labelLimit=110))
+    background = alt.Chart(cells).mark_rect(opacity=0.28).encode(
+        x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
+        y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
+        color=color, tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"),
+                              alt.Tooltip("outcome:N", title="map")])
+    dots = finite_rows(points[points["x0"].between(*x_scale.domain) & points["lr"].between(*y_scale.domain)],
+                       ["x0", "lr"])
+    marks = alt.Chart(dots).mark_point(filled=True, size=140 if narrow else 110, opacity=1.0, stroke="black",
+                                       strokeWidth=1.2).encode(
+        x=alt.X("x0:Q", scale=x_scale), y=alt.Y("lr:Q", scale=y_scale), color=color,
+        tooltip=[alt.Tooltip("run:Q"), alt.Tooltip("nickname:N"), alt.Tooltip("x0:Q", format=".4g"),
+                 alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("outcome:N"), alt.Tooltip("steps:Q")])
+    listed = "; ".join(f"x0 = {x:.4g} at lr = {lr:.4g}: {o}"
+                       for x, lr, o in dots[["x0", "lr", "outcome"]].head(DESCRIBED).itertuples(index=False))
+    more = f" and {len(dots) - DESCRIBED} more" if len(dots) > DESCRIBED else ""
+    description = (f"Class basin map of p(x) = {problem.describe()}: start point x0 across, learning rate up (log "
+                   f"scale); {len(dots)} starts sent, each a dot in the colour of its outcome"
+                   + (f" ({listed}{more})" if len(dots) else "") + "; pale cells behind: the map computed here.")
+    return alt.layer(background, marks).properties(height=height + (90 if narrow else 40), description=description)
+
+
+# ── Adagrad ──────────────────────────────────────────────────────────────────────────────────────────────
+NO_WINNER = "no winner"
+
+
+def _root(value) -> str:
+    return "none" if value is None else f"{value:g}"
+
+
+def adagrad_rows(runs: list[Run], hide: bool) -> pd.DataFrame:
+    """One row per race: run, nickname, x0, the racers and their learning rates, the winner, its lr, steps
+    and root, and what every racer did."""
+    rows = []
+    for r in runs:
+        res = r.results
+        did = "; ".join(f"{x['name']} (lr {x['lr']:g}): " + (f"root {_root(x['root'])} in {x['steps']} steps"
+                                                            if x["status"] == "converged" else x["outcome"])
+                        for x in res["racers"])
+        lr = res["winner_lr"] if res["winner"] else (res["racers"][0]["lr"] if res["racers"] else None)
+        rows.append({"run": r.id, "nickname": who(r, hide), "x0": r.settings["x0"],
+                     "winner": res["winner"] or NO_WINNER, "lr": lr, "steps": res["winner_steps"],
+                     "root": _root(res["winner_root"]), "racers": did})
+    return pd.DataFrame(rows, columns=["run", "nickname", "x0", "winner", "lr", "steps", "root", "racers"])
+
+
+def adagrad_chart(rows: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
+    """Each race's winner (across: its learning rate, log scale; up: who), coloured by the root it reached."""
+    from core.adagrad_lab import RACERS
+
+    data = finite_rows(rows[rows["lr"].notna() & (rows["lr"] > 0)], ["lr"])
+    shown = data[["winner", "lr"]].head(DESCRIBED).itertuples(index=False)
+    listed = "; ".join(f"{w} at lr = {lr:g}" for w, lr in shown)
+    return alt.Chart(data).mark_point(filled=True, size=120, stroke="black", strokeWidth=1).encode(
+        x=alt.X("lr:Q", title="the winner's learning rate (log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("winner:N", title=None, sort=[*RACERS, NO_WINNER]),
+        yOffset=alt.YOffset("jitter:Q"),
+        color=alt.Color("root:N", title="root reached", legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("run:Q"), alt.Tooltip("nickname:N"), alt.Tooltip("x0:Q"), alt.Tooltip("winner:N"),
+                 alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("steps:Q"), alt.Tooltip("root:N")],
+    ).transform_calculate(jitter="random() * 16 - 8").properties(
+        height=260, description=f"Winners of the races sent, by learning rate: {len(data)} races" +
+        (f" ({listed})" if listed else "") + ".")
+
+
+# ── MLP ──────────────────────────────────────────────────────────────────────────────────────────────────
+MLP_NUMBERS = ("final_loss", "f(-2)", "f(-1)", "f(1)", "f(2)", "f(103)", "seconds")
+LOG_KEYS = ("lr", "eps", "n", "batch", "noise")
+
+
+def mlp_value(run: Run, key: str):
+    """The run's value of a setting (its default when it did not change it), hidden layers as text."""
+    from core.mlp_lab import FIELDS
+
+    value = run.settings.get(key, getattr(TrainConfig(), FIELDS[key]))
+    if key == "hidden":
+        return "-".join(str(int(h)) for h in value)
+    return value
+
+
+def mlp_varied(runs: list[Run]) -> list[str]:
+    """The settings whose value differs between runs, the most varied first (ties in the lab's order)."""
+    from core.mlp_lab import FIELDS
+
+    counts = {key: len({str(mlp_value(r, key)) for r in runs}) for key in FIELDS}
+    return sorted((k for k, n in counts.items() if n > 1), key=lambda k: -counts[k])
+
+
+def mlp_rows(runs: list[Run], hide: bool) -> pd.DataFrame:
+    rows = [{"run": r.id, "nickname": who(r, hide), "changed": r.results.get("changed", ""),
+             **{k: r.results.get(k) for k in MLP_NUMBERS}} for r in runs]
+    frame = pd.DataFrame(rows, columns=["run", "nickname", "changed", *MLP_NUMBERS])
+    return frame.rename(columns={"final_loss": "final loss", "seconds": "time (s)"})
+
+
+def mlp_charts(runs: list[Run], setting: str | None, rows: pd.DataFrame, *, narrow: bool = False) -> alt.ConcatChart:
+    """Final loss (log scale) and f(103) against ``setting`` (None: every run at one place), one mark per run;
+    the target's own value at 103 as a dashed line when the runs share a target."""
+    data = rows.copy()
+    if setting is None:
+        data["setting"], x = "all runs", alt.X("setting:N", title=None)
+    else:
+        values = [mlp_value(r, setting) for r in runs]
+        data["setting"] = values
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        if numeric:
+            log = setting in LOG_KEYS and all(v > 0 for v in values)
+            x = alt.X("setting:Q", title=setting, scale=alt.Scale(type="log" if log else "linear"))
+        else:
+            data["setting"] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+            x = alt.X("setting:N", title=setting, sort=sorted(set(data["setting"])))
+    tip = [alt.Tooltip("run:Q"), alt.Tooltip("nickname:N"), alt.Tooltip("changed:N"),
+           alt.Tooltip("final loss:Q", format=".3g"), alt.Tooltip("f(103):Q", format=".5g")]
+    width = "container"
+    losses = finite_rows(data[data["final loss"].notna() & (data["final loss"] > 0)], ["final loss"])
+    loss = alt.Chart(losses).mark_point(filled=True, size=90).encode(
+        x=x, y=alt.Y("final loss:Q", title="final loss (log scale)", scale=alt.Scale(type="log")),
+        tooltip=tip).properties(width=width, height=240, title="Final loss")
+    far = finite_rows(data[data["f(103)"].notna()], ["f(103)"])
+    layers = [alt.Chart(far).mark_point(filled=True, size=90, color="#d62728").encode(
+        x=x, y=alt.Y("f(103):Q", title="f(103)"), tooltip=tip)]
+    targets = {r.settings.get("target", TrainConfig().target) for r in runs}
+    if len(targets) == 1:
+        truth = float(target_values(targets.pop(), 103.0))
+        rule = pd.DataFrame({"truth": [truth], "label": [f"truth: {truth:,.6g}"]})
+        layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 3], color="black").encode(
+            y="truth:Q", tooltip=[alt.Tooltip("label:N", title="target at 103")]))
+    far_chart = alt.layer(*layers).properties(width=width, height=240, title="f(103)")
+    both = alt.vconcat(loss, far_chart) if narrow else alt.hconcat(loss, far_chart)
+    return both.properties(description=f"{len(data)} runs: final loss and f(103) against "
+                                       f"{setting or 'one place (no setting varies)'}.")
+
+
+# ── the table and the CSV, for any lab ────────────────────────────────────────────────────────────────────
+def table(lab: str, runs: list[Run], hide: bool) -> pd.DataFrame:
+    if lab == "descent":
+        return descent_points(runs, hide)
+    if lab == "adagrad":
+        return adagrad_rows(runs, hide)
+    return mlp_rows(runs, hide)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A text cell a spreadsheet will not run as a formula (OWASP's CSV injection rule: a leading ')."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv(lab: str, runs: list[Run]) -> bytes:
+    """Every run with its nickname and the time it was sent (UTC), as the teacher downloads it."""
+    frame = table(lab, runs, hide=False)
+    sent = {r.id: pd.Timestamp(r.sent, unit="s", tz="UTC").strftime("%Y-%m-%d %H:%M:%S") for r in runs}
+    frame.insert(1, "sent (UTC)", frame["run"].map(sent))
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(_cell)
+    out = io.StringIO()
+    frame.to_csv(out, index=False)
+    return out.getvalue().encode("utf-8")
+

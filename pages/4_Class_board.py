@@ -1,0 +1,14 @@
+"""Class board: a teacher makes a board for one lab; the class's runs arrive here, as a table and as the lab's
+own picture (``board_panel``; the data and the rules in ``board``)."""
+import streamlit as st
+
+import board_panel
+import ui
+
+st.set_page_config(page_title="Class board · Gradient Playground", page_icon=":material/groups:", layout="wide")
+ui.page_style()
+st.title("Class board")
+if "board" in st.query_params:
+    board_panel.show(st.query_params.get("board"), st.query_params.get(board_panel.SECRET_KEY))
+else:
+    board_panel.create_form()
