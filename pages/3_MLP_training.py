@@ -349,10 +349,14 @@ def draw_probes(run, params, cache: str = "probes"):
     probes_col, far_col = st.columns([3, 2])
     probes_col.header("Predictions after each epoch")
     probes_col.dataframe(table, hide_index=True)
+    if view.hides("far"):
+        return
     why = far.sentence()
     # Terms the fit chart's caption defined already (a ReLU net's kinks and dead units) are not defined again.
     known = glossary.KNOWN + (CHART_TERMS if c.activation == "relu" else ())
     far_col.header(f"Far outside: x = {far.x:g}", help=glossary.FirstUse(known).help(why))
+    if answers_hidden:  # predict first: the answer folded away (an expander: this may be drawn often in one run)
+        far_col = far_col.expander(f"Show the net's answer at x = {far.x:g}", icon=":material/visibility:")
     far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
                    delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth "
                          f"{mlp_lab.format_truth(far.truth)}"
