@@ -135,12 +135,14 @@ def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
     words = lab.cobweb_words(problem, first, lr, steps, x0s)
     title = "Cobweb: the update map x → x − lr·loss′(x)"
     st.header(title, help=TERMS.help(title, words))
-    st.markdown(words)
+    # predict first: where the run ends, and the hint's cycles, are answers
+    told = st.expander("Show what this run does, and why", icon=":material/visibility:") if answers_hidden else st
+    told.markdown(words)
     place = player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb", link=True,
                         prefix="cw_", max_frame=lab.MAX_STEPS)
     hint = cobweb_hint(coefs, tol, tuple(x0s))
     if hint:
-        st.caption(hint)
+        told.caption(hint)
     return place
 
 

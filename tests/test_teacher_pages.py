@@ -108,3 +108,16 @@ def test_every_lab_lists_its_page_controls():
         if lab == "mlp":
             found |= set(keys(run_app(page, {"opt": "adam"}))) | set(keys(run_app(page, {"opt": "rmsprop"})))
         assert found - {k for k in found if k.startswith(("gd_", "ada_", "mlp_", "lesson_"))} <= table, lab
+
+
+def test_the_cobweb_keeps_where_the_run_ends_folded_while_answers_wait():
+    """The cobweb's words say where the run ends (from 0 at lr 0.01: the root 1 in 71 updates, a loop written here
+    counts them): with answers=hide they sit in a closed 'Show what this run does' expander."""
+    _, steps, _ = descent_by_hand(1, -5, 4, 0.0, 0.01)
+    told = f"reaches 1 in {steps} steps"
+    hidden = run_app(PAGES["descent"], {"answers": "hide", "x0": "0"})
+    folded = [e for e in hidden.expander if e.label.startswith("Show what this run does")]
+    assert len(folded) == 1 and any(told in m.value for m in folded[0].markdown)
+    shown_page = run_app(PAGES["descent"], {"x0": "0"})
+    assert not [e for e in shown_page.expander if e.label.startswith("Show what this run does")]
+    assert any(told in m.value for m in shown_page.markdown)
