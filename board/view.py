@@ -237,9 +237,7 @@ def csv(lab: str, runs: list[Run]) -> bytes:
     frame = table(lab, runs, hide=False)
     sent = {r.id: pd.Timestamp(r.sent, unit="s", tz="UTC").strftime("%Y-%m-%d %H:%M:%S") for r in runs}
     frame.insert(1, "sent (UTC)", frame["run"].map(sent))
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(_cell)
+    frame = frame.map(_cell)  # text cells only: numbers pass as they are
     out = io.StringIO()
     frame.to_csv(out, index=False)
     return out.getvalue().encode("utf-8")
