@@ -23,6 +23,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
@@ -39,6 +40,7 @@ RENEW_SECONDS = 0.5     # how often it renews its lease on the run (the pool's l
 KEEPALIVE_SECONDS = 15  # a comment line while nothing moves, so proxies keep the stream open
 _PICTURES_KEPT = 32
 
+served = False  # set when the server serves the route (``route`` was built): the MLP page then streams its live view
 _open: dict[str, int] = {}  # client address -> open streams
 _pictures: OrderedDict = OrderedDict()  # (config, samples, failed) -> live picture: one per chunk for all streams
 
@@ -46,6 +48,11 @@ _pictures: OrderedDict = OrderedDict()  # (config, samples, failed) -> live pict
 def run_id(config) -> str:
     """The ``run`` part of the route's path for ``config``: its settings (URL-quote it)."""
     return mlp_lab.format_compare([config])
+
+
+def url(config) -> str:
+    """Where the browser reads ``config``'s frames."""
+    return PATH.format(run=quote(run_id(config), safe=""))
 
 
 def parse_run(text: str):
@@ -78,17 +85,16 @@ async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic):
     each time the run moves, the last one named ``done``. Follows the run while it is open; leaves it after."""
     me = f"stream:{secrets.token_hex(8)}"
     pace = mlp_lab.Pace(target_seconds=live.CHUNK_SECONDS)
-    sent, renewed, quiet = None, -1e9, clock()
+    sent, renewed, quiet, follow = None, -1e9, clock(), None
     last_samples, last_time = None, None
     try:
         while True:
             now = clock()
-            follow = None
             view = pool.view(config)
             if view is None:
                 return  # evicted: the page's next script run starts over
             if not view.done and now - renewed >= RENEW_SECONDS:
-                follow = pool.follow(config, me)
+                follow = pool.follow(config, me)  # the lease, and what the notes say of the queue and the followers
                 view, renewed = follow.view or view, now
             if last_samples is not None and view.samples_seen != last_samples:
                 pace.record(view.samples_seen - last_samples, now - last_time, time.perf_counter())
@@ -97,11 +103,9 @@ async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic):
             status = "done" if view.done else "training"
             notes = live.progress_notes(view, pace, status, follow, pool.workers)
             shown = (view.samples_seen, json.dumps(notes))
-            if follow is not None or view.done:  # the notes need a follow: only after a renewal
-                if shown != sent:
-                    sent, quiet = shown, now
-                    yield _event(live.live_frame(view, _picture(view), pace, status, notes),
-                                 "done" if view.done else None)
+            if shown != sent:
+                sent, quiet = shown, now
+                yield _event(live.live_frame(view, _picture(view), pace, status, notes), "done" if view.done else None)
             if view.done:
                 return
             if now - quiet > KEEPALIVE_SECONDS:
@@ -114,6 +118,8 @@ async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic):
 
 def route(get_pool: Callable[[], object]) -> Route:
     """The Starlette route, serving the runs of ``get_pool()`` (the server's one ``RunPool``)."""
+    global served
+    served = True
 
     async def stream(request: Request):
         config, error = parse_run(request.path_params["run"])

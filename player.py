@@ -59,16 +59,20 @@ def _forget_key(key: str) -> None:
         pass
 
 
-def live(frame: dict, *, key: str, height: int | str = "content") -> None:
+def live(frame: dict, *, key: str, height: int | str = "content", stream: str | None = None,
+         on_end=None) -> None:
     """Draw ``frame`` (``runs.live.live_frame``: a training run's progress, notes and live picture) in the
     player's live mode. The same ``key`` may be drawn again in one script run: the mounted player takes the
     new frame in place and glides to it from the one it shows (the fit and the progress, at the screen's
-    rate), so a followed run costs one small message per frame and no new element."""
-    data = {"live": frame}
+    rate), so a followed run costs one small message per frame and no new element.
+    With ``stream`` (a ``live_route`` URL), the browser reads the next frames from it, with no script run,
+    and calls ``on_end`` (a rerun of the page) when the run is done or the stream is lost for good."""
+    data = {"live": frame, "stream": stream}
+    callbacks = {"on_end_change": on_end or (lambda: None)} if stream else {}
     try:
-        _PLAYER(key=key, data=data, height=height)
+        _PLAYER(key=key, data=data, height=height, **callbacks)
     except StreamlitDuplicateElementKey:  # _forget_key no longer works: a new element for each frame
-        _PLAYER(key=f"{key}_{time.monotonic_ns()}", data=data, height=height)
+        _PLAYER(key=f"{key}_{time.monotonic_ns()}", data=data, height=height, **callbacks)
     _forget_key(key)
 
 

@@ -1,9 +1,12 @@
 """MLP training: a numpy net learns y = x² (or |x|, x³, sin x), live; fails far outside its training range;
 and compares runs side by side."""
+import time
+
 import streamlit as st
 
 import board_panel
 import lesson_panel
+import live_route
 import player
 import ui
 from core import mlp_lab
@@ -121,11 +124,16 @@ def start_training(config):
         return
     state["mlp_run"] = ui.run_view(config)
     state["mlp_pace"] = mlp_lab.Pace(target_seconds=live.CHUNK_SECONDS)
+    state["mlp_marked"] = None  # a streamed run's samples at the last mark (runs.live.mark)
     state["mlp_status"] = "training"
     ui.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
 
 
 def set_status(status):
+    if status != "training" and streamed() and state.get("mlp_run") is not None:
+        run = state["mlp_run"] = ui.run_view(state["mlp_run"].config)  # where the stream had it
+        state["mlp_marked"] = live.mark(state["mlp_pace"], run.samples_seen, state.get("mlp_marked"),
+                                        time.perf_counter())
     state["mlp_status"] = status
     ui.want_focus("Resume" if status == "paused" else "Pause")
     if status != "training":
@@ -223,6 +231,9 @@ def live_view(show_units: bool, config, ticking: bool = False):
     pace: mlp_lab.Pace = state["mlp_pace"]
     # Screen readers hear the state as each run of this view begins (every few seconds: at most once per epoch).
     ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
+    if state["mlp_status"] == "training" and streamed():
+        stream_view(run, pace)
+        return
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     cadence = state.setdefault("mlp_cadence", live.cadence())
     loop_seconds = live.LOOP_SECONDS if ui.connection_known() else live.SHORT_LOOP_SECONDS
@@ -258,6 +269,38 @@ def live_view(show_units: bool, config, ticking: bool = False):
         draw_downloads(run)
         if state["mlp_status"] == "done":
             draw_replay(run)
+
+
+def streamed() -> bool:
+    """Whether the live view reads its frames from the server's stream (``live_route``, served beside the pages
+    by playground.py's App): then following a run runs no script at all. Without it (AppTest; a server started
+    without the App) a script run of the view follows the run and sends the frames (runs.live.follow_live)."""
+    return live_route.served and ui.connection_known()
+
+
+def stream_view(run, pace: mlp_lab.Pace):
+    """While training, streamed: follow the run once (this starts it, or queues it), draw its frame now, and
+    let the browser read the next ones from the stream; the stream follows the run while the page shows it.
+    The browser reruns the page when the run is done (then: the finished view) or its stream was refused."""
+    pool = ui.run_pool()
+    follow = pool.follow(run.config, ui.follower())
+    if not follow.refused:
+        pool.leave(ui.follower())  # the stream follows it from here (two leases would say "shared with others")
+    run = state["mlp_run"] = follow.view or run
+    state["mlp_marked"] = live.mark(pace, run.samples_seen, state.get("mlp_marked"), time.perf_counter())
+    if run.done:
+        pool.leave(ui.follower())
+        state["mlp_status"] = "done"
+        ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
+        st.rerun()  # the whole page, done: the buttons, the Done note, the final charts, the downloads
+    notes = live.progress_notes(run, pace, "training", follow, pool.workers)
+    picture = ui.per_run(run, "live", lambda: live.live_picture(run))
+    frame = live.live_frame(run, picture, pace, "training", notes)
+    if follow.refused:  # the server is full: no stream to read yet; this page keeps trying
+        player.live(frame, key="mlp_live")
+        time.sleep(live.REFUSED_RETRY_SECONDS)
+        st.rerun()
+    player.live(frame, key="mlp_live", stream=live_route.url(run.config))
 
 
 def untrained(config, show_units: bool):
@@ -488,7 +531,7 @@ with compare_area:
     if not view.hides("comparison"):
         st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
 with live_area:
-    if training:  # the view ticks: each run of it follows the run for a while (runs.live)
+    if training and not streamed():  # the view ticks: each run of it follows the run for a while (runs.live)
         st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True)
     else:  # drawn once, and not as a fragment: a tick that a busy browser sends after the page stopped
         live_view(show_units, config)  # ticking finds no fragment to rerun (not the final charts again)

@@ -28,6 +28,7 @@ MAX_CHART_SECONDS = 0.5  # browser draws both in one component and glides betwee
 LOOP_SECONDS = 60.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
 TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
                       # interrupts either. Each new run redraws everything: few of them cost the browser less.
+REFUSED_RETRY_SECONDS = 2.0  # a streamed page whose run the server refused (full) asks again this soon
 SHORT_LOOP_SECONDS = 3.0  # where a closed tab cannot be seen (no server: AppTest), runs of the view stay short
 
 Note = tuple[str, str, str | None]  # (kind: caption | warning | error | success, Markdown, icon or None)
@@ -121,6 +122,15 @@ def live_frame(run, picture: dict, pace: mlp_lab.Pace, status: str, notes: list[
                                           pace.samples_per_second, stopped=stopped),
             "notes": [{"kind": kind, "text": text} for kind, text, _ in notes],
             "announce": mlp_lab.announcement(run, status), "picture": picture}
+
+
+def mark(pace: mlp_lab.Pace, samples_seen: int, marked: int | None, now: float) -> int:
+    """Count into ``pace`` the samples a streamed run trained since the last mark (``marked``: its samples
+    then; None: this is the first mark), as wall time since then (``now``: a perf_counter reading). A page
+    whose live view reads the server's stream marks at Train, Pause, Resume and Done, so the Done note's time
+    is the time the visitor watched it train. Returns the samples to pass as ``marked`` next time."""
+    pace.record(0 if marked is None else max(0, samples_seen - marked), 0.0, now)
+    return samples_seen
 
 
 def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -> list[Note]:

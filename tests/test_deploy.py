@@ -143,6 +143,9 @@ def test_two_replicas_behind_nginx_keep_each_visitor_on_one(tmp_path):
         assert any(uri.startswith("/_stcore/stream") for _, uri in served)
     first = keys[visitors[0][2]]
     assert sum(uri.startswith("/media/") for _, uri in first) >= 2  # both downloads, from its replica
+    # The live view's stream (live_route) went through the balancer to the replica that held the run: the
+    # visitor's own (one replica served all its requests, above), and it ended with the run (200, logged).
+    assert any(uri.startswith("/api/runs/") for _, uri in first), first
     # The visitors were spread: at least two replicas served someone.
     assert {keys[k][0][0] for _, _, k in visitors} == set(replicas)
 

@@ -411,6 +411,9 @@ def test_a_stream_closed_early_stops_following_and_streams_per_client_are_bounde
     code, _, body = asgi_get(app, path, events=2)  # the visitor leaves after two frames
     assert code == 200 and len(sse_frames(body)) == 2
     assert stream_pool.followers(config) == 0 and live_route._open == {}  # left at once, nothing kept
+    before = sse_frames(body)[-1][2]["samples"]
+    code, _, body = asgi_get(app, path, events=1)  # a reconnecting page resumes where the run is, not at 0
+    assert code == 200 and sse_frames(body)[0][2]["samples"] >= before
     monkeypatch.setitem(live_route._open, "10.0.0.9", live_route.MAX_STREAMS_PER_CLIENT)
     code, _, body = asgi_get(app, path, client="10.0.0.9")
     assert code == 429 and "At most 4 open streams" in body

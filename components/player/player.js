@@ -589,6 +589,9 @@ class LiveView extends Player {
   }
 
   takeFrame(frame) {
+    // a frame older than the one shown (the page's, drawn again after the stream moved on): keep the newer
+    if (frame.run === this.runShown && frame.samples < this.samplesSeen) return;
+    this.runShown = frame.run;
     const now = performance.now();
     if (this.at !== null) {
       const gap = (now - this.at) / 1000;
@@ -644,6 +647,37 @@ class LiveView extends Player {
   layout() {
     super.layout();
     this.bindLive();
+  }
+
+  // frames from the server's stream (live_route): no script run per frame. EventSource reconnects by itself
+  // after a blip (saying the last frame's id); the page is told when the run is done or the stream is gone.
+  listen(url) {
+    if (url === this.streamUrl) return;
+    this.close();
+    this.streamUrl = url;
+    if (!url) return;
+    const source = new EventSource(url);
+    this.source = source;
+    source.onmessage = (e) => this.takeFrame(JSON.parse(e.data));
+    source.addEventListener("done", (e) => {
+      this.takeFrame(JSON.parse(e.data));
+      this.end("done");
+    });
+    source.onerror = () => {
+      // closed: refused (404: the server lost the run, 429/503: too many streams): the page follows anew
+      if (source.readyState === EventSource.CLOSED) this.end("lost");
+    };
+  }
+
+  end(why) {
+    this.close();
+    if (this.setTriggerValue) this.setTriggerValue("end", why);
+  }
+
+  close() {
+    if (this.source) this.source.close();
+    this.source = null;
+    this.streamUrl = null;
   }
 
   // the prediction's polyline and its panel's scales, after a layout or a refresh (``to``: the new fit)
@@ -718,7 +752,11 @@ export default function (component) {
     player.resize.observe(player.panelsBox);  // again, if a cleanup disconnected it (observing twice is a no-op)
   }
   player.setStateValue = setStateValue;
-  if (data.live) player.takeFrame(data.live);
+  player.setTriggerValue = component.setTriggerValue;
+  if (data.live) {
+    player.takeFrame(data.live);
+    player.listen(data.stream || null);
+  }
   else player.update(data);
   player.root.dataset.renders = String((Number(player.root.dataset.renders) || 0) + 1);  // data drawn by this player
   return () => {
@@ -728,6 +766,7 @@ export default function (component) {
       player.playing = false;
       cancelAnimationFrame(player.raf);
       cancelAnimationFrame(player.glideRaf || 0);
+      if (player.close) player.close();  // the live view left the page (Pause, Reset, Done): its stream ends
       player.resize.disconnect();  // an observer left connected keeps the removed player's nodes alive
     }, 0);
   };
