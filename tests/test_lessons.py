@@ -4,6 +4,7 @@ the checker names the right lines of a broken file; grading reads a decimal comm
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 import textwrap
@@ -264,6 +265,72 @@ def test_a_typed_answer_is_refused():
     typed = text.replace('answer = "updates_to_converge"\n', 'answer = "updates_to_converge"\nvalue = 71\n', 1)
     _, problems = check_text(typed)
     assert [(line, "value" in m) for line, m in problems] == [(typed.splitlines().index("value = 71") + 1, True)]
+
+
+_PROMPT_NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:/\d+)?")
+
+
+@pytest.mark.parametrize("name,k", STEPS)
+def test_no_step_gives_its_own_answer_away(name, k):
+    """A choice's title does not name the computed label; a number question's prompt and title hold no number
+    (a fraction too) equal to the answer, but for the step's own settings (Adagrad's first step is lr: the
+    prompt must say which lr)."""
+    step = load(name).steps[k]
+    q = step.question
+    if q is None or q.kind == "challenge":
+        pytest.skip("nothing to give away")
+    value = compute(step).value
+    if q.kind == "choice":
+        assert value.lower() not in (step.title or "").lower()
+        return
+    given = [float(v) for raw in step.lab_settings.values() for v in (raw if isinstance(raw, list) else [raw])
+             if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    for text in _PROMPT_NUMBER.findall(f"{step.title or ''} {step.prompt}"):
+        number = read_number(text)
+        if number is None or any(math.isclose(number, g, rel_tol=1e-9) for g in given):
+            continue
+        assert not math.isclose(number, value, rel_tol=1e-3, abs_tol=1e-12), f"{text} gives away {value}"
+
+
+# ── the feedback quotes the numbers the page shows, computed here by hand ─────────────────────────────────
+def _iterates(x0, lr, n):
+    xs = [x0]
+    for _ in range(n):
+        xs.append(xs[-1] - lr * 2 * (xs[-1] ** 2 - 5 * xs[-1] + 4) * (2 * xs[-1] - 5))
+    return xs
+
+
+def test_descent_feedback_quotes_the_final_x_as_the_table_does():
+    """From 0 at lr 0.01 the run stops at 0.9999997, as "Where each run ends" prints it; the feedback said
+    "at x = 1", a root the run never reached exactly."""
+    x, steps, status = descent_by_hand(1, -5, 4, 0.0, 0.01, 1000, 1e-6)
+    assert status == "converged" and x != 1.0
+    text = reveal(load("gradient_descent").steps[0]).text
+    assert f"after {steps} updates, at x = {x:.7f}, next to the root 1." in text
+
+
+def test_descent_feedback_names_the_cycle_and_the_range_of_chaos():
+    two = sorted(_iterates(3.0, 0.12, 1000)[-2:])
+    assert abs(_iterates(3.0, 0.12, 1002)[-1] - _iterates(3.0, 0.12, 1000)[-1]) < 1e-9  # by hand: period 2
+    assert f"a 2-cycle through {two[0]:.4g}, {two[1]:.4g}" in reveal(load("gradient_descent").steps[6]).text
+    text = reveal(load("gradient_descent").steps[8]).text  # lr 0.15
+    low, high = (float(v) for v in re.search(r"within \[([-0-9.e]+), ([-0-9.e]+)\]", text).groups())
+    tail = _iterates(3.0, 0.15, 1000)[-64:]
+    assert low <= min(tail) * (1 + 1e-3) and max(tail) <= high * (1 + 1e-3) and high - low > 0.5
+
+
+def test_first_update_feedback_shows_p_and_its_slope():
+    text = reveal(load("gradient_descent").steps[4]).text  # x0 = 0, lr = 0.1
+    p0, dp0 = 0 * 0 - 5 * 0 + 4, 2 * 0 - 5
+    assert f"p(x0) = {p0} and p′(x0) = {dp0}" in text and f"= {2 * p0 * dp0}" in text
+    assert f"0 − 0.1 × ({2 * p0 * dp0}) = {0 - 0.1 * 2 * p0 * dp0:g}." in text
+
+
+def test_stability_feedback_states_the_factor_it_bounds():
+    """1 − 2·lr·p′(r)² at both roots (p′ = ±3) is −1 exactly at lr = 1/9: the why says the factor must stay above −1."""
+    step = load("gradient_descent").steps[5]
+    assert all(1 - 2 * (1 / 9) * (2 * r - 5) ** 2 == pytest.approx(-1) for r in (1, 4))
+    assert "p′(root)² = b² − 4ac = 9" in reveal(step).text and "above −1" in reveal(step).text
 
 
 # ── challenges: the goal is not met at the step's own settings, and a known solution meets it ────────────

@@ -6,6 +6,7 @@ unless a question gives ``x0``.
 from __future__ import annotations
 
 from core.descent import CHAOS, CYCLE, ESCAPED, FIXED, ON_VERTEX, REACHED, gradient_descent, outcome
+from core.descent_lab import fmt_x
 from core.objective import Quadratic
 from labs.answer import Answer, registry
 from labs.descent.settings import filled
@@ -40,25 +41,30 @@ def outcome_label(o) -> str:
 def outcome_fields(s: dict, x0: float, o) -> dict:
     points = ", ".join(f"{v:.4g}" for v in o.points)
     root = o.root if o.root is not None else float("nan")
-    return {"x0": x0, "lr": s["lr"], "steps": o.steps, "x": o.x, "root": root, "points": points,
-            "label": outcome_label(o), "tol": s["tol"], "max_steps": s["steps"]}
+    low, high = (o.points[0], o.points[-1]) if o.points else (o.x, o.x)
+    # final: x as the page's table "Where each run ends" prints it (0.9999997, not a rounded 1)
+    return {"x0": x0, "lr": s["lr"], "steps": o.steps, "x": o.x, "final": fmt_x(o.x), "root": root,
+            "points": points, "low": low, "high": high, "label": outcome_label(o), "tol": s["tol"],
+            "max_steps": s["steps"]}
 
 
 OUTCOME_WHY = {
-    REACHED: "From x0 = {x0:g} at lr = {lr:g}, |p(x)| falls below {tol:g} after {steps} updates, at x = {x:.6g} "
-             "(the root {root:g}).",
-    CYCLE: "From x0 = {x0:g} at lr = {lr:g}, the run ends up hopping between {points} for ever: a {label}.",
-    CHAOS: "From x0 = {x0:g} at lr = {lr:g}, the run wanders between {points} without ever repeating: chaos.",
+    REACHED: "From x0 = {x0:g} at lr = {lr:g}, |p(x)| falls below {tol:g} after {steps} updates, at x = {final}, "
+             "next to the root {root:g}.",
+    CYCLE: "From x0 = {x0:g} at lr = {lr:g}, the run never settles: it ends in a {label} through {points}, "
+           "and repeats it for ever.",
+    CHAOS: "From x0 = {x0:g} at lr = {lr:g}, the run never settles and never repeats: it wanders within "
+           "[{low:.4g}, {high:.4g}], which is chaos.",
     ESCAPED: "From x0 = {x0:g} at lr = {lr:g}, every update overshoots further, and at update {steps} x is past a "
              "million: it diverges.",
     ON_VERTEX: "From x0 = {x0:g} at lr = {lr:g}, the run sits on the vertex {x:.6g}, where the slope of p² is 0, "
                "for all {max_steps} updates.",
-    FIXED: "From x0 = {x0:g} at lr = {lr:g}, the update is exactly 0 at x = {x:.6g}: the run is stuck.",
+    FIXED: "From x0 = {x0:g} at lr = {lr:g}, the update is exactly 0 at x = {final}: the run is stuck.",
 }
-REACHED_AT_ONCE = ("From x0 = {x0:g} at lr = {lr:g}, one update lands at x = {x:.6g}, where |p(x)| is already below "
-                   "{tol:g} (the root {root:g}).")
+REACHED_AT_ONCE = ("From x0 = {x0:g} at lr = {lr:g}, one update lands at x = {final}, where |p(x)| is already below "
+                   "{tol:g}: the root {root:g}.")
 TOO_SLOW_WHY = ("From x0 = {x0:g} at lr = {lr:g}, the run is still approaching after {max_steps} updates "
-                "(at x = {x:.6g}): too slow.")
+                "(at x = {final}): too slow.")
 
 
 def why_of(o) -> str:
@@ -93,8 +99,10 @@ def first_update(s: dict, x0: float | None = None) -> Answer:
     start = float(s["x0"][0] if x0 is None else x0)
     g = float(problem.grad(start))
     x1 = start - s["lr"] * g
-    return Answer(x1, "The slope of p² at x0 = {x0:g} is 2·p(x0)·p′(x0) = {g:.6g}, so x1 = {x0:g} − {lr:g} × ({g:.6g}) "
-                      "= {x1:.6g}.", {"x0": start, "g": g, "lr": s["lr"], "x1": x1})
+    p, dp = float(problem.residual(start)), 2 * problem.a * start + problem.b
+    return Answer(x1, "At x0 = {x0:g}, p(x0) = {p:.6g} and p′(x0) = {dp:.6g}, so the slope of p² is "
+                      "2·p(x0)·p′(x0) = {g:.6g} and x1 = {x0:g} − {lr:g} × ({g:.6g}) = {x1:.6g}.",
+                  {"x0": start, "p": p, "dp": dp, "g": g, "lr": s["lr"], "x1": x1})
 
 
 @answer("choice", options=("1", "4", "neither"))
@@ -119,8 +127,9 @@ def stability_bound(s: dict) -> Answer:
     d = problem.discriminant
     if bound is None or len(problem.roots()) != 2:
         return Answer(None, "p has no two distinct roots, so there is no stability bound to state.", {})
-    return Answer(bound, "Near a root the update multiplies the distance to it by 1 − 2·lr·p′(root)², and "
-                         "p′(root)² = b² − 4ac = {d:g}: the runs settle only while lr < 1/{d:g} = {bound:.6g}.",
+    return Answer(bound, "Near a root the update multiplies the distance to it by 1 − 2·lr·p′(root)², with "
+                         "p′(root)² = b² − 4ac = {d:g}; the distance shrinks only while that factor is above −1, "
+                         "that is while lr < 1/{d:g} = {bound:.6g}.",
                   {"d": d, "bound": bound})
 
 
