@@ -44,7 +44,7 @@ def _warn(text: str) -> None:
 
 
 def _notice(error: board.BoardError) -> None:
-    _warn(words.NOTICES[error.kind].format(code=echo(error.code)))
+    _warn(words.NOTICES[error.kind].format(code=echo(board.visible(error.code))))
 
 
 def base_url() -> str:
@@ -86,7 +86,7 @@ def _send(code: str, lab: str, settings: dict) -> None:
     except board.NotReady as error:
         result = ("info", str(error))
     except board.BoardError as error:
-        result = ("warning", words.NOTICES[error.kind].format(code=echo(error.code)))
+        result = ("warning", words.NOTICES[error.kind].format(code=echo(board.visible(error.code))))
     except DatabaseError as error:
         result = ("warning", words.DATABASE_DOWN.format(error=echo(str(error))))
     st.session_state[FEEDBACK] = result
@@ -173,7 +173,7 @@ def show(code, secret) -> None:
         teacher = secret is not None and store().is_teacher(code, secret)
     except board.BoardError as error:
         _notice(error)
-        st.page_link("pages/4_Class_board.py", label="Make a new board", icon=":material/add:", query_params={})
+        st.markdown(f":material/add: [Make a new board]({words.BOARD_PATH})")
         return
     except DatabaseError as error:
         _warn(words.DATABASE_DOWN.format(error=echo(str(error))))

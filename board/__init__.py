@@ -14,7 +14,9 @@ from board.store import (
     clean_nickname,
     database_url,
     malformed,
+    visible,
 )
 
 __all__ = ["BoardError", "Entry", "Forbidden", "NotReady", "Store", "adagrad", "clean_nickname", "database_url",
-           "descent", "malformed", "mlp"]
+           "descent", "malformed", "mlp",
+           "visible"]

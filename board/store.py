@@ -145,6 +145,12 @@ def visitor_hash(visitor: str) -> str:
     return hashlib.sha256(("visitor:" + visitor).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def visible(text: str) -> str:
+    """``text`` with each control or format character (a NUL, an escape, a bidi override) shown as "�":
+    for echoing a value from a link in a notice."""
+    return "".join("\ufffd" if unicodedata.category(ch).startswith("C") else ch for ch in text)
+
+
 def clean_nickname(text) -> tuple[str, str | None]:
     """(nickname, None) or ("", the sentence saying why not). Control and format characters (newlines, bidi
     overrides, zero-width marks) are removed and runs of spaces made one; the rest must be at most
