@@ -333,6 +333,41 @@ def test_stability_feedback_states_the_factor_it_bounds():
     assert "p′(root)² = b² − 4ac = 9" in reveal(step).text and "above −1" in reveal(step).text
 
 
+def test_theta_feedback_shows_the_update_it_adds():
+    """The why of θ after step 1 of W[2, 3] multiplies the effective lr by g, from Adagrad by hand."""
+    _, before, g, _, eff, update, after = adagrad_by_hand(0, 0.1, 1e-8, 1)[-1]
+    i = 2 * 10 + 3
+    text = reveal(load("adagrad_by_hand").steps[2]).text
+    assert (f"θ before − effective lr · g = {before[i]:.6g} − {eff[i]:.6g} × ({g[i]:.6g}) = {before[i]:.6g} + "
+            f"({update[i]:.6g}) = {after[i]:.6g}") in text
+
+
+def test_trend_feedback_argues_for_the_answer_it_gives():
+    """Over 50 noise steps no g of W[2, 3] is 0, so its effective lr shrinks at every step, and the why says so
+    (it argued only 'never grows', the option it marked wrong)."""
+    rows = adagrad_by_hand(0, 0.1, 1e-8, 50)
+    i = 2 * 10 + 3
+    assert all(row[2][i] != 0 for row in rows) and np.all(np.diff([row[4][i] for row in rows]) < 0)
+    step = load("adagrad_by_hand").steps[4]
+    assert compute(step).value == "shrinks at every step"
+    assert "shrank at every step" in reveal(step).text and "never grows" not in reveal(step).text
+    assert f"{rows[0][4][i]:.6g} after step 1 to {rows[-1][4][i]:.6g} after step 50" in reveal(step).text
+
+
+@pytest.mark.parametrize("k,lr,factor", [(0, 0.2, "lr·|g| / √(g²) = lr = 0.2"),
+                                         (2, 0.01, "lr / √(1 − ρ) = 10 × 0.01 = 0.1"),
+                                         (3, 0.03, "lr·|g| / √(g²) = lr = 0.03")])
+def test_first_step_feedback_derives_its_size(k, lr, factor):
+    """By hand at x0 = 0 (g = −40): Adagrad moves lr·|g|/√(g²) = lr, RMSProp lr·|g|/√(0.01·g²) = 10·lr, Adam
+    (bias-corrected means g and g²) lr."""
+    g = 2 * (0 - 0 + 4) * (0 - 5)
+    size = {0: lr * abs(g) / (math.sqrt(g * g) + 1e-8), 2: lr * abs(g) / (math.sqrt(0.01 * g * g) + 1e-8),
+            3: lr * abs(g) / (math.sqrt(g * g) + 1e-8)}[k]
+    step = load("rmsprop_adam").steps[k]
+    assert compute(step).value == pytest.approx(size, rel=1e-6)
+    assert factor in reveal(step).text and f"{g}" in reveal(step).text
+
+
 # ── challenges: the goal is not met at the step's own settings, and a known solution meets it ────────────
 CHALLENGES = {
     ("gradient_descent", "reaches"): ({"x0": "-3"}, lambda s: descent_by_hand(1, -5, 4, -3, 0.01)[0] > 3),

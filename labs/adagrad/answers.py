@@ -73,8 +73,8 @@ def update_at(s: dict) -> Answer:
 @answer("number")
 def theta_after(s: dict) -> Answer:
     """The inspected element's value after step k: θ before + update."""
-    return _step_answer(s, "after", "θ after = θ before + update = {before:.6g} + ({update:.6g}) = {after:.6g} "
-                                    "for {label} at step {k}.")
+    return _step_answer(s, "after", "θ after = θ before − effective lr · g = {before:.6g} − {eff:.6g} × ({g:.6g}) "
+                                    "= {before:.6g} + ({update:.6g}) = {after:.6g} for {label} at step {k}.")
 
 
 @answer("choice", options=TRENDS)
@@ -86,9 +86,19 @@ def effective_lr_trend(s: dict) -> Answer:
     eff = lab.effective_lr(s["lr"], run.sums[:, index], s["eps"])
     moves = np.diff(eff)
     value = TRENDS[0] if np.all(moves < 0) else TRENDS[1] if np.all(moves <= 0) else TRENDS[2]
-    return Answer(value, "G only adds squares, g² ≥ 0, so it never falls, and lr / (√G + eps) never grows: for "
-                         "{label} it went from {first:.6g} after step 1 to {last:.6g} after step {k}.",
+    return Answer(value, TREND_WHY[value],
                   {"label": label, "first": float(eff[0]), "last": float(eff[-1]), "k": run.k})
+
+
+TREND_WHY = {
+    # "never grows" is true of every Adagrad run; "shrinks at every step" needs every g to be non-zero
+    TRENDS[0]: "G adds g² at every step, and no g of {label} was exactly 0, so G grew at every step and "
+               "lr / (√G + eps) shrank at every step: from {first:.6g} after step 1 to {last:.6g} after step {k}.",
+    TRENDS[1]: "G only adds squares, g² ≥ 0, so it never falls and lr / (√G + eps) never grows; where g was exactly "
+               "0 it stayed put: for {label} it went from {first:.6g} after step 1 to {last:.6g} after step {k}.",
+    TRENDS[2]: "For {label} the effective lr went from {first:.6g} after step 1 to {last:.6g} after step {k}, "
+               "growing at times: G fell, which Adagrad's sum of squares cannot do.",
+}
 
 
 def race_runs(s: dict, chosen=None) -> dict:
@@ -150,10 +160,24 @@ def first_step(s: dict, racer: str = "Adagrad") -> Answer:
     traj = _racer(s, racer)
     g = float(ROOT_PROBLEM.grad(s["x0"]))
     size = float(abs(traj.xs[1] - traj.xs[0])) if traj.steps >= 1 else 0.0
-    return Answer(size, "At x0 = {x0:g} the gradient is {g:.6g}; {racer}'s first step at lr = {lr:g} moves x by "
-                        "{size:.6g}, {ratio:.3g} times lr.",
-                  {"x0": s["x0"], "g": g, "racer": racer, "lr": racer_lrs(s)[racer], "size": size,
-                   "ratio": size / racer_lrs(s)[racer]})
+    return Answer(size, FIRST_STEP_WHY[racer],
+                  {"x0": s["x0"], "g": g, "abs_g": abs(g), "racer": racer, "lr": racer_lrs(s)[racer], "size": size,
+                   "ratio": size / racer_lrs(s)[racer], "rho": lab.RMSPROP_DECAY})
+
+
+# Why the first step has its size: a whole sentence per racer (the adaptive ones divide g by its own size)
+FIRST_STEP_WHY = {
+    "gradient descent": "At x0 = {x0:g} the gradient is {g:.6g}, and gradient descent's first step is lr·|g| = "
+                        "{lr:g} × {abs_g:.6g} = {size:.6g}.",
+    "momentum": "At x0 = {x0:g} the gradient is {g:.6g}; momentum's velocity starts at 0, so its first step is "
+                "lr·|g| = {lr:g} × {abs_g:.6g} = {size:.6g}.",
+    "Adagrad": "At x0 = {x0:g} the gradient is {g:.6g}; after one step G = g², so Adagrad's first step is "
+               "lr·|g| / √(g²) = lr = {size:.6g}, whatever the size of g.",
+    "RMSProp": "At x0 = {x0:g} the gradient is {g:.6g}; after one step s = (1 − ρ)·g², so RMSProp's first step is "
+               "lr·|g| / √((1 − ρ)·g²) = lr / √(1 − ρ) = {ratio:.3g} × {lr:g} = {size:.6g} (ρ = {rho:g}).",
+    "Adam": "At x0 = {x0:g} the gradient is {g:.6g}; after one step Adam's bias-corrected means are g and g² "
+            "themselves, so its first step is lr·|g| / √(g²) = lr = {size:.6g}, whatever the size of g.",
+}
 
 
 @answer("number")
