@@ -78,8 +78,7 @@ def _send(code: str, lab: str, settings: dict) -> None:
             result = ("warning", error)
         else:
             status, run_id = store().send(code, ui.follower(), BUILD[lab](**settings), name)
-            count = store().board(code).runs if status == board.store.SENT else 0
-            result = {board.store.SENT: ("success", words.SENT.format(number=count)),
+            result = {board.store.SENT: ("success", words.SENT.format(number=run_id)),
                       board.store.DUPLICATE: ("info", words.DUPLICATE),
                       board.store.RATE: ("warning", words.RATE.format(limit=RATE_LIMIT)),
                       board.store.FULL: ("warning", words.FULL.format(limit=MAX_RUNS))}[status]
@@ -252,7 +251,9 @@ def _mlp_picture(runs, hide: bool, narrow: bool) -> None:
         setting = st.selectbox("Against the setting", varied, key="board_mlp_setting",
                                help="The settings that differ between the runs sent, the most varied first.")
     rows = view.mlp_rows(runs, hide)
-    st.altair_chart(view.mlp_charts(runs, setting, rows, narrow=narrow), width="stretch")
+    loss, far = (st.container(), st.container()) if narrow else st.columns(2)
+    loss.altair_chart(view.mlp_loss_chart(runs, setting, rows), width="stretch")
+    far.altair_chart(view.mlp_far_chart(runs, setting, rows), width="stretch")
     st.caption(words.MLP_PICTURE.format(setting=setting) if setting else words.MLP_NOTHING_VARIES)
 
 

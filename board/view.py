@@ -130,7 +130,8 @@ def adagrad_chart(rows: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
     """Each race's winner (across: its learning rate, log scale; up: who), coloured by the root it reached."""
     from core.adagrad_lab import RACERS
 
-    data = finite_rows(rows[rows["lr"].notna() & (rows["lr"] > 0)], ["lr"])
+    data = finite_rows(rows[rows["lr"].notna() & (rows["lr"] > 0)], ["lr"]).copy()
+    data["jitter"] = (data["run"] * 0.618034 % 1.0) * 16 - 8  # races at one lr spread apart, the same at every redraw
     shown = data[["winner", "lr"]].head(DESCRIBED).itertuples(index=False)
     listed = "; ".join(f"{w} at lr = {lr:g}" for w, lr in shown)
     return alt.Chart(data).mark_point(filled=True, size=120, stroke="black", strokeWidth=1).encode(
@@ -140,7 +141,7 @@ def adagrad_chart(rows: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
         color=alt.Color("root:N", title="root reached", legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("run:Q"), alt.Tooltip("nickname:N"), alt.Tooltip("x0:Q"), alt.Tooltip("winner:N"),
                  alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("steps:Q"), alt.Tooltip("root:N")],
-    ).transform_calculate(jitter="random() * 16 - 8").properties(
+    ).properties(
         height=260, description=f"Winners of the races sent, by learning rate: {len(data)} races" +
         (f" ({listed})" if listed else "") + ".")
 
@@ -175,42 +176,55 @@ def mlp_rows(runs: list[Run], hide: bool) -> pd.DataFrame:
     return frame.rename(columns={"final_loss": "final loss", "seconds": "time (s)"})
 
 
-def mlp_charts(runs: list[Run], setting: str | None, rows: pd.DataFrame, *, narrow: bool = False) -> alt.ConcatChart:
-    """Final loss (log scale) and f(103) against ``setting`` (None: every run at one place), one mark per run;
-    the target's own value at 103 as a dashed line when the runs share a target."""
-    data = rows.copy()
+def _mlp_x(runs: list[Run], setting: str | None, data: pd.DataFrame) -> alt.X:
+    """The x channel for ``setting`` (its values put into ``data["setting"]``): numbers on a linear or log axis,
+    anything else (activation, optimiser, hidden layers) as categories."""
     if setting is None:
-        data["setting"], x = "all runs", alt.X("setting:N", title=None)
-    else:
-        values = [mlp_value(r, setting) for r in runs]
+        data["setting"] = "all runs"
+        return alt.X("setting:N", title=None)
+    values = [mlp_value(r, setting) for r in runs]
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         data["setting"] = values
-        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-        if numeric:
-            log = setting in LOG_KEYS and all(v > 0 for v in values)
-            x = alt.X("setting:Q", title=setting, scale=alt.Scale(type="log" if log else "linear"))
-        else:
-            data["setting"] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
-            x = alt.X("setting:N", title=setting, sort=sorted(set(data["setting"])))
-    tip = [alt.Tooltip("run:Q"), alt.Tooltip("nickname:N"), alt.Tooltip("changed:N"),
-           alt.Tooltip("final loss:Q", format=".3g"), alt.Tooltip("f(103):Q", format=".5g")]
-    width = "container"
-    losses = finite_rows(data[data["final loss"].notna() & (data["final loss"] > 0)], ["final loss"])
-    loss = alt.Chart(losses).mark_point(filled=True, size=90).encode(
+        log = setting in LOG_KEYS and all(v > 0 for v in values)
+        return alt.X("setting:Q", title=setting, scale=alt.Scale(type="log" if log else "linear"))
+    data["setting"] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    return alt.X("setting:N", title=setting, sort=sorted(set(data["setting"])))
+
+
+def _mlp_tip() -> list:
+    return [alt.Tooltip("run:Q"), alt.Tooltip("nickname:N"), alt.Tooltip("changed:N"),
+            alt.Tooltip("final loss:Q", format=".3g"), alt.Tooltip("f(103):Q", format=".5g")]
+
+
+def mlp_loss_chart(runs: list[Run], setting: str | None, rows: pd.DataFrame) -> alt.Chart:
+    """Final loss (log scale) against ``setting`` (None: every run at one place), one mark per run."""
+    data = rows.copy()
+    x = _mlp_x(runs, setting, data)
+    data = finite_rows(data[data["final loss"].notna() & (data["final loss"] > 0)], ["final loss"])
+    return alt.Chart(data).mark_point(filled=True, size=90).encode(
         x=x, y=alt.Y("final loss:Q", title="final loss (log scale)", scale=alt.Scale(type="log")),
-        tooltip=tip).properties(width=width, height=240, title="Final loss")
-    far = finite_rows(data[data["f(103)"].notna()], ["f(103)"])
-    layers = [alt.Chart(far).mark_point(filled=True, size=90, color="#d62728").encode(
-        x=x, y=alt.Y("f(103):Q", title="f(103)"), tooltip=tip)]
+        tooltip=_mlp_tip()).properties(height=260, title="Final loss", description=(
+            f"Final loss of {len(data)} runs against {setting or 'one place (no setting varies)'}, log scale."))
+
+
+def mlp_far_chart(runs: list[Run], setting: str | None, rows: pd.DataFrame) -> alt.LayerChart:
+    """f(103) against ``setting``, one mark per run; the target's own value at 103 as a dashed line when the
+    runs share a target."""
+    data = rows.copy()
+    x = _mlp_x(runs, setting, data)
+    data = finite_rows(data[data["f(103)"].notna()], ["f(103)"])
+    layers = [alt.Chart(data).mark_point(filled=True, size=90, color="#d62728").encode(
+        x=x, y=alt.Y("f(103):Q", title="f(103)"), tooltip=_mlp_tip())]
     targets = {r.settings.get("target", TrainConfig().target) for r in runs}
+    truth_words = ""
     if len(targets) == 1:
         truth = float(target_values(targets.pop(), 103.0))
+        truth_words = f"; the dashed line is the truth, {truth:,.6g}"
         rule = pd.DataFrame({"truth": [truth], "label": [f"truth: {truth:,.6g}"]})
         layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 3], color="black").encode(
             y="truth:Q", tooltip=[alt.Tooltip("label:N", title="target at 103")]))
-    far_chart = alt.layer(*layers).properties(width=width, height=240, title="f(103)")
-    both = alt.vconcat(loss, far_chart) if narrow else alt.hconcat(loss, far_chart)
-    return both.properties(description=f"{len(data)} runs: final loss and f(103) against "
-                                       f"{setting or 'one place (no setting varies)'}.")
+    return alt.layer(*layers).properties(height=260, title="f(103)", description=(
+        f"f(103) of {len(data)} runs against {setting or 'one place (no setting varies)'}{truth_words}."))
 
 
 # ── the table and the CSV, for any lab ────────────────────────────────────────────────────────────────────

@@ -23,7 +23,7 @@ PANEL_TITLE = "Class board"
 PANEL_TEXT = ("Send this run to your class's board: its settings and results go there, with the nickname "
               "below if you give one. The board holds {count} of at most {limit} runs.")
 MLP_NOT_READY = "Train the run to the end first: the board takes finished runs."
-SENT = "Sent: your run is number {number} on the board."
+SENT = "Sent: your run is run {number} in the board's table."
 DUPLICATE = "This run is on the board already: change a setting to send another."
 RATE = "That is {limit} runs in a minute: wait a little before sending more."
 FULL = "The board is full: it holds at most {limit} runs."
@@ -37,6 +37,7 @@ DESCENT_MAP = ("Every start sent, at its learning rate, coloured by where its ru
 DESCENT_OTHERS = ("{count} runs used another polynomial, step limit or tolerance than the map's; they are in the "
                   "table only.")
 ADAGRAD_PICTURE = ("Each race sent: its winner (the racer that converged in the fewest steps, a one-step landing "
-                   "aside) at the winner's learning rate, coloured by the root it reached.")
+                   "aside) at the winner's learning rate, coloured by the root it reached; a race nobody won is "
+                   "drawn at its first racer's learning rate.")
 MLP_PICTURE = "Each run sent: its final loss and f(103) against {setting}."
 MLP_NOTHING_VARIES = "Every run sent so far has the same settings: the charts show them at one place."

@@ -92,8 +92,8 @@ def test_a_descent_run_sent_from_the_page_is_on_the_board(store):
     at = run_app(LABS["descent"], {"board": made.code, "x0": "0,3", "lr": "0.05"})
     assert not at.exception
     send(at, "Ann")
-    assert any("number 1" in shown(s.value) for s in at.success)
     (run,) = store.runs(made.code)
+    assert any(f"run {run.id} in the board's table" in shown(s.value) for s in at.success)
     assert run.nickname == "Ann" and run.settings["x0"] == [0.0, 3.0] and run.settings["lr"] == 0.05
     send(at)  # the same setting again: refused, said
     assert any("already" in shown(i.value) for i in at.info) and len(store.runs(made.code)) == 1
