@@ -368,6 +368,20 @@ def test_first_step_feedback_derives_its_size(k, lr, factor):
     assert factor in reveal(step).text and f"{g}" in reveal(step).text
 
 
+TRAINED_NET = ("prediction_at", "last_kink", "slope_beyond", "far_shape", "dead_units")
+
+
+@pytest.mark.parametrize("k", range(len(load("mlp_x103"))))
+def test_mlp_steps_about_the_trained_net_say_to_train(k):
+    """A step's link opens the MLP page with its net untrained (seen in a browser: f(103) = −13.2 on the page
+    beside feedback about the trained 478.5), so a question about the trained net says how to get it."""
+    step = load("mlp_x103").steps[k]
+    q = step.question
+    if q is None or q.answer not in TRAINED_NET or q.args.get("trained") is False:
+        pytest.skip("not about the trained net")
+    assert re.search(r"\btrain\b", step.prompt.replace("*", ""), re.IGNORECASE), step.prompt
+
+
 # ── challenges: the goal is not met at the step's own settings, and a known solution meets it ────────────
 CHALLENGES = {
     ("gradient_descent", "reaches"): ({"x0": "-3"}, lambda s: descent_by_hand(1, -5, 4, -3, 0.01)[0] > 3),
