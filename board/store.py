@@ -197,6 +197,12 @@ class Store:
 
     # -- connections ------------------------------------------------------------------------------------
     def _connect(self):
+        try:
+            return self._open()
+        except (OSError, sqlite3.Error, *self._driver_errors()) as error:  # e.g. a data folder it may not make
+            raise DatabaseError(str(error)) from error
+
+    def _open(self):
         if self.kind == "sqlite":
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)

@@ -206,3 +206,16 @@ def test_an_expired_board_says_so(store):
         at = run_app(page, {"board": made.code})
         assert not at.exception
         assert any("has expired" in shown(w.value) for w in at.warning)
+
+
+def test_a_database_it_cannot_open_gets_a_notice_never_a_traceback(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("GP_DATABASE_URL", f"sqlite:///{tmp_path}/file/boards.sqlite3")  # its folder cannot be made
+    for page, params in ((BOARD, {}), (BOARD, {"board": "A" * 16}), (LABS["descent"], {"board": "A" * 16})):
+        at = run_app(page, params)
+        if params:
+            assert any("did not answer" in shown(w.value) for w in at.warning)
+        else:
+            at.button(key="board_create").click().run()
+            assert any("did not answer" in shown(w.value) for w in at.warning)
+        assert not at.exception
