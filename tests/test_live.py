@@ -416,7 +416,7 @@ def test_a_stream_closed_early_stops_following_and_streams_per_client_are_bounde
     assert code == 200 and sse_frames(body)[0][2]["samples"] >= before
     monkeypatch.setitem(live_route._open, "10.0.0.9", live_route.MAX_STREAMS_PER_CLIENT)
     code, _, body = asgi_get(app, path, client="10.0.0.9")
-    assert code == 429 and "At most 4 open streams" in body
+    assert code == 429 and f"At most {live_route.MAX_STREAMS_PER_CLIENT} open streams" in body
     monkeypatch.setattr(live_route, "MAX_STREAMS", live_route.MAX_STREAMS_PER_CLIENT)
     code, _, body = asgi_get(app, path, client="10.0.0.8")
     assert code == 503

@@ -559,6 +559,7 @@ class Player {
 // Each frame (runs/live.py live_frame) holds the whole present: the progress, the notes, the live picture.
 // The player keeps its SVG and glides from the frame shown to the new one (the progress bar and the
 // fit) over about the time between arrivals, at the screen's rate, then rests: no frame, no work.
+const LOST_RETRY_MS = 2000; // a refused stream: the page asks again this much later
 const GLIDE = { min: 0.1, max: 1.5 }; // seconds a glide lasts: the recent gap between frames, within these
 
 const escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -664,8 +665,12 @@ class LiveView extends Player {
       this.end("done");
     });
     source.onerror = () => {
-      // closed: refused (404: the server lost the run, 429/503: too many streams): the page follows anew
-      if (source.readyState === EventSource.CLOSED) this.end("lost");
+      // closed: refused (404: the server lost the run, 429/503: too many streams): the page follows anew,
+      // a little later (a refused stream asked again at once would make a loop of script runs)
+      if (source.readyState === EventSource.CLOSED) {
+        this.close();
+        setTimeout(() => { if (this.host.isConnected) this.end("lost"); }, LOST_RETRY_MS);
+      }
     };
   }
 
