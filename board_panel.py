@@ -222,7 +222,8 @@ def _board_view(code: str, lab: str, narrow: bool) -> None:
         st.caption(words.ADAGRAD_PICTURE)
     else:
         _mlp_picture(runs, hide, narrow)
-    st.dataframe(view.table(lab, runs, hide), hide_index=True, width="stretch", height=420)
+    table = view.table(lab, runs, hide)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))  # no empty rows
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing the basin map…")

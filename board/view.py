@@ -80,7 +80,8 @@ def descent_chart(sw, problem: Quadratic, points: pd.DataFrame, *, narrow: bool 
     x_scale = alt.Scale(domain=[float(cells["x0_lo"].min()), float(cells["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(cells["lr_lo"].min()), float(cells["lr_hi"].max())], nice=False)
     color = alt.Color("outcome:N", title="outcome", scale=alt.Scale(domain=list(labels), range=list(OUTCOME_COLORS)),
-                      legend=alt.Legend(orient="bottom", columns=3 if narrow else 7, labelLimit=110))
+                      legend=alt.Legend(orient="bottom", columns=3 if narrow else 7, labelLimit=110,
+                                        symbolOpacity=1.0))  # the legend's swatches as bright as the dots
     background = alt.Chart(cells).mark_rect(opacity=0.28).encode(
         x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
         y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
