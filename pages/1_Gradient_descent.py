@@ -158,16 +158,19 @@ problem = Quadratic(*coefs)
 st.info(lab.polynomial_words(problem))
 trajs = runs(coefs, tuple(x0s), lr, steps, tol)
 lo, hi = lab.x_range(problem, x0s)
-place = animation(coefs, x0s, lr, steps, tol, trajs, lo, hi) if not view.hides("player") else {}
+place = {}
+# predict first: the replay's step count, the loss chart's last step and the cobweb say how each run ends
+if not view.hides("player") and lesson_panel.gate("player", answers_hidden, "the runs"):
+    place = animation(coefs, x0s, lr, steps, tol, trajs, lo, hi)
 if not view.hides("status") and lesson_panel.gate("status", answers_hidden, "where each run ends"):
     status_table(problem, trajs, steps)
 if not view.hides("answers") and lesson_panel.gate("answers", answers_hidden, "the four answers"):
     four_answers(problem, coefs, trajs, lr, steps, tol)
-if not view.hides("loss"):
+if not view.hides("loss") and lesson_panel.gate("loss", answers_hidden, "the loss against step"):
     loss_section(problem, trajs)
 if not view.hides("basin"):
     basin_section(problem, coefs, x0s, lr, steps, tol)
-if not view.hides("cobweb"):
+if not view.hides("cobweb") and lesson_panel.gate("cobweb", answers_hidden, "the cobweb"):
     place |= cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol)
 if not view.hides("share"):
     ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2],

@@ -10,6 +10,7 @@ import lesson_panel
 import player
 import ui
 from core import adagrad_lab as lab
+from core import descent_lab
 from core.charts import adagrad as charts
 from core.charts import replay
 from core.inputs import parse_number
@@ -165,8 +166,9 @@ def inspector_section(ins: Inspector) -> lab.InspectorRun:
 def matrices(run, chosen):
     left, right = st.columns(2)
     frame = lab.matrix_frame(run)
-    left.altair_chart(charts.matrix_heatmap(frame, "G", title=f"W's accumulated G = Σ g² after {run.k} steps",
-                                            color_title="G", chosen=chosen, log=True), width="stretch")
+    title = f"W's accumulated G = Σ g² after {descent_lab.plural(run.k, 'step')}"
+    left.altair_chart(charts.matrix_heatmap(frame, "G", title=title, color_title="G", chosen=chosen, log=True),
+                      width="stretch")
     right.altair_chart(charts.matrix_heatmap(frame, "effective lr", title="W's effective lr = lr / (√G + eps)",
                                              color_title="effective lr", chosen=chosen, log=True,
                                              scheme="plasma"), width="stretch")
@@ -221,9 +223,11 @@ def root_race_section(race: RootRace):
                 f"after {race.steps} steps.")
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, race.chosen)
     story = lab.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs, race.lrs)
-    if lesson_panel.gate("root_verdict", answers_hidden, "who wins, and why"):
-        for sentence in story[:1] + lab.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
-            st.markdown("- " + sentence)
+    # predict first: the verdict, and the race's replay and charts, which show the winner (its step count too)
+    if not lesson_panel.gate("root_race", answers_hidden, "the race, and who wins"):
+        return {}
+    for sentence in story[:1] + lab.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
+        st.markdown("- " + sentence)
     box = lab.root_view(ROOT_PROBLEM, race.x0)
     _, clipped = lab.path_frame_1d(runs, box)
     place = player.show(replay.race_1d_replay(ROOT_PROBLEM, runs, box), key="ada_race_1d", link=True, prefix="r1_",
@@ -271,9 +275,10 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
                 f"{steps} steps.")
     runs = surface_runs(race.name, race.start, tuple(sorted(race.lrs.items())), steps, chosen)
     story = lab.bowl_story(surface, runs, race.lrs["gradient descent"], race.lrs["Adagrad"])
-    if lesson_panel.gate("surface_verdict", answers_hidden, "who wins, and why"):
-        for sentence in story[:1] + lab.race_verdict(surface, runs, race.lrs) + story[1:]:
-            st.markdown("- " + sentence)
+    if not lesson_panel.gate("surface_race", answers_hidden, "the race, and who wins"):
+        return {}
+    for sentence in story[:1] + lab.race_verdict(surface, runs, race.lrs) + story[1:]:
+        st.markdown("- " + sentence)
     box = lab.view_box(surface, race.start)
     xs, ys, F = surface.grid(*box, n=60)
     _, clipped = lab.path_frame_2d(runs, box)

@@ -72,7 +72,8 @@ def test_answers_hide_puts_the_answers_behind_a_button():
 
 def test_the_adagrad_verdicts_wait_too():
     at = run_app(PAGES["adagrad"], {"answers": "hide"})
-    assert [b.label for b in at.button].count("Show who wins, and why") == 2
+    assert [b.label for b in at.button].count("Show the race, and who wins") == 2
+    assert not at.get("vega_lite_chart") or all("Loss" not in str(c.proto.spec) for c in at.get("vega_lite_chart"))
 
 
 def test_the_share_link_keeps_the_teachers_view():
@@ -116,6 +117,8 @@ def test_the_cobweb_keeps_where_the_run_ends_folded_while_answers_wait():
     _, steps, _ = descent_by_hand(1, -5, 4, 0.0, 0.01)
     told = f"reaches 1 in {steps} steps"
     hidden = run_app(PAGES["descent"], {"answers": "hide", "x0": "0"})
+    assert "Cobweb: the update map x → x − lr·loss′(x)" not in headings(hidden)  # the section waits as a whole
+    hidden.button(key="reveal_cobweb").click().run()
     folded = [e for e in hidden.expander if e.label.startswith("Show what this run does")]
     assert len(folded) == 1 and any(told in m.value for m in folded[0].markdown)
     shown_page = run_app(PAGES["descent"], {"x0": "0"})
