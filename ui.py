@@ -61,13 +61,17 @@ def _raw(key: str) -> str | None:
     return None if value is None else str(value)
 
 
+JOINER = "\u2060"  # WORD JOINER: invisible, no line break on either side
+
+
 def plain(text: str) -> str:
     """``text`` as Markdown that shows these characters and nothing else: every ASCII punctuation mark
     is backslash-escaped, so a value from an edited link cannot become a link, an image, a colour
-    directive or LaTeX in a notice; and zero-width spaces surround each ':', '.' and '@', because
-    Streamlit's Markdown turns bare URLs, www. names and e-mail addresses into links even when escaped."""
+    directive or LaTeX in a notice; and invisible word joiners (U+2060) surround each ':', '.' and '@', because
+    Streamlit's Markdown turns bare URLs, www. names and e-mail addresses into links even when escaped. Not
+    zero-width spaces: those let a line break inside a number on a phone ("4.␤162")."""
     escaped = _PUNCTUATION.sub(r"\\\g<0>", text)
-    return re.sub(r"\\[:.@]", "\u200b\\g<0>\u200b", escaped)
+    return re.sub(r"\\[:.@]", f"{JOINER}\\g<0>{JOINER}", escaped)
 
 
 def show_notices() -> None:

@@ -280,7 +280,7 @@ def run_app(page: str, params: dict | None = None, timeout: float = 60):
 def shown(markdown: str) -> str:
     """The characters a notice's Markdown shows: ui.plain backslash-escapes punctuation and puts
     zero-width spaces around ':', '.' and '@'."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 # ── reference loops, written from the exercises ──────────────────────────────────────────────────────

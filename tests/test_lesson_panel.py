@@ -51,7 +51,7 @@ def wrong_value(answer, question):
 
 
 def plain(text: str) -> str:
-    return text.replace("\\", "").replace("\u200b", "")
+    return text.replace("\\", "").replace("\u2060", "")
 
 
 STEPS = [(name, k) for name in builtin() for k in range(1, len(load(name)) + 1)]
