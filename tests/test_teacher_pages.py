@@ -124,3 +124,28 @@ def test_the_cobweb_keeps_where_the_run_ends_folded_while_answers_wait():
     shown_page = run_app(PAGES["descent"], {"x0": "0"})
     assert not [e for e in shown_page.expander if e.label.startswith("Show what this run does")]
     assert any(told in m.value for m in shown_page.markdown)
+
+
+def test_a_lesson_step_on_the_real_adagrad_page():
+    """Adagrad by hand, step 1, on the lab page itself: the step sets the inspector (k = 1 on W[2, 3]), the races
+    wait; a right prediction of G (from Adagrad written out by hand here) is called right and opens them; a
+    wrong one is called wrong with the number; Next sets step 2's settings."""
+    from helpers import adagrad_by_hand
+
+    at = run_app(PAGES["adagrad"], {"lesson": "adagrad_by_hand", "step": "1"})
+    assert not at.exception
+    assert at.text_input(key="k").value == "1" and at.text_input(key="i").value == "2"
+    assert [b.label for b in at.button].count("Show the race, and who wins") == 2
+    G = adagrad_by_hand(0, 0.1, 1e-8, 1)[0][3][2 * 10 + 3]  # W[2, 3], flattened row-major
+    given = next(t for t in at.text_input if t.label.startswith("Your prediction"))
+    given.set_value(f"{G + 1:.6g}").run()
+    next(b for b in at.button if b.label == "Check").click().run()
+    wrong = [shown(e.value) for e in at.error]
+    assert wrong and wrong[0].startswith("Not quite") and f"{G:.6g}" in wrong[0]
+    given = next(t for t in at.text_input if t.label.startswith("Your prediction"))
+    given.set_value(f"{G:.6g}".replace(".", ",")).run()  # a decimal comma, as the course writes it
+    next(b for b in at.button if b.label == "Check").click().run()
+    assert [shown(s.value) for s in at.success][0].startswith(f"Right: {G:.6g}")
+    assert "Show the race, and who wins" not in [b.label for b in at.button]  # checked: the races are shown
+    next(b for b in at.button if b.label == "Next").click().run()
+    assert not at.exception and any("Step 2 of 8" in h.value for h in at.subheader)
