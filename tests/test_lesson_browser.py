@@ -96,3 +96,31 @@ def test_a_lesson_walked_with_the_keyboard_only(page, app_url):
         assert feedback(page)
     assert page.locator("button:has-text('Next')").is_disabled()
     assert not page.locator("[data-testid='stException']").count()
+
+
+TEXT_SIZES = """() => {
+    const sizes = [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg text')]
+        .map(t => parseFloat(getComputedStyle(t).fontSize));
+    const players = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')].map(e => e.shadowRoot)
+        .filter(Boolean).flatMap(r => [...r.querySelectorAll('svg text, .gp-counter, .gp-legend')]);
+    return {charts: sizes, player: players.map(t => parseFloat(getComputedStyle(t).fontSize))};
+}"""
+
+
+@pytest.mark.browser
+def test_present_mode_draws_text_for_a_projector(page, app_url):
+    """present=1 at 1920×1080: every chart's and the player's text at least 16 px (11-13 px without it); the
+    charts still fit the page (none wider than the main column)."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, f"{app_url}/Gradient_descent")
+    before = page.evaluate(TEXT_SIZES)
+    assert min(before["charts"]) < 16 and min(before["player"]) < 16
+    open_page(page, f"{app_url}/Gradient_descent?present=1")
+    page.wait_for_timeout(1000)
+    after = page.evaluate(TEXT_SIZES)
+    assert after["charts"] and min(after["charts"]) >= 16, after["charts"]
+    assert after["player"] and min(after["player"]) >= 16, after["player"]
+    overflow = page.evaluate("""() => { const main = document.querySelector('[data-testid=stMainBlockContainer]')
+        .getBoundingClientRect(); return [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+        .filter(c => c.getBoundingClientRect().right > main.right + 1).length }""")
+    assert overflow == 0
