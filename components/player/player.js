@@ -311,7 +311,7 @@ class Player {
     // markers last, above every path and trail
     layers.sort((a, b) => (a.kind === "marker") - (b.kind === "marker"));
     for (const item of layers) if (item.g) moving.appendChild(item.g);
-    return { layers, sx, sy, plot, vrules, points, y0, y1 };
+    return { layers, sx, sy, plot, moving, vrules, points, y0, y1 };
   }
 
   drawVrules(rules, g, sx, y0, y1) {
@@ -559,6 +559,7 @@ class Player {
 // Each frame (runs/live.py live_frame) holds the whole present: the progress, the notes, the live picture.
 // The player keeps its SVG and glides from the frame shown to the new one (the progress bar and the
 // fit) over about the time between arrivals, at the screen's rate, then rests: no frame, no work.
+const GLIDE_FRAME_MS = 25; // at least this long between painted frames of a glide (every other one at 60 Hz)
 const LOST_RETRY_MS = 2000; // a refused stream: the page asks again this much later
 const GLIDE = { min: 0.1, max: 1.5 }; // seconds a glide lasts: the recent gap between frames, within these
 
@@ -692,7 +693,11 @@ class LiveView extends Player {
     (this.views || []).forEach((view, p) => {
       const c = (this.replay.panels[p].curves || []).find((curve) => curve.name === "prediction");
       if (!c) return;
-      const poly = view.plot.querySelector("polyline[data-name='prediction']");
+      // the gliding curve lives in the panel's moving layer (its own SVG, composited apart): a frame repaints
+      // it alone, not the grid, the axes, the loss and the kinks under it
+      const poly = view.plot.querySelector("polyline[data-name='prediction']")
+        || view.moving.querySelector("polyline[data-name='prediction']");
+      if (poly.parentNode !== view.moving) view.moving.appendChild(poly);
       this.pred = { poly, view, x: c.x, to: c.y, from: old && old.from && old.from.length === c.y.length ? old.from : c.y };
     });
   }
@@ -703,7 +708,7 @@ class LiveView extends Player {
     const names = new Set();
     for (const c of panel.curves || []) {
       names.add(c.name);
-      let poly = plot.querySelector(`polyline[data-name='${c.name}']`);
+      let poly = plot.querySelector(`polyline[data-name='${c.name}']`) || view.moving.querySelector(`polyline[data-name='${c.name}']`);
       if (!poly) {
         poly = el("polyline", { fill: "none", stroke: c.color || "#444", "stroke-width": c.width || 1.5,
                                 "stroke-dasharray": c.dash ? c.dash.join(" ") : null, "stroke-linejoin": "round",
@@ -728,6 +733,11 @@ class LiveView extends Player {
     this.glideRaf = 0;
     if (!this.host.isConnected) return; // the element left the page
     const f = Math.min(1, (now - this.t0) / (this.gap * 1000));
+    if (f < 1 && now - (this.paintedAt || 0) < GLIDE_FRAME_MS) {  // about 30 frames a second, not 60: half the paint
+      this.glideRaf = requestAnimationFrame(this.glide);
+      return;
+    }
+    this.paintedAt = now;
     this.shown = this.from + (this.to - this.from) * f;
     this.fill.style.transform = `scaleX(${this.shown.toFixed(4)})`;
     const p = this.pred;
