@@ -38,11 +38,11 @@ MAX_STREAMS = 64
 POLL_SECONDS = 0.05     # how often a stream looks at its run (a dictionary read)
 RENEW_SECONDS = 0.5     # how often it renews its lease on the run (the pool's lease is 3 s)
 KEEPALIVE_SECONDS = 15  # a comment line while nothing moves, so proxies keep the stream open
-_PICTURES_KEPT = 32
+_PICTURES_KEPT = 8  # runs whose latest live picture is kept
 
 served = False  # set when the server serves the route (``route`` was built): the MLP page then streams its live view
 _open: dict[str, int] = {}  # client address -> open streams
-_pictures: OrderedDict = OrderedDict()  # (config, samples, failed) -> live picture: one per chunk for all streams
+_pictures: OrderedDict = OrderedDict()  # config -> ((samples, failed), its latest live picture), for all streams
 
 
 def run_id(config) -> str:
@@ -66,13 +66,17 @@ def parse_run(text: str):
 
 
 def _picture(view) -> dict:
-    key = (view.config, view.samples_seen, view.failed)
-    picture = _pictures.get(key)
-    if picture is None:
-        picture = _pictures[key] = live.live_picture(view)
+    """The live picture of the run's current chunk, made once for every stream that follows the run. Only each
+    run's latest is kept (a stream never goes back), so the cache holds at most _PICTURES_KEPT pictures whatever
+    the number of chunks (one per chunk kept ~32 pictures of a finished run: +4 MiB in the memory test)."""
+    at = (view.samples_seen, view.failed)
+    kept = _pictures.get(view.config)
+    if kept is None or kept[0] != at:
+        kept = _pictures[view.config] = (at, live.live_picture(view))
         while len(_pictures) > _PICTURES_KEPT:
             _pictures.popitem(last=False)
-    return picture
+    _pictures.move_to_end(view.config)
+    return kept[1]
 
 
 def _event(frame: dict, name: str | None = None) -> str:

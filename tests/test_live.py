@@ -296,6 +296,7 @@ def asgi_get(app, path: str, *, client: str = "10.0.0.1", events: int | None = N
     """GET ``path`` from the ASGI ``app`` as ``client``: (status, headers, body). With ``events``, the client
     disconnects after that many Server-Sent Events (or at the ``done`` event)."""
     import asyncio
+    import concurrent.futures
     from urllib.parse import unquote
 
     async def go():
@@ -322,7 +323,10 @@ def asgi_get(app, path: str, *, client: str = "10.0.0.1", events: int | None = N
         await asyncio.wait_for(app(scope, receive, send), timeout)
         return answer["status"], answer["headers"], answer["body"].decode()
 
-    return asyncio.run(go())
+    # In a thread of its own: a browser test before this one leaves Playwright's sync API holding this thread's
+    # event loop, and asyncio.run refuses to start a loop where one runs.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def sse_frames(body: str) -> list[tuple[str | None, str, dict]]:
