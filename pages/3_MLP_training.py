@@ -308,8 +308,8 @@ def untrained(config, show_units: bool):
     if config is None:
         return
     st.info("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
-            "it. The charts and probes update as it learns. A run with these settings that this server has made "
-            "already is shown at once: the same settings give the same numbers.", icon=":material/play_circle:")
+            "it. The charts and probes update as it learns. If this server has trained these settings before, "
+            "Train shows that run at once: the same settings give the same numbers.", icon=":material/play_circle:")
     run = ui.untrained_view(config)
     params = run.params
     draw_charts(run, params, show_units, cache="untrained charts")  # kept apart from the trained run's
