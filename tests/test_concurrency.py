@@ -56,7 +56,10 @@ SESSIONS = 10
 EPOCHS, N_SAMPLES = int(os.environ.get("CONCURRENCY_EPOCHS", 4)), 20_000
 KINDS = {  # kind -> (each session's seed, the bound on each session's time over the solo time)
     "one_link": ([7] * SESSIONS, 10.0),   # measured 3.0-3.2x on a quiet machine, up to 8.3x on a busy one
-    "own_seeds": ([101 + 17 * i for i in range(SESSIONS)], 15.0),  # measured 9.5x quiet, up to 10.4x busy
+    # measured 9.5x quiet before the streamed live view; with it 11.6-12.4x quiet and once 15.9x in a clean CI run
+    # (each browser paints its glide and takes CPU from the workers: docs/performance.md, "Live view"). 17x still
+    # fails the design before the worker pool (18.4x), which is what this guards against.
+    "own_seeds": ([101 + 17 * i for i in range(SESSIONS)], 17.0),
 }
 SOLO_SEEDS = (9001, 9002)        # a visitor alone, twice, with runs the server has not computed
 DONE_TIMEOUT_S = 180
