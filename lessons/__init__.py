@@ -10,6 +10,7 @@ answer. ``grade(step, given, settings)`` and ``reveal(step, settings)`` give the
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import tomllib
@@ -93,7 +94,16 @@ def load(name: str) -> Lesson:
     """A built-in lesson by name."""
     if name not in builtin():
         raise KeyError(f"No lesson {name!r} (lessons: {', '.join(builtin())})")
-    return load_file(HERE / f"{name}.toml")
+    path = HERE / f"{name}.toml"
+    return _parsed(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(path: str, mtime_ns: int) -> Lesson:
+    """A built-in lesson parsed once per version of its file: every page run reads the teacher keys, and the
+    panel loads its lesson several times a run (a Lesson is frozen, so one object serves every session)."""
+    del mtime_ns  # part of the cache key: an edited file is parsed again
+    return load_file(path)
 
 
 def load_file(path) -> Lesson:

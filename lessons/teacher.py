@@ -125,6 +125,8 @@ def read(query, lab: str, lessons: dict[str, int] | None = None) -> View:
 
 
 def _lesson(raw_lesson, raw_step, lessons, notices) -> tuple[str | None, int | None]:
+    if raw_lesson is None and raw_step is None:
+        return None, None  # the usual page: no lesson to look up
     if lessons is None:
         from lessons import builtin, load
         lessons = {name: len(load(name)) for name in builtin()}
