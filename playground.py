@@ -4,13 +4,12 @@ from urllib.parse import parse_qsl
 
 import streamlit as st
 
-import lesson_panel
-import ui
+from app import lesson_panel, ui
 
 # `streamlit run playground.py` imports this file for its App: the pages, and beside them the MLP live view's
 # stream (live_route). The script itself runs as __main__, without this.
 if __name__ != "__main__":
-    import live_route
+    from app import live_route
     app = st.App("playground.py", routes=[live_route.route(ui.run_pool)])
 
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")

@@ -5,9 +5,9 @@ passes the settings it read, or its finished run). An ``Entry`` is plain JSON-ab
   basin map's labels and codes, ``core.descent.outcome_code``), the updates made and the last iterate.
 - Adagrad: the 1-D race on (x² − 5x + 4)² (its racers, start, learning rates and step limit); per racer its
   lr, status, the root reached and its steps; the winner (fewest steps among those that converged, a
-  one-step landing aside: ``core.adagrad_lab.race_verdict``'s rule).
+  one-step landing aside: ``labs.adagrad.words.race_verdict``'s rule).
 - MLP: the settings that differ from the defaults; final loss, f(±1), f(±2), f(103) and the training time
-  (``core.mlp_lab.summarize``), of a finished run only.
+  (``labs.mlp.words.summarize``), of a finished run only.
 """
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from core import adagrad_lab, descent_lab, mlp_lab
 from core.descent import CONVERGED, outcome, outcome_code, outcome_labels
 from core.objective import Quadratic
 from core.train import TrainConfig
+from labs.adagrad import words as adagrad_lab
+from labs.descent import words as descent_lab
+from labs.mlp import words as mlp_lab
 
 
 class NotReady(Exception):
@@ -45,7 +47,7 @@ def _num(x) -> float | None:
 
 
 def descent(coefs, x0s, lr: float, steps: int, tol: float) -> Entry:
-    """The gradient-descent lab's runs from every start at ``lr`` (``core.descent_lab.run``)."""
+    """The gradient-descent lab's runs from every start at ``lr`` (``labs.descent.words.run``)."""
     problem = Quadratic(*map(float, coefs))
     labels = outcome_labels(problem)
     starts = []
@@ -63,7 +65,7 @@ ROOT_PROBLEM = Quadratic()  # the Adagrad lab's 1-D race: (x² − 5x + 4)²
 
 
 def adagrad(x0: float, lrs: dict, steps: int, chosen) -> Entry:
-    """The Adagrad lab's 1-D race (``core.adagrad_lab.race``) and its winner."""
+    """The Adagrad lab's 1-D race (``labs.adagrad.words.race``) and its winner."""
     chosen = tuple(name for name in adagrad_lab.RACERS if name in chosen)
     lrs = {name: float(lrs[name]) for name in chosen}
     runs = adagrad_lab.race(ROOT_PROBLEM, float(x0), 1.0, int(steps), chosen=chosen, lrs=lrs)

@@ -1,7 +1,7 @@
 """A board's runs as the class sees them: a table, the lab's own picture, and the teacher's CSV. No Streamlit.
 
 Tables hold nicknames as text cells (a data grid draws text, never markup); ``hide`` puts "hidden" in their
-place. Pictures are Altair charts whose data holds only finite numbers (``core.charts.finite_rows``), and
+place. Pictures are Altair charts whose data holds only finite numbers (``labs.charts.finite_rows``), and
 whose description (read by screen readers) lists what the marks show.
 """
 from __future__ import annotations
@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from board.store import Run
-from core import descent_lab
-from core.charts import finite_rows
-from core.charts.descent import OUTCOME_COLORS, basin_frame
 from core.descent import outcome_labels, sweep
 from core.objective import Quadratic
 from core.train import TrainConfig, target_values
+from labs.charts import finite_rows
+from labs.descent import words as descent_lab
+from labs.descent.charts import OUTCOME_COLORS, basin_frame
 
 HIDDEN_NAME = "hidden"
 DESCRIBED = 20  # marks a chart's description lists one by one
@@ -129,7 +129,7 @@ def adagrad_rows(runs: list[Run], hide: bool) -> pd.DataFrame:
 
 def adagrad_chart(rows: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
     """Each race's winner (across: its learning rate, log scale; up: who), coloured by the root it reached."""
-    from core.adagrad_lab import RACERS
+    from labs.adagrad.words import RACERS
 
     data = finite_rows(rows[rows["lr"].notna() & (rows["lr"] > 0)], ["lr"]).copy()
     data["jitter"] = (data["run"] * 0.618034 % 1.0) * 16 - 8  # races at one lr spread apart, the same at every redraw
@@ -154,7 +154,7 @@ LOG_KEYS = ("lr", "eps", "n", "batch", "noise")
 
 def mlp_value(run: Run, key: str):
     """The run's value of a setting (its default when it did not change it), hidden layers as text."""
-    from core.mlp_lab import FIELDS
+    from labs.mlp.words import FIELDS
 
     value = run.settings.get(key, getattr(TrainConfig(), FIELDS[key]))
     if key == "hidden":
@@ -164,7 +164,7 @@ def mlp_value(run: Run, key: str):
 
 def mlp_varied(runs: list[Run]) -> list[str]:
     """The settings whose value differs between runs, the most varied first (ties in the lab's order)."""
-    from core.mlp_lab import FIELDS
+    from labs.mlp.words import FIELDS
 
     counts = {key: len({str(mlp_value(r, key)) for r in runs}) for key in FIELDS}
     return sorted((k for k, n in counts.items() if n > 1), key=lambda k: -counts[k])

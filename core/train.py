@@ -212,7 +212,7 @@ def initial_flat(config: TrainConfig) -> np.ndarray:
 class Failure(NamedTuple):
     """Why a run stopped early: the loss after update ``update`` (counted from 1 over the run; 0, the initial
     parameters) was ``loss``, not finite; that update is undone, so the parameters are the last ones with a
-    finite loss. ``core.mlp_lab.failed_words`` says it in words."""
+    finite loss. ``labs.mlp.words.failed_words`` says it in words."""
 
     update: int
     loss: float

@@ -1,15 +1,11 @@
 """Gradient descent lab: find the roots of p(x) = a·x² + b·x + c by minimising p(x)², from several starts."""
 import streamlit as st
 
-import board_panel
-import lesson_panel
-import player
-import ui
-from core import descent_lab as lab
-from core.charts import descent as charts
-from core.charts import replay
+from app import board_panel, lesson_panel, player, ui
 from core.objective import Quadratic
-from labs import glossary
+from labs import glossary, replay
+from labs.descent import charts as charts
+from labs.descent import words as lab
 
 view = lesson_panel.open_page("descent", title="Gradient descent", icon=":material/trending_down:")
 

@@ -5,18 +5,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-import board_panel
-import lesson_panel
-import player
-import ui
-from core import adagrad_lab as lab
-from core import descent_lab
-from core.charts import adagrad as charts
-from core.charts import replay
+from app import board_panel, lesson_panel, player, ui
 from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
-from labs import glossary
+from labs import glossary, replay
+from labs.adagrad import charts as charts
+from labs.adagrad import words as lab
+from labs.descent import words as descent_lab
 
 view = lesson_panel.open_page("adagrad", title="Adagrad", icon=":material/tune:")
 

@@ -4,17 +4,13 @@ import time
 
 import streamlit as st
 
-import board_panel
-import lesson_panel
-import live_route
-import player
-import ui
-from core import mlp_lab
-from core.charts.mlp import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
-from core.charts.replay import mlp_replay
+from app import board_panel, lesson_panel, live_route, player, ui
 from core.inputs import parse_flag
 from core.train import LIMITS
 from labs import glossary
+from labs.mlp import words as mlp_lab
+from labs.mlp.charts import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
+from labs.replay import mlp_replay
 from runs import live
 
 view = lesson_panel.open_page("mlp", title="MLP training", icon=":material/hub:")

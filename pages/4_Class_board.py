@@ -2,8 +2,7 @@
 own picture (``board_panel``; the data and the rules in ``board``)."""
 import streamlit as st
 
-import board_panel
-import ui
+from app import board_panel, ui
 
 st.set_page_config(page_title="Class board · Gradient Playground", page_icon=":material/groups:", layout="wide")
 ui.page_style()

@@ -26,8 +26,8 @@ from multiprocessing import popen_forkserver, spawn
 
 import numpy as np
 
-from core.mlp_lab import Pace
 from core.train import PROBE_X, Snapshot, TrainConfig, Trainer
+from labs.mlp.words import Pace
 from runs.store import RunStore, RunView, _frozen
 
 CHUNK_SECONDS = 0.2    # training per chunk: a run that nobody follows stops within about this long

@@ -1,4 +1,4 @@
-"""core.adagrad_lab against hand-computed Adagrad steps, closed forms and the documented random streams."""
+"""labs.adagrad.words against hand-computed Adagrad steps, closed forms and the documented random streams."""
 import math
 import re
 
@@ -8,10 +8,10 @@ from helpers import adagrad_by_hand, descent_by_hand
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import adagrad_lab as lab
 from core.descent import CONVERGED, DIVERGED, MAX_STEPS
 from core.objective import Quadratic
 from core.surfaces import Bowl
+from labs.adagrad import words as lab
 
 
 @pytest.mark.parametrize("grad", ["noise", "quadratic"])
@@ -231,7 +231,7 @@ def test_sweep_table_names_the_root_and_a_one_step_landing_apart():
 
 
 def test_racer_legend_tells_overlapping_lines_apart():
-    from core.charts import adagrad as charts
+    from labs.adagrad import charts as charts
 
     q = Quadratic()
     spec = charts.race_loss_chart(lab.loss_frame(q, lab.race(q, 0.0, 0.1, 100)), title="t").to_dict()
@@ -398,8 +398,8 @@ def test_effective_lr_takes_arrays():
 def test_all_five_play_in_the_browser_player_with_their_own_looks_and_iterates():
     import json
 
-    from core.charts import replay
     from core.surfaces import SURFACES
+    from labs import replay
 
     q = Quadratic()
     lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
@@ -421,7 +421,7 @@ def test_all_five_play_in_the_browser_player_with_their_own_looks_and_iterates()
 
 
 def test_loss_and_effective_step_charts_list_only_the_racers_that_ran():
-    from core.charts import adagrad as charts
+    from labs.adagrad import charts as charts
 
     q = Quadratic()
     runs = lab.race(q, 0.0, 1.0, 300, chosen=("momentum", "Adam"), lrs={"momentum": 0.05, "Adam": 0.03})
@@ -551,8 +551,8 @@ def test_the_rosenbrock_hint_quotes_runs_at_its_own_values():
 def test_the_race_loss_chart_leaves_its_plot_the_width():
     """On the 2-D race the loss chart has two fifths of the page: its legend goes under the plot and its
     log labels stay short (1e+11, not 100,000,000,000), or the plot was squeezed to ~100 px."""
-    from core.charts import adagrad as charts
     from core.surfaces import Rosenbrock
+    from labs.adagrad import charts as charts
 
     runs = lab.race(Rosenbrock(), (-1.2, 1.0), 0.035, 1000, lr_adagrad=1.0)
     frame = lab.loss_frame(Rosenbrock(), runs)

@@ -3,7 +3,7 @@ and a bounded number of rows."""
 import numpy as np
 import pandas as pd
 
-from core.charts import finite_rows, positive_rows, thin
+from labs.charts import finite_rows, positive_rows, thin
 
 
 def test_finite_rows_drops_any_row_with_nan_or_inf():
@@ -26,9 +26,9 @@ def test_thin_bounds_rows_and_keeps_both_ends():
 
 
 def test_phone_basin_map_draws_fewer_cells_each_a_run_of_the_sweep():
-    from core.charts.descent import PHONE_CELLS, basin_frame, basin_map
     from core.descent import sweep
     from core.objective import Quadratic
+    from labs.descent.charts import PHONE_CELLS, basin_frame, basin_map
 
     x0s, lrs = np.linspace(-2, 7, 81), np.geomspace(1e-3, 0.3, 50)
     sw = sweep(Quadratic(), x0s, lrs, max_steps=300)
@@ -50,9 +50,10 @@ def test_phone_basin_map_draws_fewer_cells_each_a_run_of_the_sweep():
 
 
 def test_every_chart_says_what_it_shows():
-    from core.charts import adagrad, descent
     from core.descent import gradient_descent
     from core.objective import Quadratic
+    from labs.adagrad import charts as adagrad
+    from labs.descent import charts as descent
 
     problem = Quadratic()
     trajs = [gradient_descent(problem, x0, 0.01) for x0 in (0.0, 3.0)]
@@ -69,9 +70,10 @@ def test_every_chart_says_what_it_shows():
 
 def test_starts_a_hair_apart_get_legend_labels_apart():
     """2.5 and 2.4999999 are 'x0 = 2.5' twice at %g: the loss chart and the replay must tell them apart."""
-    from core.charts import descent, replay
     from core.descent import gradient_descent
     from core.objective import Quadratic
+    from labs import replay
+    from labs.descent import charts as descent
 
     problem = Quadratic()
     trajs = [gradient_descent(problem, x0, 0.01) for x0 in (2.5, 2.4999999)]

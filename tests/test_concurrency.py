@@ -47,9 +47,9 @@ from helpers import (
     wait_for_run,
 )
 
-from core.mlp_lab import history_csv
+from app.ui import STORE_BYTES
 from core.train import TrainConfig, Trainer
-from ui import STORE_BYTES
+from labs.mlp.words import history_csv
 
 SESSIONS = 10
 # 80,000 samples: about 0.7 s of training alone. bench/bench_runs.py sets 20 epochs (the default link).

@@ -32,8 +32,8 @@ from helpers import (
     wait_for_run,
 )
 
-from core.mlp_lab import history_csv
 from core.train import TrainConfig, Trainer
+from labs.mlp.words import history_csv
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import nginx_conf  # noqa: E402
@@ -158,8 +158,8 @@ def test_the_image_copies_everything_the_app_imports():
         if line.startswith("COPY "):
             copied.update(part.rstrip("/") for part in line.split()[1:-1])
     import ast
-    needed = {"playground.py", "pages", ".streamlit", "components"}
-    for source in [ROOT / "playground.py", ROOT / "ui.py", ROOT / "player.py", *(ROOT / "pages").glob("*.py")]:
+    needed = {"playground.py", "pages", ".streamlit", "app"}
+    for source in [ROOT / "playground.py", *(ROOT / "app").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
         for node in ast.walk(ast.parse(source.read_text())):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []

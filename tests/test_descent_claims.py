@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from core import descent_lab as lab
 from core.descent import DIVERGENCE_BOUND, MAX_PERIOD, ORBIT_RTOL, gradient_descent, sweep
 from core.objective import Quadratic
+from labs.descent import words as lab
 
 TOL = 1e-6
 

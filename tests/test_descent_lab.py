@@ -1,4 +1,4 @@
-"""core.descent_lab: the numbers and sentences of the gradient-descent page, checked against the
+"""labs.descent.words: the numbers and sentences of the gradient-descent page, checked against the
 exercise's known numbers, iterates computed by hand here, and closed forms (roots, vertex, 1/(b² − 4ac))."""
 
 import math
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from helpers import DIVERGED_AT, bounded_edge, descent_by_hand
 
-from core import descent_lab as lab
-from core.charts import descent as charts
 from core.descent import DIVERGENCE_BOUND, gradient_descent, outcome
 from core.objective import Quadratic
+from labs.descent import charts as charts
+from labs.descent import words as lab
 
 DEFAULT = Quadratic(1, -5, 4)
 

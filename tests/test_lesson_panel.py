@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import lesson_panel
+from app import lesson_panel
 from lessons import builtin, compute, load
 from tests.test_lessons import CHALLENGES
 
@@ -14,7 +14,7 @@ from tests.test_lessons import CHALLENGES
 def panel_script():
     import streamlit as st
 
-    import lesson_panel
+    from app import lesson_panel
 
     hidden = lesson_panel.show(st.session_state.get("test_lab", "descent"))
     st.markdown(f"answers hidden: {hidden}")

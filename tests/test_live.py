@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from core import mlp_lab
 from core.train import TrainConfig
+from labs.mlp import words as mlp_lab
 from runs import live
 from runs.cadence import Cadence
 from runs.pool import Follow
@@ -351,7 +351,7 @@ def stream_pool():
 def stream_app(pool):
     from starlette.applications import Starlette
 
-    import live_route
+    from app import live_route
     return Starlette(routes=[live_route.route(lambda: pool)])
 
 
@@ -365,7 +365,7 @@ def stream_app(pool):
 def test_the_stream_refuses_what_is_not_a_run_it_has_in_one_plain_sentence(stream_pool, run, status, words):
     from urllib.parse import quote
 
-    import live_route
+    from app import live_route
     code, headers, body = asgi_get(stream_app(stream_pool), live_route.PATH.format(run=quote(run, safe="")))
     assert code == status and words in body and "Traceback" not in body and len(body) < 400, body
     assert headers["content-type"].startswith("text/plain")
@@ -373,7 +373,7 @@ def test_the_stream_refuses_what_is_not_a_run_it_has_in_one_plain_sentence(strea
 
 
 def test_the_run_id_is_the_runs_settings_and_reads_back_exactly():
-    import live_route
+    from app import live_route
     for config in (TrainConfig(), TrainConfig(lr=2.5e-5, batch_size=64, hidden=(64, 32), seed=7, epochs=3),
                    TrainConfig(optimizer="adam", lr=0.001, target="sin", noise=0.123456789)):
         assert live_route.parse_run(live_route.run_id(config)) == (config, None)
@@ -385,7 +385,7 @@ def test_a_stream_follows_its_run_to_done_with_the_stores_data_and_leaves(stream
     store's finished run (the same picture live_picture draws of it, every sample), then the stream has left."""
     from urllib.parse import quote
 
-    import live_route
+    from app import live_route
     config = TrainConfig(epochs=3, n_samples=3000, batch_size=10, seed=4321)
     stream_pool.follow(config, "page")
     stream_pool.leave("page")
@@ -406,7 +406,7 @@ def test_a_stream_follows_its_run_to_done_with_the_stores_data_and_leaves(stream
 def test_a_stream_closed_early_stops_following_and_streams_per_client_are_bounded(stream_pool, monkeypatch):
     from urllib.parse import quote
 
-    import live_route
+    from app import live_route
     config = TrainConfig(epochs=200, n_samples=20000, seed=4322)
     stream_pool.follow(config, "page")
     stream_pool.leave("page")

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import mlp_lab
-from core.charts import mlp as charts
 from core.nn import MLP
 from core.train import LIMITS, TrainConfig, Trainer, cached_dataset, make_dataset
+from labs.mlp import charts as charts
+from labs.mlp import words as mlp_lab
 
 TRUTH = {"x2": lambda x: x ** 2, "abs": np.fabs, "cube": lambda x: x ** 3, "sin": np.sin}  # written independently
 
@@ -325,7 +325,7 @@ def test_a_summary_is_small_whatever_the_net():
 
 
 def test_the_replay_draws_the_runs_own_target():
-    from core.charts.replay import mlp_replay
+    from labs.replay import mlp_replay
 
     config = TrainConfig(target="sin", epochs=1, n_samples=200, batch_size=20)
     trainer = Trainer(config)

@@ -1,4 +1,4 @@
-"""core.mlp_lab and core.charts.mlp: checked against hand-built nets, finite differences, closed forms."""
+"""labs.mlp.words and labs.mlp.charts: checked against hand-built nets, finite differences, closed forms."""
 import io
 import math
 import re
@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import mlp_lab
-from core.charts import mlp as charts
 from core.nn import MLP
 from core.train import TrainConfig, Trainer
+from labs.mlp import charts as charts
+from labs.mlp import words as mlp_lab
 
 
 def hand_net():

@@ -179,9 +179,9 @@ def run_with_racers(racers, **params) -> AppTest:
 
 
 def test_all_five_race_and_the_words_come_from_the_runs():
-    from core import adagrad_lab as lab
     from core.objective import Quadratic
     from core.surfaces import Bowl
+    from labs.adagrad import words as lab
 
     at = run_with_racers(lab.RACERS)
     assert not at.exception and not at.warning
@@ -202,8 +202,8 @@ def test_all_five_race_and_the_words_come_from_the_runs():
 
 
 def test_the_2d_table_runs_only_when_opened_and_has_a_column_per_racer():
-    from core import adagrad_lab as lab
     from core.surfaces import SURFACES
+    from labs.adagrad import words as lab
 
     at = run_with_racers(["momentum", "Adam"], surface="rosenbrock")
     assert len(at.dataframe) == 1  # the 1-D table; the closed 2-D one has not run

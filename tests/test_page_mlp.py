@@ -10,9 +10,9 @@ from helpers import assert_no_exception, open_page, run_app, shown, train_to_end
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-import ui
-from core import mlp_lab
+from app import ui
 from core.train import TrainConfig, Trainer
+from labs.mlp import words as mlp_lab
 
 PAGE = "pages/3_MLP_training.py"
 
@@ -155,7 +155,7 @@ def test_the_live_picture_is_one_element_redrawn_and_falls_back_to_new_ones(monk
     """Within one script run the live view draws its picture under one key (the browser redraws the mounted
     player). Should Streamlit stop letting player._forget_key forget the key, each picture is a new element
     under a new key instead of an error."""
-    import player
+    from app import player
     keys, mount = [], player._PLAYER
 
     def recording(*args, key, **kwargs):
@@ -240,7 +240,7 @@ def test_a_finished_run_is_replayed_to_the_next_session_with_the_same_numbers():
 
 def live_frames(monkeypatch) -> list:
     """The frames the page sends the live component (``runs.live.live_frame``), as they are drawn."""
-    import player
+    from app import player
     frames, mount = [], player._PLAYER
 
     def recording(*args, key, data, **kwargs):

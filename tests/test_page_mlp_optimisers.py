@@ -3,8 +3,8 @@ URL, trained to Done, and the same history as the Trainer alone (AppTest; no bro
 import pytest
 from helpers import run_app, shown, train_to_end
 
-from core import mlp_lab
 from core.train import TrainConfig, Trainer
+from labs.mlp import words as mlp_lab
 
 PAGE = "pages/3_MLP_training.py"
 

@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from core import adagrad_lab as lab
-from core import descent_lab as report
-from core.charts import replay
 from core.descent import gradient_descent
 from core.objective import Quadratic
 from core.surfaces import SURFACES
+from labs import replay
+from labs.adagrad import words as lab
+from labs.descent import words as report
 
 DEFAULT = Quadratic()
 
@@ -125,8 +125,8 @@ def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
 
 
 def test_mlp_replay_holds_each_snapshots_prediction_bit_for_bit():
-    from core.mlp_lab import fit_range
     from core.train import SNAPSHOTS, TrainConfig, Trainer
+    from labs.mlp.words import fit_range
 
     c = TrainConfig(n_samples=600, epochs=3, batch_size=4, hidden=(8,), lr=1e-3)
     t = Trainer(c)
@@ -170,7 +170,7 @@ def test_mlp_replay_of_a_blown_up_run_is_finite():
 
 
 def _live_of(trainer):
-    from core import mlp_lab
+    from labs.mlp import words as mlp_lab
     c, params = trainer.config, trainer.params
     return replay.mlp_live(mlp_lab.loss_curve(trainer.history), mlp_lab.epoch_boundaries(trainer.epoch),
                            mlp_lab.fit_curve(trainer.net, params, c.x_min, c.x_max),

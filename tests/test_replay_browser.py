@@ -8,9 +8,9 @@ import urllib.parse
 import pytest
 from helpers import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_done, wait_for_run
 
-from core import descent_lab
 from core.descent import gradient_descent
 from core.objective import Quadratic
+from labs.descent import words as descent_lab
 
 pytestmark = pytest.mark.browser
 

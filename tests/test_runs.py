@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from helpers import ROOT
 
-from core.mlp_lab import history_csv
 from core.train import TrainConfig, Trainer, snapshot_batches
+from labs.mlp.words import history_csv
 from runs.pool import WORKER_FAILED, RunPool
 from runs.store import RunStore, RunView
 

@@ -9,10 +9,10 @@ import urllib.parse
 import pytest
 from helpers import assert_no_exception, download_bytes, open_page, wait_for_done, wait_for_run
 
-from core import descent_lab
-from core.mlp_lab import history_csv
 from core.objective import Quadratic
 from core.train import TrainConfig, Trainer
+from labs.descent import words as descent_lab
+from labs.mlp.words import history_csv
 
 SHARE = "[data-testid='stMarkdownContainer'] a:has-text('Share this view')"
 MAIN_TEXT = "[data-testid='stMain'] [data-testid='stMarkdownContainer']"

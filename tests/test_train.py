@@ -5,7 +5,6 @@ import pickle
 import numpy as np
 import pytest
 
-from core.mlp_lab import build_config, failed_words
 from core.nn import MLP
 from core.optim import momentum
 from core.train import (
@@ -18,6 +17,7 @@ from core.train import (
     make_dataset,
     snapshot_batches,
 )
+from labs.mlp.words import build_config, failed_words
 
 
 def test_defaults_are_the_original_experiment():

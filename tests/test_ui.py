@@ -1,7 +1,7 @@
 """ui's helpers that are not widgets: exact numbers in links, plain-text notices."""
 from helpers import shown
 
-import ui
+from app import ui
 
 
 def test_exact_keeps_short_forms_and_every_digit_otherwise():

@@ -1,4 +1,4 @@
-"""Answers an Adagrad lesson can ask about, computed from ``core.adagrad_lab`` at a step's settings.
+"""Answers an Adagrad lesson can ask about, computed from ``labs.adagrad.words`` at a step's settings.
 
 The inspector's answers are about the inspected element (``el``, ``i``, ``j``) at step ``k`` (k ≥ 1: before
 the first step there is nothing to ask); the race's about the 1-D race on p(x)² = (x² − 5x + 4)² from ``x0``,
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from core import adagrad_lab as lab
 from core.descent import CONVERGED, outcome
 from core.objective import Quadratic
+from labs.adagrad import words as lab
 from labs.adagrad.settings import filled, racer_lrs
 from labs.answer import Answer, registry
 from labs.descent.answers import OUTCOMES, outcome_label

@@ -1,10 +1,10 @@
 """The Adagrad page's URL settings: one table (key, default, bounds, kind, help), read from the bounds in
-``core.adagrad_lab``; and the page's sections a teacher can hide (``hide=``)."""
+``labs.adagrad.words``; and the page's sections a teacher can hide (``hide=``)."""
 from __future__ import annotations
 
-from core import adagrad_lab as lab
 from core.surfaces import SURFACES
 from labs import table
+from labs.adagrad import words as lab
 from labs.table import Setting
 
 X0_LIMIT = 1e3        # the 1-D race's start

@@ -1,9 +1,9 @@
 """The gradient-descent page's URL settings: one table (key, default, bounds, kind, help), read from the
-bounds in ``core.descent_lab``; and the page's sections a teacher can hide (``hide=``)."""
+bounds in ``labs.descent.words``; and the page's sections a teacher can hide (``hide=``)."""
 from __future__ import annotations
 
-from core import descent_lab as lab
 from labs import table
+from labs.descent import words as lab
 from labs.table import Setting
 
 MAX_FRAME = lab.MAX_STEPS  # the replay's frame= goes up to the most updates

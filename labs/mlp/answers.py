@@ -1,4 +1,4 @@
-"""Answers an MLP lesson can ask about, computed from ``core.train`` and ``core.mlp_lab`` at a step's settings.
+"""Answers an MLP lesson can ask about, computed from ``core.train`` and ``labs.mlp.words`` at a step's settings.
 
 Each answer trains the run the settings make (``Trainer(config).train`` to the end; cached, a few runs at
 once) or, with ``trained=false``, looks at its initial parameters. Lessons keep their runs small (a few
@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from core import mlp_lab
 from core.train import TrainConfig, Trainer, initial_flat, target_values
 from labs.answer import Answer, registry
+from labs.mlp import words as mlp_lab
 from labs.mlp.settings import SETTINGS, config, filled
 from labs.table import by_key, coerce
 

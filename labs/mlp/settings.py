@@ -1,11 +1,11 @@
 """The MLP-training page's URL settings: one table (URL key, TrainConfig field, default, bounds, kind, help)
-read from ``core.mlp_lab`` (BOUNDS, FIELDS, CHOICES) and ``core.train`` (LIMITS, TrainConfig's defaults); the
+read from ``labs.mlp.words`` (BOUNDS, FIELDS, CHOICES) and ``core.train`` (LIMITS, TrainConfig's defaults); the
 page's sections a teacher can hide (``hide=``); ``config`` builds the run a set of settings makes."""
 from __future__ import annotations
 
-from core import mlp_lab
 from core.train import LIMITS, TrainConfig
 from labs import table
+from labs.mlp import words as mlp_lab
 from labs.table import Setting
 
 _BASE = TrainConfig()

@@ -1,7 +1,7 @@
 """The live view's stream: a training run's frames pushed to the browser as the run moves, with no script run.
 
 ``GET /api/runs/{run}/frames`` answers with Server-Sent Events (``text/event-stream``). ``run`` is the run's
-settings as a compare= value holds one run (``core.mlp_lab.format_compare``: ``default``, ``lr:2e-05,batch:64``),
+settings as a compare= value holds one run (``labs.mlp.words.format_compare``: ``default``, ``lr:2e-05,batch:64``),
 so the route serves runs only, pure functions of their settings, and nothing of any session. Each event is
 one frame (``runs.live.live_frame``: the progress, the notes, the live picture; its ``id`` the samples seen,
 so a reconnecting EventSource says where it was) sent when the run has moved; the last one is named
@@ -12,7 +12,7 @@ Bounds, so that no visitor can exhaust the server: the ``run`` text is at most `
 and must name exactly one run within the page's limits (else 400); a run the server has not started is 404
 (the page's Train starts it: the route never creates one); at most ``MAX_STREAMS_PER_CLIENT`` open streams per
 client address (429) and ``MAX_STREAMS`` in all (503); each frame holds a bounded picture (the live picture's
-thinned rows: ``core.charts.replay.LIVE_LOSS_ROWS`` per loss series, ``LIVE_FIT_POINTS``, ``LIVE_KINKS``).
+thinned rows: ``labs.replay.LIVE_LOSS_ROWS`` per loss series, ``LIVE_FIT_POINTS``, ``LIVE_KINKS``).
 No traceback ever reaches the client: errors are one plain sentence.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
-from core import mlp_lab
+from labs.mlp import words as mlp_lab
 from runs import live
 
 PATH = "/api/runs/{run}/frames"

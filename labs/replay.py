@@ -37,9 +37,9 @@ import math
 
 import numpy as np
 
-from core.charts import spread
 from core.descent import Trajectory
 from core.objective import Quadratic
+from labs.charts import spread
 
 CATEGORY10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 DASHES = (None, [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 2], [3, 3, 1, 3])
@@ -128,7 +128,7 @@ def _thinning_note(trajs: list[Trajectory], labels: list[str]) -> list[str]:
 def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: float, *, height: int = 320) -> dict:
     """Two panels that move together: the loss p(x)² (symlog axis) and p(x) with its roots and vertex;
     one series per start point with a fading trail and a marker."""
-    from core.descent_lab import start_labels
+    from labs.descent.words import start_labels
 
     x = np.linspace(lo, hi, CURVE_POINTS)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -177,7 +177,7 @@ def cobweb_replay(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi
                   height: int = 380) -> dict:
     """The update map f(x) = x − lr·loss′(x) against the diagonal, with ``traj``'s cobweb drawn as the replay
     advances: (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}). Fixed points (roots, vertex) are marked."""
-    from core.descent_lab import start_labels
+    from labs.descent.words import start_labels
 
     x = np.linspace(lo, hi, CURVE_POINTS)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -295,8 +295,8 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
     Panel 2: each probe's prediction against the epoch, drawn as the replay advances. One series per probe;
     the counter counts snapshots. Predictions are ``net.predict(net.unflatten(flat), x)`` as Python floats,
     clamped (only when far off the panel, or not finite) so everything sent is finite."""
-    from core.mlp_lab import fit_range, target_label
     from core.train import target_values
+    from labs.mlp.words import fit_range, target_label
 
     lo, hi = fit_range(x_min, x_max)
     grid = np.linspace(lo, hi, points)
@@ -372,7 +372,7 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
     (``mlp_lab.fit_curve``: the dashed target, named ``label``, and the prediction, the training range
     between dotted rules, ``mlp_lab.kinks`` as triangles). The same frames as the Altair charts drawn when
     the run stops, thinned for a picture redrawn several times a second; everything sent is finite."""
-    from core.mlp_lab import fit_range
+    from labs.mlp.words import fit_range
 
     raw = curve[curve["series"] == "loss"] if len(curve) else curve
     smooth = curve[curve["series"] == "smoothed"] if len(curve) else curve

@@ -536,7 +536,7 @@ def freeze_the_libraries() -> None:
     import altair  # noqa: F401  (the pages import them on first use: import them before freezing)
     import pandas  # noqa: F401
 
-    import core.charts  # noqa: F401
+    import labs.charts  # noqa: F401
 
     gc.collect()
     gc.freeze()

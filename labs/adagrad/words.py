@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from core import optim
-from core.charts import spread
 from core.descent import CHAOS, CONVERGED, CYCLE, DIVERGED, ON_VERTEX, Trajectory, descend, diverged_at
 from core.descent import outcome as run_outcome
 from core.optim import AdagradState, Optimizer, Params, adagrad, adam, apply_updates, momentum, rmsprop, sgd
 from core.surfaces import Bowl
+from labs.charts import spread
 
 SHAPES = ((10, 10), (10,))
 N_ELEMENTS = sum(math.prod(s) for s in SHAPES)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.charts import finite_rows, positive_rows, thin
+from labs.charts import finite_rows, positive_rows, thin
 
-RACERS = ("gradient descent", "momentum", "Adagrad", "RMSProp", "Adam")  # core.adagrad_lab.RACERS
+RACERS = ("gradient descent", "momentum", "Adagrad", "RMSProp", "Adam")  # labs.adagrad.words.RACERS
 COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8", "RMSProp": "#54a24b",
           "Adam": "#b279a2"}
 DASHES = {"gradient descent": [1, 0], "momentum": [6, 3], "Adagrad": [2, 2], "RMSProp": [8, 3, 2, 3],

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-import ui
+from app import ui
 from labs import PAGES, TITLES, settings_of
 from labs import table as settings_table
 from lessons import builtin, grade, load, reveal, teacher

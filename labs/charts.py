@@ -1,6 +1,6 @@
 """Altair chart builders: data in, ``alt.Chart`` out. No Streamlit here.
 
-Each lab keeps its builders in a submodule (core.charts.descent, .adagrad, .mlp); this module holds
+Each lab keeps its builders in a submodule (labs.descent.charts, .adagrad, .mlp); this module holds
 the data guards they share. Every builder passes its data through ``finite_rows`` so no chart ever
 receives nan or inf, and keeps row counts small (callers aggregate in numpy first; ``thin`` helps).
 """

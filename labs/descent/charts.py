@@ -9,9 +9,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts import finite_rows, spread, thin
 from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, OUTCOME_LABELS, Sweep, Trajectory
 from core.objective import Quadratic
+from labs.charts import finite_rows, spread, thin
 
 # In OUTCOME_LABELS order: left root, right root, vertex, diverged, too slow, cycle, chaos.
 OUTCOME_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#b0b0b0", "#2ca02c", "#8c564b")
@@ -21,7 +21,7 @@ ROWS_PER_RUN = 600
 
 
 def _starts(trajs: list[Trajectory]) -> list[str]:
-    from core.descent_lab import start_labels
+    from labs.descent.words import start_labels
     return start_labels([float(t.xs[0]) for t in trajs])
 
 

@@ -1,5 +1,5 @@
 """Altair charts of the MLP-training lab: the loss curve and the fit. Data in (frames built by
-core.mlp_lab), chart out; every frame passes ``finite_rows`` first, so no nan/inf reaches a chart.
+labs.mlp.words), chart out; every frame passes ``finite_rows`` first, so no nan/inf reaches a chart.
 
 ``loss_spec`` / ``fit_spec`` return each chart as a Vega-Lite dict whose data sit under
 ``"datasets"`` (for ``st.vega_lite_chart``). The spec around the data is built by Altair once
@@ -14,7 +14,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from core.charts import finite_rows, positive_rows, thin
+from labs.charts import finite_rows, positive_rows, thin
 
 LOSS_COLORS = alt.Scale(domain=["loss", "smoothed"], range=["#c7d2fe", "#2563eb"])
 FIT_RANGE = ["#6b7280", "#dc2626"]  # the target, the prediction

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 import board
-import ui
+from app import ui
 from board import entries, view, words
 from board.store import DEFAULT_DAYS, MAX_DAYS, MAX_NICKNAME, MAX_RUNS, RATE_LIMIT, DatabaseError
 from core.inputs import echo

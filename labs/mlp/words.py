@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.charts import spread
 from core.inputs import echo, parse_number
 from core.nn import MLP, Params
 from core.train import LIMITS, TARGETS, TrainConfig, target_values
+from labs.charts import spread
 
 FAR_X = 103.0  # where the original exercise probed the trained net: truth 103² = 10,609
 FIT_POINTS = 400

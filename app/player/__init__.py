@@ -1,4 +1,4 @@
-"""Streamlit glue for the replay player: a replay (``core.charts.replay``) plays in the browser.
+"""Streamlit glue for the replay player: a replay (``labs.replay``) plays in the browser.
 
 The page sends the replay once; Play / Pause / Step / Reset, the speed and the scrubber act in the
 browser (``components/player``: vanilla JS drawing SVG, shipped in this repository, nothing fetched).
@@ -18,9 +18,9 @@ from streamlit.errors import StreamlitDuplicateElementKey
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.common import user_key_from_element_id
 
-import ui
+from app import ui
 
-_DIR = Path(__file__).resolve().parent / "components" / "player"
+_DIR = Path(__file__).resolve().parent
 _PLAYER = st.components.v2.component("gp_player", js=(_DIR / "player.js").read_text(encoding="utf-8"),
                                      css=(_DIR / "player.css").read_text(encoding="utf-8"))
 MAX_SPEED = 1000.0  # updates per second
