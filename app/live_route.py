@@ -12,7 +12,7 @@ Bounds, so that no visitor can exhaust the server: the ``run`` text is at most `
 and must name exactly one run within the page's limits (else 400); a run the server has not started is 404
 (the page's Train starts it: the route never creates one); at most ``MAX_STREAMS_PER_CLIENT`` open streams per
 client address (429) and ``MAX_STREAMS`` in all (503); each frame holds a bounded picture (the live picture's
-thinned rows: ``labs.replay.LIVE_LOSS_ROWS`` per loss series, ``LIVE_FIT_POINTS``, ``LIVE_KINKS``).
+thinned rows: ``labs.mlp.replay.LIVE_LOSS_ROWS`` per loss series, ``LIVE_FIT_POINTS``, ``LIVE_KINKS``).
 No traceback ever reaches the client: errors are one plain sentence.
 """
 from __future__ import annotations

@@ -3,8 +3,9 @@ import streamlit as st
 
 from app import board_panel, lesson_panel, player, ui
 from core.objective import Quadratic
-from labs import glossary, replay
+from labs import glossary
 from labs.descent import charts as charts
+from labs.descent import replay
 from labs.descent import words as lab
 
 view = lesson_panel.open_page("descent", title="Gradient descent", icon=":material/trending_down:")

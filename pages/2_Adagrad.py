@@ -9,8 +9,9 @@ from app import board_panel, lesson_panel, player, ui
 from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
-from labs import glossary, replay
+from labs import glossary
 from labs.adagrad import charts as charts
+from labs.adagrad import replay
 from labs.adagrad import words as lab
 from labs.descent import words as descent_lab
 

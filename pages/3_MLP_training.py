@@ -10,7 +10,7 @@ from core.train import LIMITS
 from labs import glossary
 from labs.mlp import words as mlp_lab
 from labs.mlp.charts import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
-from labs.replay import mlp_replay
+from labs.mlp.replay import mlp_replay
 from runs import live
 
 view = lesson_panel.open_page("mlp", title="MLP training", icon=":material/hub:")

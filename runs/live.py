@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from labs.mlp import words as mlp_lab
-from labs.replay import LIVE_LOSS_ROWS, mlp_live
+from labs.mlp.replay import LIVE_LOSS_ROWS, mlp_live
 from runs.cadence import Cadence
 from runs.store import RunView
 
@@ -95,7 +95,7 @@ def follow_live(pool, me: str, run, status: str, pace: mlp_lab.Pace, cadence: Ca
 
 
 def live_picture(run) -> dict:
-    """The light live picture of ``run`` (``labs.replay.mlp_live``: the loss, the fit with its kinks)
+    """The light live picture of ``run`` (``labs.mlp.replay.mlp_live``: the loss, the fit with its kinks)
     with the far probe in its note; the same for every follower of the run (the page computes it once per
     chunk for all of them)."""
     c = run.config

@@ -399,12 +399,12 @@ def test_all_five_play_in_the_browser_player_with_their_own_looks_and_iterates()
     import json
 
     from core.surfaces import SURFACES
-    from labs import replay
+    from labs.adagrad import replay as adagrad_replay
 
     q = Quadratic()
     lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
     runs = lab.race(q, 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
-    sent = json.loads(json.dumps(replay.race_1d_replay(q, runs, lab.root_view(q, 0.0))))
+    sent = json.loads(json.dumps(adagrad_replay.race_1d_replay(q, runs, lab.root_view(q, 0.0))))
     assert [s["label"] for s in sent["series"]] == list(lab.RACERS)
     assert len({(s["color"], str(s["dash"]), s["shape"]) for s in sent["series"]}) == 5
     assert len({s["color"] for s in sent["series"]}) == 5
@@ -413,7 +413,7 @@ def test_all_five_play_in_the_browser_player_with_their_own_looks_and_iterates()
     surface = SURFACES["rosenbrock"]
     runs_2d = lab.race(surface, (-1.2, 1.0), 1.0, 3000, chosen=("RMSProp", "Adam"), lrs={"RMSProp": 0.01, "Adam": 0.1})
     box = lab.view_box(surface, (-1.2, 1.0))
-    sent = json.loads(json.dumps(replay.race_2d_replay(runs_2d, box, *surface.grid(*box, n=30), surface.minimum,
+    sent = json.loads(json.dumps(adagrad_replay.race_2d_replay(runs_2d, box, *surface.grid(*box, n=30), surface.minimum,
                                                        title="t")))
     assert [s["label"] for s in sent["series"]] == ["RMSProp", "Adam"]
     for series, traj in zip(sent["series"], runs_2d.values()):

@@ -72,12 +72,12 @@ def test_starts_a_hair_apart_get_legend_labels_apart():
     """2.5 and 2.4999999 are 'x0 = 2.5' twice at %g: the loss chart and the replay must tell them apart."""
     from core.descent import gradient_descent
     from core.objective import Quadratic
-    from labs import replay
     from labs.descent import charts as descent
+    from labs.descent import replay as descent_replay
 
     problem = Quadratic()
     trajs = [gradient_descent(problem, x0, 0.01) for x0 in (2.5, 2.4999999)]
     spec = descent.loss_by_step(problem, trajs).to_dict()
     assert "x0 = 2.4999999" in spec["description"] and "x0 = 2.5" in spec["description"]
-    names = [s["label"] for s in replay.descent_replay(problem, trajs, -1.0, 6.0)["series"]]
+    names = [s["label"] for s in descent_replay.descent_replay(problem, trajs, -1.0, 6.0)["series"]]
     assert names == ["x0 = 2.5", "x0 = 2.4999999"]

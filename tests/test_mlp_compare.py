@@ -325,7 +325,7 @@ def test_a_summary_is_small_whatever_the_net():
 
 
 def test_the_replay_draws_the_runs_own_target():
-    from labs.replay import mlp_replay
+    from labs.mlp.replay import mlp_replay
 
     config = TrainConfig(target="sin", epochs=1, n_samples=200, batch_size=20)
     trainer = Trainer(config)

@@ -9,8 +9,11 @@ from core.descent import gradient_descent
 from core.objective import Quadratic
 from core.surfaces import SURFACES
 from labs import replay
+from labs.adagrad import replay as adagrad_replay
 from labs.adagrad import words as lab
+from labs.descent import replay as descent_replay
 from labs.descent import words as report
+from labs.mlp import replay as mlp_replay
 
 DEFAULT = Quadratic()
 
@@ -25,7 +28,7 @@ def wire(payload: dict) -> dict:
 def test_descent_replay_holds_gradient_descents_iterates_bit_for_bit():
     trajs = [gradient_descent(DEFAULT, x0, 0.01, 1000, 1e-6) for x0 in (0.0, 3.0)]
     lo, hi = report.x_range(DEFAULT, [0.0, 3.0])
-    sent = wire(replay.descent_replay(DEFAULT, trajs, lo, hi))
+    sent = wire(descent_replay.descent_replay(DEFAULT, trajs, lo, hi))
     assert sent["last"] == 86 and sent["speed"] == 10.0  # 86 updates in 8.6 s
     for series, traj in zip(sent["series"], trajs):
         assert series["stride"] == 1 and series["steps"] == traj.steps
@@ -43,7 +46,7 @@ def test_descent_replay_holds_gradient_descents_iterates_bit_for_bit():
 def test_diverging_runs_are_sent_finite_and_clamped_next_to_the_panel():
     trajs = report.run(DEFAULT, [0, 3, 2.5], 0.5, 1000, 1e-6)  # two diverge past 1e6
     lo, hi = report.x_range(DEFAULT)
-    sent = wire(replay.descent_replay(DEFAULT, trajs, lo, hi))
+    sent = wire(descent_replay.descent_replay(DEFAULT, trajs, lo, hi))
     top = sent["panels"][0]["y"]["hi"]
     for series, traj in zip(sent["series"], trajs):
         assert np.array(series["data"]["x"]).tobytes() == traj.xs.tobytes()
@@ -63,7 +66,7 @@ def test_long_runs_are_thinned_with_an_odd_stride(steps, stride):
 def test_a_thinned_two_cycle_still_alternates():
     traj = gradient_descent(DEFAULT, 3.0, 0.122, 10_000, 1e-6)  # ends in the 2-cycle 3.72 ↔ 4.17
     lo, hi = report.x_range(DEFAULT, [3.0])
-    sent = wire(replay.descent_replay(DEFAULT, [traj], lo, hi))
+    sent = wire(descent_replay.descent_replay(DEFAULT, [traj], lo, hi))
     series = sent["series"][0]
     assert series["stride"] == 3 and "one update in 3" in sent["notes"][0]
     xs = np.array(series["data"]["x"])
@@ -76,7 +79,7 @@ def test_a_thinned_two_cycle_still_alternates():
 def test_cobweb_path_goes_through_the_iterates():
     traj = gradient_descent(DEFAULT, 0.0, 0.05, 1000, 1e-6)
     lo, hi = report.x_range(DEFAULT, [0.0])
-    series = wire(replay.cobweb_replay(DEFAULT, traj, 0.05, lo, hi))["series"][0]["data"]
+    series = wire(descent_replay.cobweb_replay(DEFAULT, traj, 0.05, lo, hi))["series"][0]["data"]
     n = traj.steps + 1
     assert len(series["cx"]) == len(series["cy"]) == 2 * n - 1
     # vertex 2k is (x_k, x_k), vertex 2k+1 is (x_k, x_{k+1})
@@ -86,7 +89,7 @@ def test_cobweb_path_goes_through_the_iterates():
 
 def test_race_replays_name_the_three_optimisers_and_hold_their_iterates():
     runs = lab.race(DEFAULT, 0.0, 0.2, 1000)
-    sent = wire(replay.race_1d_replay(DEFAULT, runs, lab.root_view(DEFAULT, 0.0)))
+    sent = wire(adagrad_replay.race_1d_replay(DEFAULT, runs, lab.root_view(DEFAULT, 0.0)))
     assert [s["label"] for s in sent["series"]] == ["gradient descent", "momentum", "Adagrad"]
     assert sent["last"] == max(t.steps for t in runs.values())
     for series, traj in zip(sent["series"], runs.values()):
@@ -96,7 +99,7 @@ def test_race_replays_name_the_three_optimisers_and_hold_their_iterates():
     runs_2d = lab.race(surface, (-8.0, 1.5), 0.035, 1000, lr_adagrad=1.0)
     box = lab.view_box(surface, (-8.0, 1.5))
     xs, ys, F = surface.grid(*box, n=60)
-    sent = wire(replay.race_2d_replay(runs_2d, box, xs, ys, F, surface.minimum, title="t"))
+    sent = wire(adagrad_replay.race_2d_replay(runs_2d, box, xs, ys, F, surface.minimum, title="t"))
     for series, traj in zip(sent["series"], runs_2d.values()):
         assert np.array(series["data"]["x"]).tobytes() == traj.xs[:, 0].tobytes()
         assert np.array(series["data"]["y"]).tobytes() == traj.xs[:, 1].tobytes()
@@ -110,16 +113,16 @@ def test_default_speed_plays_a_replay_in_about_ten_seconds():
 
 def test_the_id_changes_with_what_is_drawn():
     trajs = [gradient_descent(DEFAULT, 0.0, 0.01, 1000, 1e-6)]
-    a = replay.descent_replay(DEFAULT, trajs, -2, 7)
-    b = replay.descent_replay(DEFAULT, trajs, -2, 7)
-    c = replay.descent_replay(DEFAULT, [gradient_descent(DEFAULT, 0.0, 0.02, 1000, 1e-6)], -2, 7)
+    a = descent_replay.descent_replay(DEFAULT, trajs, -2, 7)
+    b = descent_replay.descent_replay(DEFAULT, trajs, -2, 7)
+    c = descent_replay.descent_replay(DEFAULT, [gradient_descent(DEFAULT, 0.0, 0.02, 1000, 1e-6)], -2, 7)
     assert a["id"] == b["id"] != c["id"]
 
 
 def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
     traj = report.run(DEFAULT, [3.0], 0.5, 1000, 1e-6)[0]  # escapes past 1e6
     lo, hi = report.x_range(DEFAULT)
-    data = wire(replay.cobweb_replay(DEFAULT, traj, 0.5, lo, hi))["series"][0]["data"]
+    data = wire(descent_replay.cobweb_replay(DEFAULT, traj, 0.5, lo, hi))["series"][0]["data"]
     assert np.array(data["x"]).tobytes() == traj.xs.tobytes() and abs(data["x"][-1]) > 1e6
     assert max(map(abs, data["cx"] + data["cy"])) <= max(abs(lo), abs(hi)) + (hi - lo)
 
@@ -132,11 +135,11 @@ def test_mlp_replay_holds_each_snapshots_prediction_bit_for_bit():
     t = Trainer(c)
     t.train(10**9)
     net, snaps = t.net, t.snapshots
-    sent = wire(replay.mlp_replay(net, snaps, c.x_min, c.x_max))
+    sent = wire(mlp_replay.mlp_replay(net, snaps, c.x_min, c.x_max))
     assert sent["unit"] == "Snapshot" and sent["last"] == len(snaps) - 1 >= SNAPSHOTS
     fit, probes = sent["panels"]
     curve = next(layer for layer in fit["layers"] if layer["kind"] == "curve")
-    grid = np.linspace(*fit_range(c.x_min, c.x_max), replay.MLP_FIT_POINTS)
+    grid = np.linspace(*fit_range(c.x_min, c.x_max), mlp_replay.MLP_FIT_POINTS)
     assert np.array(curve["x"]).tobytes() == grid.tobytes()
     assert len(curve["ys"]) == len(snaps) >= 51
     for k, snap in enumerate(snaps):
@@ -160,7 +163,7 @@ def test_mlp_replay_of_a_blown_up_run_is_finite():
     c = TrainConfig(n_samples=200, epochs=2, batch_size=1, hidden=(8,), lr=5.0, optimizer="sgd")
     t = Trainer(c)
     t.train(10**9)
-    sent = wire(replay.mlp_replay(t.net, t.snapshots, c.x_min, c.x_max))  # wire() rejects nan and inf
+    sent = wire(mlp_replay.mlp_replay(t.net, t.snapshots, c.x_min, c.x_max))  # wire() rejects nan and inf
     top = sent["panels"][0]["y"]["hi"]
     last = t.net.predict(t.net.unflatten(t.snapshots[-1].flat), np.linspace(-5, 5, 200).reshape(-1, 1))
     assert np.abs(last).max() > 1e40  # the run did blow up: its last snapshot predicts far off the panel
@@ -172,7 +175,7 @@ def test_mlp_replay_of_a_blown_up_run_is_finite():
 def _live_of(trainer):
     from labs.mlp import words as mlp_lab
     c, params = trainer.config, trainer.params
-    return replay.mlp_live(mlp_lab.loss_curve(trainer.history), mlp_lab.epoch_boundaries(trainer.epoch),
+    return mlp_replay.mlp_live(mlp_lab.loss_curve(trainer.history), mlp_lab.epoch_boundaries(trainer.epoch),
                            mlp_lab.fit_curve(trainer.net, params, c.x_min, c.x_max),
                            mlp_lab.kinks(trainer.net, params), c.x_min, c.x_max, c.epochs)
 
