@@ -8,6 +8,8 @@ An optimiser is ``Optimizer(init, update)``:
 
 ``params``, ``grads`` and ``updates`` are lists of numpy arrays (``Params``). ``update`` never mutates
 its arguments; the state is a NamedTuple of arrays, so a page can plot it and a session can pickle it.
+``by_name(name, lr, **hyper)`` builds one from its name in ``OPTIMIZERS``: the MLP's config and the Adagrad
+lab's racers both build theirs with it.
 
 Equations (g a gradient, every operation elementwise):
 
@@ -191,13 +193,31 @@ def adam(lr: float, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8) -> Op
     return Optimizer(init, update)
 
 
-def effective_lr(lr: float, state: AdagradState, eps: float = 1e-8) -> Params:
-    """Adagrad's per-element step size lr / (√G + eps), the factor that multiplies −g in a step."""
-    return [lr / (np.sqrt(s) + eps) for s in state.sum_of_squares]
+def effective_lr(lr: float, G, eps: float = 1e-8) -> np.ndarray:
+    """Adagrad's per-element step size lr / (√G + eps), the factor that multiplies −g in a step. G is any array
+    of sums of squares: one of ``AdagradState.sum_of_squares``, a history of them, or one number."""
+    return lr / (np.sqrt(np.asarray(G, dtype=float)) + eps)
 
 
 OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {"sgd": sgd, "momentum": momentum, "adagrad": adagrad,
                                                    "rmsprop": rmsprop, "adam": adam}
+# The hyper-parameters each of OPTIMIZERS takes after lr, by keyword (tests/test_optim.py checks them against
+# the functions' signatures).
+HYPERPARAMETERS: dict[str, tuple[str, ...]] = {"sgd": (), "momentum": ("beta",), "adagrad": ("eps",),
+                                               "rmsprop": ("decay", "eps"), "adam": ("b1", "b2", "eps")}
+
+
+def by_name(name: str, lr: float, **hyper: float) -> Optimizer:
+    """The optimiser ``name`` (a key of OPTIMIZERS) at ``lr``, given those of ``hyper`` it takes
+    (HYPERPARAMETERS[name]; the rest keep their defaults, and the others are ignored, so one caller can pass
+    every hyper-parameter it holds whatever the name). A name or a keyword that none takes is refused."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"Invalid optimizer: {name!r} (one of {', '.join(OPTIMIZERS)})")
+    known = {key for keys in HYPERPARAMETERS.values() for key in keys}
+    unknown = sorted(set(hyper) - known)
+    if unknown:
+        raise ValueError(f"Invalid hyper-parameter: {', '.join(unknown)} (one of {', '.join(sorted(known))})")
+    return OPTIMIZERS[name](lr, **{key: hyper[key] for key in HYPERPARAMETERS[name] if key in hyper})
 
 
 class Scaling(NamedTuple):

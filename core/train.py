@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.nn import ACTIVATIONS, MLP, Params
-from core.optim import OPTIMIZERS, Optimizer
+from core.optim import OPTIMIZERS, Optimizer, by_name
 
 MAX_HISTORY_ROWS = 2000
 PROBE_X = (1.0, 2.0, -1.0, -2.0)  # where the original exercise printed predictions after each epoch
@@ -121,15 +121,9 @@ class TrainConfig:
         return (1, *self.hidden, 1)
 
     def make_optimizer(self) -> Optimizer:
-        if self.optimizer == "momentum":
-            return OPTIMIZERS["momentum"](self.lr, self.momentum)
-        if self.optimizer == "adagrad":
-            return OPTIMIZERS["adagrad"](self.lr, self.eps)
-        if self.optimizer == "rmsprop":
-            return OPTIMIZERS["rmsprop"](self.lr, self.decay, self.eps)
-        if self.optimizer == "adam":
-            return OPTIMIZERS["adam"](self.lr, self.b1, self.b2, self.eps)
-        return OPTIMIZERS[self.optimizer](self.lr)
+        """The configured optimiser, given the hyper-parameters it takes (core.optim.by_name)."""
+        return by_name(self.optimizer, self.lr, beta=self.momentum, decay=self.decay, b1=self.b1, b2=self.b2,
+                       eps=self.eps)
 
     def limit_errors(self) -> list[str]:
         """Which of LIMITS this config exceeds, as sentences; empty when it is within them all."""

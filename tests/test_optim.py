@@ -1,5 +1,6 @@
 """Optimisers: steps computed by hand, purity (no mutation), validation, and convergence on a parabola."""
 import copy
+import inspect
 import math
 import pickle
 
@@ -7,6 +8,7 @@ import numpy as np
 import pytest
 
 from core.optim import (
+    HYPERPARAMETERS,
     OPTIMIZERS,
     SCALING,
     AdagradState,
@@ -16,6 +18,7 @@ from core.optim import (
     adagrad,
     adam,
     apply_updates,
+    by_name,
     effective_lr,
     momentum,
     rmsprop,
@@ -65,7 +68,7 @@ def test_adagrad_steps_by_hand():
     # The first step has size lr whatever the gradient's size: −lr·g/|g|.
     first, _ = adagrad(0.3).update([np.array([1e6, -1e-3])], adagrad(0.3).init(p))
     np.testing.assert_allclose(first[0], [-0.3, 0.3], rtol=1e-5)  # eps/|g| = 1e-5
-    np.testing.assert_allclose(effective_lr(lr, state, eps)[0], lr / (np.sqrt([25.0, 0.5]) + eps))
+    np.testing.assert_allclose(effective_lr(lr, state.sum_of_squares[0], eps), lr / (np.sqrt([25.0, 0.5]) + eps))
 
 
 def test_rmsprop_steps_by_hand():
@@ -116,6 +119,39 @@ def test_zero_eps_and_zero_gradient_do_not_move_rmsprop_or_adam():
 def test_the_family_is_listed_by_name():
     assert list(OPTIMIZERS) == ["sgd", "momentum", "adagrad", "rmsprop", "adam"]
     assert OPTIMIZERS["adam"] is adam and OPTIMIZERS["rmsprop"] is rmsprop
+
+
+def test_each_optimizer_lists_the_hyper_parameters_its_function_takes():
+    for name, build in OPTIMIZERS.items():
+        assert HYPERPARAMETERS[name] == tuple(inspect.signature(build).parameters)[1:]
+
+
+@pytest.mark.parametrize("name, by_hand", [
+    ("sgd", sgd(0.1)), ("momentum", momentum(0.1, 0.5)), ("adagrad", adagrad(0.1, 0.01)),
+    ("rmsprop", rmsprop(0.1, 0.9, 0.01)), ("adam", adam(0.1, 0.8, 0.99, 0.01))])
+def test_by_name_builds_the_optimizer_with_the_hyper_parameters_it_takes(name, by_hand):
+    built = by_name(name, 0.1, beta=0.5, decay=0.9, b1=0.8, b2=0.99, eps=0.01)  # each takes its own, ignores the rest
+    s, t = built.init([np.zeros(2)]), by_hand.init([np.zeros(2)])
+    for g in ([np.array([0.5, -4.0])], [np.array([3.0, 0.25])]):  # two steps: the state is carried too
+        (u, s), (v, t) = built.update(g, s), by_hand.update(g, t)
+        np.testing.assert_array_equal(u[0], v[0])
+
+
+def test_by_name_refuses_an_unknown_name_or_hyper_parameter_and_checks_values():
+    with pytest.raises(ValueError, match="Invalid optimizer: 'nadam'"):
+        by_name("nadam", 0.1)
+    with pytest.raises(ValueError, match="Invalid hyper-parameter: betta"):
+        by_name("momentum", 0.1, betta=0.5)
+    with pytest.raises(ValueError, match="Invalid momentum beta: 1.5"):
+        by_name("momentum", 0.1, beta=1.5)
+    assert by_name("adam", 0.1).update([np.array([2.0])], by_name("adam", 0.1).init([np.zeros(1)]))[0][0][0] == (
+        pytest.approx(-0.1))  # the defaults: Adam's first step is −lr·sign(g)
+
+
+def test_effective_lr_takes_arrays():
+    G = np.array([[0.0, 4.0], [25.0, 1e-4]])
+    np.testing.assert_allclose(effective_lr(0.5, G, 0.0 + 1e-8), 0.5 / (np.sqrt(G) + 1e-8))
+    assert effective_lr(0.3, 9.0, 0.0) == pytest.approx(0.1)
 
 
 def test_exercise_adagrad_matrix_and_vector_step():
