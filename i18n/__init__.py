@@ -1,0 +1,82 @@
+"""The interface's languages: English (the source text) and Russian, through the standard library's gettext.
+
+Words are data. A sentence is one message template with named fields, translated whole and filled after
+translation, so a translation may reorder it::
+
+    _("from {x0} it reaches {root} in {n} steps", x0=..., root=..., n=...)
+    ngettext("{n} step", "{n} steps", n)        # Russian has three forms: 1 шаг, 2 шага, 5 шагов
+
+Text defined at import time (tables of labels, one-line answers) is marked with ``N_`` and translated where it
+is shown (``_(MESSAGE)``), never at import, because the language is chosen per page run: ``use(lang)`` at the
+top of a page sets it for the thread that runs the script (a context variable: two visitors' runs never see each
+other's language). No streamlit here; ``core``, ``labs``, ``runs``, ``board`` and ``lessons`` may import it.
+
+Catalogues: ``i18n/locale/<lang>/LC_MESSAGES/messages.po`` (edited by people) and ``.mo`` (compiled, read at run
+time). Babel, a development requirement, extracts and compiles them (``python -m i18n update``, ``python -m i18n
+compile``); the runtime needs only ``gettext``, which reads ``.mo`` files and knows plural rules from the
+catalogue's header.
+"""
+from __future__ import annotations
+
+import contextvars
+import gettext
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = {"en": "English", "ru": "Русский"}
+DEFAULT = "en"
+DOMAIN = "messages"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("gp_language", default=DEFAULT)
+
+
+def normalize(value) -> str | None:
+    """A language code from a URL or a browser locale ("ru", "ru-RU", "RU_ru"): one of LANGUAGES, else None."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def use(lang: str | None) -> str:
+    """Make ``lang`` (a code; anything unknown means the default) the language of this thread's text."""
+    code = normalize(lang) or DEFAULT
+    _current.set(code)
+    return code
+
+
+def language() -> str:
+    return _current.get()
+
+
+@cache
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang``; English is the source text itself."""
+    if lang == DEFAULT:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
+
+
+def _fill(text: str, fields: dict) -> str:
+    return text.format(**fields) if fields else text
+
+
+def _(message: str, /, **fields) -> str:
+    """``message`` in the current language, its named fields filled."""
+    return _fill(catalogue(language()).gettext(message), fields)
+
+
+def ngettext(singular: str, plural: str, n: int, /, **fields) -> str:
+    """The form of a counted message that ``n`` takes in the current language; ``{n}`` is filled with ``n``."""
+    return _fill(catalogue(language()).ngettext(singular, plural, n), {"n": n, **fields})
+
+
+def pgettext(context: str, message: str, /, **fields) -> str:
+    """``message`` in a context: the same English word translated differently (a button "Step", a "step" count)."""
+    return _fill(catalogue(language()).pgettext(context, message), fields)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it now (text defined at import time)."""
+    return message
