@@ -1,4 +1,4 @@
-"""core.descent.sweep against a scalar Python loop over the same grid, in one process.
+"""core.sweep.sweep against a scalar Python loop over the same grid, in one process.
 
 Grid: 100 start points in [-1, 6] x 100 learning rates geometrically spaced in [1e-3, 0.2], at most
 1000 updates, tol 1e-6, on x^2 - 5x + 4. Target: >= 20x. Also checks both give the same step counts.
@@ -11,8 +11,8 @@ import math
 import common  # the project on the path: first
 import numpy as np
 
-from core.descent import sweep
 from core.objective import Quadratic
+from core.sweep import sweep
 
 
 def scalar_loop(a, b, c, x0s, lrs, max_steps=1000, tol=1e-6):
@@ -52,7 +52,7 @@ def main():
         lambda: sweep(q, x0s, lrs, max_steps=1000), args.repeats)
     agree = np.mean(np.array(loop_steps) == s.steps)
     print(f"scalar Python loop  {t_loop * 1e3:9.1f} ms  (median of {args.repeats}, alternating)")
-    print(f"core.descent.sweep  {t_sweep * 1e3:9.1f} ms  ratio {ratio:.1f}x (target >= 20x)")
+    print(f"core.sweep.sweep    {t_sweep * 1e3:9.1f} ms  ratio {ratio:.1f}x (target >= 20x)")
     print(f"same step counts in {agree:.1%} of the 10,000 cells")
 
 if __name__ == "__main__":

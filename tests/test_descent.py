@@ -4,8 +4,9 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import bounded_edge
+from reference import bounded_edge
 
+from core.basins import basins
 from core.descent import (
     CHAOS_CODE,
     CYCLE_CODE,
@@ -14,17 +15,16 @@ from core.descent import (
     LOW_ROOT,
     UNFINISHED,
     VERTEX,
-    basins,
     classify,
     descend,
     diverged_at,
     gradient_descent,
     outcome,
     outcome_code,
-    sweep,
 )
 from core.objective import Quadratic
 from core.optim import adagrad, momentum, sgd
+from core.sweep import sweep
 
 Q = Quadratic(1, -5, 4)
 
