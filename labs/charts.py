@@ -10,6 +10,9 @@ import numpy as np
 import pandas as pd
 
 MAX_ROWS = 5000
+# The loss of a diverging run is drawn at most this high (the descent lab's charts and every replay): past it
+# p(x)² soon overflows to inf, which no chart can draw.
+LOSS_CEILING = 1e30
 
 
 def finite_rows(df: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:

@@ -47,7 +47,6 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # updates per second
 REPLAY_SECONDS = 10.0  # the default speed plays a replay in about this long
 MAX_SAMPLES = 4000  # iterates sent per series at most (thinned beyond, odd stride)
 CURVE_POINTS = 400
-LOSS_CEILING = 1e30
 
 
 def default_speed(last: int) -> float:

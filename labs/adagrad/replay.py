@@ -6,9 +6,9 @@ import numpy as np
 from core.descent import Trajectory
 from core.objective import Quadratic
 from labs import replay as common
+from labs.adagrad.races import RACER_COLORS
+from labs.charts import LOSS_CEILING
 
-RACER_COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8", "RMSProp": "#54a24b",
-                "Adam": "#b279a2"}
 RACER_DASHES = {"gradient descent": None, "momentum": [6, 3], "Adagrad": None, "RMSProp": [8, 3, 2, 3],
                 "Adam": [2, 2]}
 RACER_SHAPES = {"gradient descent": "circle", "momentum": "square", "Adagrad": "diamond", "RMSProp": "triangle",
@@ -33,7 +33,7 @@ def race_1d_replay(problem: Quadratic, runs: dict[str, Trajectory], view: tuple[
         stride = common.stride_for(traj.steps)
         xs = np.asarray(traj.xs, dtype=float)[common.sample_steps(traj.steps, stride)]
         with np.errstate(over="ignore", invalid="ignore"):
-            lx = np.minimum(problem.loss(xs), common.LOSS_CEILING)
+            lx = np.minimum(problem.loss(xs), LOSS_CEILING)
         shown = np.clip(xs, lo, hi)
         series.append(_racer(name, traj, {"x": xs, "shown": shown, "loss": common.clamp(lx, 0.0, top)}, stride))
     last = max(t.steps for t in runs.values())
