@@ -1,48 +1,48 @@
 """Gradient descent lab: find the roots of p(x) = a·x² + b·x + c by minimising p(x)², from several starts."""
 import streamlit as st
 
-from app import board_panel, lesson_panel, player, ui
+from app import a11y, board_panel, lesson_panel, player, widgets
+from core.descent import outcome_labels
 from core.objective import Quadratic
 from labs import glossary
-from labs.descent import charts as charts
-from labs.descent import replay
-from labs.descent import words as lab
+from labs.descent import charts, cobweb, limits, questions, ranges, replay, words
+from labs.descent import runs as descent_runs
 
 view = lesson_panel.open_page("descent", title="Gradient descent", icon=":material/trending_down:")
 
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
 def runs(coefs, x0s, lr, steps, tol):
-    return lab.run(Quadratic(*coefs), x0s, lr, steps, tol)
+    return descent_runs.run(Quadratic(*coefs), x0s, lr, steps, tol)
 
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping start points × learning rates…")
 def basin(coefs, lr, steps, tol, x0s):
-    return lab.basin_sweep(Quadratic(*coefs), lr, steps, tol, x0s)
+    return ranges.basin_sweep(Quadratic(*coefs), lr, steps, tol, x0s)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def probe(coefs, x0s, lr, steps, tol):
-    return lab.probe(Quadratic(*coefs), x0s, lr, steps, tol)
+    return descent_runs.probe(Quadratic(*coefs), x0s, lr, steps, tol)
 
 
 # ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
 def settings():
     st.sidebar.header("p(x) = a·x² + b·x + c")
-    lim = lab.COEF_LIMIT
-    a = ui.number("a", "a", 1.0, -lim, lim, step=1.0, help="Coefficient of x². 0 makes p a line.")
-    b = ui.number("b", "b", -5.0, -lim, lim, step=1.0, help="Coefficient of x.")
-    c = ui.number("c", "c", 4.0, -lim, lim, step=1.0, help="Constant term.")
+    lim = limits.COEF_LIMIT
+    a = widgets.number("a", "a", 1.0, -lim, lim, step=1.0, help="Coefficient of x². 0 makes p a line.")
+    b = widgets.number("b", "b", -5.0, -lim, lim, step=1.0, help="Coefficient of x.")
+    c = widgets.number("c", "c", 4.0, -lim, lim, step=1.0, help="Constant term.")
     st.sidebar.header("Gradient descent")
-    x0s = ui.number_list("Start points x0", "x0", "0,3", max_items=lab.MAX_STARTS, lo=-lab.X0_LIMIT,
-                         hi=lab.X0_LIMIT, help=f"Comma-separated, at most {lab.MAX_STARTS}, each within "
-                         f"±{lab.X0_LIMIT:g}. One run per start point.")
-    lr = ui.number("Learning rate lr", "lr", 0.01, lab.LR_MIN, lab.LR_MAX, step=0.001, fmt="%g",
-                   help=f"Each update is x ← x − lr·loss′(x). Between {lab.LR_MIN:g} and {lab.LR_MAX:g}.")
-    steps = ui.number("Most updates", "steps", 1000, 1, lab.MAX_STEPS, integer=True, step=100,
-                      help=f"A run stops after this many updates (at most {lab.MAX_STEPS:,}).")
-    tol = ui.number("Tolerance on |p(x)|", "tol", 1e-6, lab.TOL_MIN, lab.TOL_MAX, step=1e-6, fmt="%g",
-                    help="A run has converged when |p(x)| < tol.")
+    x0s = widgets.number_list("Start points x0", "x0", "0,3", max_items=limits.MAX_STARTS, lo=-limits.X0_LIMIT,
+                              hi=limits.X0_LIMIT, help=f"Comma-separated, at most {limits.MAX_STARTS}, each within "
+                              f"±{limits.X0_LIMIT:g}. One run per start point.")
+    lr = widgets.number("Learning rate lr", "lr", 0.01, limits.LR_MIN, limits.LR_MAX, step=0.001, fmt="%g",
+                        help=f"Each update is x ← x − lr·loss′(x). Between {limits.LR_MIN:g} and {limits.LR_MAX:g}.")
+    steps = widgets.number("Most updates", "steps", 1000, 1, limits.MAX_STEPS, integer=True, step=100,
+                           help=f"A run stops after this many updates (at most {limits.MAX_STEPS:,}).")
+    tol = widgets.number("Tolerance on |p(x)|", "tol", 1e-6, limits.TOL_MIN, limits.TOL_MAX, step=1e-6, fmt="%g",
+                         help="A run has converged when |p(x)| < tol.")
     return (a, b, c), [float(x) for x in x0s], lr, int(steps), tol
 
 
@@ -61,8 +61,8 @@ def animation(coefs, x0s, lr, steps, tol, trajs, lo, hi):
     """Replays the runs in the browser: markers with fading trails on p(x)² and on p(x), one counter,
     Play / Pause / Step / Reset, speed and a scrubber. Returns its place for the share link."""
     place = player.show(descent_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_player", link=True,
-                        max_frame=lab.MAX_STEPS)
-    note = lab.outside_words(trajs, lo, hi)
+                        max_frame=limits.MAX_STEPS)
+    note = words.outside_words(trajs, lo, hi)
     if note:
         st.caption(note)
     return place
@@ -72,14 +72,14 @@ TERMS = glossary.FirstUse()  # each term a learner meets here is defined at its 
 
 
 def status_table(problem, trajs, steps):
-    rows = lab.status_rows(problem, trajs, steps)
+    rows = words.status_rows(problem, trajs, steps)
     st.header("Where each run ends", help=TERMS.help(*(row["outcome"] for row in rows)))
     st.table(rows, hide_index=True)
 
 
 def four_answers(problem, coefs, trajs, lr, steps, tol):
     found = probe(coefs, tuple(float(t.xs[0]) for t in trajs), lr, steps, tol)
-    answers = lab.answers(problem, trajs, lr, steps, found)
+    answers = questions.answers(problem, trajs, lr, steps, found)
     st.header("The four questions, answered for these settings",
               help=TERMS.help(*(a.headline for a in answers), *(a.text for a in answers)))
     with st.container(border=True):
@@ -99,21 +99,21 @@ def loss_section(problem, trajs):
 def _pick_cell(x0s):
     selection = st.session_state.get("gd_basin", {}).get("selection", {}).get("cell") or []
     if selection:
-        x0, lr = lab.picked_cell(selection[0], x0s)
+        x0, lr = ranges.picked_cell(selection[0], x0s)
         st.session_state["x0"], st.session_state["lr"] = x0, lr
 
 
 def basin_section(problem, coefs, x0s, lr, steps, tol):
     sw, used = basin(coefs, lr, steps, tol, tuple(x0s))
     bound = problem.stable_lr()
-    label = lab.bound_words(problem)
-    words = lab.basin_words(problem, sw, used, steps)
+    label = words.bound_words(problem)
+    text = words.basin_words(problem, sw, used, steps)
     title = "Basin map: which start goes where, at which learning rate"
-    st.header(title, help=TERMS.help(title, words, also=("stability bound",) if bound is not None else ()))
-    st.markdown(words)
-    cells = charts.PHONE_CELLS if ui.narrow_screen() else None  # fewer, larger cells to tap on a phone
+    st.header(title, help=TERMS.help(title, text, also=("stability bound",) if bound is not None else ()))
+    st.markdown(text)
+    cells = charts.PHONE_CELLS if a11y.narrow_screen() else None  # fewer, larger cells to tap on a phone
     st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells,
-                                     labels=lab.outcome_labels(problem)),
+                                     labels=outcome_labels(problem)),
                     width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
                "is still approaching at the step limit); paler cells took more steps to converge or diverge. "
@@ -123,20 +123,20 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def cobweb_hint(coefs, tol, x0s):
-    return lab.cobweb_hint(Quadratic(*coefs), tol=tol, x0s=x0s).text
+    return cobweb.cobweb_hint(Quadratic(*coefs), tol=tol, x0s=x0s).text
 
 
 def cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol):
     first = trajs[0]
-    lo, hi = lab.cobweb_range(problem, first)
-    words = lab.cobweb_words(problem, first, lr, steps, x0s)
+    lo, hi = cobweb.cobweb_range(problem, first)
+    text = cobweb.cobweb_words(problem, first, lr, steps, x0s)
     title = "Cobweb: the update map x → x − lr·loss′(x)"
-    st.header(title, help=TERMS.help(title, words))
+    st.header(title, help=TERMS.help(title, text))
     # predict first: where the run ends, and the hint's cycles, are answers
     told = st.expander("Show what this run does, and why", icon=":material/visibility:") if answers_hidden else st
-    told.markdown(words)
+    told.markdown(text)
     place = player.show(cobweb_replay(coefs, tuple(x0s), lr, steps, tol, lo, hi), key="gd_cobweb", link=True,
-                        prefix="cw_", max_frame=lab.MAX_STEPS)
+                        prefix="cw_", max_frame=limits.MAX_STEPS)
     hint = cobweb_hint(coefs, tol, tuple(x0s))
     if hint:
         told.caption(hint)
@@ -150,11 +150,11 @@ st.markdown("Gradient descent finds a root of p(x) by walking downhill on the lo
             "x ← x − lr·loss′(x) at a time. Set the polynomial, the start points and the learning rate in the "
             "sidebar, press Play, and read below what happens and why.")
 coefs, x0s, lr, steps, tol = settings()
-ui.show_notices()
+widgets.show_notices()
 problem = Quadratic(*coefs)
-st.info(lab.polynomial_words(problem))
+st.info(words.polynomial_words(problem))
 trajs = runs(coefs, tuple(x0s), lr, steps, tol)
-lo, hi = lab.x_range(problem, x0s)
+lo, hi = ranges.x_range(problem, x0s)
 place = {}
 # predict first: the replay's step count, the loss chart's last step and the cobweb say how each run ends
 if not view.hides("player") and lesson_panel.gate("player", answers_hidden, "the runs"):
@@ -170,7 +170,7 @@ if not view.hides("basin"):
 if not view.hides("cobweb") and lesson_panel.gate("cobweb", answers_hidden, "the cobweb"):
     place |= cobweb_section(problem, coefs, x0s, trajs, lr, steps, tol)
 if not view.hides("share"):
-    ui.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2],
-                                        "x0": ",".join(map(ui.exact, x0s)), "lr": lr, "steps": steps, "tol": tol,
+    widgets.share_link("/Gradient_descent", {"a": coefs[0], "b": coefs[1], "c": coefs[2],
+                                        "x0": ",".join(map(widgets.exact, x0s)), "lr": lr, "steps": steps, "tol": tol,
                                         **place, **lesson_panel.view_keys("descent")})
 board_panel.offer("descent", coefs=coefs, x0s=x0s, lr=lr, steps=steps, tol=tol)  # with board= in the link

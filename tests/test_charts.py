@@ -26,8 +26,8 @@ def test_thin_bounds_rows_and_keeps_both_ends():
 
 
 def test_phone_basin_map_draws_fewer_cells_each_a_run_of_the_sweep():
-    from core.descent import sweep
     from core.objective import Quadratic
+    from core.sweep import sweep
     from labs.descent.charts import PHONE_CELLS, basin_frame, basin_map
 
     x0s, lrs = np.linspace(-2, 7, 81), np.geomspace(1e-3, 0.3, 50)

@@ -24,9 +24,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from core.descent import DIVERGENCE_BOUND, MAX_PERIOD, ORBIT_RTOL, gradient_descent, sweep
+from core.descent import DIVERGENCE_BOUND, MAX_PERIOD, ORBIT_RTOL, gradient_descent
 from core.objective import Quadratic
-from labs.descent import words as lab
+from core.sweep import sweep
+from labs.descent import cobweb, questions, runs, stretches, words
+from labs.descent.format import fmt, fmt_down, fmt_lr, fmt_up, starts_of
 
 TOL = 1e-6
 
@@ -49,9 +51,9 @@ def check_run_claim(problem, claim, text, page_lr, starts):
     starts), and its lr unless it is the page's own."""
     o = claim.outcome
     traj = gradient_descent(problem, claim.x0, claim.lr, claim.max_steps, claim.tol)
-    assert lab.verb_phrase(problem, o, claim.max_steps) in text, (o, text)
+    assert words.verb_phrase(problem, o, claim.max_steps) in text, (o, text)
     assert starts(claim.x0) in text
-    assert claim.lr == page_lr or f"lr = {lab.fmt_lr(claim.lr)}" in text
+    assert claim.lr == page_lr or f"lr = {fmt_lr(claim.lr)}" in text
     if o.kind == "converged":
         assert traj.status == "converged" and traj.steps == o.steps
         assert abs(problem.residual(traj.x)) < claim.tol
@@ -81,8 +83,8 @@ def check_run_claim(problem, claim, text, page_lr, starts):
 def check_starts_claim(problem, claim, text, rng):
     """Starts sampled inside the claimed stretch (and next to its ends) do what it says: sweep runs them
     (bit for bit gradient_descent's steps, tested in test_descent), the first one also by gradient_descent."""
-    assert float(lab.fmt_up(claim.lo)) >= claim.lo and float(lab.fmt_down(claim.hi)) <= claim.hi
-    assert f"lr = {lab.fmt_lr(claim.lr)}" in text or f"≈ {lab.fmt_lr(claim.lr)}" in text
+    assert float(fmt_up(claim.lo)) >= claim.lo and float(fmt_down(claim.hi)) <= claim.hi
+    assert f"lr = {fmt_lr(claim.lr)}" in text or f"≈ {fmt_lr(claim.lr)}" in text
     width = claim.hi - claim.lo
     starts = np.r_[claim.lo + width * rng.uniform(0, 1, 6), claim.lo + 1e-6 * width, claim.hi - 1e-6 * width]
     s = sweep(problem, starts, [claim.lr], claim.max_steps, claim.tol)
@@ -126,21 +128,21 @@ def test_every_claim_of_the_page_holds_for_runs_made_here(case):
     a, b, c, x0s, lr, steps = case
     problem = Quadratic(a, b, c)
     rng = np.random.default_rng(zlib.crc32(repr(case).encode()))
-    trajs = lab.run(problem, x0s, lr, steps, TOL)
-    found = lab.probe(problem, x0s, lr, steps, TOL)
-    answers = lab.answers(problem, trajs, lr, steps, found)
-    hint = lab.cobweb_hint(problem, lr, TOL, x0s)
-    rows = lab.status_rows(problem, trajs, steps)
-    starts = lab.starts_of(problem, x0s)
+    trajs = runs.run(problem, x0s, lr, steps, TOL)
+    found = runs.probe(problem, x0s, lr, steps, TOL)
+    answers = questions.answers(problem, trajs, lr, steps, found)
+    hint = cobweb.cobweb_hint(problem, lr, TOL, x0s)
+    rows = words.status_rows(problem, trajs, steps)
+    starts = starts_of(problem, x0s)
     # The status table says of each run what its RunClaim says, and the claim holds.
-    for row, claim in zip(rows, lab.run_claims(problem, trajs, lr, steps, TOL)):
-        assert row["outcome"] == lab.outcome_words(problem, claim.outcome, steps)
+    for row, claim in zip(rows, runs.run_claims(problem, trajs, lr, steps, TOL)):
+        assert row["outcome"] == words.outcome_words(problem, claim.outcome, steps)
         assert row["steps"] == (claim.outcome.steps if claim.outcome.kind != "diverged" else row["steps"])
-        check_run_claim(problem, claim, lab.verb_phrase(problem, claim.outcome, steps) + " " +
+        check_run_claim(problem, claim, words.verb_phrase(problem, claim.outcome, steps) + " " +
                         starts(claim.x0), lr, starts)
     for answer in [*answers, hint]:
         for claim in answer.claims:
-            if isinstance(claim, lab.RunClaim):
+            if isinstance(claim, runs.RunClaim):
                 check_run_claim(problem, claim, answer.text, lr, starts)
             else:
                 check_starts_claim(problem, claim, answer.text, rng)
@@ -160,8 +162,8 @@ def test_every_one_line_answer_quotes_numbers_of_its_full_answer(case):
     made here and the closed-form bound say."""
     a, b, c, x0s, lr, steps = case
     problem = Quadratic(a, b, c)
-    trajs = lab.run(problem, x0s, lr, steps, TOL)
-    answers = lab.answers(problem, trajs, lr, steps, lab.probe(problem, x0s, lr, steps, TOL))
+    trajs = runs.run(problem, x0s, lr, steps, TOL)
+    answers = questions.answers(problem, trajs, lr, steps, runs.probe(problem, x0s, lr, steps, TOL))
     for answer in answers:
         check_headline(answer)
     check_converge_headline(problem, answers[0], x0s, lr, steps)
@@ -182,10 +184,10 @@ def check_headline(answer):
 def check_converge_headline(problem, answer, x0s, lr, steps):
     """'Here, yes: every run converges, in 71 and 86 steps' exactly when every run made here converges, with
     their numbers of updates, in order; otherwise it says not always (or no)."""
-    runs = [gradient_descent(problem, float(x0), lr, steps, TOL) for x0 in x0s]
-    if all(t.status == "converged" for t in runs):
+    trajs = [gradient_descent(problem, float(x0), lr, steps, TOL) for x0 in x0s]
+    if all(t.status == "converged" for t in trajs):
         assert answer.headline.startswith("Here, yes: every run converges, in ")
-        assert [int(n) for n in NUMBER.findall(answer.headline)] == [t.steps for t in runs]
+        assert [int(n) for n in NUMBER.findall(answer.headline)] == [t.steps for t in trajs]
     else:
         assert answer.headline.startswith(("Not always: ", "No: "))
 
@@ -201,27 +203,27 @@ def check_lr_headline(problem, answer, lr):
         assert "bound" not in answer.headline
         return
     bound = 1 / disc
-    assert f"= {lab.fmt(bound)} " in answer.headline
+    assert f"= {fmt(bound)} " in answer.headline
     assert answer.headline.endswith("is below it." if lr < bound else "is not below it."), answer.headline
 
 
 def check_starts_print_apart(problem, x0s, rows, answers, starts):
     """No two different starts the page quotes print alike (in the table, in the sentences, or as a root or the
     vertex), and a start quoted from inside a stated stretch prints strictly inside the stretch as printed."""
-    quoted = {float(x) for x in x0s} | {c.x0 for a in answers for c in a.claims if isinstance(c, lab.RunClaim)}
+    quoted = {float(x) for x in x0s} | {c.x0 for a in answers for c in a.claims if isinstance(c, runs.RunClaim)}
     printed = {starts(x) for x in quoted}
     assert len(printed) == len(quoted), sorted(quoted)
     assert len({r["x0"] for r in rows}) == len({float(x) for x in x0s})
     specials = {x for x in problem.critical_points() if x not in quoted}
     assert not printed & {starts(x) for x in specials}
     for answer in answers:
-        runs = [c for c in answer.claims if isinstance(c, lab.RunClaim)]
-        for stretch in (c for c in answer.claims if isinstance(c, lab.StartsClaim) and c.what == "reach"):
+        claimed_runs = [c for c in answer.claims if isinstance(c, runs.RunClaim)]
+        for stretch in (c for c in answer.claims if isinstance(c, stretches.StartsClaim) and c.what == "reach"):
             lo_text, hi_text = starts.interval(stretch.lo, stretch.hi)
             if f"({lo_text}, {hi_text}) reaches" not in answer.text:
                 continue
-            for run in runs:
-                if stretch.lo < run.x0 < stretch.hi and f"({lo_text}, {hi_text}) reaches {lab.fmt(stretch.root)} " \
+            for run in claimed_runs:
+                if stretch.lo < run.x0 < stretch.hi and f"({lo_text}, {hi_text}) reaches {fmt(stretch.root)} " \
                         f"(from {starts(run.x0)} " in answer.text:
                     assert float(lo_text) < float(starts(run.x0)) < float(hi_text)
 
@@ -239,10 +241,10 @@ def check_mirror_symmetry(problem, start_answer):
                 pytest.approx(2 * vertex - lo, rel=1e-12, abs=1e-12), what)
 
     stated = [(c.lo, c.hi, (c.what, swap.get(c.root, c.root))) for c in start_answer.claims
-              if isinstance(c, lab.StartsClaim)]
+              if isinstance(c, stretches.StartsClaim)]
     described = [(m.lo, m.hi, frozenset(swap.get(r, r) for r in m.reaches)) for m in start_answer.described]
     for items, originals in ((stated, [(c.lo, c.hi, (c.what, c.root)) for c in start_answer.claims
-                                       if isinstance(c, lab.StartsClaim)]),
+                                       if isinstance(c, stretches.StartsClaim)]),
                              (described, [(m.lo, m.hi, m.reaches) for m in start_answer.described])):
         for lo, hi, what in items:
             if lo < vertex < hi:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from core.descent import CHAOS, CYCLE, ESCAPED, FIXED, ON_VERTEX, REACHED, gradient_descent, outcome
 from core.objective import Quadratic
 from labs.answer import Answer, registry
+from labs.descent.format import fmt_x
 from labs.descent.settings import filled
-from labs.descent.words import fmt_x
 
 ANSWERS, answer = registry(filled)
 

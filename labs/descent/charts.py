@@ -9,24 +9,20 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, OUTCOME_LABELS, Sweep, Trajectory
+from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, OUTCOME_LABELS, Trajectory
 from core.objective import Quadratic
-from labs.charts import finite_rows, spread, thin
+from core.sweep import Sweep
+from labs.charts import LOSS_CEILING, finite_rows, spread, thin
+from labs.descent.format import start_labels
 
 # In OUTCOME_LABELS order: left root, right root, vertex, diverged, too slow, cycle, chaos.
 OUTCOME_COLORS = ("#1f77b4", "#ff7f0e", "#9467bd", "#d62728", "#b0b0b0", "#2ca02c", "#8c564b")
 DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [1, 5], [10, 2], [6, 2, 2, 2]]  # one per start
-LOSS_CEILING = 1e30  # larger losses (of diverging runs) are drawn at this value
 ROWS_PER_RUN = 600
 
 
 def _starts(trajs: list[Trajectory]) -> list[str]:
-    from labs.descent.words import start_labels
     return start_labels([float(t.xs[0]) for t in trajs])
-
-
-def _start_color(trajs: list[Trajectory]) -> alt.Color:
-    return alt.Color("start:N", title="start", sort=_starts(trajs), scale=alt.Scale(scheme="category10"))
 
 
 def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 300) -> alt.Chart:

@@ -6,13 +6,13 @@ import numpy as np
 from core.descent import Trajectory
 from core.objective import Quadratic
 from labs import replay as common
+from labs.charts import LOSS_CEILING
+from labs.descent.format import start_labels
 
 
 def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: float, *, height: int = 320) -> dict:
     """Two panels that move together: the loss p(x)² (symlog axis) and p(x) with its roots and vertex;
     one series per start point with a fading trail and a marker."""
-    from labs.descent.words import start_labels
-
     x = np.linspace(lo, hi, common.CURVE_POINTS)
     with np.errstate(over="ignore", invalid="ignore"):
         p, loss = problem.residual(x), problem.loss(x)
@@ -29,7 +29,7 @@ def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: f
         xs = np.asarray(traj.xs, dtype=float)[common.sample_steps(traj.steps, stride)]
         with np.errstate(over="ignore", invalid="ignore"):
             px = problem.residual(xs)
-            lx = np.minimum(px * px, common.LOSS_CEILING)
+            lx = np.minimum(px * px, LOSS_CEILING)
         series.append(common.one_series(label, traj.steps, {"x": xs, "loss": common.clamp(lx, 0.0, top),
                                                   "p": common.clamp(px, p_lo, p_hi)}, i, stride=stride))
     roots = [r for r in problem.roots() if lo <= r <= hi]
@@ -61,8 +61,6 @@ def cobweb_replay(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi
                   height: int = 380) -> dict:
     """The update map f(x) = x − lr·loss′(x) against the diagonal, with ``traj``'s cobweb drawn as the replay
     advances: (x_k, x_k) → (x_k, x_{k+1}) → (x_{k+1}, x_{k+1}). Fixed points (roots, vertex) are marked."""
-    from labs.descent.words import start_labels
-
     x = np.linspace(lo, hi, common.CURVE_POINTS)
     with np.errstate(over="ignore", invalid="ignore"):
         fx = x - lr * problem.grad(x)

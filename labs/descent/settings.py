@@ -1,23 +1,23 @@
 """The gradient-descent page's URL settings: one table (key, default, bounds, kind, help), read from the
-bounds in ``labs.descent.words``; and the page's sections a teacher can hide (``hide=``)."""
+bounds in ``labs.descent.limits``; and the page's sections a teacher can hide (``hide=``)."""
 from __future__ import annotations
 
 from labs import table
-from labs.descent import words as lab
+from labs.descent import limits
 from labs.table import Setting
 
-MAX_FRAME = lab.MAX_STEPS  # the replay's frame= goes up to the most updates
+MAX_FRAME = limits.MAX_STEPS  # the replay's frame= goes up to the most updates
 MAX_SPEED = 1000.0         # player.MAX_SPEED: updates per second
 
 SETTINGS = (
-    Setting("a", 1.0, "number", "Coefficient of x². 0 makes p a line.", -lab.COEF_LIMIT, lab.COEF_LIMIT),
-    Setting("b", -5.0, "number", "Coefficient of x.", -lab.COEF_LIMIT, lab.COEF_LIMIT),
-    Setting("c", 4.0, "number", "Constant term.", -lab.COEF_LIMIT, lab.COEF_LIMIT),
-    Setting("x0", "0,3", "list", "Start points, comma-separated: one run per start point.", -lab.X0_LIMIT,
-            lab.X0_LIMIT, max_items=lab.MAX_STARTS),
-    Setting("lr", 0.01, "number", "Learning rate: each update is x ← x − lr·loss′(x).", lab.LR_MIN, lab.LR_MAX),
-    Setting("steps", 1000, "int", "Most updates: a run stops after this many.", 1, lab.MAX_STEPS),
-    Setting("tol", 1e-6, "number", "Tolerance: a run has converged when |p(x)| < tol.", lab.TOL_MIN, lab.TOL_MAX),
+    Setting("a", 1.0, "number", "Coefficient of x². 0 makes p a line.", -limits.COEF_LIMIT, limits.COEF_LIMIT),
+    Setting("b", -5.0, "number", "Coefficient of x.", -limits.COEF_LIMIT, limits.COEF_LIMIT),
+    Setting("c", 4.0, "number", "Constant term.", -limits.COEF_LIMIT, limits.COEF_LIMIT),
+    Setting("x0", "0,3", "list", "Start points, comma-separated: one run per start point.", -limits.X0_LIMIT,
+            limits.X0_LIMIT, max_items=limits.MAX_STARTS),
+    Setting("lr", 0.01, "number", "Learning rate: each update is x ← x − lr·loss′(x).", limits.LR_MIN, limits.LR_MAX),
+    Setting("steps", 1000, "int", "Most updates: a run stops after this many.", 1, limits.MAX_STEPS),
+    Setting("tol", 1e-6, "number", "Tolerance: a run has converged when |p(x)| < tol.", limits.TOL_MIN, limits.TOL_MAX),
     # the replay's place (player.show(..., link=True))
     Setting("frame", 0, "int", "The update the replay opens at.", 0, MAX_FRAME),
     Setting("play", False, "flag", "The replay starts playing when the link is opened."),
