@@ -2,7 +2,7 @@
 
     python bench/bench_animation.py [--repeats 5] [--window 4]
 
-Starts `streamlit run playground.py` (tests/helpers.py's running_app) and opens each link below in a
+Starts `streamlit run playground.py` (harness/launcher.py's running_app) and opens each link below in a
 fresh browser context, playing (play=1). For --window seconds it measures two ways:
 
 - requestAnimationFrame sampling: on every animation frame, the positions of all the player's markers
@@ -23,7 +23,8 @@ import tempfile
 
 import common  # noqa: F401  (the project on the path: first)
 
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, COUNT_RUNS, running_app, wait_for_run
+from harness.browser import COUNT_RUNS, wait_for_run
+from harness.launcher import CHROMIUM, CHROMIUM_ARGS, running_app
 
 LINKS = {
     "default (86 updates, 10/s)": "/Gradient_descent?play=1&speed=10",

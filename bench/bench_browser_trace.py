@@ -18,7 +18,8 @@ from pathlib import Path
 
 import common  # noqa: F401  (the project on the path: first)
 
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, free_port, open_page, start_app
+from harness.browser import open_page
+from harness.launcher import CHROMIUM, CHROMIUM_ARGS, free_port, start_app
 
 CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "cc", "gpu",
               "viz"]

@@ -22,18 +22,9 @@ from pathlib import Path
 
 import common  # noqa: F401  (the project on the path: first)
 
-from tests.helpers import (
-    chromium,
-    free_port,
-    memory_report,
-    process_tree,
-    rss,
-    sessions_forgotten,
-    start_app,
-    stop,
-    train_and_leave,
-    wait_for_run,
-)
+from harness.browser import train_and_leave, wait_for_run
+from harness.launcher import chromium, free_port, start_app, stop
+from harness.procfs import memory_report, process_tree, rss, sessions_forgotten
 
 MIB = 2**20
 

@@ -3,7 +3,7 @@
     python bench/bench_mlp_page.py [--repeats 3] [--window 6]
 
 Raw: Trainer(config).train(20,000) three times in a row (60,000 samples), timed.
-In page: starts `streamlit run playground.py` (tests/helpers.py's running_app), opens the page in
+In page: starts `streamlit run playground.py` (harness/launcher.py's running_app), opens the page in
 Debian's Chromium, clicks Train, reads the samples done from the progress bar at 1 s and at
 1 + --window s after the click, in a fresh session.
 The two alternate --repeats times (so both see the same machine load); medians of each. The config is the original
@@ -22,7 +22,8 @@ import time
 import common  # noqa: F401  (the project on the path: first)
 
 from core.train import TrainConfig, Trainer
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, running_app, wait_for_run
+from harness.browser import wait_for_run
+from harness.launcher import CHROMIUM, CHROMIUM_ARGS, running_app
 
 EPOCHS = 100
 QUERY = f"/MLP_training?epochs={EPOCHS}"

@@ -1,7 +1,7 @@
 """What the benchmark scripts share: the project on the import path, and timing a baseline against ours.
 
 A script run as ``python bench/x.py`` has bench/ on its path, not the project: ``import common`` first puts
-the project root there, so ``core``, ``runs`` and ``tests.helpers`` (the app launcher) import as in the tests.
+the project root there, so ``core``, ``runs`` and ``harness`` (the app launcher) import as in the tests.
 """
 from __future__ import annotations
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs"
-sys.path.insert(0, str(ROOT))  # run as `python docs/make_screenshots.py`: the app launcher is tests/helpers.py
+sys.path.insert(0, str(ROOT))  # run as `python docs/make_screenshots.py`: the app launcher is harness/launcher.py
 
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS, running_app, wait_for_run  # noqa: E402
+from harness.browser import wait_for_run  # noqa: E402
+from harness.launcher import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 # (file name, path with query, button to click first or None, seconds to wait after it, viewport height)
 SHOTS = [

@@ -8,7 +8,9 @@ Everything that is not a fixture (launchers, page helpers, reference loops) live
 from __future__ import annotations
 
 import pytest
-from helpers import chromium, require_browser, running_app
+from helpers import require_browser
+
+from harness.launcher import chromium, running_app
 
 
 @pytest.fixture(scope="session")

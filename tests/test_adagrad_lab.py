@@ -4,9 +4,9 @@ import re
 
 import numpy as np
 import pytest
-from helpers import adagrad_by_hand, descent_by_hand
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reference import adagrad_by_hand, descent_by_hand
 
 from core.descent import CONVERGED, DIVERGED, MAX_STEPS
 from core.objective import Quadratic

@@ -19,12 +19,14 @@ import threading
 import time
 
 import pytest
-from helpers import descent_by_hand, free_port, skip_or_fail
+from helpers import skip_or_fail
+from reference import descent_by_hand
 
 import board
 from board import store as board_store
 from board import view
 from board.store import DUPLICATE, FULL, MAX_RUNS, RATE, RATE_LIMIT, SENT, BoardError, Forbidden, Store
+from harness.launcher import free_port
 
 T0 = float(int(time.time()))  # "now": the rules are checked at times chosen from it, not at the clock's
 DAY = 86400.0

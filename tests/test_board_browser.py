@@ -6,7 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import assert_no_exception, chromium, free_port, open_page, require_browser, start_app, stop, wait_for_run
+from helpers import require_browser
+
+from harness.browser import assert_no_exception, open_page, wait_for_run
+from harness.launcher import chromium, free_port, start_app, stop
 
 STARTS = ("-1", "0.5", "2", "3.5", "5.5")
 MAP = "[data-testid='stVegaLiteChart'][aria-label*='Class basin map']"  # vega-embed's element, labelled

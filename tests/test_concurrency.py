@@ -31,24 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import (
-    CHROMIUM,
-    assert_no_exception,
-    chromium,
-    done_alert,
-    download_bytes,
-    free_port,
-    open_page,
-    process_tree,
-    require_browser,
-    start_app,
-    status_kib,
-    stop,
-    wait_for_run,
-)
+from helpers import require_browser
 
 from app.ui import STORE_BYTES
 from core.train import TrainConfig, Trainer
+from harness.browser import assert_no_exception, done_alert, download_bytes, open_page, wait_for_run
+from harness.launcher import CHROMIUM, chromium, free_port, start_app, stop
+from harness.procfs import process_tree, status_kib
 from labs.mlp.words import history_csv
 
 SESSIONS = 10

@@ -18,21 +18,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import (
-    ROOT,
-    assert_no_exception,
-    chromium,
-    download_bytes,
-    free_port,
-    open_page,
-    require_browser,
-    start_app,
-    stop,
-    train_to_done,
-    wait_for_run,
-)
+from helpers import require_browser
 
 from core.train import TrainConfig, Trainer
+from harness import ROOT
+from harness.browser import assert_no_exception, download_bytes, open_page, train_to_done, wait_for_run
+from harness.launcher import chromium, free_port, start_app, stop
 from labs.mlp.words import history_csv
 
 sys.path.insert(0, str(ROOT / "deploy"))

@@ -1,8 +1,10 @@
 """The home page: runs, describes each lab and links it."""
 
 import pytest
-from helpers import ROOT, assert_no_exception, open_page
 from streamlit.testing.v1 import AppTest
+
+from harness import ROOT
+from harness.browser import assert_no_exception, open_page
 
 LABS = {"Gradient_descent": "pages/1_Gradient_descent.py", "Adagrad": "pages/2_Adagrad.py",
         "MLP_training": "pages/3_MLP_training.py"}

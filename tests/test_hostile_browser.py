@@ -3,7 +3,8 @@ link, an image, a colour or LaTeX."""
 from urllib.parse import quote
 
 import pytest
-from helpers import assert_no_exception, open_page
+
+from harness.browser import assert_no_exception, open_page
 
 LURES = ["[click](https://example.com)", "![img](https://example.com/x.png)", "https://example.org",
          "www.example.net", "someone@example.com", ":red[red]", "$x^2$", "<b>bold</b>", "**bold**"]

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import descent_by_hand, open_page, wait_for_run
+from reference import descent_by_hand
 from test_view_a11y import assert_axe_clean
+
+from harness.browser import open_page, wait_for_run
 
 pytest.importorskip("axe_playwright_python", reason="pip install -r requirements-dev.txt")
 

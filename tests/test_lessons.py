@@ -1,5 +1,5 @@
 """Every built-in lesson's every answer against an independent computation: plain loops written here (and
-tests/helpers.py's descent_by_hand / adagrad_by_hand), never the answer registry; every step's settings valid;
+tests/reference.py's descent_by_hand / adagrad_by_hand), never the answer registry; every step's settings valid;
 the checker names the right lines of a broken file; grading reads a decimal comma and keeps its tolerance."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from labs import settings_of
 from labs.glossary import GLOSSARY, terms_in
 from lessons import builtin, compute, grade, load, read_number, reveal
 from lessons.check import check_text
-from tests.helpers import adagrad_by_hand, descent_by_hand
+from tests.reference import adagrad_by_hand, descent_by_hand
 
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = [(name, k) for name in builtin() for k in range(len(load(name)))]

@@ -13,7 +13,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import free_port, memory_report, rss, sessions_forgotten, start_app, stop, train_and_leave, wait_for_run
+
+from harness.browser import train_and_leave, wait_for_run
+from harness.launcher import free_port, start_app, stop
+from harness.procfs import memory_report, rss, sessions_forgotten
 
 TTL = 2              # seconds a disconnected session is kept for a reconnect
 SESSIONS = 2         # visitors at once, in each of three rounds

@@ -3,8 +3,12 @@ the truth, bad URL values get a message; in a browser its charts render and Step
 import re
 
 import pytest
-from helpers import ROOT, adagrad_by_hand, assert_no_exception, open_page, run_app, shown, wait_for_run
+from helpers import run_app, shown
+from reference import adagrad_by_hand
 from streamlit.testing.v1 import AppTest
+
+from harness import ROOT
+from harness.browser import assert_no_exception, open_page, wait_for_run
 
 PAGE = "pages/2_Adagrad.py"
 

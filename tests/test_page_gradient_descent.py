@@ -5,8 +5,11 @@ import json
 import re
 
 import pytest
-from helpers import assert_no_exception, bounded_edge, open_page, run_app, shown, wait_for_run
+from helpers import run_app, shown
+from reference import bounded_edge
 from streamlit.testing.v1 import AppTest
+
+from harness.browser import assert_no_exception, open_page, wait_for_run
 
 PAGE = "pages/1_Gradient_descent.py"
 

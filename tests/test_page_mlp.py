@@ -6,12 +6,13 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import assert_no_exception, open_page, run_app, shown, train_to_end, wait_for_done, wait_for_run
+from helpers import run_app, shown, train_to_end
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from app import ui
 from core.train import TrainConfig, Trainer
+from harness.browser import assert_no_exception, open_page, wait_for_done, wait_for_run
 from labs.mlp import words as mlp_lab
 
 PAGE = "pages/3_MLP_training.py"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from helpers import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_done, wait_for_run
 
 from core.descent import gradient_descent
 from core.objective import Quadratic
+from harness.browser import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_done, wait_for_run
 from labs.descent import words as descent_lab
 
 pytestmark = pytest.mark.browser

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import ROOT
 
 from core.train import TrainConfig, Trainer, snapshot_batches
+from harness import ROOT
 from labs.mlp.words import history_csv
 from runs.pool import WORKER_FAILED, RunPool
 from runs.store import RunStore, RunView

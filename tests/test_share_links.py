@@ -7,10 +7,10 @@ import re
 import urllib.parse
 
 import pytest
-from helpers import assert_no_exception, download_bytes, open_page, wait_for_done, wait_for_run
 
 from core.objective import Quadratic
 from core.train import TrainConfig, Trainer
+from harness.browser import assert_no_exception, download_bytes, open_page, wait_for_done, wait_for_run
 from labs.descent import words as descent_lab
 from labs.mlp.words import history_csv
 

@@ -2,7 +2,8 @@
 control still takes its value from the link, answers=hide puts the lab's answers behind a button, the share link
 keeps the teacher's view, and hostile values of the teacher and lesson keys get a notice while the page goes on."""
 import pytest
-from helpers import descent_by_hand, run_app, shown
+from helpers import run_app, shown
+from reference import descent_by_hand
 
 from labs import settings_of
 
@@ -130,7 +131,7 @@ def test_a_lesson_step_on_the_real_adagrad_page():
     """Adagrad by hand, step 1, on the lab page itself: the step sets the inspector (k = 1 on W[2, 3]), the races
     wait; a right prediction of G (from Adagrad written out by hand here) is called right and opens them; a
     wrong one is called wrong with the number; Next sets step 2's settings."""
-    from helpers import adagrad_by_hand
+    from reference import adagrad_by_hand
 
     at = run_app(PAGES["adagrad"], {"lesson": "adagrad_by_hand", "step": "1"})
     assert not at.exception

@@ -9,7 +9,8 @@ The checks are rules, not layouts: other sections may come and go on the pages a
 from __future__ import annotations
 
 import pytest
-from helpers import APP, open_page, wait_for_done, wait_for_run
+
+from harness.browser import APP, open_page, wait_for_done, wait_for_run
 
 pytest.importorskip("axe_playwright_python", reason="pip install -r requirements-dev.txt")
 
