@@ -5,7 +5,7 @@ passes the settings it read, or its finished run). An ``Entry`` is plain JSON-ab
   basin map's labels and codes, ``core.descent.outcome_code``), the updates made and the last iterate.
 - Adagrad: the 1-D race on (x² − 5x + 4)² (its racers, start, learning rates and step limit); per racer its
   lr, status, the root reached and its steps; the winner (fewest steps among those that converged, a
-  one-step landing aside: ``labs.adagrad.words.race_verdict``'s rule).
+  one-step landing aside: ``labs.adagrad.races.ranking``'s rule).
 - MLP: the settings that differ from the defaults; final loss, f(±1), f(±2), f(103) and the training time
   (``labs.mlp.words.summarize``), of a finished run only.
 """
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from core.descent import CONVERGED, outcome, outcome_code, outcome_labels
 from core.objective import Quadratic
 from core.train import TrainConfig
-from labs.adagrad import words as adagrad_lab
+from labs.adagrad import races
 from labs.descent import words as descent_lab
 from labs.mlp import words as mlp_lab
 
@@ -65,17 +65,17 @@ ROOT_PROBLEM = Quadratic()  # the Adagrad lab's 1-D race: (x² − 5x + 4)²
 
 
 def adagrad(x0: float, lrs: dict, steps: int, chosen) -> Entry:
-    """The Adagrad lab's 1-D race (``labs.adagrad.words.race``) and its winner."""
-    chosen = tuple(name for name in adagrad_lab.RACERS if name in chosen)
+    """The Adagrad lab's 1-D race (``labs.adagrad.races.race``) and its winner."""
+    chosen = tuple(name for name in races.RACERS if name in chosen)
     lrs = {name: float(lrs[name]) for name in chosen}
-    runs = adagrad_lab.race(ROOT_PROBLEM, float(x0), 1.0, int(steps), chosen=chosen, lrs=lrs)
+    runs = races.race(ROOT_PROBLEM, float(x0), 1.0, int(steps), chosen=chosen, lrs=lrs)
     racers = []
     for name, traj in runs.items():
         result = outcome(ROOT_PROBLEM, traj, int(steps))
         racers.append({"name": name, "lr": lrs[name], "status": traj.status, "outcome": result.kind,
                        "root": _num(result.root) if result.root is not None else None, "steps": int(traj.steps),
-                       "one_step": adagrad_lab.landed_in_one_step(traj)})
-    done = sorted((r["steps"], adagrad_lab.RACERS.index(r["name"]), r) for r in racers
+                       "one_step": races.landed_in_one_step(traj)})
+    done = sorted((r["steps"], races.RACERS.index(r["name"]), r) for r in racers
                   if r["status"] == CONVERGED and not r["one_step"])
     winner = done[0][2] if done else None
     results = {"racers": racers, "winner": winner["name"] if winner else None,

@@ -129,7 +129,7 @@ def adagrad_rows(runs: list[Run], hide: bool) -> pd.DataFrame:
 
 def adagrad_chart(rows: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
     """Each race's winner (across: its learning rate, log scale; up: who), coloured by the root it reached."""
-    from labs.adagrad.words import RACERS
+    from labs.adagrad.races import RACERS
 
     data = finite_rows(rows[rows["lr"].notna() & (rows["lr"] > 0)], ["lr"]).copy()
     data["jitter"] = (data["run"] * 0.618034 % 1.0) * 16 - 8  # races at one lr spread apart, the same at every redraw

@@ -10,9 +10,8 @@ from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
 from labs import glossary
+from labs.adagrad import chart_data, inspector, races, replay, slowdown, stories
 from labs.adagrad import charts as charts
-from labs.adagrad import replay
-from labs.adagrad import words as lab
 from labs.descent import words as descent_lab
 
 view = lesson_panel.open_page("adagrad", title="Adagrad", icon=":material/tune:")
@@ -23,7 +22,7 @@ LR_KEYS_2D = {"gradient descent": "lr_2d", "momentum": "lr_2d", "Adagrad": "lr_a
 
 
 class Inspector(NamedTuple):
-    config: lab.InspectorConfig
+    config: inspector.InspectorConfig
     param: str
     row: int
     col: int
@@ -46,25 +45,25 @@ class SurfaceRace(NamedTuple):
 # ── cached computations (all in core; keyed on the settings, bounded) ──────────────────────────────
 @st.cache_data(max_entries=64, show_spinner=False)
 def root_runs(x0, lrs: tuple, steps, chosen):
-    return lab.race(ROOT_PROBLEM, x0, 1.0, steps, chosen=chosen, lrs=dict(lrs))
+    return races.race(ROOT_PROBLEM, x0, 1.0, steps, chosen=chosen, lrs=dict(lrs))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def surface_runs(name, start, lrs: tuple, steps, chosen):
-    return lab.race(SURFACES[name], start, 1.0, steps, chosen=chosen, lrs=dict(lrs))
+    return races.race(SURFACES[name], start, 1.0, steps, chosen=chosen, lrs=dict(lrs))
 
 
 @st.cache_data(max_entries=32, show_spinner="Racing at every learning rate…")
 def sweep(surface_name: str, x0, max_steps: int, chosen):
     problem = ROOT_PROBLEM if surface_name == "root" else SURFACES[surface_name]
-    lrs = lab.RACE_LRS if surface_name == "root" else lab.SURFACE_LRS
-    return lab.lr_sweep(problem, x0, lrs, max_steps, chosen)
+    lrs = races.RACE_LRS if surface_name == "root" else races.SURFACE_LRS
+    return races.lr_sweep(problem, x0, lrs, max_steps, chosen)
 
 
 # ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
 def _step(n: int) -> None:
-    k, _ = parse_number(str(st.session_state.get("k", 0)), 0, lab.MAX_K, integer=True)  # typed text: from 0
-    st.session_state["k"] = min(lab.MAX_K, (k or 0) + n)
+    k, _ = parse_number(str(st.session_state.get("k", 0)), 0, inspector.MAX_K, integer=True)  # typed text: from 0
+    st.session_state["k"] = min(inspector.MAX_K, (k or 0) + n)
 
 
 def _reset() -> None:
@@ -72,8 +71,8 @@ def _reset() -> None:
 
 
 def _lr(label: str, key: str, default: float, step: float, help: str) -> float:
-    return ui.number(label, key, default, lab.LR_MIN, lab.LR_MAX, step=step, fmt="%g",
-                     help=f"{help} In [{lab.LR_MIN:g}, {lab.LR_MAX:g}].")
+    return ui.number(label, key, default, races.LR_MIN, races.LR_MAX, step=step, fmt="%g",
+                     help=f"{help} In [{races.LR_MIN:g}, {races.LR_MAX:g}].")
 
 
 def inspector_settings() -> Inspector:
@@ -81,25 +80,26 @@ def inspector_settings() -> Inspector:
     lr = ui.number("Learning rate lr", "lr", 0.1, 1e-6, 10.0, step=0.01, help="Adagrad's base learning rate (0, 10].")
     eps = ui.number("eps", "eps", 1e-8, 0.0, 1.0, step=1e-8, fmt="%g",
                     help="Added to √G so the step stays finite before any gradient is seen; in [0, 1].")
-    seed = ui.number("Seed", "seed", 0, 0, lab.MAX_SEED, integer=True,
+    seed = ui.number("Seed", "seed", 0, 0, inspector.MAX_SEED, integer=True,
                      help="Seeds the parameters and the N(0, 1) gradients: same seed, same run.")
-    grad = ui.choice("Gradients", "grad", list(lab.GRAD_SOURCES), "noise", horizontal=False,
+    grad = ui.choice("Gradients", "grad", list(inspector.GRAD_SOURCES), "noise", horizontal=False,
                      help="noise: a fresh N(0, 1) draw each step (the exercise). quadratic: the gradient "
                           "of ½‖θ‖², which is θ itself, so the parameters converge to 0.")
     param = ui.choice("Element of", "el", ["W", "b"], "W", help="Inspect an element of the matrix W or the vector b.")
     row = ui.number("Row i", "i", 2, 0, 9, integer=True, help="W[i, j] or b[i].")
     col = ui.number("Column j", "j", 3, 0, 9, integer=True, help="Column of W[i, j] (unused for b).")
-    k = ui.number("Steps taken k", "k", 0, 0, lab.MAX_K, integer=True,
-                  help=f"How many Adagrad steps have been taken (≤ {lab.MAX_K}); the buttons change it.")
-    return Inspector(lab.InspectorConfig(lr=lr, eps=eps, seed=int(seed), grad=grad), param, int(row), int(col), int(k))
+    k = ui.number("Steps taken k", "k", 0, 0, inspector.MAX_K, integer=True,
+                  help=f"How many Adagrad steps have been taken (≤ {inspector.MAX_K}); the buttons change it.")
+    config = inspector.InspectorConfig(lr=lr, eps=eps, seed=int(seed), grad=grad)
+    return Inspector(config, param, int(row), int(col), int(k))
 
 
 def race_settings() -> tuple[RootRace, SurfaceRace]:
     st.sidebar.header("Races")
-    chosen = ui.multi("Optimisers", "race", list(lab.RACERS), list(lab.DEFAULT_RACERS),
+    chosen = ui.multi("Optimisers", "race", list(races.RACERS), list(races.DEFAULT_RACERS),
                       help="Which optimisers race, on both problems and in the learning-rate tables.")
-    steps = ui.number("Max steps", "steps", 1000, 1, lab.MAX_STEPS, integer=True,
-                      help=f"Each race stops after this many steps (≤ {lab.MAX_STEPS}).")
+    steps = ui.number("Max steps", "steps", 1000, 1, races.MAX_STEPS, integer=True,
+                      help=f"Each race stops after this many steps (≤ {races.MAX_STEPS}).")
     st.sidebar.subheader(f"On ({ROOT_PROBLEM.describe()})²")
     x0 = ui.number("Start x0", "x0", 0.0, -1e3, 1e3, step=0.5, help="Where every optimiser starts.")
     lr_race = _lr("lr of gradient descent, momentum and Adagrad", "lr_race", 0.2, 0.01,
@@ -115,7 +115,7 @@ def race_settings() -> tuple[RootRace, SurfaceRace]:
     lr_ada_2d = _lr("lr of Adagrad", "lr_ada_2d", 1.0, 0.1, "Adagrad's steps are about lr in size at first.")
     lr_rms_2d = _lr("lr of RMSProp", "lr_rms_2d", 0.03, 0.01, "RMSProp's steps are about lr/√(1 − ρ) at first.")
     lr_adam_2d = _lr("lr of Adam", "lr_adam_2d", 0.1, 0.01, "Adam's steps are about lr in size.")
-    box = lab.START_BOX
+    box = races.START_BOX
     sx = ui.number("Start x", "sx", surface.default_start[0], -box, box, step=0.5, help="Start point, x.")
     sy = ui.number("Start y", "sy", surface.default_start[1], -box, box, step=0.5, help="Start point, y.")
     chosen = tuple(chosen)
@@ -136,20 +136,20 @@ def intro():
 TERMS = glossary.FirstUse()  # each term a learner meets here is defined at its first heading, in this run
 
 
-def inspector_section(ins: Inspector) -> lab.InspectorRun:
+def inspector_section(ins: Inspector) -> inspector.InspectorRun:
     text = ("The exercise's parameters: a 10×10 matrix **W** and a 10-vector **b**, N(0, 1) from the seed. "
             "Each step draws a gradient g, adds g² to G, and moves θ by **−lr·g / (√G + eps)**.")
     st.header("1 · Step inspector", help=TERMS.help(text, also=("effective learning rate",)))
     st.markdown(text)
-    run = lab.run_inspector(ins.config, ins.k, start=st.session_state.get("ada_run"))
+    run = inspector.run_inspector(ins.config, ins.k, start=st.session_state.get("ada_run"))
     st.session_state["ada_run"] = run
     b1, b2, b3, status = st.columns([1, 1, 1, 4])
-    b1.button("Step", on_click=_step, args=(1,), disabled=ins.k >= lab.MAX_K, width="stretch")
-    b2.button("Step ×10", on_click=_step, args=(10,), disabled=ins.k >= lab.MAX_K, width="stretch")
+    b1.button("Step", on_click=_step, args=(1,), disabled=ins.k >= inspector.MAX_K, width="stretch")
+    b2.button("Step ×10", on_click=_step, args=(10,), disabled=ins.k >= inspector.MAX_K, width="stretch")
     b3.button("Reset", on_click=_reset, width="stretch")
-    status.markdown(f"**{run.k} step{'s' if run.k != 1 else ''} taken** (k = {run.k}, at most {lab.MAX_K}) · "
-                    f"gradients: {lab.GRAD_SOURCES[ins.config.grad]}")
-    index = lab.element_index(ins.param, ins.row, ins.col)
+    status.markdown(f"**{run.k} step{'s' if run.k != 1 else ''} taken** (k = {run.k}, at most {inspector.MAX_K}) · "
+                    f"gradients: {inspector.GRAD_SOURCES[ins.config.grad]}")
+    index = inspector.element_index(ins.param, ins.row, ins.col)
     if run.k == 0:
         st.info("No step taken yet: G is 0 everywhere. Press **Step** to take the first one.")
     else:
@@ -162,7 +162,7 @@ def inspector_section(ins: Inspector) -> lab.InspectorRun:
 
 def matrices(run, chosen):
     left, right = st.columns(2)
-    frame = lab.matrix_frame(run)
+    frame = inspector.matrix_frame(run)
     title = f"W's accumulated G = Σ g² after {descent_lab.plural(run.k, 'step')}"
     left.altair_chart(charts.matrix_heatmap(frame, "G", title=title, color_title="G", chosen=chosen, log=True),
                       width="stretch")
@@ -173,15 +173,15 @@ def matrices(run, chosen):
 
 
 def step_table(run, index):
-    label = lab.element_label(index)
+    label = inspector.element_label(index)
     st.subheader(f"The last steps of {label}")
-    table = lab.step_table(run, index)
+    table = inspector.step_table(run, index)
     if table.empty:
         st.write(f"{label} starts at θ = {run.theta[0, index]:.6g}.")
         return
     # Predict first: the newest step shows g; G, the effective lr, the update and θ after wait for the toggle (a new
     # one for every step and element, so each new step starts hidden).
-    newest = lab.step_answer(run, index)
+    newest = inspector.step_answer(run, index)
     c = run.config
     line = st.empty()  # the one-line answer, above the toggle that decides it
     shown = st.toggle("Show this step's update", key=f"ada_show_{run.k}_{index}_{c.lr}_{c.eps}_{c.seed}_{c.grad}")
@@ -190,19 +190,19 @@ def step_table(run, index):
         with st.expander("Why?"):
             st.markdown(newest.why)
     else:
-        table = lab.hide_newest(table)
+        table = inspector.hide_newest(table)
     # Two halves side by side (stacked on a phone, where seven columns were cut off at the right edge).
-    for column, part in zip(st.columns(2), lab.STEP_TABLE_PARTS):
+    for column, part in zip(st.columns(2), inspector.STEP_TABLE_PARTS):
         half = table[list(part)]
-        column.table(half.style.format(lab.table_cell, subset=list(part[1:])), hide_index=True)
+        column.table(half.style.format(inspector.table_cell, subset=list(part[1:])), hide_index=True)
     st.caption("Check a row by hand: G = previous G + g²; effective lr = lr / (√G + eps); "
                "update = −effective lr · g; θ after = θ before + update.")
 
 
 def effective_lr_section(run, index):
-    st.altair_chart(charts.effective_lr_chart(lab.effective_lr_series(run, lab.watched_elements(index))),
+    st.altair_chart(charts.effective_lr_chart(inspector.effective_lr_series(run, inspector.watched_elements(index))),
                     width="stretch")
-    ratio = lab.envelope_ratio(run)
+    ratio = inspector.envelope_ratio(run)
     if run.config.grad == "noise":
         st.caption(f"With N(0, 1) gradients, G after t steps is about t, so the effective lr follows lr/√t "
                    f"(dashed): after {run.k} steps the median element's is {ratio:.2f}× lr/√t.")
@@ -212,31 +212,31 @@ def effective_lr_section(run, index):
 
 
 def root_race_section(race: RootRace):
-    st.header(f"2 · Race on ({ROOT_PROBLEM.describe()})²", help=TERMS.help(lab.racer_words(race.chosen, race.lrs)))
+    st.header(f"2 · Race on ({ROOT_PROBLEM.describe()})²", help=TERMS.help(races.racer_words(race.chosen, race.lrs)))
     if not race.chosen:
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
         return {}
-    st.markdown(f"From x0 = {race.x0:g}: {lab.racer_words(race.chosen, race.lrs)}. Each stops when |p(x)| < 10⁻⁶ or "
+    st.markdown(f"From x0 = {race.x0:g}: {races.racer_words(race.chosen, race.lrs)}. Each stops when |p(x)| < 10⁻⁶ or "
                 f"after {race.steps} steps.")
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, race.chosen)
-    story = lab.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs, race.lrs)
+    story = stories.root_race_story(ROOT_PROBLEM, race.x0, race.lrs["gradient descent"], runs, race.lrs)
     # predict first: the verdict, and the race's replay and charts, which show the winner (its step count too)
     if not lesson_panel.gate("root_race", answers_hidden, "the race, and who wins"):
         return {}
-    for sentence in story[:1] + lab.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
+    for sentence in story[:1] + stories.race_verdict(ROOT_PROBLEM, runs, race.lrs) + story[1:]:
         st.markdown("- " + sentence)
-    box = lab.root_view(ROOT_PROBLEM, race.x0)
-    _, clipped = lab.path_frame_1d(runs, box)
+    box = chart_data.root_view(ROOT_PROBLEM, race.x0)
+    _, clipped = chart_data.path_frame_1d(runs, box)
     place = player.show(replay.race_1d_replay(ROOT_PROBLEM, runs, box), key="ada_race_1d", link=True, prefix="r1_",
-                        max_frame=lab.MAX_STEPS)
-    st.altair_chart(charts.race_loss_chart(lab.loss_frame(ROOT_PROBLEM, runs), title="Loss p(x)² against step"),
+                        max_frame=races.MAX_STEPS)
+    st.altair_chart(charts.race_loss_chart(chart_data.loss_frame(ROOT_PROBLEM, runs), title="Loss p(x)² against step"),
                     width="stretch")
     if clipped:
         st.caption(f"Diverging paths leave the view: x is drawn clipped to [{box[0]:g}, {box[1]:g}] and the "
-                   f"loss to at most {charts.LOSS_CEILING:.0e} (hover for the true values). A run stops once "
+                   f"loss to at most {charts.LOSS_AXIS_TOP:.0e} (hover for the true values). A run stops once "
                    "|x| passes 10⁶.")
     with st.expander("When does adapting help? The same race at every learning rate", expanded=not answers_hidden):
-        sweep_steps = min(race.steps, lab.SWEEP_MAX_STEPS)
+        sweep_steps = min(race.steps, races.SWEEP_MAX_STEPS)
         table, sentence = sweep("root", race.x0, sweep_steps, race.chosen)
         st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
         st.caption(f"From x0 = {race.x0:g}, one lr for every racer, at most {sweep_steps} steps. {sentence}")
@@ -248,13 +248,13 @@ def slowdown_section(race: RootRace):
             "be at the same gradient. **RMSProp** (Hinton, 2012) divides by the root of a *decaying mean* "
             "of g² instead, so old gradients are forgotten; **Adam** (Kingma & Ba, 2014) adds momentum on top "
             "and corrects both means for starting at zero. Below: the effective step |Δx| / |g| of each, "
-            f"over one run from x0 = {race.x0:g} on the same loss ({lab.racer_words(lab.ADAPTIVE, race.lrs)}). "
+            f"over one run from x0 = {race.x0:g} on the same loss ({races.racer_words(races.ADAPTIVE, race.lrs)}). "
             "Gradient descent's would be lr at every step.")
     st.header("3 · Why Adagrad slows down, and what came next", help=TERMS.help(text, also=("bias correction",)))
     st.markdown(text)
-    runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, lab.ADAPTIVE)
-    st.altair_chart(charts.effective_step_chart(lab.effective_step_frame(ROOT_PROBLEM, runs)), width="stretch")
-    for sentence in lab.effective_step_story(ROOT_PROBLEM, runs, race.lrs):
+    runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, races.ADAPTIVE)
+    st.altair_chart(charts.effective_step_chart(slowdown.effective_step_frame(ROOT_PROBLEM, runs)), width="stretch")
+    for sentence in slowdown.effective_step_story(ROOT_PROBLEM, runs, race.lrs):
         st.markdown("- " + sentence)
     st.caption("For Adagrad and RMSProp in 1-D, |Δx| / |g| is lr/(√G + eps) and lr/(√s + eps) (up to rounding); Adam's "
                "step follows m, so its ratio also holds its momentum: its spikes are where it crosses the root, "
@@ -268,44 +268,44 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
         st.info("No optimiser chosen: pick at least one under **Races** in the sidebar.")
         return {}
     sx, sy = race.start
-    st.markdown(f"From ({sx:g}, {sy:g}): {lab.racer_words(chosen, race.lrs)}; stop when √f < 10⁻⁶ or after "
+    st.markdown(f"From ({sx:g}, {sy:g}): {races.racer_words(chosen, race.lrs)}; stop when √f < 10⁻⁶ or after "
                 f"{steps} steps.")
     runs = surface_runs(race.name, race.start, tuple(sorted(race.lrs.items())), steps, chosen)
-    story = lab.bowl_story(surface, runs, race.lrs["gradient descent"], race.lrs["Adagrad"])
+    story = stories.bowl_story(surface, runs, race.lrs["gradient descent"], race.lrs["Adagrad"])
     if not lesson_panel.gate("surface_race", answers_hidden, "the race, and who wins"):
         return {}
-    for sentence in story[:1] + lab.race_verdict(surface, runs, race.lrs) + story[1:]:
+    for sentence in story[:1] + stories.race_verdict(surface, runs, race.lrs) + story[1:]:
         st.markdown("- " + sentence)
-    box = lab.view_box(surface, race.start)
+    box = chart_data.view_box(surface, race.start)
     xs, ys, F = surface.grid(*box, n=60)
-    _, clipped = lab.path_frame_2d(runs, box)
+    _, clipped = chart_data.path_frame_2d(runs, box)
     left, right = st.columns([3, 2])
     with left:
         place = player.show(replay.race_2d_replay(runs, box, xs, ys, F, surface.minimum,
                                                   title="Paths over log₁₀ f (darker is lower)"), key="ada_race_2d",
-                            link=True, prefix="r2_", max_frame=lab.MAX_STEPS)
-    right.altair_chart(charts.race_loss_chart(lab.loss_frame(surface, runs), title="Loss f against step",
+                            link=True, prefix="r2_", max_frame=races.MAX_STEPS)
+    right.altair_chart(charts.race_loss_chart(chart_data.loss_frame(surface, runs), title="Loss f against step",
                                               height=340, narrow=True), width="stretch")
-    hint = lab.HINTS.get(race.name)
+    hint = stories.HINTS.get(race.name)
     if hint is not None:  # the suggested race, run here at exactly the settings its link holds
         hint_runs = surface_runs(hint.surface, hint.start, tuple(sorted(hint.lrs.items())), hint.steps, hint.chosen)
-        st.caption(lab.hint_sentence(surface, hint, hint_runs, hint_link(hint)))
+        st.caption(stories.hint_sentence(surface, hint, hint_runs, hint_link(hint)))
     if clipped:
         st.caption("A diverging path leaves the view: its points are drawn clipped to the edge of the plot, its loss "
-                   f"to at most {charts.LOSS_CEILING:.0e} (hover for the true values).")
+                   f"to at most {charts.LOSS_AXIS_TOP:.0e} (hover for the true values).")
     # Runs only while open (on_change="rerun" makes ``.open`` known): up to 40 races a visitor may never look at.
     table_box = st.expander("The same race with one lr for all, at every learning rate", key="ada_sweep_2d",
                             on_change="rerun")
     with table_box:
         if table_box.open:
-            sweep_steps = min(steps, lab.SWEEP_MAX_STEPS)
+            sweep_steps = min(steps, races.SWEEP_MAX_STEPS)
             table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
             st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
             st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
     return place
 
 
-def hint_link(hint: lab.Hint) -> str:
+def hint_link(hint: stories.Hint) -> str:
     """The page's URL with the hint's settings (its racers, start, learning rates and step limit)."""
     query = {"surface": hint.surface, "sx": f"{hint.start[0]:g}", "sy": f"{hint.start[1]:g}", "steps": hint.steps,
              **{LR_KEYS_2D[name]: f"{lr:g}" for name, lr in hint.lrs.items()}, "race": list(hint.chosen)}
@@ -328,11 +328,11 @@ def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace, place: dict
 st.title("Adagrad")
 answers_hidden = lesson_panel.show("adagrad")  # before the controls: a lesson step sets them
 intro()
-inspector = inspector_settings()
+ins = inspector_settings()
 root_race, surface_race = race_settings()
 ui.show_notices()
 place = {}
-run = inspector_section(inspector) if not view.hides("inspector") else None
+run = inspector_section(ins) if not view.hides("inspector") else None
 if not view.hides("root_race"):
     place |= root_race_section(root_race)
 if not view.hides("slowdown"):
@@ -340,6 +340,6 @@ if not view.hides("slowdown"):
 if not view.hides("surface_race"):
     place |= surface_race_section(surface_race, root_race.chosen, root_race.steps)
 if not view.hides("share"):
-    share(inspector, run.k if run else inspector.k, root_race, surface_race, place)
+    share(ins, run.k if run else ins.k, root_race, surface_race, place)
 board_panel.offer("adagrad", x0=root_race.x0, lrs=root_race.lrs, steps=root_race.steps,  # with board= in the link
                   chosen=root_race.chosen)

@@ -185,29 +185,30 @@ def run_with_racers(racers, **params) -> AppTest:
 def test_all_five_race_and_the_words_come_from_the_runs():
     from core.objective import Quadratic
     from core.surfaces import Bowl
-    from labs.adagrad import words as lab
+    from labs.adagrad import races, slowdown, stories
 
-    at = run_with_racers(lab.RACERS)
+    at = run_with_racers(races.RACERS)
     assert not at.exception and not at.warning
-    assert at.multiselect(key="race").value == list(lab.RACERS)
+    assert at.multiselect(key="race").value == list(races.RACERS)
     lrs = {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}
-    runs = lab.race(Quadratic(), 0.0, 1.0, 1000, chosen=lab.RACERS, lrs=lrs)
+    runs = races.race(Quadratic(), 0.0, 1.0, 1000, chosen=races.RACERS, lrs=lrs)
     story = text_of(at)
-    for sentence in lab.race_verdict(Quadratic(), runs, lrs) + lab.effective_step_story(Quadratic(), runs, lrs):
+    for sentence in (stories.race_verdict(Quadratic(), runs, lrs)
+                     + slowdown.effective_step_story(Quadratic(), runs, lrs)):
         assert sentence in story
     # Adam at lr 0.03 from 0 by hand (test_adagrad_lab.adaptive_by_hand) converges to the root 1.
     assert f"Adam converged to 1 in {runs['Adam'].steps} steps" in story
     lrs_2d = {"gradient descent": 0.035, "momentum": 0.035, "Adagrad": 1.0, "RMSProp": 0.03, "Adam": 0.1}
-    runs_2d = lab.race(Bowl(), (-4.0, 1.0), 1.0, 1000, chosen=lab.RACERS, lrs=lrs_2d)
-    assert lab.race_verdict(Bowl(), runs_2d, lrs_2d)[0] in story
+    runs_2d = races.race(Bowl(), (-4.0, 1.0), 1.0, 1000, chosen=races.RACERS, lrs=lrs_2d)
+    assert stories.race_verdict(Bowl(), runs_2d, lrs_2d)[0] in story
     sweep = at.dataframe[0].value
-    assert list(sweep.columns) == ["lr", *lab.RACERS]
+    assert list(sweep.columns) == ["lr", *races.RACERS]
     assert len(at.get("vega_lite_chart")) == 3  # the loss charts of both races and the effective steps
 
 
 def test_the_2d_table_runs_only_when_opened_and_has_a_column_per_racer():
     from core.surfaces import SURFACES
-    from labs.adagrad import words as lab
+    from labs.adagrad import races
 
     at = run_with_racers(["momentum", "Adam"], surface="rosenbrock")
     assert len(at.dataframe) == 1  # the 1-D table; the closed 2-D one has not run
@@ -215,7 +216,8 @@ def test_the_2d_table_runs_only_when_opened_and_has_a_column_per_racer():
     at.run()
     table = at.dataframe[1].value
     assert list(table.columns) == ["lr", "momentum", "Adam"]
-    expected, sentence = lab.lr_sweep(SURFACES["rosenbrock"], (-1.2, 1.0), lab.SURFACE_LRS, 1000, ("momentum", "Adam"))
+    expected, sentence = races.lr_sweep(SURFACES["rosenbrock"], (-1.2, 1.0), races.SURFACE_LRS, 1000,
+                                        ("momentum", "Adam"))
     assert table.equals(expected)
     assert any(sentence in c.value for c in at.caption)
 

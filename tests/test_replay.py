@@ -9,8 +9,8 @@ from core.descent import gradient_descent
 from core.objective import Quadratic
 from core.surfaces import SURFACES
 from labs import replay
+from labs.adagrad import chart_data, races
 from labs.adagrad import replay as adagrad_replay
-from labs.adagrad import words as lab
 from labs.descent import replay as descent_replay
 from labs.descent import words as report
 from labs.mlp import replay as mlp_replay
@@ -88,16 +88,16 @@ def test_cobweb_path_goes_through_the_iterates():
 
 
 def test_race_replays_name_the_three_optimisers_and_hold_their_iterates():
-    runs = lab.race(DEFAULT, 0.0, 0.2, 1000)
-    sent = wire(adagrad_replay.race_1d_replay(DEFAULT, runs, lab.root_view(DEFAULT, 0.0)))
+    runs = races.race(DEFAULT, 0.0, 0.2, 1000)
+    sent = wire(adagrad_replay.race_1d_replay(DEFAULT, runs, chart_data.root_view(DEFAULT, 0.0)))
     assert [s["label"] for s in sent["series"]] == ["gradient descent", "momentum", "Adagrad"]
     assert sent["last"] == max(t.steps for t in runs.values())
     for series, traj in zip(sent["series"], runs.values()):
         assert np.array(series["data"]["x"]).tobytes() == traj.xs.tobytes()
     assert sent["series"][1]["dash"] and not sent["series"][0]["dash"]  # momentum dashed over GD
     surface = SURFACES["bowl"]
-    runs_2d = lab.race(surface, (-8.0, 1.5), 0.035, 1000, lr_adagrad=1.0)
-    box = lab.view_box(surface, (-8.0, 1.5))
+    runs_2d = races.race(surface, (-8.0, 1.5), 0.035, 1000, lr_adagrad=1.0)
+    box = chart_data.view_box(surface, (-8.0, 1.5))
     xs, ys, F = surface.grid(*box, n=60)
     sent = wire(adagrad_replay.race_2d_replay(runs_2d, box, xs, ys, F, surface.minimum, title="t"))
     for series, traj in zip(sent["series"], runs_2d.values()):

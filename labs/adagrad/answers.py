@@ -1,4 +1,5 @@
-"""Answers an Adagrad lesson can ask about, computed from ``labs.adagrad.words`` at a step's settings.
+"""Answers an Adagrad lesson can ask about, computed by the lab's modules (``inspector``, ``races``, ``slowdown``)
+at a step's settings.
 
 The inspector's answers are about the inspected element (``el``, ``i``, ``j``) at step ``k`` (k ≥ 1: before
 the first step there is nothing to ask); the race's about the 1-D race on p(x)² = (x² − 5x + 4)² from ``x0``,
@@ -10,7 +11,8 @@ import numpy as np
 
 from core.descent import CONVERGED, outcome
 from core.objective import Quadratic
-from labs.adagrad import words as lab
+from core.optim import effective_lr
+from labs.adagrad import inspector, races, slowdown
 from labs.adagrad.settings import filled, racer_lrs
 from labs.answer import Answer, registry
 from labs.descent.answers import OUTCOMES, outcome_label
@@ -23,9 +25,9 @@ NO_STEP = "No step has been taken yet (k = 0): there is no G, effective lr or up
 
 def inspected(s: dict):
     """(run after k steps, flat index, label) of the inspected element."""
-    config = lab.InspectorConfig(lr=s["lr"], eps=s["eps"], seed=s["seed"], grad=s["grad"])
-    index = lab.element_index(s["el"], s["i"], s["j"])
-    return lab.run_inspector(config, s["k"]), index, lab.element_label(index)
+    config = inspector.InspectorConfig(lr=s["lr"], eps=s["eps"], seed=s["seed"], grad=s["grad"])
+    index = inspector.element_index(s["el"], s["i"], s["j"])
+    return inspector.run_inspector(config, s["k"]), index, inspector.element_label(index)
 
 
 def step_fields(s: dict) -> dict | None:
@@ -38,7 +40,7 @@ def step_fields(s: dict) -> dict | None:
     G = float(run.sums[k - 1, index])
     G_before = float(run.sums[k - 2, index]) if k >= 2 else 0.0
     return {"label": label, "k": k, "g": g, "G": G, "G_before": G_before, "lr": s["lr"], "eps": s["eps"],
-            "eff": float(lab.effective_lr(s["lr"], G, s["eps"])), "update": float(run.updates[k - 1, index]),
+            "eff": float(effective_lr(s["lr"], G, s["eps"])), "update": float(run.updates[k - 1, index]),
             "before": float(run.theta[k - 1, index]), "after": float(run.theta[k, index])}
 
 
@@ -83,7 +85,7 @@ def effective_lr_trend(s: dict) -> Answer:
     run, index, label = inspected(s)
     if run.k < 2:
         return Answer(None, "Take at least two steps (k ≥ 2) to see the effective lr move.", {})
-    eff = lab.effective_lr(s["lr"], run.sums[:, index], s["eps"])
+    eff = effective_lr(s["lr"], run.sums[:, index], s["eps"])
     moves = np.diff(eff)
     value = TRENDS[0] if np.all(moves < 0) else TRENDS[1] if np.all(moves <= 0) else TRENDS[2]
     return Answer(value, TREND_WHY[value],
@@ -103,25 +105,20 @@ TREND_WHY = {
 
 def race_runs(s: dict, chosen=None) -> dict:
     chosen = tuple(s["race"] if chosen is None else chosen)
-    return lab.race(ROOT_PROBLEM, s["x0"], 1.0, s["steps"], chosen=chosen, lrs=racer_lrs(s))
+    return races.race(ROOT_PROBLEM, s["x0"], 1.0, s["steps"], chosen=chosen, lrs=racer_lrs(s))
 
 
-def _ranking(runs: dict) -> list[tuple[int, str]]:
-    return sorted((traj.steps, lab.RACERS.index(name), name) for name, traj in runs.items()
-                  if traj.status == CONVERGED and not lab.landed_in_one_step(traj))  # a lucky landing is no win
-
-
-@answer("choice", options=(*lab.RACERS, "none"))
+@answer("choice", options=(*races.RACERS, "none"))
 def race_winner(s: dict) -> Answer:
     """Which chosen racer converges in the fewest steps on the 1-D race ('none' when none converges)."""
     runs = race_runs(s)
-    done = _ranking(runs)
+    done = races.ranking(runs)  # a lucky landing is no win
     if not done:
         return Answer("none", "None of {racers} converges within {steps} steps from x0 = {x0:g}.",
                       {"racers": ", ".join(runs) or "the racers", "steps": s["steps"], "x0": s["x0"]})
-    n, _, winner = done[0]
+    n, winner = done[0]
     lrs = racer_lrs(s)
-    others = "; ".join(f"{name} {lab.outcome(ROOT_PROBLEM, traj, lrs[name])}" for name, traj in runs.items()
+    others = "; ".join(f"{name} {races.outcome_words(ROOT_PROBLEM, traj, lrs[name])}" for name, traj in runs.items()
                        if name != winner)
     return Answer(winner, "From x0 = {x0:g}, {winner} converges in {n} steps (lr = {lr:g}); {others}.",
                   {"x0": s["x0"], "winner": winner, "n": n, "lr": racer_lrs(s)[winner],
@@ -129,8 +126,8 @@ def race_winner(s: dict) -> Answer:
 
 
 def _racer(s: dict, racer: str):
-    if racer not in lab.RACERS:
-        raise ValueError(f"Invalid racer {racer!r} (one of {', '.join(lab.RACERS)})")
+    if racer not in races.RACERS:
+        raise ValueError(f"Invalid racer {racer!r} (one of {', '.join(races.RACERS)})")
     return race_runs(s, (racer,))[racer]
 
 
@@ -139,7 +136,7 @@ def race_steps(s: dict, racer: str = "Adagrad") -> Answer:
     """How many steps ``racer`` takes to converge on the 1-D race (none when it does not)."""
     traj = _racer(s, racer)
     fields = {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer],
-              "what": lab.outcome(ROOT_PROBLEM, traj, racer_lrs(s)[racer])}
+              "what": races.outcome_words(ROOT_PROBLEM, traj, racer_lrs(s)[racer])}
     return Answer(traj.steps if traj.status == CONVERGED else None,
                   "From x0 = {x0:g} at lr = {lr:g}, {racer} {what}.", fields)
 
@@ -151,7 +148,7 @@ def race_outcome(s: dict, racer: str = "gradient descent") -> Answer:
     o = outcome(ROOT_PROBLEM, traj, s["steps"])
     return Answer(outcome_label(o), "From x0 = {x0:g} at lr = {lr:g}, {racer} {what}.",
                   {"racer": racer, "x0": s["x0"], "lr": racer_lrs(s)[racer],
-                   "what": lab.outcome(ROOT_PROBLEM, traj, racer_lrs(s)[racer])})
+                   "what": races.outcome_words(ROOT_PROBLEM, traj, racer_lrs(s)[racer])})
 
 
 @answer("number")
@@ -162,7 +159,7 @@ def first_step(s: dict, racer: str = "Adagrad") -> Answer:
     size = float(abs(traj.xs[1] - traj.xs[0])) if traj.steps >= 1 else 0.0
     return Answer(size, FIRST_STEP_WHY[racer],
                   {"x0": s["x0"], "g": g, "abs_g": abs(g), "racer": racer, "lr": racer_lrs(s)[racer], "size": size,
-                   "ratio": size / racer_lrs(s)[racer], "rho": lab.RMSPROP_DECAY})
+                   "ratio": size / racer_lrs(s)[racer], "rho": races.RMSPROP_DECAY})
 
 
 # Why the first step has its size: a whole sentence per racer (the adaptive ones divide g by its own size)
@@ -184,7 +181,7 @@ FIRST_STEP_WHY = {
 def effective_step(s: dict, racer: str = "Adagrad", step: int = 100) -> Answer:
     """``racer``'s effective step |Δx| / |g| at update ``step`` of the 1-D race (none past its last update)."""
     traj = _racer(s, racer)
-    t, ratio = lab.effective_steps(ROOT_PROBLEM, traj)
+    t, ratio = slowdown.effective_steps(ROOT_PROBLEM, traj)
     hit = np.flatnonzero(t == step)
     fields = {"racer": racer, "step": step, "lr": racer_lrs(s)[racer], "n": traj.steps}
     if not hit.size:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from labs.adagrad.races import RACER_COLORS, RACERS
 from labs.charts import finite_rows, positive_rows, thin
 
-RACERS = ("gradient descent", "momentum", "Adagrad", "RMSProp", "Adam")  # labs.adagrad.words.RACERS
-COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8", "RMSProp": "#54a24b",
-          "Adam": "#b279a2"}
 DASHES = {"gradient descent": [1, 0], "momentum": [6, 3], "Adagrad": [2, 2], "RMSProp": [8, 3, 2, 3],
           "Adam": [4, 2]}
 WIDTHS = {"gradient descent": 6, "momentum": 2.5, "Adagrad": 2.5, "RMSProp": 2.5, "Adam": 2.5}
@@ -33,7 +31,7 @@ def racer_encodings(names, legend: alt.Legend = RACER_LEGEND) -> dict:
     domain = [name for name in RACERS if name in set(names)]
     return {
         "color": alt.Color("optimiser:N", title="optimiser", legend=legend,
-                           scale=alt.Scale(domain=domain, range=[COLORS[n] for n in domain])),
+                           scale=alt.Scale(domain=domain, range=[RACER_COLORS[n] for n in domain])),
         "strokeDash": alt.StrokeDash("optimiser:N", title="optimiser",
                                      scale=alt.Scale(domain=domain, range=[DASHES[n] for n in domain])),
         "strokeWidth": alt.StrokeWidth("optimiser:N", title="optimiser",
@@ -83,21 +81,23 @@ def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
                                             "dashed.")
 
 
-LOSS_CEILING = 1e12  # a diverging loss is drawn up to here (clamped); the tooltip keeps the true value
+# The race loss chart's log axis ends here: a diverging loss is drawn clamped at it, so the converging ones keep
+# the height; the tooltip keeps the true value.
+LOSS_AXIS_TOP = 1e12
 
 
 def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300, narrow: bool = False) -> alt.Chart:
-    """Loss against step on a log axis, one line per optimiser; a diverging loss is clamped at LOSS_CEILING.
+    """Loss against step on a log axis, one line per optimiser; a diverging loss is clamped at LOSS_AXIS_TOP.
     ``narrow``: for a narrow column, the legend under the plot (and the chart taller by its rows)."""
     data = thin(positive_rows(finite_rows(df), "loss"))
-    clamp = bool((data["loss"] > LOSS_CEILING).any())
+    clamp = bool((data["loss"] > LOSS_AXIS_TOP).any())
     names = data["optimiser"].unique()
     if narrow:
         height += LEGEND_ROW_PX * (len(names) + 1)
     return alt.Chart(data, title=title).mark_line().encode(
         x=alt.X("step:Q", title="step"),
         y=alt.Y("loss:Q", title="loss (log)", axis=alt.Axis(labelExpr=SHORT_LOG_LABELS),
-                scale=alt.Scale(type="log", domainMax=LOSS_CEILING, clamp=True) if clamp else alt.Scale(type="log")),
+                scale=alt.Scale(type="log", domainMax=LOSS_AXIS_TOP, clamp=True) if clamp else alt.Scale(type="log")),
         **racer_encodings(names, RACER_LEGEND_BELOW if narrow else RACER_LEGEND),
         tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
     ).properties(height=height, description=f"Line chart: {title} (log scale), one line per optimiser: "

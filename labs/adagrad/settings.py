@@ -1,10 +1,10 @@
 """The Adagrad page's URL settings: one table (key, default, bounds, kind, help), read from the bounds in
-``labs.adagrad.words``; and the page's sections a teacher can hide (``hide=``)."""
+``labs.adagrad.inspector`` and ``labs.adagrad.races``; and the page's sections a teacher can hide (``hide=``)."""
 from __future__ import annotations
 
 from core.surfaces import SURFACES
 from labs import table
-from labs.adagrad import words as lab
+from labs.adagrad import inspector, races
 from labs.table import Setting
 
 X0_LIMIT = 1e3        # the 1-D race's start
@@ -13,22 +13,22 @@ LAST_INDEX = 9        # W is 10×10, b has 10 elements
 
 
 def _lr(key: str, default: float, help: str) -> Setting:
-    return Setting(key, default, "number", help, lab.LR_MIN, lab.LR_MAX)
+    return Setting(key, default, "number", help, races.LR_MIN, races.LR_MAX)
 
 
 SETTINGS = (
     # the step inspector
     Setting("lr", 0.1, "number", "Adagrad's base learning rate.", INSPECTOR_LR_MIN, INSPECTOR_LR_MAX),
     Setting("eps", 1e-8, "number", "Added to √G so the step stays finite.", 0.0, 1.0),
-    Setting("seed", 0, "int", "Seeds the parameters and the N(0, 1) gradients.", 0, lab.MAX_SEED),
-    Setting("grad", "noise", "choice", "Where the gradients come from.", options=tuple(lab.GRAD_SOURCES)),
+    Setting("seed", 0, "int", "Seeds the parameters and the N(0, 1) gradients.", 0, inspector.MAX_SEED),
+    Setting("grad", "noise", "choice", "Where the gradients come from.", options=tuple(inspector.GRAD_SOURCES)),
     Setting("el", "W", "choice", "Inspect an element of the matrix W or the vector b.", options=("W", "b")),
     Setting("i", 2, "int", "Row i of W[i, j], or b[i].", 0, LAST_INDEX),
     Setting("j", 3, "int", "Column j of W[i, j] (unused for b).", 0, LAST_INDEX),
-    Setting("k", 0, "int", "How many Adagrad steps have been taken.", 0, lab.MAX_K),
+    Setting("k", 0, "int", "How many Adagrad steps have been taken.", 0, inspector.MAX_K),
     # the races
-    Setting("race", list(lab.DEFAULT_RACERS), "multi", "Which optimisers race.", options=lab.RACERS),
-    Setting("steps", 1000, "int", "Each race stops after this many steps.", 1, lab.MAX_STEPS),
+    Setting("race", list(races.DEFAULT_RACERS), "multi", "Which optimisers race.", options=races.RACERS),
+    Setting("steps", 1000, "int", "Each race stops after this many steps.", 1, races.MAX_STEPS),
     Setting("x0", 0.0, "number", "Where every optimiser starts on the 1-D loss.", -X0_LIMIT, X0_LIMIT),
     _lr("lr_race", 0.2, "One lr for gradient descent, momentum and Adagrad on the 1-D loss."),
     _lr("lr_rms", 0.01, "RMSProp's lr on the 1-D loss."),
@@ -39,13 +39,13 @@ SETTINGS = (
     _lr("lr_rms_2d", 0.03, "RMSProp's lr on the surface."),
     _lr("lr_adam_2d", 0.1, "Adam's lr on the surface."),
     # the page's default start is the chosen surface's own (the bowl's here)
-    Setting("sx", SURFACES["bowl"].default_start[0], "number", "Start point on the surface, x.", -lab.START_BOX,
-            lab.START_BOX),
-    Setting("sy", SURFACES["bowl"].default_start[1], "number", "Start point on the surface, y.", -lab.START_BOX,
-            lab.START_BOX),
+    Setting("sx", SURFACES["bowl"].default_start[0], "number", "Start point on the surface, x.", -races.START_BOX,
+            races.START_BOX),
+    Setting("sy", SURFACES["bowl"].default_start[1], "number", "Start point on the surface, y.", -races.START_BOX,
+            races.START_BOX),
     # where the two races' replays open (player.show(..., link=True), prefixes r1_ and r2_)
     *(setting for prefix, race in (("r1_", "1-D race"), ("r2_", "2-D race")) for setting in (
-        Setting(f"{prefix}frame", 0, "int", f"The step the {race} replay opens at.", 0, lab.MAX_STEPS),
+        Setting(f"{prefix}frame", 0, "int", f"The step the {race} replay opens at.", 0, races.MAX_STEPS),
         Setting(f"{prefix}play", False, "flag", f"The {race} replay starts playing when the link is opened."),
         Setting(f"{prefix}speed", 0.0, "number", f"The {race} replay's speed, steps per second (0: automatic).",
                 0.0, 1000.0))),
