@@ -8,7 +8,7 @@ so a reconnecting EventSource says where it was) sent when the run has moved; th
 ``done``. While the stream is open it follows the run in the pool (a lease of its own, renewed): a visitor
 who closes the page closes the stream, and the run stops within the pool's lease once nobody else follows.
 
-Bounds, so that no visitor can exhaust the server: the ``run`` text is at most ``mlp_lab.MAX_COMPARE_CHARS``
+Bounds, so that no visitor can exhaust the server: the ``run`` text is at most ``mlp_settings.MAX_COMPARE_CHARS``
 and must name exactly one run within the page's limits (else 400); a run the server has not started is 404
 (the page's Train starts it: the route never creates one); at most ``MAX_STREAMS_PER_CLIENT`` open streams per
 client address (429) and ``MAX_STREAMS`` in all (503); each frame holds a bounded picture (the live picture's
@@ -29,8 +29,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
-from labs.mlp import words as mlp_lab
+from labs.mlp import compare as mlp_compare
+from labs.mlp import settings as mlp_settings
 from runs import live
+from runs.pace import Pace
 
 PATH = "/api/runs/{run}/frames"
 MAX_STREAMS_PER_CLIENT = 32  # per address: a classroom behind one NAT address is one client here
@@ -47,7 +49,7 @@ _pictures: OrderedDict = OrderedDict()  # config -> ((samples, failed), its late
 
 def run_id(config) -> str:
     """The ``run`` part of the route's path for ``config``: its settings (URL-quote it)."""
-    return mlp_lab.format_compare([config])
+    return mlp_compare.format_compare([config])
 
 
 def url(config) -> str:
@@ -57,9 +59,9 @@ def url(config) -> str:
 
 def parse_run(text: str):
     """The config ``text`` names, or (None, the reason in a sentence)."""
-    if len(text) > mlp_lab.MAX_COMPARE_CHARS:
-        return None, f"The run's settings are too long (at most {mlp_lab.MAX_COMPARE_CHARS} characters)."
-    configs, notice = mlp_lab.parse_compare(text)
+    if len(text) > mlp_settings.MAX_COMPARE_CHARS:
+        return None, f"The run's settings are too long (at most {mlp_settings.MAX_COMPARE_CHARS} characters)."
+    configs, notice = mlp_compare.parse_compare(text)
     if notice or len(configs) != 1:
         return None, "Not the settings of one run: " + (notice or "expected one run, like lr:2e-05,batch:64.")
     return configs[0], None
@@ -68,7 +70,7 @@ def parse_run(text: str):
 def _picture(view) -> dict:
     """The live picture of the run's current chunk, made once for every stream that follows the run. Only each
     run's latest is kept (a stream never goes back), so the cache holds at most _PICTURES_KEPT pictures whatever
-    the number of chunks (one per chunk kept ~32 pictures of a finished run: +4 MiB in the memory test)."""
+    the number of chunks (one per chunk would keep every picture of every run still in the store)."""
     at = (view.samples_seen, view.failed)
     kept = _pictures.get(view.config)
     if kept is None or kept[0] != at:
@@ -88,7 +90,7 @@ async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic):
     """The events of one stream of ``config``'s run in ``pool`` (a ``runs.pool.RunPool``): a frame now, one
     each time the run moves, the last one named ``done``. Follows the run while it is open; leaves it after."""
     me = f"stream:{secrets.token_hex(8)}"
-    pace = mlp_lab.Pace(target_seconds=live.CHUNK_SECONDS)
+    pace = Pace(target_seconds=live.REDRAW_SECONDS)
     sent, renewed, quiet, follow = None, -1e9, clock(), None
     last_samples, last_time = None, None
     try:

@@ -14,7 +14,8 @@ import argparse
 import common  # the project on the path: first
 import naive_mlp
 
-from core.train import TrainConfig, Trainer, make_dataset
+from core.dataset import make_dataset
+from core.train import TrainConfig, Trainer
 
 
 def paired(fn_base, fn_ours, samples: int, repeats: int):

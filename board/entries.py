@@ -7,7 +7,7 @@ passes the settings it read, or its finished run). An ``Entry`` is plain JSON-ab
   lr, status, the root reached and its steps; the winner (fewest steps among those that converged, a
   one-step landing aside: ``labs.adagrad.races.ranking``'s rule).
 - MLP: the settings that differ from the defaults; final loss, f(±1), f(±2), f(103) and the training time
-  (``labs.mlp.words.summarize``), of a finished run only.
+  (``labs.mlp.compare.summarize``), of a finished run only.
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from core.descent import CONVERGED, outcome, outcome_code, outcome_labels
 from core.objective import Quadratic
 from core.train import TrainConfig
 from labs.adagrad import races
-from labs.descent import words as descent_lab
-from labs.mlp import words as mlp_lab
+from labs.descent import runs as descent_runs
+from labs.mlp import compare as mlp_compare
+from labs.mlp.settings import CONFIG_FIELDS
 
 
 class NotReady(Exception):
@@ -47,11 +48,11 @@ def _num(x) -> float | None:
 
 
 def descent(coefs, x0s, lr: float, steps: int, tol: float) -> Entry:
-    """The gradient-descent lab's runs from every start at ``lr`` (``labs.descent.words.run``)."""
+    """The gradient-descent lab's runs from every start at ``lr`` (``labs.descent.runs.run``)."""
     problem = Quadratic(*map(float, coefs))
     labels = outcome_labels(problem)
     starts = []
-    for traj in descent_lab.run(problem, [float(x) for x in x0s], float(lr), int(steps), float(tol)):
+    for traj in descent_runs.run(problem, [float(x) for x in x0s], float(lr), int(steps), float(tol)):
         result = outcome(problem, traj, int(steps))
         code = outcome_code(problem, result)
         starts.append({"x0": float(traj.xs[0]), "outcome": labels[code], "code": code, "steps": int(result.steps),
@@ -89,7 +90,7 @@ def mlp_settings(config: TrainConfig) -> dict:
     """The settings of ``config`` that differ from the defaults, by URL key (hidden layers as a list)."""
     base = TrainConfig()
     out = {}
-    for key, name in mlp_lab.FIELDS.items():
+    for key, name in CONFIG_FIELDS.items():
         value = getattr(config, name)
         if value != getattr(base, name):
             out[key] = list(value) if isinstance(value, tuple) else value
@@ -102,10 +103,10 @@ def mlp(run) -> Entry:
         from board import words
 
         raise NotReady(words.MLP_NOT_READY)
-    summary = mlp_lab.summarize(run)
-    results = {"final_loss": _num(summary.final_loss), "state": mlp_lab.run_state(summary),
+    summary = mlp_compare.summarize(run)
+    results = {"final_loss": _num(summary.final_loss), "state": mlp_compare.run_state(summary),
                "seconds": _num(summary.train_seconds) if summary.train_seconds is not None else None,
-               "changed": mlp_lab.format_compare([run.config])}
-    for x, y in zip(mlp_lab.COMPARE_X, summary.at_x):
+               "changed": mlp_compare.format_compare([run.config])}
+    for x, y in zip(mlp_compare.COMPARE_X, summary.at_x):
         results[f"f({x:g})"] = _num(y)
     return Entry("mlp", mlp_settings(run.config), results)

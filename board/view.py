@@ -14,11 +14,14 @@ import numpy as np
 import pandas as pd
 
 from board.store import Run
-from core.descent import outcome_labels, sweep
+from core.dataset import target_values
+from core.descent import outcome_labels
 from core.objective import Quadratic
-from core.train import TrainConfig, target_values
+from core.sweep import sweep
+from core.train import TrainConfig
 from labs.charts import finite_rows
-from labs.descent import words as descent_lab
+from labs.descent import limits as descent_limits
+from labs.descent import ranges as descent_ranges
 from labs.descent.charts import OUTCOME_COLORS, basin_frame
 
 HIDDEN_NAME = "hidden"
@@ -55,12 +58,12 @@ def descent_points(runs: list[Run], hide: bool) -> pd.DataFrame:
 
 
 def descent_axes(problem: Quadratic, lrs, x0s) -> tuple[np.ndarray, np.ndarray]:
-    """The map's grid: the lab's basin-map grid (``descent_lab.basin_axes``: its x range, widened to the starts
+    """The map's grid: the lab's basin-map grid (``descent_ranges.basin_axes``: its x range, widened to the starts
     near it; far starts stay off the map, as on the lab's page), its learning rates widened to hold every
     learning rate sent."""
-    low_x0, low_lr = descent_lab.basin_axes(problem, min(lrs), x0s)
-    _, high_lr = descent_lab.basin_axes(problem, max(lrs), x0s)
-    grid_lr = np.logspace(np.log10(low_lr[0]), np.log10(high_lr[-1]), descent_lab.BASIN_LRS)
+    low_x0, low_lr = descent_ranges.basin_axes(problem, min(lrs), x0s)
+    _, high_lr = descent_ranges.basin_axes(problem, max(lrs), x0s)
+    grid_lr = np.logspace(np.log10(low_lr[0]), np.log10(high_lr[-1]), descent_limits.BASIN_LRS)
     return low_x0, grid_lr
 
 
@@ -68,7 +71,7 @@ def descent_sweep(coefs: tuple, steps: int, tol: float, lrs: tuple, x0s: tuple):
     """The basin map behind the board's marks (at most the lab's BASIN_MAX_STEPS updates per cell)."""
     problem = Quadratic(*coefs)
     grid_x0, grid_lr = descent_axes(problem, lrs, x0s)
-    return sweep(problem, grid_x0, grid_lr, min(steps, descent_lab.BASIN_MAX_STEPS), tol, orbits=True)
+    return sweep(problem, grid_x0, grid_lr, min(steps, descent_limits.BASIN_MAX_STEPS), tol, orbits=True)
 
 
 def descent_chart(sw, problem: Quadratic, points: pd.DataFrame, *, narrow: bool = False,
@@ -154,9 +157,9 @@ LOG_KEYS = ("lr", "eps", "n", "batch", "noise")
 
 def mlp_value(run: Run, key: str):
     """The run's value of a setting (its default when it did not change it), hidden layers as text."""
-    from labs.mlp.words import FIELDS
+    from labs.mlp.settings import CONFIG_FIELDS
 
-    value = run.settings.get(key, getattr(TrainConfig(), FIELDS[key]))
+    value = run.settings.get(key, getattr(TrainConfig(), CONFIG_FIELDS[key]))
     if key == "hidden":
         return "-".join(str(int(h)) for h in value)
     return value
@@ -164,9 +167,9 @@ def mlp_value(run: Run, key: str):
 
 def mlp_varied(runs: list[Run]) -> list[str]:
     """The settings whose value differs between runs, the most varied first (ties in the lab's order)."""
-    from labs.mlp.words import FIELDS
+    from labs.mlp.settings import CONFIG_FIELDS
 
-    counts = {key: len({str(mlp_value(r, key)) for r in runs}) for key in FIELDS}
+    counts = {key: len({str(mlp_value(r, key)) for r in runs}) for key in CONFIG_FIELDS}
     return sorted((k for k, n in counts.items() if n > 1), key=lambda k: -counts[k])
 
 

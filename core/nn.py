@@ -66,6 +66,12 @@ class MLP:
             return np.tanh(z)
         return z
 
+    def activation_slope(self, z: np.ndarray) -> np.ndarray:
+        """f'(z), elementwise: relu 1[z > 0], sigmoid σ(1 − σ), tanh 1 − tanh², identity 1."""
+        z = np.asarray(z, dtype=float)
+        slope = self._act_grad(self._act(z))
+        return np.ones_like(z) if slope is None else slope.astype(float)
+
     def _act_grad(self, a: np.ndarray) -> np.ndarray | None:
         """f'(z) written in terms of a = f(z): relu 1[a > 0], sigmoid a(1 − a), tanh 1 − a², identity None (= 1)."""
         if self.activation == "relu":

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from core.dataset import TARGETS, cached_dataset, make_dataset, seed_sequence
 from core.nn import ACTIVATIONS, MLP, Params
 from core.optim import OPTIMIZERS, Optimizer, by_name
 
@@ -42,20 +42,6 @@ LIMITS = {
     "noise_max": 10.0,
     "seed_max": 2**31 - 1,
 }
-
-# What the net learns: y = f(x) + noise·N(0, 1). The functions are written out once, here, so the dataset,
-# the fit chart's dashed target and the probes' truth are the same numbers.
-TARGETS = {
-    "x2": lambda x: x * x,
-    "abs": np.abs,
-    "cube": lambda x: x * x * x,
-    "sin": np.sin,
-}
-
-
-def target_values(target: str, x) -> np.ndarray:
-    """f(x) for the target named ``target`` (a key of TARGETS), elementwise."""
-    return TARGETS[target](np.asarray(x, dtype=float))
 
 
 def _whole(name: str, value, least: int) -> int:
@@ -141,42 +127,6 @@ class TrainConfig:
         return errors
 
 
-def _seed_sequence(config: TrainConfig, stream: int) -> np.random.SeedSequence:
-    # Independent streams for data, initial weights and each epoch's shuffle.
-    return np.random.SeedSequence([config.seed, stream])
-
-
-def make_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """x ~ U(x_min, x_max), y = f(x) + noise·N(0, 1) drawn per sample, f the config's target (x² by
-    default); both shaped (n_samples, 1). The same seed gives the same x and the same noise for every target."""
-    rng = np.random.default_rng(_seed_sequence(config, 0))
-    x = rng.uniform(config.x_min, config.x_max, size=(config.n_samples, 1))
-    y = target_values(config.target, x) + config.noise * rng.standard_normal((config.n_samples, 1))
-    return x, y
-
-
-_DATASETS: OrderedDict = OrderedDict()  # unpickled Trainers' datasets, by what determines them
-_DATASETS_MAX = 4                       # entries: at most 4 × 3.2 MB (200,000 samples each)
-_DATASETS_GUARD = threading.Lock()
-
-
-def cached_dataset(config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
-    """``make_dataset(config)``, read-only, from a small least-recently-used cache of this process: a
-    worker process that trains a run chunk after chunk rebuilds its data once, not once per chunk."""
-    key = (config.seed, config.n_samples, config.x_min, config.x_max, config.noise, config.target)
-    with _DATASETS_GUARD:
-        if key in _DATASETS:
-            _DATASETS.move_to_end(key)
-            return _DATASETS[key]
-    x, y = make_dataset(config)
-    x.flags.writeable = y.flags.writeable = False
-    with _DATASETS_GUARD:
-        _DATASETS[key] = (x, y)
-        while len(_DATASETS) > _DATASETS_MAX:
-            _DATASETS.popitem(last=False)
-    return x, y
-
-
 def snapshot_batches(config: TrainConfig) -> tuple[int, ...]:
     """After how many batches (counted over the whole run) a Trainer keeps a parameter snapshot: every
     epoch end and SNAPSHOTS evenly spaced points (every batch when a run has fewer), ascending.
@@ -200,7 +150,7 @@ def initial_flat(config: TrainConfig) -> np.ndarray:
     """The run's parameters before any training, flat (what ``Trainer(config)`` starts from), without
     building its dataset."""
     net = MLP(config.sizes, config.activation)
-    return net.flatten(net.init(np.random.default_rng(_seed_sequence(config, 1))))
+    return net.flatten(net.init(np.random.default_rng(seed_sequence(config, 1))))
 
 
 class Failure(NamedTuple):
@@ -317,7 +267,7 @@ class Trainer:
     def _epoch_data(self, epoch: int) -> tuple[np.ndarray, np.ndarray]:
         if not self.config.shuffle:
             return self.x, self.y
-        order = np.random.default_rng(_seed_sequence(self.config, 2 + epoch)).permutation(self.config.n_samples)
+        order = np.random.default_rng(seed_sequence(self.config, 2 + epoch)).permutation(self.config.n_samples)
         return self.x[order], self.y[order]
 
     # -- training ------------------------------------------------------------------------------

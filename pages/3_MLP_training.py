@@ -4,109 +4,65 @@ import time
 
 import streamlit as st
 
-from app import board_panel, lesson_panel, live_route, player, ui
+from app import a11y, board_panel, lesson_panel, live_route, player, shared_runs, widgets
 from core.inputs import parse_flag
-from core.train import LIMITS
-from labs import glossary
-from labs.mlp import words as mlp_lab
+from labs import glossary, table
+from labs.mlp import compare as mlp_compare
+from labs.mlp import curves as mlp_curves
+from labs.mlp import downloads as mlp_downloads
+from labs.mlp import far as mlp_far
+from labs.mlp import settings as mlp_settings
+from labs.mlp import words as mlp_words
 from labs.mlp.charts import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
 from labs.mlp.replay import mlp_replay
 from runs import live
+from runs.pace import Pace
 
 view = lesson_panel.open_page("mlp", title="MLP training", icon=":material/hub:")
 state = st.session_state
 
 
-# ── sidebar: the settings, each bound to the URL ───────────────────────────────────────────────────
-def network_settings() -> dict:
-    st.sidebar.header("Network")
-    hidden = ui.number_list("Hidden layer sizes", "hidden", "100", max_items=LIMITS["layers"], lo=1,
-                            hi=LIMITS["units"], integer=True,
-                            help="Comma-separated units per hidden layer, e.g. 100 or 64,32.")
-    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('hidden')}.")
-    activation = ui.choice("Activation", "act", list(mlp_lab.CHOICES["act"]), "relu",
-                           help="Hidden layers; the output is linear.")
-    return {"hidden": tuple(hidden), "activation": activation}
+# ── sidebar: the settings, each bound to the URL (labs.mlp.settings: one table) ──────────────────────
+def widget(setting):
+    """The URL-bound widget of one setting of the table, and the value it reads."""
+    s = setting
+    if s.kind == "list":
+        return tuple(widgets.number_list(s.label, s.key, table.widget_value(s, s.default), help=s.help,
+                                         max_items=s.max_items, lo=s.lo, hi=s.hi, integer=s.integer))
+    if s.kind == "choice":
+        return widgets.choice(s.label, s.key, list(s.options), s.default, help=s.help)
+    if s.kind == "flag":
+        return widgets.flag(s.label, s.key, s.default, help=s.help)
+    if s.kind == "text":
+        return widgets.text(s.label, s.key, s.default, max_chars=s.max_chars, help=s.help)
+    return widgets.number(s.label, s.key, s.default, s.lo, s.hi, integer=s.kind == "int", help=s.help)
 
 
-def adaptive_settings(optimizer: str) -> dict:
-    """The chosen adaptive optimiser's own hyperparameters (defaults: torch's)."""
-    adaptive = {}
-    if optimizer == "rmsprop":
-        adaptive["decay"] = ui.number("Decay ρ", "decay", 0.99, *mlp_lab.BOUNDS["decay"], step=0.01, fmt="%g",
-                                      help="s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.")
-    if optimizer == "adam":
-        adaptive["b1"] = ui.number("β₁", "b1", 0.9, *mlp_lab.BOUNDS["b1"], step=0.01, fmt="%g",
-                                   help="Decay of the mean of g (momentum); in [0, 1).")
-        adaptive["b2"] = ui.number("β₂", "b2", 0.999, *mlp_lab.BOUNDS["b2"], step=0.001, fmt="%g",
-                                   help="Decay of the mean of g²; in [0, 1).")
-    if optimizer in ("adagrad", "rmsprop", "adam"):
-        adaptive["eps"] = ui.number("eps", "eps", 1e-8, *mlp_lab.BOUNDS["eps"], step=1e-8, fmt="%g",
-                                    help="Added to the root in the denominator; in [0, 1].")
-    return adaptive
-
-
-def optimiser_settings() -> dict:
-    st.sidebar.header("Optimiser")
-    optimizer = ui.choice("Optimiser", "opt", list(mlp_lab.CHOICES["opt"]), "momentum",
-                          help="momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, "
-                               "s a decaying mean of g². adam: momentum's mean of g over rmsprop's √s, "
-                               "bias-corrected.")
-    lr = ui.number("Learning rate", "lr", 1e-5, *mlp_lab.BOUNDS["lr"], step=1e-5, fmt="%.6g",
-                   help=f"Step size, in [{LIMITS['lr_min']:g}, {LIMITS['lr_max']:g}]. Too large and the loss "
-                        "blows up.")
-    momentum = ui.number("Momentum β", "mom", 0.9, *mlp_lab.BOUNDS["mom"], step=0.05,
-                         help=f"In [0, {LIMITS['momentum_max']:g}]; used by momentum only.")
-    adaptive = adaptive_settings(optimizer)
-    batch_size = ui.number("Batch size", "batch", 1, *mlp_lab.BOUNDS["batch"], integer=True,
-                           help=f"Samples per step; {mlp_lab.limit_caption('batch_size')}.")
-    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('batch_size')}.")
-    epochs = ui.number("Epochs", "epochs", 20, *mlp_lab.BOUNDS["epochs"], integer=True,
-                       help=f"Passes over the data; {mlp_lab.limit_caption('epochs')}.")
-    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('epochs')}.")
-    return {"optimizer": optimizer, "lr": lr, "momentum": momentum, **adaptive, "batch_size": batch_size,
-            "epochs": epochs}
-
-
-def data_settings() -> dict:
-    st.sidebar.header("Data")
-    target = ui.choice("Target", "target", list(mlp_lab.CHOICES["target"]), "x2",
-                       help="What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x.")
-    n_samples = ui.number("Samples", "n", 20_000, *mlp_lab.BOUNDS["n"], integer=True, step=1000,
-                          help=f"Points x ~ U(−3, 3); {mlp_lab.limit_caption('n_samples')}.")
-    st.sidebar.caption(f"Cap: {mlp_lab.limit_caption('n_samples')}.")
-    noise = ui.number("Noise", "noise", 0.01, *mlp_lab.BOUNDS["noise"], step=0.01,
-                      help=f"y = target + noise·N(0, 1); in [0, {LIMITS['noise_max']:g}].")
-    seed = ui.number("Seed", "seed", 0, *mlp_lab.BOUNDS["seed"], integer=True,
-                     help="Same seed, same run, bit for bit.")
-    shuffle = ui.flag("Shuffle each epoch", "shuffle", False,
-                      help="The original visits the points in one fixed order.")
-    return {"target": target, "n_samples": n_samples, "noise": noise, "seed": seed, "shuffle": shuffle}
-
-
-def settings() -> tuple[dict, bool, str]:
-    """The run's settings (``mlp_lab.build_config``'s arguments), whether to show the units, and the
-    compared runs as typed (or linked)."""
-    chosen = network_settings() | optimiser_settings() | data_settings()
-    st.sidebar.header("View")
-    show_units = ui.flag("Show the units", "units", False,
-                         help="Draw each hidden unit's contribution faintly under the fit (one hidden layer).")
-    compare_text = ui.text("Compared runs", "compare", "", max_chars=mlp_lab.MAX_COMPARE_CHARS,
-                           help="The pinned runs, by the settings that differ from the defaults, e.g. "
-                                "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries them.")
-    return chosen, show_units, compare_text
+def settings() -> dict:
+    """Every setting with a widget, in the table's order under its header (an optimiser's own settings only
+    for it), with its cap under it: URL key -> the value read."""
+    values = {}
+    for setting in mlp_settings.SETTINGS:
+        if not setting.label or not mlp_settings.shown(setting, values.get("opt", "")):
+            continue
+        if setting.header:
+            st.sidebar.header(setting.header)
+        values[setting.key] = widget(setting)
+        if setting.cap:
+            st.sidebar.caption(f"Cap: {mlp_words.limit_caption(setting.cap)}.")
+    return values
 
 
 def compared_runs(compare_text: str) -> list:
-    pinned_configs, compare_notice = mlp_lab.parse_compare(compare_text)
+    pinned_configs, compare_notice = mlp_compare.parse_compare(compare_text)
     if compare_notice:
-        st.warning(ui.plain(compare_notice), icon=":material/warning:")
+        st.warning(widgets.plain(compare_notice), icon=":material/warning:")
     return pinned_configs
 
 
-def run_config(chosen: dict):
+def run_config(values: dict):
     """The run these settings make, or None (and the reason, on the page) when they cannot run."""
-    config, config_error = mlp_lab.build_config(**chosen)
+    config, config_error = mlp_settings.run_config(values)
     if config_error:
         st.error(config_error, icon=":material/block:")
     return config
@@ -114,51 +70,51 @@ def run_config(chosen: dict):
 
 # ── run state: the run this session watches (a view: data only), a status and its pace ───────────────
 # Runs are values: the server keeps each config's run once, trains it in worker processes while someone
-# follows it, and every session with the same settings follows or replays that one run (ui.run_pool).
+# follows it, and every session with the same settings follows or replays that one run (shared_runs.run_pool).
 def start_training(config):
     if config is None:
         return
-    state["mlp_run"] = ui.run_view(config)
-    state["mlp_pace"] = mlp_lab.Pace(target_seconds=live.CHUNK_SECONDS)
+    state["mlp_run"] = shared_runs.run_view(config)
+    state["mlp_pace"] = Pace(target_seconds=live.REDRAW_SECONDS)
     state["mlp_marked"] = None  # a streamed run's samples at the last mark (runs.live.mark)
     state["mlp_status"] = "training"
-    ui.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
+    a11y.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
 
 
 def set_status(status):
     if status != "training" and streamed() and state.get("mlp_run") is not None:
-        run = state["mlp_run"] = ui.run_view(state["mlp_run"].config)  # where the stream had it
+        run = state["mlp_run"] = shared_runs.run_view(state["mlp_run"].config)  # where the stream had it
         state["mlp_marked"] = live.mark(state["mlp_pace"], run.samples_seen, state.get("mlp_marked"),
                                         time.perf_counter())
     state["mlp_status"] = status
-    ui.want_focus("Resume" if status == "paused" else "Pause")
+    a11y.want_focus("Resume" if status == "paused" else "Pause")
     if status != "training":
-        ui.run_pool().leave(ui.follower())  # nobody else watching: the run stops costing CPU
+        shared_runs.run_pool().leave(shared_runs.follower())  # nobody else watching: the run stops costing CPU
     if "mlp_pace" in state:
         state["mlp_pace"].pause()  # the time until the next chunk is not training time
 
 
 def reset():
-    ui.run_pool().leave(ui.follower())
+    shared_runs.run_pool().leave(shared_runs.follower())
     for key in ("mlp_run", "mlp_pace"):
         state.pop(key, None)
     state["mlp_status"] = "idle"
-    ui.want_focus("Train")
+    a11y.want_focus("Train")
 
 
 def pin():
     """Keep the finished current run (data only) and add its settings to the compare= link."""
     run = state.get("mlp_run")
-    configs, _ = mlp_lab.parse_compare(state.get("compare", ""))
-    if run is None or not run.done or run.config in configs or len(configs) >= mlp_lab.MAX_PINNED:
+    configs, _ = mlp_compare.parse_compare(state.get("compare", ""))
+    if run is None or not run.done or run.config in configs or len(configs) >= mlp_compare.MAX_PINNED:
         return
-    state.setdefault("mlp_pinned", {})[run.config] = mlp_lab.summarize(run)  # a few kB: what Compare shows
-    state["compare"] = mlp_lab.format_compare([*configs, run.config])
+    state.setdefault("mlp_pinned", {})[run.config] = mlp_compare.summarize(run)  # a few kB: what Compare shows
+    state["compare"] = mlp_compare.format_compare([*configs, run.config])
 
 
 def unpin(config):
-    configs, _ = mlp_lab.parse_compare(state.get("compare", ""))
-    state["compare"] = mlp_lab.format_compare([c for c in configs if c != config])
+    configs, _ = mlp_compare.parse_compare(state.get("compare", ""))
+    state["compare"] = mlp_compare.format_compare([c for c in configs if c != config])
     state.get("mlp_pinned", {}).pop(config, None)
     whole_page()
 
@@ -181,7 +137,8 @@ def train_link(config):
     raw_train = st.query_params.get("train")
     start, train_error = (None, None) if raw_train is None else parse_flag(raw_train, "train")
     if train_error:
-        st.warning(ui.plain(f"Ignored {train_error}; train=1 starts the run on opening."), icon=":material/warning:")
+        st.warning(widgets.plain(f"Ignored {train_error}; train=1 starts the run on opening."),
+                   icon=":material/warning:")
     elif start and not state.get("mlp_train_link"):
         state["mlp_train_link"] = True
         if state.get("mlp_run") is None:
@@ -207,10 +164,10 @@ def buttons(config, pinned_configs):
     row.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=run is None)
     row.button("Pin this run", icon=":material/push_pin:", on_click=pin,
                disabled=run is None or not run.done or stale or run.config in pinned_configs
-               or len(pinned_configs) >= mlp_lab.MAX_PINNED,
-               help=f"Keep this finished run to compare with the next ones (at most {mlp_lab.MAX_PINNED}); "
+               or len(pinned_configs) >= mlp_compare.MAX_PINNED,
+               help=f"Keep this finished run to compare with the next ones (at most {mlp_compare.MAX_PINNED}); "
                     "the link below then holds it too.")
-    ui.apply_focus()
+    a11y.apply_focus()
     if stale:
         st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
                 icon=":material/info:")
@@ -224,30 +181,30 @@ def live_view(show_units: bool, config, ticking: bool = False):
     if run is None:
         untrained(config, show_units)
         return
-    pace: mlp_lab.Pace = state["mlp_pace"]
+    pace: Pace = state["mlp_pace"]
     # Screen readers hear the state as each run of this view begins (every few seconds: at most once per epoch).
-    ui.announce(mlp_lab.announcement(run, state["mlp_status"]), key="mlp_announce")
+    a11y.announce(mlp_words.announcement(run, state["mlp_status"]), key="mlp_announce")
     if state["mlp_status"] == "training" and streamed():
         stream_view(run, pace)
         return
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     cadence = state.setdefault("mlp_cadence", live.cadence())
-    loop_seconds = live.LOOP_SECONDS if ui.connection_known() else live.SHORT_LOOP_SECONDS
+    loop_seconds = live.LOOP_SECONDS if shared_runs.connection_known() else live.SHORT_LOOP_SECONDS
     shown_notes = []
-    for moment in live.follow_live(ui.run_pool(), ui.follower(), run, state["mlp_status"], pace, cadence,
-                                   loop_seconds=loop_seconds, connected=ui.visitor_connected):
+    for moment in live.follow_live(shared_runs.run_pool(), shared_runs.follower(), run, state["mlp_status"], pace,
+                                   cadence, loop_seconds=loop_seconds, connected=shared_runs.visitor_connected):
         run = state["mlp_run"] = moment.run
         if moment.notes is not None:
             shown_notes = moment.notes
         if moment.done:
             state["mlp_status"] = "done"
-            ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
+            a11y.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
             draw_bar(bar, run, pace)
             draw_notes(notes, shown_notes)
             # End this run of the view: the browser shows Done at once, a small change. The view's next tick
             # (live.TICK_SECONDS) reruns the whole page: it stops ticking and draws the final charts, the
             # downloads and the replay, the heavy part. (A rerun now would drop the Done note unsent.)
-            if not ui.connection_known():
+            if not shared_runs.connection_known():
                 st.rerun()  # no browser to tick (AppTest): the whole page now
             return
         if moment.picture == "full":  # paused or done: the bar, the notes, the full charts, the probes' table
@@ -271,26 +228,26 @@ def streamed() -> bool:
     """Whether the live view reads its frames from the server's stream (``live_route``, served beside the pages
     by playground.py's App): then following a run runs no script at all. Without it (AppTest; a server started
     without the App) a script run of the view follows the run and sends the frames (runs.live.follow_live)."""
-    return live_route.served and ui.connection_known()
+    return live_route.served and shared_runs.connection_known()
 
 
-def stream_view(run, pace: mlp_lab.Pace):
+def stream_view(run, pace: Pace):
     """While training, streamed: follow the run once (this starts it, or queues it), draw its frame now, and
     let the browser read the next ones from the stream; the stream follows the run while the page shows it.
     The browser reruns the page when the run is done (then: the finished view) or its stream was refused."""
-    pool = ui.run_pool()
-    follow = pool.follow(run.config, ui.follower())
+    pool = shared_runs.run_pool()
+    follow = pool.follow(run.config, shared_runs.follower())
     if not follow.refused:
-        pool.leave(ui.follower())  # the stream follows it from here (two leases would say "shared with others")
+        pool.leave(shared_runs.follower())  # the stream follows it from here (two leases: "shared with others")
     run = state["mlp_run"] = follow.view or run
     state["mlp_marked"] = live.mark(pace, run.samples_seen, state.get("mlp_marked"), time.perf_counter())
     if run.done:
-        pool.leave(ui.follower())
+        pool.leave(shared_runs.follower())
         state["mlp_status"] = "done"
-        ui.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
+        a11y.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
         st.rerun()  # the whole page, done: the buttons, the Done note, the final charts, the downloads
     notes = live.progress_notes(run, pace, "training", follow, pool.workers)
-    picture = ui.per_run(run, "live", lambda: live.live_picture(run))
+    picture = shared_runs.per_run(run, "live", lambda: live.live_picture(run))
     frame = live.live_frame(run, picture, pace, "training", notes)
     if follow.refused:  # the server is full: no stream to read yet; this page keeps trying
         player.live(frame, key="mlp_live")
@@ -306,7 +263,7 @@ def untrained(config, show_units: bool):
     st.info("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
             "it. The charts and probes update as it learns. If this server has trained these settings before, "
             "Train shows that run at once: the same settings give the same numbers.", icon=":material/play_circle:")
-    run = ui.untrained_view(config)
+    run = shared_runs.untrained_view(config)
     params = run.params
     draw_charts(run, params, show_units, cache="untrained charts")  # kept apart from the trained run's
     draw_probes(run, params, cache="untrained probes")
@@ -314,10 +271,10 @@ def untrained(config, show_units: bool):
 
 # Each live redraw is one message to the browser per element (and a render there): the bar is one element,
 # redrawn in place; the notes under it are a few, redrawn only when they change.
-def draw_bar(bar, run, pace: mlp_lab.Pace):
+def draw_bar(bar, run, pace: Pace):
     c = run.config
     bar.progress(run.samples_seen / run.total_samples,
-                 text=mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
+                 text=mlp_words.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
                                             pace.samples_per_second,
                                             stopped=run.failed is not None or run.error is not None))
 
@@ -333,12 +290,12 @@ def draw_notes(slot, lines):
 
 def chart_parts(run, params, units: bool = False):
     c = run.config
-    kinks = mlp_lab.kinks(run.net, params)
-    loss = loss_spec(mlp_lab.loss_curve(run.history), mlp_lab.epoch_boundaries(run.epoch))
-    contributions = mlp_lab.unit_contributions(run.net, params, c.x_min, c.x_max) if units else None
-    fit = fit_spec(mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max, target=c.target), c.x_min, c.x_max, kinks,
-                   label=mlp_lab.target_label(c.target), units=contributions)
-    dead = mlp_lab.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
+    kinks = mlp_curves.kinks(run.net, params)
+    loss = loss_spec(mlp_curves.loss_curve(run.history), mlp_curves.epoch_boundaries(run.epoch))
+    contributions = mlp_curves.unit_contributions(run.net, params, c.x_min, c.x_max) if units else None
+    fit = fit_spec(mlp_curves.fit_curve(run.net, params, c.x_min, c.x_max, target=c.target), c.x_min, c.x_max, kinks,
+                   label=mlp_words.target_label(c.target), units=contributions)
+    dead = mlp_curves.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
     return loss, fit, len(kinks), dead
 
 
@@ -348,8 +305,8 @@ CHART_TERMS = ("kink", "dead unit")  # defined where the fit chart's caption fir
 def draw_charts(run, params, show_units: bool, cache: str = "charts"):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
-    loss, fit, n_kinks, dead = ui.per_run(run, cache + "+units" if show_units else cache,
-                                          lambda: chart_parts(run, params, show_units))
+    loss, fit, n_kinks, dead = shared_runs.per_run(run, cache + "+units" if show_units else cache,
+                                                   lambda: chart_parts(run, params, show_units))
     loss_col, fit_col = st.columns(2)
     if len(run.history_rows):
         loss_col.vega_lite_chart(spec=loss, width="stretch")
@@ -369,21 +326,21 @@ def draw_charts(run, params, show_units: bool, cache: str = "charts"):
         fit_col.caption(f"Shaded: the training range. {c.activation.capitalize()} units have no kinks: the "
                         "prediction is smooth.")
     if show_units:
-        fit_col.caption(mlp_lab.units_caption(run.net, params, c.x_min, c.x_max))
+        fit_col.caption(mlp_curves.units_caption(run.net, params, c.x_min, c.x_max))
 
 
-def draw_live(run, pace: mlp_lab.Pace, notes):
+def draw_live(run, pace: Pace, notes):
     """While training: the player's live mode draws the progress, the ``notes`` and the light picture (SVG
     drawn in the browser, no Vega, the far probe in its note) in one element, taking each frame in place and
     gliding to it. The picture is the same for every follower of the run (computed once per chunk)."""
-    picture = ui.per_run(run, "live", lambda: live.live_picture(run))
+    picture = shared_runs.per_run(run, "live", lambda: live.live_picture(run))
     player.live(live.live_frame(run, picture, pace, "training", notes), key="mlp_live")
 
 
 def draw_probes(run, params, cache: str = "probes"):
     c = run.config
-    table, far = ui.per_run(run, cache, lambda: (mlp_lab.probe_table(run.probes, c.target),
-                                                    mlp_lab.far_probe(run.net, params, c.x_min, c.x_max,
+    table, far = shared_runs.per_run(run, cache, lambda: (mlp_words.probe_table(run.probes, c.target),
+                                                    mlp_far.far_probe(run.net, params, c.x_min, c.x_max,
                                                                       target=c.target)))
     probes_col, far_col = st.columns([3, 2])
     probes_col.header("Predictions after each epoch")
@@ -396,9 +353,9 @@ def draw_probes(run, params, cache: str = "probes"):
     far_col.header(f"Far outside: x = {far.x:g}", help=glossary.FirstUse(known).help(why))
     if answers_hidden:  # predict first: the answer folded away (an expander: this may be drawn often in one run)
         far_col = far_col.expander(f"Show the net's answer at x = {far.x:g}", icon=":material/visibility:")
-    far_col.metric(f"prediction at x = {far.x:g}", mlp_lab.format_value(far.prediction),
-                   delta=f"{mlp_lab.format_value(far.prediction - far.truth)} vs the truth "
-                         f"{mlp_lab.format_truth(far.truth)}"
+    far_col.metric(f"prediction at x = {far.x:g}", mlp_words.format_value(far.prediction),
+                   delta=f"{mlp_words.format_value(far.prediction - far.truth)} vs the truth "
+                         f"{mlp_words.format_truth(far.truth)}"
                    if far.finite else None, delta_color="off")
     far_col.markdown(far.headline)  # the one-line answer; the why on request
     with far_col.expander("Why?"):
@@ -408,8 +365,8 @@ def draw_probes(run, params, cache: str = "probes"):
 def draw_downloads(run):
     st.header("Downloads")
     npz_col, csv_col, _ = st.columns([1, 1, 3])
-    weights, history = ui.per_run(run, "downloads", lambda: (mlp_lab.weights_npz(run.params),
-                                                             mlp_lab.history_csv(run.history)))
+    weights, history = shared_runs.per_run(run, "downloads", lambda: (mlp_downloads.weights_npz(run.params),
+                                                             mlp_downloads.history_csv(run.history)))
     npz_col.download_button("Weights (.npz)", weights, "mlp_weights.npz",
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
     csv_col.download_button("Loss history (CSV)", history, "mlp_loss_history.csv",
@@ -421,7 +378,7 @@ def draw_replay(run):
     st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
                "played in your browser: Play, Step or drag the scrubber.")
     c = run.config
-    replay = ui.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max,
+    replay = shared_runs.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max,
                                                           target=c.target))
     player.show(replay, key="mlp_replay")
 
@@ -433,9 +390,9 @@ PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned ru
 def pinned_views(pinned_configs) -> tuple[list, bool]:
     """The pinned runs' summaries (None for one the server has not started yet), and whether any is
     unfinished: ``runs.live.follow_pinned`` computes the unfinished ones one at a time."""
-    return live.follow_pinned(ui.run_pool(), PIN_FOLLOWER.format(ui.follower()), pinned_configs,
+    return live.follow_pinned(shared_runs.run_pool(), PIN_FOLLOWER.format(shared_runs.follower()), pinned_configs,
                               state.setdefault("mlp_pinned", {}),
-                              lambda run: ui.per_run(run, "summary", lambda: mlp_lab.summarize(run)))
+                              lambda run: shared_runs.per_run(run, "summary", lambda: mlp_compare.summarize(run)))
 
 
 def compare_section(config, pinned_configs, ticking: bool):
@@ -445,8 +402,9 @@ def compare_section(config, pinned_configs, ticking: bool):
     st.subheader("Compare")
     current = state.get("mlp_run")
     base = current.config if current is not None else config or pinned_configs[0]
-    labels = mlp_lab.run_labels(base, pinned_configs)
-    shown = [] if current is None else [(labels[0], ui.per_run(current, "summary", lambda: mlp_lab.summarize(current)))]
+    labels = mlp_compare.run_labels(base, pinned_configs)
+    shown = [] if current is None else [
+        (labels[0], shared_runs.per_run(current, "summary", lambda: mlp_compare.summarize(current)))]
     shown += [(label, view) for label, view in zip(labels[1:], views) if view is not None]
     names, runs = [n for n, _ in shown], [r for _, r in shown]
     if pending:
@@ -468,15 +426,16 @@ def compare_section(config, pinned_configs, ticking: bool):
 def compare_charts(base, current, labels, names, runs):
     first = base.x_min, base.x_max
     loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_lab.compare_loss_curves(names, runs), names), width="stretch")
-    fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_lab.compare_fits(names, runs),
-                                                  mlp_lab.target_curve(base.target, *first), names, *first,
-                                                  label=mlp_lab.target_label(base.target)), width="stretch")
+    loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_compare.compare_loss_curves(names, runs), names),
+                             width="stretch")
+    fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_compare.compare_fits(names, runs),
+                                                  mlp_compare.target_curve(base.target, *first), names, *first,
+                                                  label=mlp_words.target_label(base.target)), width="stretch")
     described = "the current settings" if current is None else f"the current run ({labels[0]})"
     st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
                "over the last epoch; time: training time on the server's workers.")
-    st.dataframe(mlp_lab.compare_table(names, runs), hide_index=True,  # text, numbers aligned as numbers
-                 column_config={c: st.column_config.TextColumn(alignment="right") for c in mlp_lab.COMPARE_NUMBERS})
+    st.dataframe(mlp_compare.compare_table(names, runs), hide_index=True,  # text, numbers aligned as numbers
+                 column_config={c: st.column_config.TextColumn(alignment="right") for c in mlp_compare.COMPARE_NUMBERS})
 
 
 def hide_running_indicator():
@@ -486,29 +445,22 @@ def hide_running_indicator():
     st.html("<style>[data-testid='stStatusWidget'] { display: none; }</style>")
 
 
-def share(chosen: dict, show_units: bool, pinned_configs):
-    adaptive = {key: chosen[key] for key in ("decay", "b1", "b2", "eps") if key in chosen}
-    ui.share_link("/MLP_training", {"hidden": ",".join(str(h) for h in chosen["hidden"]),
-                                    "act": chosen["activation"], "opt": chosen["optimizer"], "lr": chosen["lr"],
-                                    "mom": chosen["momentum"], "batch": chosen["batch_size"],
-                                    "epochs": chosen["epochs"], "n": chosen["n_samples"], "noise": chosen["noise"],
-                                    "seed": chosen["seed"], "shuffle": str(chosen["shuffle"]).lower(),
-                                    "target": chosen["target"], **adaptive,
-                                    **({"units": "true"} if show_units else {}),
-                                    **({"compare": mlp_lab.format_compare(pinned_configs)} if pinned_configs else {}),
-                                    **lesson_panel.view_keys("mlp")})
+def share(values: dict, pinned_configs):
+    query = mlp_settings.share_query(values | {"compare": mlp_compare.format_compare(pinned_configs)})
+    widgets.share_link("/MLP_training", query | lesson_panel.view_keys("mlp"))
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
 st.title("MLP training")
 answers_hidden = lesson_panel.show("mlp")  # before the controls: a lesson step sets them
 intro = st.empty()  # says what the net learns: written once the target control is read
-chosen, show_units, compare_text = settings()
-ui.show_notices()
-intro.markdown(mlp_lab.target_sentence(chosen["target"]))
-pinned_configs = compared_runs(compare_text)
-config = run_config(chosen)
-ui.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
+values = settings()
+show_units = values["units"]
+widgets.show_notices()
+intro.markdown(mlp_words.target_sentence(values["target"]))
+pinned_configs = compared_runs(values["compare"])
+config = run_config(values)
+shared_runs.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
 state.setdefault("mlp_status", "idle")  # idle | training | paused | done
 train_link(config)
 if not view.hides("buttons"):
@@ -520,7 +472,7 @@ live_area = st.container()  # filled last: the share link below must not wait fo
 compare_area = st.container()
 st.divider()
 if not view.hides("share"):
-    share(chosen, show_units, pinned_configs)
+    share(values, pinned_configs)
 board_panel.offer("mlp", run=lambda: state.get("mlp_run"))  # with board= in the link: a finished run
 with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice

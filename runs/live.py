@@ -16,18 +16,26 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from labs.mlp import words as mlp_lab
+from labs.mlp import curves as mlp_curves
+from labs.mlp import far as mlp_far
+from labs.mlp import words as mlp_words
 from labs.mlp.replay import LIVE_LOSS_ROWS, mlp_live
 from runs.cadence import Cadence
+from runs.pace import Pace
 from runs.store import RunView
 
-CHUNK_SECONDS = 0.18  # the live view waits at most this long for the next chunk; the progress redraws
-CHART_SECONDS = 0.18  # at most this often, the live picture at most this often (runs.cadence), and when
-CHART_SESSIONS = 8.0  # more sessions than this watch runs on the server, proportionally less often. The
-MAX_CHART_SECONDS = 0.5  # browser draws both in one component and glides between them: each costs one message
-LOOP_SECONDS = 60.0   # one run of the live view follows and redraws chunk after chunk for this long (or until
-TICK_SECONDS = 0.25   # the visitor's tab closes), then the next run starts this soon after; a button click
-                      # interrupts either. Each new run redraws everything: few of them cost the browser less.
+# The browser draws the progress and the picture in one component and glides between frames: each redraw costs
+# one message. With more than CHART_SESSIONS sessions watching runs on the server, both redraw proportionally
+# less often, at most MAX_CHART_SECONDS apart (runs.cadence).
+REDRAW_SECONDS = 0.18  # the progress redraws at most this often; the view waits at most this long for a chunk
+CHART_SECONDS = 0.18   # the live picture redraws at most this often
+CHART_SESSIONS = 8.0
+MAX_CHART_SECONDS = 0.5
+# One run of the live view follows and redraws chunk after chunk for LOOP_SECONDS (or until the visitor's tab
+# closes), then the next run starts TICK_SECONDS later; a button click interrupts either. Each new run redraws
+# everything: few of them cost the browser less.
+LOOP_SECONDS = 60.0
+TICK_SECONDS = 0.25
 REFUSED_RETRY_SECONDS = 2.0  # a streamed page whose run the server refused (full) asks again this soon
 SHORT_LOOP_SECONDS = 3.0  # where a closed tab cannot be seen (no server: AppTest), runs of the view stay short
 
@@ -36,7 +44,7 @@ Note = tuple[str, str, str | None]  # (kind: caption | warning | error | success
 
 def cadence() -> Cadence:
     """The live view's cadence (a session keeps one: its clock readings carry from one script run to the next)."""
-    return Cadence(progress_seconds=CHUNK_SECONDS, picture_seconds=CHART_SECONDS, crowd=CHART_SESSIONS,
+    return Cadence(progress_seconds=REDRAW_SECONDS, picture_seconds=CHART_SECONDS, crowd=CHART_SESSIONS,
                    max_seconds=MAX_CHART_SECONDS)
 
 
@@ -54,13 +62,13 @@ class Moment:
     done: bool = False
 
 
-def follow_live(pool, me: str, run, status: str, pace: mlp_lab.Pace, cadence: Cadence, *,
+def follow_live(pool, me: str, run, status: str, pace: Pace, cadence: Cadence, *,
                 loop_seconds: float = LOOP_SECONDS, clock: Callable[[], float] = time.perf_counter,
                 connected: Callable[[], bool] = lambda: True) -> Iterator[Moment]:
     """The moments of one script run of the live view of ``run`` (a ``RunView``) as the session ``me``
     sees it, in ``status`` (training | paused | done). Paused or done: one moment (bar, notes, the full
     picture). Training: follows the run in ``pool`` (a ``RunPool``), records the pace, waits for each
-    chunk (``CHUNK_SECONDS`` at most) and yields what is due, until ``loop_seconds`` have passed, the
+    chunk (``REDRAW_SECONDS`` at most) and yields what is due, until ``loop_seconds`` have passed, the
     visitor is no longer ``connected``, or the run is done (a last moment with ``done`` set)."""
     began = last_poll = clock()
     first, noted = True, None
@@ -91,7 +99,7 @@ def follow_live(pool, me: str, run, status: str, pace: mlp_lab.Pace, cadence: Ca
         first = False
         if clock() - began > loop_seconds or not connected():
             return
-        pool.wait(run.config, run.samples_seen, CHUNK_SECONDS)
+        pool.wait(run.config, run.samples_seen, REDRAW_SECONDS)
 
 
 def live_picture(run) -> dict:
@@ -100,17 +108,17 @@ def live_picture(run) -> dict:
     chunk for all of them)."""
     c = run.config
     params = run.params
-    far = mlp_lab.far_probe(run.net, params, c.x_min, c.x_max)
+    far = mlp_far.far_probe(run.net, params, c.x_min, c.x_max)
     note = (f"Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: "
             f"the prediction; dashed: the target; dotted: the training range; triangles: ReLU kinks. Far "
-            f"outside, at x = {far.x:g}, the net says {mlp_lab.format_value(far.prediction)} (the truth is "
+            f"outside, at x = {far.x:g}, the net says {mlp_words.format_value(far.prediction)} (the truth is "
             f"{far.truth:,.0f}). Pause, or let the run finish, for the full charts with tooltips and the probes.")
-    return mlp_live(mlp_lab.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_lab.epoch_boundaries(run.epoch),
-                    mlp_lab.fit_curve(run.net, params, c.x_min, c.x_max), mlp_lab.kinks(run.net, params),
-                    c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_lab.target_label(c.target))
+    return mlp_live(mlp_curves.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_curves.epoch_boundaries(run.epoch),
+                    mlp_curves.fit_curve(run.net, params, c.x_min, c.x_max), mlp_curves.kinks(run.net, params),
+                    c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_words.target_label(c.target))
 
 
-def live_frame(run, picture: dict, pace: mlp_lab.Pace, status: str, notes: list[Note]) -> dict:
+def live_frame(run, picture: dict, pace: Pace, status: str, notes: list[Note]) -> dict:
     """All the live component (``components/player`` in its live mode) draws of ``run`` now, in one message:
     the progress (a fraction, its words), the ``notes`` under it, what the live region says (at most once per
     epoch) and the ``picture`` (``live_picture``). The browser glides from the last frame to this one."""
@@ -118,13 +126,13 @@ def live_frame(run, picture: dict, pace: mlp_lab.Pace, status: str, notes: list[
     stopped = run.failed is not None or run.error is not None
     return {"run": hashlib.sha1(repr(c).encode()).hexdigest()[:12], "samples": run.samples_seen,
             "total": run.total_samples,
-            "text": mlp_lab.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
+            "text": mlp_words.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
                                           pace.samples_per_second, stopped=stopped),
             "notes": [{"kind": kind, "text": text} for kind, text, _ in notes],
-            "announce": mlp_lab.announcement(run, status), "picture": picture}
+            "announce": mlp_words.announcement(run, status), "picture": picture}
 
 
-def mark(pace: mlp_lab.Pace, samples_seen: int, marked: int | None, now: float) -> int:
+def mark(pace: Pace, samples_seen: int, marked: int | None, now: float) -> int:
     """Count into ``pace`` the samples a streamed run trained since the last mark (``marked``: its samples
     then; None: this is the first mark), as wall time since then (``now``: a perf_counter reading). A page
     whose live view reads the server's stream marks at Train, Pause, Resume and Done, so the Done note's time
@@ -133,13 +141,13 @@ def mark(pace: mlp_lab.Pace, samples_seen: int, marked: int | None, now: float) 
     return samples_seen
 
 
-def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -> list[Note]:
+def progress_notes(run, pace: Pace, status: str, follow, workers: int) -> list[Note]:
     """What to say under the progress bar of ``run`` in ``status``, given the last ``follow`` (a
     ``runs.pool.Follow``, or None when not following) and the pool's ``workers``."""
     c = run.config
     lines = []
-    step_seconds = mlp_lab.step_seconds(c.batch_size, pace.samples_per_second)
-    if status == "training" and step_seconds and step_seconds > CHUNK_SECONDS * 2:
+    step_seconds = mlp_words.step_seconds(c.batch_size, pace.samples_per_second)
+    if status == "training" and step_seconds and step_seconds > REDRAW_SECONDS * 2:
         lines.append(("caption", f"One step of this run (a batch of {c.batch_size:,}) takes about "
                                  f"{step_seconds:.1f} s; the buttons answer between steps.", None))
     queue = queue_note(run, follow, workers)
@@ -149,7 +157,7 @@ def progress_notes(run, pace: mlp_lab.Pace, status: str, follow, workers: int) -
         lines.append(("caption", ":material/group: Shared with others on this link: one run computes it for "
                                  "everyone.", None))
     if run.failed is not None or run.error is not None:
-        lines.append(("error", run.error or mlp_lab.failed_words(run), ":material/error:"))
+        lines.append(("error", run.error or mlp_words.failed_words(run), ":material/error:"))
     elif status == "paused":
         lines.append(("caption", "Paused. **Resume** continues this run.", None))
     elif status == "done":
@@ -177,7 +185,7 @@ def queue_note(run, follow, workers: int) -> Note | None:
     return None
 
 
-def done_note(run, pace: mlp_lab.Pace) -> Note:
+def done_note(run, pace: Pace) -> Note:
     """The run is done: how long it took (its server time when this session only replayed it)."""
     replayed = not pace.samples  # finished before this session pressed Train: shown at once
     seconds = run.train_seconds if replayed else pace.wall_seconds
@@ -188,7 +196,7 @@ def done_note(run, pace: mlp_lab.Pace) -> Note:
 
 def follow_pinned(pool, me: str, configs: list, kept: dict, summarize) -> tuple[list, bool]:
     """The pinned runs of ``configs``, as summaries (None for one the server has not started yet), and
-    whether any is unfinished. ``kept``: the session's summaries by config (``mlp_lab.RunSummary``, a
+    whether any is unfinished. ``kept``: the session's summaries by config (``mlp_compare.RunSummary``, a
     few kB each), updated here; ``summarize(view)`` makes one. Unfinished runs are computed one at a
     time, followed (trained, or fetched from the server's run store) under the one id ``me``, so one
     link keeps at most two of the server's runs busy: the page's own and one pinned run."""

@@ -27,10 +27,10 @@ from multiprocessing import popen_forkserver, spawn
 import numpy as np
 
 from core.train import PROBE_X, Snapshot, TrainConfig, Trainer
-from labs.mlp.words import Pace
+from runs.pace import Pace
 from runs.store import RunStore, RunView, _frozen
 
-CHUNK_SECONDS = 0.2    # training per chunk: a run that nobody follows stops within about this long
+CHUNK_TRAINING_SECONDS = 0.2  # training per chunk: a run that nobody follows stops within about this long
 LEASE_SECONDS = 3.0    # a follower that has not renewed for this long has left
 MAX_ACTIVE = 12        # runs followed at once, server-wide; a new run beyond them is refused (retry later)
 WORKER_FAILED = "Training stopped: a worker process failed"
@@ -136,7 +136,7 @@ class RunPool:
     """Trains the runs of ``store`` that someone follows, in ``workers`` worker processes."""
 
     def __init__(self, store: RunStore | None = None, workers: int | None = None, *,
-                 chunk_seconds: float = CHUNK_SECONDS, lease_seconds: float = LEASE_SECONDS,
+                 chunk_seconds: float = CHUNK_TRAINING_SECONDS, lease_seconds: float = LEASE_SECONDS,
                  max_active: int = MAX_ACTIVE):
         self.workers = workers or default_workers()
         self.chunk_seconds, self.lease_seconds, self.max_active = chunk_seconds, lease_seconds, max_active

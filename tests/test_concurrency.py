@@ -33,12 +33,12 @@ from pathlib import Path
 import pytest
 from helpers import require_browser
 
-from app.ui import STORE_BYTES
+from app.shared_runs import STORE_BYTES
 from core.train import TrainConfig, Trainer
 from harness.browser import assert_no_exception, done_alert, download_bytes, open_page, wait_for_run
 from harness.launcher import CHROMIUM, chromium, free_port, start_app, stop
 from harness.procfs import process_tree, status_kib
-from labs.mlp.words import history_csv
+from labs.mlp.downloads import history_csv
 
 SESSIONS = 10
 # 80,000 samples: about 0.7 s of training alone. bench/bench_runs.py sets 20 epochs (the default link).
@@ -236,7 +236,7 @@ def click_to_done(pages) -> tuple[list[float], dict[int, float], dict[int, float
 
 
 def live_rates(page) -> tuple[float, float]:
-    """What the page's live view drew while its run trained (the player's tally, components/player): frames
+    """What the page's live view drew while its run trained (the player's tally, app/player): frames
     with new data per second, and painted frames per second (the glide between them), from the first frame
     to the last. (0, 0) when it drew none (a run the server had finished: shown at once)."""
     tally = page.evaluate("window.__gpLive || null")

@@ -24,7 +24,7 @@ from core.train import TrainConfig, Trainer
 from harness import ROOT
 from harness.browser import assert_no_exception, download_bytes, open_page, train_to_done, wait_for_run
 from harness.launcher import chromium, free_port, start_app, stop
-from labs.mlp.words import history_csv
+from labs.mlp.downloads import history_csv
 
 sys.path.insert(0, str(ROOT / "deploy"))
 import nginx_conf  # noqa: E402

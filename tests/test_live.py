@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 import pytest
 
 from core.train import TrainConfig
-from labs.mlp import words as mlp_lab
+from labs.mlp import words as mlp_words
 from runs import live
 from runs.cadence import Cadence
+from runs.pace import Pace
 from runs.pool import Follow
 
 CONFIG = TrainConfig(epochs=2, n_samples=100, batch_size=10)  # 200 samples in all
@@ -73,7 +74,7 @@ class FakePool:
 
 def moments(pool, status="training", loop_seconds=3.0, connected=lambda: True, start=View()):
     """Every moment of one script run of the live view, each with the clock's reading when it was yielded."""
-    pace = mlp_lab.Pace()
+    pace = Pace()
     seen = []
     for moment in live.follow_live(pool, "me", start, status, pace, live.cadence(),
                                    loop_seconds=loop_seconds, clock=pool.clock, connected=connected):
@@ -140,7 +141,7 @@ def test_a_one_epoch_run_is_done_in_1_epoch_not_1_epochs():
     seen, _ = moments(FakePool(Clock(), per_chunk=100, view=one), loop_seconds=60.0, start=one)
     assert seen[-1][1].notes[0][1].startswith("Done: 1 epoch, 200 samples in ")
     finished = type("Run", (), {"config": one.config, "failed": None, "epoch": 1})()
-    assert mlp_lab.announcement(finished, "done") == "Done: 1 epoch."
+    assert mlp_words.announcement(finished, "done") == "Done: 1 epoch."
 
 
 def test_a_paused_run_gets_one_moment_with_the_full_charts_and_is_not_followed():
@@ -164,7 +165,7 @@ def test_the_notes_are_sent_only_when_they_change():
     """A second follower arrives after the 5th chunk: the notes say so once, then are not resent."""
     pool = FakePool(Clock())
     seen = []
-    for moment in live.follow_live(pool, "me", View(), "training", mlp_lab.Pace(), live.cadence(),
+    for moment in live.follow_live(pool, "me", View(), "training", Pace(), live.cadence(),
                                    loop_seconds=2.0, clock=pool.clock):
         seen.append(moment)
         if len(seen) == 5:
@@ -264,7 +265,7 @@ def test_a_live_frame_holds_the_progress_notes_announcement_and_a_picture_of_the
     config = TrainConfig(epochs=3, n_samples=300, batch_size=10, seed=5)
     trainer = Trainer(config)
     trainer.train(450)  # one epoch and a half
-    pace = mlp_lab.Pace()
+    pace = Pace()
     pace.record(450, 0.5, 1.0)  # 900 samples/s
     from runs.store import RunView
     view = RunView(config, samples_seen=trainer.samples_seen, epoch=trainer.epoch,

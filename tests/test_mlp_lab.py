@@ -9,10 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.dataset import target_values
 from core.nn import MLP
 from core.train import TrainConfig, Trainer
 from labs.mlp import charts as charts
-from labs.mlp import words as mlp_lab
+from labs.mlp import curves as mlp_curves
+from labs.mlp import downloads as mlp_downloads
+from labs.mlp import far as mlp_far
+from labs.mlp import settings as mlp_settings
+from labs.mlp import words as mlp_words
+from runs.pace import FIRST_CHUNK, Pace
 
 
 def hand_net():
@@ -30,20 +36,20 @@ def hand_f(x):
 
 # -- config -------------------------------------------------------------------------------------------
 def test_build_config_accepts_the_original_and_names_what_it_rejects():
-    config, error = mlp_lab.build_config()
+    config, error = mlp_settings.build_config()
     assert error is None and config == TrainConfig()
-    config, error = mlp_lab.build_config(lr=0.0)
+    config, error = mlp_settings.build_config(lr=0.0)
     assert config is None and "learning rate" in error and "0.0" in error
-    config, error = mlp_lab.build_config(epochs=200, n_samples=200_000)
+    config, error = mlp_settings.build_config(epochs=200, n_samples=200_000)
     assert config is None and "40,000,000" in error and "4,000,000" in error
-    config, error = mlp_lab.build_config(hidden=(600,))
+    config, error = mlp_settings.build_config(hidden=(600,))
     assert config is None and "600 units" in error
 
 
 # -- kinks, dead units ---------------------------------------------------------------------------------
 def test_kinks_of_a_hand_built_net():
     net, params = hand_net()
-    k = mlp_lab.kinks(net, params)
+    k = mlp_curves.kinks(net, params)
     assert k["x"].tolist() == pytest.approx([0.0, 0.5, 1.0])  # sorted; the unit with w = 0 has none
     assert k["unit"].tolist() == [2, 1, 0]
     assert k["y"].tolist() == pytest.approx([hand_f(x) for x in (0.0, 0.5, 1.0)])
@@ -59,7 +65,7 @@ def test_kinks_are_where_the_prediction_bends():
     x = np.linspace(-4, 4, 8001)
     y = net.predict(params, x.reshape(-1, 1)).ravel()
     bends = np.abs(np.diff(y, 2)) > 1e-9 * (1 + np.abs(y).max())
-    k = mlp_lab.kinks(net, params)
+    k = mlp_curves.kinks(net, params)
     k = k[(k["x"] > x[0]) & (k["x"] < x[-1])]
     assert len(k) > 10
     expected = np.zeros_like(bends)
@@ -72,8 +78,8 @@ def test_kinks_are_where_the_prediction_bends():
 def test_sigmoid_has_no_kinks_and_no_dead_units():
     net = MLP((1, 5, 1), "sigmoid")
     params = net.init(np.random.default_rng(0))
-    assert mlp_lab.kinks(net, params).empty
-    assert mlp_lab.dead_units(net, params, -3, 3) == [0]
+    assert mlp_curves.kinks(net, params).empty
+    assert mlp_curves.dead_units(net, params, -3, 3) == [0]
 
 
 def test_dead_units_are_off_over_the_whole_training_range():
@@ -83,15 +89,15 @@ def test_dead_units_are_off_over_the_whole_training_range():
     params = [np.array([[1.0, -1.0, 1.0, -1.0]]), np.array([-10.0, -5.0, 0.0, 4.0]),
               np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 1.0]]), np.array([-100.0, 0.0]),
               np.ones((2, 1)), np.zeros(1)]
-    assert mlp_lab.dead_units(net, params, -3, 3) == [2, 1]
+    assert mlp_curves.dead_units(net, params, -3, 3) == [2, 1]
     # Widen the range until the first unit switches on at x = 10.
-    assert mlp_lab.dead_units(net, params, -3, 11) == [1, 1]
+    assert mlp_curves.dead_units(net, params, -3, 11) == [1, 1]
 
 
 # -- the far probe ------------------------------------------------------------------------------------
 def test_far_probe_of_a_hand_built_net():
     net, params = hand_net()
-    far = mlp_lab.far_probe(net, params, -3, 3)
+    far = mlp_far.far_probe(net, params, -3, 3)
     assert far.truth == 10_609
     assert far.prediction == pytest.approx(hand_f(103))
     # Past x = 3 (beyond every kink) units 0 and 2 are on: slope 2·1 + (−1)·0.5 = 1.5.
@@ -104,7 +110,7 @@ def test_far_probe_of_a_hand_built_net():
 def test_far_probe_anchors_at_a_kink_beyond_the_training_range():
     net = MLP((1, 2, 1))
     params = [np.array([[1.0, 1.0]]), np.array([0.0, -50.0]), np.array([[1.0], [2.0]]), np.zeros(1)]
-    far = mlp_lab.far_probe(net, params, -3, 3)
+    far = mlp_far.far_probe(net, params, -3, 3)
     assert far.anchor == pytest.approx(50.0)
     assert far.slope == pytest.approx(3.0)
     assert far.prediction == pytest.approx(103 + 2 * 53) == pytest.approx(far.line_value)
@@ -113,7 +119,7 @@ def test_far_probe_anchors_at_a_kink_beyond_the_training_range():
 def test_a_trained_net_extrapolates_along_its_last_line():
     trainer = Trainer(TrainConfig(epochs=1))
     trainer.train(20_000)
-    far = mlp_lab.far_probe(trainer.net, trainer.params, -3, 3)
+    far = mlp_far.far_probe(trainer.net, trainer.params, -3, 3)
     x_right = trainer.predict(np.array([103.0, 104.0]))
     assert far.slope == pytest.approx(x_right[1] - x_right[0], rel=1e-9)  # finite difference past the kinks
     assert far.line_value == pytest.approx(far.prediction, rel=1e-9)
@@ -126,11 +132,11 @@ def test_far_arithmetic_adds_up_as_printed():
     as 779.4, the unrounded value)."""
     trainer = Trainer(TrainConfig(epochs=1))
     trainer.train(20_000)
-    falling = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=-9.76, anchor=3.0, anchor_value=3.09,
+    falling = mlp_far.FarProbe(x=103.0, truth=10609.0, prediction=-9.76, anchor=3.0, anchor_value=3.09,
                                slope=-0.1285, line_value=-9.76, exact=True)
-    for far in (mlp_lab.far_probe(trainer.net, trainer.params, -3, 3),
-                mlp_lab.far_probe(*hand_net(), -3, 3), falling,
-                mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
+    for far in (mlp_far.far_probe(trainer.net, trainer.params, -3, 3),
+                mlp_far.far_probe(*hand_net(), -3, 3), falling,
+                mlp_far.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
                                  slope=7.7183, line_value=779.43, exact=True)):
         text = far.sentence()
         m = re.search(r"giving (-?[\d.,]+) ([+−]) ([\d.e+-]+) × \(([\d.]+) − (-?[\d.]+)\) = (-?[\d,.]+)", text)
@@ -140,14 +146,14 @@ def test_far_arithmetic_adds_up_as_printed():
         slope = -slope if sign == "−" else slope
         assert f"{a + slope * (x - anchor):,.1f}" == total
     # The case of the issue: the terms as printed sum to 779.8, and the net's own 779.4 is named as such.
-    text = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
+    text = mlp_far.FarProbe(x=103.0, truth=10609.0, prediction=779.43, anchor=22.1, anchor_value=155.44,
                             slope=7.7183, line_value=779.43, exact=True).sentence()
     assert "155.4 + 7.718 × (103 − 22.1) = 779.8 (unrounded, the net gives 779.4)" in text
 
 
 def test_a_falling_line_is_written_with_a_minus_not_plus_minus():
     """Issue 26: the untrained preview's sum read "3.09 + -0.1285 × (103 − 3)"."""
-    text = mlp_lab.FarProbe(x=103.0, truth=10609.0, prediction=-9.76, anchor=3.0, anchor_value=3.09,
+    text = mlp_far.FarProbe(x=103.0, truth=10609.0, prediction=-9.76, anchor=3.0, anchor_value=3.09,
                             slope=-0.1285, line_value=-9.76, exact=True).sentence()
     assert "3.09 − 0.1285 × (103 − 3) = -9.8" in text and "+ -" not in text
 
@@ -160,7 +166,7 @@ def test_a_sigmoid_net_far_away_is_explained_by_saturation():
     """1 → 2 → 1 sigmoid net, y = 3·σ(x) + 2·σ(x − 1) + 0.5: beyond its data it tends to 3 + 2 + 0.5."""
     net = MLP((1, 2, 1), activation="sigmoid")
     params = [np.array([[1.0, 1.0]]), np.array([0.0, -1.0]), np.array([[3.0], [2.0]]), np.array([0.5])]
-    far = mlp_lab.far_probe(net, params, -3, 3)
+    far = mlp_far.far_probe(net, params, -3, 3)
     assert far.prediction == pytest.approx(5.5, abs=1e-9)  # both sigmoids are 1 to double precision at 103
     dsig = lambda z: sig(z) * (1 - sig(z))  # noqa: E731
     # Issue 26: the slope AT the edge, f'(3) (it was the mean slope over [2.4, 3]), and at 103 the same.
@@ -182,7 +188,7 @@ def test_a_tanh_net_counts_the_units_that_still_change_far_away():
     params = [np.array([w]), np.array(b), np.array(v).reshape(-1, 1), np.array([0.5])]
     dtanh = lambda z: 1 - math.tanh(z) ** 2  # noqa: E731
     slope_at = lambda x: sum(vj * wj * dtanh(wj * x + bj) for wj, bj, vj in zip(w, b, v))  # noqa: E731
-    far = mlp_lab.far_probe(net, params, -3, 3)
+    far = mlp_far.far_probe(net, params, -3, 3)
     assert far.changing == 1 and far.units == 4
     assert far.slope == pytest.approx(slope_at(3.0), rel=1e-12)
     assert far.far_slope == pytest.approx(slope_at(103.0), rel=1e-12)
@@ -200,7 +206,7 @@ def test_input_slope_matches_central_differences_on_deep_nets():
         for x in (-2.3, 0.4, 3.0, 103.0):
             h = 1e-6
             y = net.predict(params, np.array([[x - h], [x + h]])).ravel()
-            assert mlp_lab.input_slope(net, params, x) == pytest.approx((y[1] - y[0]) / (2 * h), rel=1e-5, abs=1e-8)
+            assert mlp_far.input_slope(net, params, x) == pytest.approx((y[1] - y[0]) / (2 * h), rel=1e-5, abs=1e-8)
 
 
 # -- has the net learned its target? -------------------------------------------------------------------
@@ -211,10 +217,10 @@ def constant_net(value: float) -> tuple[MLP, list]:
 
 def test_a_net_that_says_the_mean_everywhere_has_not_learned_x2():
     net, params = constant_net(3.0)  # the mean of x² over [−3, 3]
-    fit = mlp_lab.fit_quality(net, params, -3, 3)
+    fit = mlp_far.fit_quality(net, params, -3, 3)
     assert fit.spread == pytest.approx(math.sqrt(81 / 5 - 9), rel=0.01)  # the sd of x², x ~ U(−3, 3)
     assert fit.ratio == pytest.approx(1.0, abs=0.01) and not fit.learned
-    text = mlp_lab.far_probe(net, params, -3, 3).sentence()
+    text = mlp_far.far_probe(net, params, -3, 3).sentence()
     assert text.startswith("This net has not learned x²") and "no test of extrapolation" in text
     assert f"{fit.ratio:.0%} of the spread of x²" in text
 
@@ -222,10 +228,10 @@ def test_a_net_that_says_the_mean_everywhere_has_not_learned_x2():
 def test_a_net_that_draws_abs_exactly_has_learned_it():
     net = MLP((1, 2, 1))
     params = [np.array([[1.0, -1.0]]), np.zeros(2), np.ones((2, 1)), np.zeros(1)]  # relu(x) + relu(−x) = |x|
-    fit = mlp_lab.fit_quality(net, params, -3, 3, target="abs")
+    fit = mlp_far.fit_quality(net, params, -3, 3, target="abs")
     assert fit.error == pytest.approx(0.0, abs=1e-12) and fit.learned
-    assert not mlp_lab.far_probe(net, params, -3, 3, target="abs").sentence().startswith("This net has not")
-    assert not mlp_lab.fit_quality(net, params, -3, 3, target="x2").learned  # |x| is not x²
+    assert not mlp_far.far_probe(net, params, -3, 3, target="abs").sentence().startswith("This net has not")
+    assert not mlp_far.fit_quality(net, params, -3, 3, target="x2").learned  # |x| is not x²
 
 
 def test_the_tanh_run_of_the_issue_learned_nothing_and_is_told_so():
@@ -236,7 +242,7 @@ def test_the_tanh_run_of_the_issue_learned_nothing_and_is_told_so():
     x = np.linspace(-3, 3, 10_001)
     error, spread = np.sqrt(np.mean((trainer.predict(x) - x ** 2) ** 2)), np.std(x ** 2)
     assert error / spread > 0.9
-    far = mlp_lab.far_probe(trainer.net, trainer.params, -3, 3)
+    far = mlp_far.far_probe(trainer.net, trainer.params, -3, 3)
     assert not far.fit.learned and far.fit.ratio == pytest.approx(error / spread, rel=0.01)
     text = far.sentence()
     assert text.startswith("This net has not learned x²") and "every unit stops changing" not in text
@@ -245,7 +251,7 @@ def test_the_tanh_run_of_the_issue_learned_nothing_and_is_told_so():
     assert far.changing == changing and f"{changing} of its 100 hidden units still change" in text
     relu = Trainer(TrainConfig(epochs=1))
     relu.train(10**9)
-    assert mlp_lab.far_probe(relu.net, relu.params, -3, 3).fit.learned
+    assert mlp_far.far_probe(relu.net, relu.params, -3, 3).fit.learned
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
@@ -260,9 +266,9 @@ def test_the_far_sentence_claims_only_what_the_net_does(act, units, seed, scale,
     net = MLP((1, units, 1), act)
     params = [scale * rng.standard_normal((1, units)), scale * rng.standard_normal(units) * 3,
               scale * rng.standard_normal((units, 1)), rng.standard_normal(1)]
-    far = mlp_lab.far_probe(net, params, -3, 3, target=target)
+    far = mlp_far.far_probe(net, params, -3, 3, target=target)
     x = np.linspace(-3, 3, 401)
-    truth = mlp_lab.target_values(target, x)
+    truth = target_values(target, x)
     error = np.sqrt(np.mean((net.predict(params, x.reshape(-1, 1)).ravel() - truth) ** 2))
     assert far.fit.learned == (error < 0.5 * np.std(truth))
     text = far.sentence()
@@ -304,7 +310,7 @@ def test_the_far_one_liner_is_the_nets_answer_against_the_truth(act, units, seed
     net = MLP((1, units, 1), act)
     params = [scale * rng.standard_normal((1, units)), scale * rng.standard_normal(units) * 3,
               scale * rng.standard_normal((units, 1)), rng.standard_normal(1)]
-    far = mlp_lab.far_probe(net, params, -3, 3, target=target)
+    far = mlp_far.far_probe(net, params, -3, 3, target=target)
     with np.errstate(all="ignore"):
         h = np.maximum(params[0][0] * 103.0 + params[1], 0) if act == "relu" else (
             np.tanh(params[0][0] * 103.0 + params[1]) if act == "tanh"
@@ -316,7 +322,7 @@ def test_the_far_one_liner_is_the_nets_answer_against_the_truth(act, units, seed
         return
     assert far.prediction == pytest.approx(prediction, rel=1e-9, abs=1e-9)
     verdict = "Close" if abs(prediction - truth) <= 0.1 * max(abs(truth), 1.0) else "No"
-    shown, true = mlp_lab.format_value(far.prediction), mlp_lab.format_truth(truth)
+    shown, true = mlp_words.format_value(far.prediction), mlp_words.format_truth(truth)
     assert far.headline == f"{verdict}: f(103) = {shown}, the truth is {true}."
     text = far.sentence()
     assert shown in text and true in text, (far.headline, text)
@@ -325,53 +331,53 @@ def test_the_far_one_liner_is_the_nets_answer_against_the_truth(act, units, seed
 def test_a_net_that_draws_abs_is_close_at_103():
     net = MLP((1, 2, 1))
     params = [np.array([[1.0, -1.0]]), np.zeros(2), np.ones((2, 1)), np.zeros(1)]  # relu(x) + relu(−x) = |x|
-    assert mlp_lab.far_probe(net, params, -3, 3, target="abs").headline == "Close: f(103) = 103.0, the truth is 103."
-    far = mlp_lab.far_probe(*hand_net(), -3, 3)
-    assert far.headline == f"No: f(103) = {mlp_lab.format_value(hand_f(103))}, the truth is 10,609."
+    assert mlp_far.far_probe(net, params, -3, 3, target="abs").headline == "Close: f(103) = 103.0, the truth is 103."
+    far = mlp_far.far_probe(*hand_net(), -3, 3)
+    assert far.headline == f"No: f(103) = {mlp_words.format_value(hand_f(103))}, the truth is 10,609."
 
 
 # -- curves and tables ----------------------------------------------------------------------------------
 def test_fit_curve_covers_more_than_the_training_range_and_drops_non_finite_predictions():
     net, params = hand_net()
-    curve = mlp_lab.fit_curve(net, params, -3, 3)
+    curve = mlp_curves.fit_curve(net, params, -3, 3)
     assert curve["x"].min() < -3 and curve["x"].max() > 3
     target = curve[curve["series"] == "target x²"]
     assert np.allclose(target["y"], target["x"] ** 2)
     pred = curve[curve["series"] == "prediction"]
     assert np.allclose(pred["y"], [hand_f(x) for x in pred["x"]])
     params[2][0, 0] = np.inf
-    broken = mlp_lab.fit_curve(net, params, -3, 3)
+    broken = mlp_curves.fit_curve(net, params, -3, 3)
     assert np.isfinite(broken["y"]).all() and len(broken[broken["series"] == "prediction"]) < len(pred)
 
 
 def test_probe_table_puts_the_truth_above_each_epoch():
     probes = pd.DataFrame([[1, 1.5, 4.5, 0.5, 3.5], [2, 1.1, 4.1, 0.9, 3.9]], columns=["epoch", "1", "2", "-1", "-2"])
-    table = mlp_lab.probe_table(probes)
+    table = mlp_words.probe_table(probes)
     assert table.columns.tolist() == ["after", "x = 1", "x = 2", "x = -1", "x = -2"]
     assert table.iloc[0].tolist() == ["x² (truth)", 1.0, 4.0, 1.0, 4.0]
     assert table["after"].tolist()[1:] == ["epoch 1", "epoch 2"]
 
 
 def test_smooth_is_a_trailing_mean_that_skips_non_finite_values():
-    assert mlp_lab.smooth(np.array([1, 2, 3, 4, 5.0]), 2).tolist() == [1, 1.5, 2.5, 3.5, 4.5]
-    assert mlp_lab.smooth(np.array([1, np.inf, 3.0]), 3).tolist() == [1, 1, 2]
+    assert mlp_curves.smooth(np.array([1, 2, 3, 4, 5.0]), 2).tolist() == [1, 1.5, 2.5, 3.5, 4.5]
+    assert mlp_curves.smooth(np.array([1, np.inf, 3.0]), 3).tolist() == [1, 1, 2]
 
 
 def test_loss_curve_is_small_positive_and_finite():
     n = 2000
     history = pd.DataFrame({"samples": np.arange(1, n + 1) * 10, "epoch": np.arange(1, n + 1) / 100,
                             "loss": np.r_[np.linspace(10, 0.1, n - 3), [np.nan, np.inf, 0.0]]})
-    curve = mlp_lab.loss_curve(history, max_rows=500)
+    curve = mlp_curves.loss_curve(history, max_rows=500)
     assert set(curve["series"]) == {"loss", "smoothed"}
     assert (curve["series"] == "loss").sum() <= 501
     assert np.isfinite(curve["loss"]).all() and (curve["loss"] > 0).all()
-    assert mlp_lab.epoch_boundaries(3)["epoch"].tolist() == [1, 2, 3]
+    assert mlp_curves.epoch_boundaries(3)["epoch"].tolist() == [1, 2, 3]
 
 
 # -- pacing -----------------------------------------------------------------------------------------
 def test_pace_turns_a_time_budget_into_whole_batches():
-    pace = mlp_lab.Pace(target_seconds=0.2, smoothing=0.5)
-    assert pace.next_chunk(1) == mlp_lab.FIRST_CHUNK
+    pace = Pace(target_seconds=0.2, smoothing=0.5)
+    assert pace.next_chunk(1) == FIRST_CHUNK
     pace.record(10_000, 0.1, now=100.0)           # 100,000 samples/s
     assert pace.rate == 100_000
     assert pace.next_chunk(1) == 20_000
@@ -388,18 +394,18 @@ def test_pace_turns_a_time_budget_into_whole_batches():
 
 
 def test_progress_text_and_time_left():
-    assert mlp_lab.time_left(50_000, 25_000.0) == 2.0
-    assert mlp_lab.time_left(50_000, None) is None
-    text = mlp_lab.progress_text(2, 20, 61_000, 400_000, 100_000.0)
+    assert mlp_words.time_left(50_000, 25_000.0) == 2.0
+    assert mlp_words.time_left(50_000, None) is None
+    text = mlp_words.progress_text(2, 20, 61_000, 400_000, 100_000.0)
     assert text == "Epoch 3 / 20 · 61,000 / 400,000 samples · 100,000 samples/s · 3.4 s left"
-    assert mlp_lab.progress_text(20, 20, 400_000, 400_000, 1.0).startswith("Epoch 20 / 20")
-    assert mlp_lab.format_seconds(125) == "2 min 05 s"
+    assert mlp_words.progress_text(20, 20, 400_000, 400_000, 1.0).startswith("Epoch 20 / 20")
+    assert mlp_words.format_seconds(125) == "2 min 05 s"
 
 
 # -- downloads ---------------------------------------------------------------------------------------
 def test_weights_npz_round_trips():
     net, params = hand_net()
-    loaded = np.load(io.BytesIO(mlp_lab.weights_npz(params)))
+    loaded = np.load(io.BytesIO(mlp_downloads.weights_npz(params)))
     assert sorted(loaded.files) == ["W0", "W1", "b0", "b1"]
     for name, p in zip(["W0", "b0", "W1", "b1"], params):
         assert np.array_equal(loaded[name], p)
@@ -410,7 +416,7 @@ def test_weights_npz_round_trips():
 def test_history_csv_round_trips():
     trainer = Trainer(TrainConfig(epochs=1, n_samples=500))
     trainer.train(500)
-    back = pd.read_csv(io.BytesIO(mlp_lab.history_csv(trainer.history)))
+    back = pd.read_csv(io.BytesIO(mlp_downloads.history_csv(trainer.history)))
     pd.testing.assert_frame_equal(back, trainer.history, check_dtype=False)
 
 
@@ -418,11 +424,11 @@ def test_history_csv_round_trips():
 def test_chart_specs_carry_only_finite_data_and_match_the_altair_charts():
     net, params = hand_net()
     params[0][0, 1] = 1e308  # a unit whose prediction overflows to inf
-    curve = mlp_lab.fit_curve(net, params, -3, 3)
-    kinks = mlp_lab.kinks(net, params)
+    curve = mlp_curves.fit_curve(net, params, -3, 3)
+    kinks = mlp_curves.kinks(net, params)
     spec = charts.fit_spec(curve, -3, 3, kinks)
     history = pd.DataFrame({"samples": [1, 2, 3], "epoch": [0.5, 1.0, 1.5], "loss": [4.0, np.inf, 1.0]})
-    loss = charts.loss_spec(mlp_lab.loss_curve(history), mlp_lab.epoch_boundaries(1))
+    loss = charts.loss_spec(mlp_curves.loss_curve(history), mlp_curves.epoch_boundaries(1))
     for s in (spec, loss):
         for frame in s["datasets"].values():
             numbers = frame.select_dtypes("number").to_numpy(dtype=float)
@@ -431,8 +437,8 @@ def test_chart_specs_carry_only_finite_data_and_match_the_altair_charts():
 
 
 def test_predictions_are_shown_with_their_sign_and_size():
-    assert mlp_lab.format_value(477.74) == "477.7" and mlp_lab.format_value(12345.64) == "12,345.6"
-    assert mlp_lab.format_value(6.7531e32) == "6.753e+32" and mlp_lab.format_value(float("nan")) == "not finite"
-    assert mlp_lab.format_value(0.0) == "0.0" and mlp_lab.format_value(-0.05) == "-0.1"  # 0.05 rounds at 1 place
-    assert mlp_lab.format_value(-0.0031847) == "-0.00318"  # not "-0.0": an untrained net's answer at x = 103
-    assert mlp_lab.format_value(0.0123) == "0.0123"
+    assert mlp_words.format_value(477.74) == "477.7" and mlp_words.format_value(12345.64) == "12,345.6"
+    assert mlp_words.format_value(6.7531e32) == "6.753e+32" and mlp_words.format_value(float("nan")) == "not finite"
+    assert mlp_words.format_value(0.0) == "0.0" and mlp_words.format_value(-0.05) == "-0.1"  # 0.05 rounds at 1 place
+    assert mlp_words.format_value(-0.0031847) == "-0.00318"  # not "-0.0": an untrained net's answer at x = 103
+    assert mlp_words.format_value(0.0123) == "0.0123"

@@ -10,10 +10,14 @@ from helpers import run_app, shown, train_to_end
 from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from app import ui
+from app import shared_runs
+from core.dataset import target_values
 from core.train import TrainConfig, Trainer
 from harness.browser import assert_no_exception, open_page, wait_for_done, wait_for_run
-from labs.mlp import words as mlp_lab
+from labs.mlp import compare as mlp_compare
+from labs.mlp import curves as mlp_curves
+from labs.mlp import downloads as mlp_downloads
+from labs.mlp import words as mlp_words
 
 PAGE = "pages/3_MLP_training.py"
 
@@ -57,7 +61,7 @@ def test_before_train_the_page_shows_the_net_with_its_initial_weights():
     (table,) = [d.value for d in at.dataframe]
     assert list(table["after"]) == ["x² (truth)"] and list(table["x = 2"]) == [4.0]
     far = float(trainer.net.predict(trainer.params, np.array([[103.0]]))[0, 0])
-    assert at.metric[0].value == mlp_lab.format_value(far)
+    assert at.metric[0].value == mlp_words.format_value(far)
     assert any("None yet" in c.value for c in at.caption)
     train_to_end(at)  # and Train starts from exactly that net: the run's first snapshot is those weights
     np.testing.assert_array_equal(at.session_state["mlp_run"].snapshots[0].flat, trainer.net.flatten(trainer.params))
@@ -198,7 +202,7 @@ def test_a_run_that_blows_up_stops_with_the_message_and_finite_charts():
 def test_changing_a_control_after_a_run_starts_fresh_on_train():
     at = train_to_end(app(epochs=1, n=1000))
     first = at.session_state["mlp_run"]
-    seed = next(w for w in [*at.number_input, *at.text_input] if w.key == "seed")  # ui.number: either widget
+    seed = next(w for w in [*at.number_input, *at.text_input] if w.key == "seed")  # widgets.number: either widget
     seed.set_value(5 if seed in at.number_input else "5").run()
     assert any("Train** starts a fresh run" in i.value for i in at.info)
     assert button(at, "Resume").disabled
@@ -231,10 +235,10 @@ def test_a_finished_run_is_replayed_to_the_next_session_with_the_same_numbers():
     assert any("Computed earlier on this server" in c.value for c in second.caption)
     assert any("Done: 2 epochs, 6,000 samples in" in s.value for s in second.success)
     a, b = first.session_state["mlp_run"], second.session_state["mlp_run"]
-    assert mlp_lab.history_csv(a.history) == mlp_lab.history_csv(b.history)
+    assert mlp_downloads.history_csv(a.history) == mlp_downloads.history_csv(b.history)
     solo = Trainer(TrainConfig(epochs=2, n_samples=3000, seed=77))
     solo.train(10**9)
-    assert mlp_lab.history_csv(b.history) == mlp_lab.history_csv(solo.history)
+    assert mlp_downloads.history_csv(b.history) == mlp_downloads.history_csv(solo.history)
     labels = [e.proto.label for e in second.main if getattr(e, "type", None) == "download_button"]
     assert labels == ["Weights (.npz)", "Loss history (CSV)"]
 
@@ -264,14 +268,14 @@ def test_two_sessions_on_one_link_follow_one_run_and_say_so(monkeypatch):
     assert b.session_state["mlp_run"].samples_seen >= a.session_state["mlp_run"].samples_seen > 0
     button(a, "Pause").click().run()
     button(b, "Reset").click().run()
-    pool = ui.run_pool()
+    pool = shared_runs.run_pool()
     config = a.session_state["mlp_run"].config
     assert pool.followers(config) == 0  # nobody follows it: it stops training
     assert not a.exception and not b.exception
 
 
 def test_a_run_waits_with_a_notice_while_the_server_is_full(monkeypatch):
-    monkeypatch.setattr(ui.run_pool(), "max_active", 0)
+    monkeypatch.setattr(shared_runs.run_pool(), "max_active", 0)
     frames = live_frames(monkeypatch)
     at = app(epochs=1, n=500, seed=79)
     button(at, "Train").click().run()
@@ -304,7 +308,7 @@ def test_other_targets_train_to_done_and_say_what_they_learn(target, label, trut
     table = at.dataframe[0].value
     assert table.iloc[0, 0] == f"{label} (truth)"
     np.testing.assert_allclose(table.iloc[0, 1:].to_numpy(dtype=float),
-                               mlp_lab.target_values(target, np.array([1.0, 2, -1, -2])))
+                               target_values(target, np.array([1.0, 2, -1, -2])))
     assert truth in at.metric[0].proto.delta
     assert any(words in m.value and "tanh net flattens out" in m.value for m in at.markdown)
     dashed = [f for f in chart_frames(at) if "series" in f.columns and f"target {label}" in set(f["series"])]
@@ -317,7 +321,7 @@ def test_the_units_toggle_draws_each_unit_under_the_fit():
     run = at.session_state["mlp_run"]
     units = next(f for f in chart_frames(at) if "state" in f.columns)
     assert sorted(set(units["unit"])) == list(range(6))
-    expected = mlp_lab.unit_contributions(run.net, run.params, -3, 3)
+    expected = mlp_curves.unit_contributions(run.net, run.params, -3, 3)
     np.testing.assert_array_equal(units["y"].to_numpy(), expected["y"].to_numpy())
     assert any("Faint lines" in c.value and "6 hidden units" in c.value for c in at.caption)
     off = train_to_end(app(hidden="6", **SMALL))
@@ -337,8 +341,8 @@ def test_pin_train_sigmoid_and_compare_then_open_the_link_elsewhere():
     table = compare_table(at)
     assert table["run"].tolist() == ["x² (truth)", "sigmoid", "relu"]
     for row, run in zip(table.iloc[1:].itertuples(index=False), (sigmoid, relu)):
-        assert list(row[3:8]) == [mlp_lab.table_number(p) for p in run.predict(np.array([-2.0, -1, 1, 2, 103]))]
-        assert row[2] == mlp_lab.table_number(mlp_lab.final_loss(run.history, 2)) and row[1] == "done"
+        assert list(row[3:8]) == [mlp_compare.table_number(p) for p in run.predict(np.array([-2.0, -1, 1, 2, 103]))]
+        assert row[2] == mlp_compare.table_number(mlp_compare.final_loss(run.history, 2)) and row[1] == "done"
     assert table.iloc[0, 1:3].tolist() == ["", ""] and table.iloc[0, -1] == ""  # the truth has no state, loss, time
     runs_drawn = [set(f["run"]) for f in chart_frames(at) if "run" in f.columns]
     assert runs_drawn == [{"sigmoid", "relu"}] * 2  # loss curves and fits
@@ -367,7 +371,8 @@ def test_pin_train_sigmoid_and_compare_then_open_the_link_elsewhere():
 def test_a_compare_link_trains_the_runs_the_server_lacks():
     at = app(compare="default~seed:91,epochs:1,n:700", epochs=1, n=700)
     second = TrainConfig(epochs=1, n_samples=700, seed=91)
-    assert ui.run_pool().followers(TrainConfig()) == 1 and ui.run_pool().followers(second) == 0  # one at a time
+    pool = shared_runs.run_pool()
+    assert pool.followers(TrainConfig()) == 1 and pool.followers(second) == 0  # one at a time
     assert any("(waiting)" in c.value for c in at.caption)
     for _ in range(400):
         if not at.session_state["mlp_compare_pending"]:
@@ -378,7 +383,7 @@ def test_a_compare_link_trains_the_runs_the_server_lacks():
     assert table["run"].tolist() == ["x² (truth)", "epochs 20, samples 20000", "seed 91"]
     solo = Trainer(second)
     solo.train(10**9)
-    assert table.iloc[2, 3:8].tolist() == [mlp_lab.table_number(p) for p in solo.predict(np.array([-2.0, -1, 1, 2,
+    assert table.iloc[2, 3:8].tolist() == [mlp_compare.table_number(p) for p in solo.predict(np.array([-2.0, -1, 1, 2,
                                                                                                  103]))]
 
 
@@ -592,7 +597,7 @@ def test_the_far_answer_comes_in_one_line_and_the_terms_where_they_first_appear(
     at = app(seed=11)
     trainer = Trainer(TrainConfig(seed=11))
     far = float(trainer.net.predict(trainer.params, np.array([[103.0]]))[0, 0])
-    line = f"No: f(103) = {mlp_lab.format_value(far)}, the truth is 10,609."
+    line = f"No: f(103) = {mlp_words.format_value(far)}, the truth is 10,609."
     assert any(m.value == line for m in at.markdown)
     why = next(e for e in at.expander if e.label == "Why?")
     assert not why.proto.expanded and "at x = 103" in why.markdown[0].value

@@ -4,14 +4,14 @@ import pytest
 from helpers import run_app, shown, train_to_end
 
 from core.train import TrainConfig, Trainer
-from labs.mlp import words as mlp_lab
+from labs.mlp import downloads as mlp_downloads
 
 PAGE = "pages/3_MLP_training.py"
 
 
 
 def keys(at) -> set:
-    """The number fields' keys (ui.number draws a number_input, or a text field read as a number)."""
+    """The number fields' keys (widgets.number draws a number_input, or a text field read as a number)."""
     return {w.key for w in [*at.number_input, *at.text_input]} - {"hidden", "compare"}
 
 
@@ -43,7 +43,7 @@ def test_a_link_trains_to_done_with_the_trainers_own_numbers(query, config):
     assert run.config == expected
     solo = Trainer(expected)
     solo.train(10**9)
-    assert mlp_lab.history_csv(run.history) == mlp_lab.history_csv(solo.history)
+    assert mlp_downloads.history_csv(run.history) == mlp_downloads.history_csv(solo.history)
     assert solo.history["loss"].iloc[-1] < solo.history["loss"].iloc[0] / 10  # it learns
     share = next(m.value for m in at.markdown if "Share this view" in m.value)
     for key, value in query.items():

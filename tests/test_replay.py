@@ -11,8 +11,9 @@ from core.surfaces import SURFACES
 from labs import replay
 from labs.adagrad import chart_data, races
 from labs.adagrad import replay as adagrad_replay
+from labs.descent import ranges as descent_ranges
 from labs.descent import replay as descent_replay
-from labs.descent import words as report
+from labs.descent import runs as descent_runs
 from labs.mlp import replay as mlp_replay
 
 DEFAULT = Quadratic()
@@ -27,7 +28,7 @@ def wire(payload: dict) -> dict:
 
 def test_descent_replay_holds_gradient_descents_iterates_bit_for_bit():
     trajs = [gradient_descent(DEFAULT, x0, 0.01, 1000, 1e-6) for x0 in (0.0, 3.0)]
-    lo, hi = report.x_range(DEFAULT, [0.0, 3.0])
+    lo, hi = descent_ranges.x_range(DEFAULT, [0.0, 3.0])
     sent = wire(descent_replay.descent_replay(DEFAULT, trajs, lo, hi))
     assert sent["last"] == 86 and sent["speed"] == 10.0  # 86 updates in 8.6 s
     for series, traj in zip(sent["series"], trajs):
@@ -44,8 +45,8 @@ def test_descent_replay_holds_gradient_descents_iterates_bit_for_bit():
 
 
 def test_diverging_runs_are_sent_finite_and_clamped_next_to_the_panel():
-    trajs = report.run(DEFAULT, [0, 3, 2.5], 0.5, 1000, 1e-6)  # two diverge past 1e6
-    lo, hi = report.x_range(DEFAULT)
+    trajs = descent_runs.run(DEFAULT, [0, 3, 2.5], 0.5, 1000, 1e-6)  # two diverge past 1e6
+    lo, hi = descent_ranges.x_range(DEFAULT)
     sent = wire(descent_replay.descent_replay(DEFAULT, trajs, lo, hi))
     top = sent["panels"][0]["y"]["hi"]
     for series, traj in zip(sent["series"], trajs):
@@ -65,7 +66,7 @@ def test_long_runs_are_thinned_with_an_odd_stride(steps, stride):
 
 def test_a_thinned_two_cycle_still_alternates():
     traj = gradient_descent(DEFAULT, 3.0, 0.122, 10_000, 1e-6)  # ends in the 2-cycle 3.72 ↔ 4.17
-    lo, hi = report.x_range(DEFAULT, [3.0])
+    lo, hi = descent_ranges.x_range(DEFAULT, [3.0])
     sent = wire(descent_replay.descent_replay(DEFAULT, [traj], lo, hi))
     series = sent["series"][0]
     assert series["stride"] == 3 and "one update in 3" in sent["notes"][0]
@@ -78,7 +79,7 @@ def test_a_thinned_two_cycle_still_alternates():
 
 def test_cobweb_path_goes_through_the_iterates():
     traj = gradient_descent(DEFAULT, 0.0, 0.05, 1000, 1e-6)
-    lo, hi = report.x_range(DEFAULT, [0.0])
+    lo, hi = descent_ranges.x_range(DEFAULT, [0.0])
     series = wire(descent_replay.cobweb_replay(DEFAULT, traj, 0.05, lo, hi))["series"][0]["data"]
     n = traj.steps + 1
     assert len(series["cx"]) == len(series["cy"]) == 2 * n - 1
@@ -120,8 +121,8 @@ def test_the_id_changes_with_what_is_drawn():
 
 
 def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
-    traj = report.run(DEFAULT, [3.0], 0.5, 1000, 1e-6)[0]  # escapes past 1e6
-    lo, hi = report.x_range(DEFAULT)
+    traj = descent_runs.run(DEFAULT, [3.0], 0.5, 1000, 1e-6)[0]  # escapes past 1e6
+    lo, hi = descent_ranges.x_range(DEFAULT)
     data = wire(descent_replay.cobweb_replay(DEFAULT, traj, 0.5, lo, hi))["series"][0]["data"]
     assert np.array(data["x"]).tobytes() == traj.xs.tobytes() and abs(data["x"][-1]) > 1e6
     assert max(map(abs, data["cx"] + data["cy"])) <= max(abs(lo), abs(hi)) + (hi - lo)
@@ -129,7 +130,7 @@ def test_the_cobweb_of_a_diverging_run_is_clamped_next_to_the_panel():
 
 def test_mlp_replay_holds_each_snapshots_prediction_bit_for_bit():
     from core.train import SNAPSHOTS, TrainConfig, Trainer
-    from labs.mlp.words import fit_range
+    from labs.mlp.curves import fit_range
 
     c = TrainConfig(n_samples=600, epochs=3, batch_size=4, hidden=(8,), lr=1e-3)
     t = Trainer(c)
@@ -173,11 +174,11 @@ def test_mlp_replay_of_a_blown_up_run_is_finite():
 
 
 def _live_of(trainer):
-    from labs.mlp import words as mlp_lab
+    from labs.mlp import curves as mlp_curves
     c, params = trainer.config, trainer.params
-    return mlp_replay.mlp_live(mlp_lab.loss_curve(trainer.history), mlp_lab.epoch_boundaries(trainer.epoch),
-                           mlp_lab.fit_curve(trainer.net, params, c.x_min, c.x_max),
-                           mlp_lab.kinks(trainer.net, params), c.x_min, c.x_max, c.epochs)
+    return mlp_replay.mlp_live(mlp_curves.loss_curve(trainer.history), mlp_curves.epoch_boundaries(trainer.epoch),
+                           mlp_curves.fit_curve(trainer.net, params, c.x_min, c.x_max),
+                           mlp_curves.kinks(trainer.net, params), c.x_min, c.x_max, c.epochs)
 
 
 def test_mlp_live_picture_draws_the_runs_own_loss_and_prediction():

@@ -15,7 +15,7 @@ import pytest
 
 from core.train import TrainConfig, Trainer, snapshot_batches
 from harness import ROOT
-from labs.mlp.words import history_csv
+from labs.mlp.downloads import history_csv
 from runs.pool import WORKER_FAILED, RunPool
 from runs.store import RunStore, RunView
 

@@ -11,8 +11,9 @@ import pytest
 from core.objective import Quadratic
 from core.train import TrainConfig, Trainer
 from harness.browser import assert_no_exception, download_bytes, open_page, wait_for_done, wait_for_run
-from labs.descent import words as descent_lab
-from labs.mlp.words import history_csv
+from labs.descent import runs as descent_runs
+from labs.descent import words as descent_words
+from labs.mlp.downloads import history_csv
 
 SHARE = "[data-testid='stMarkdownContainer'] a:has-text('Share this view')"
 MAIN_TEXT = "[data-testid='stMain'] [data-testid='stMarkdownContainer']"
@@ -114,7 +115,7 @@ def test_gradient_descent_link_reproduces_the_view(page, browser, app_url):
     rows = table_rows(page)
     # The numbers shown are those of these settings (not of the defaults): p(x) = x² − 3x + 2, roots 1, 2.
     problem = Quadratic(1.0, -3.0, 2.0)
-    expected = descent_lab.status_rows(problem, descent_lab.run(problem, (0.0, 5.0), 0.02, 500, 1e-6), 500)
+    expected = descent_words.status_rows(problem, descent_runs.run(problem, (0.0, 5.0), 0.02, 500, 1e-6), 500)
     header = rows[0]
     shown = [dict(zip(header, r)) for r in rows[1:]]
     assert [r["final x"] for r in shown] == [e["final x"] for e in expected]
@@ -185,7 +186,7 @@ def test_a_decimal_comma_typed_into_the_learning_rate_is_its_decimal_point(brows
         assert query(share_href(page, app_url))["lr"] == "0.05"
         assert not page.locator("[data-testid='stAlertContentWarning']").count()
         problem = Quadratic()  # the table's runs are those of lr = 0.05 (5 diverges from both starts)
-        expected = descent_lab.status_rows(problem, descent_lab.run(problem, (0.0, 3.0), 0.05, 1000, 1e-6), 1000)
+        expected = descent_words.status_rows(problem, descent_runs.run(problem, (0.0, 3.0), 0.05, 1000, 1e-6), 1000)
         rows = table_rows(page)
         shown = [dict(zip(rows[0], r)) for r in rows[1:]]
         assert [(r["final x"], r["steps"]) for r in shown] == [(e["final x"], str(e["steps"])) for e in expected]

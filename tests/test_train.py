@@ -17,7 +17,8 @@ from core.train import (
     make_dataset,
     snapshot_batches,
 )
-from labs.mlp.words import build_config, failed_words
+from labs.mlp.settings import build_config
+from labs.mlp.words import failed_words
 
 
 def test_defaults_are_the_original_experiment():

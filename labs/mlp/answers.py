@@ -13,7 +13,8 @@ import numpy as np
 
 from core.train import TrainConfig, Trainer, initial_flat, target_values
 from labs.answer import Answer, registry
-from labs.mlp import words as mlp_lab
+from labs.mlp import curves as mlp_curves
+from labs.mlp import far as mlp_far
 from labs.mlp.settings import SETTINGS, config, filled
 from labs.table import by_key, coerce
 
@@ -43,10 +44,10 @@ def net_params(s: dict, trained_: bool = True):
 
 
 @answer("number")
-def prediction_at(s: dict, x: float = mlp_lab.FAR_X, trained: bool = True) -> Answer:
+def prediction_at(s: dict, x: float = mlp_far.FAR_X, trained: bool = True) -> Answer:
     """The net's output f(x), after training (or before, with ``trained = false``)."""
     c, net, params = net_params(s, trained)
-    far = mlp_lab.far_probe(net, params, c.x_min, c.x_max, x, c.target)
+    far = mlp_far.far_probe(net, params, c.x_min, c.x_max, x, c.target)
     fields = {"x": x, "pred": far.prediction, "truth": far.truth_words, "line": far.sentence()}
     if not trained:
         return Answer(far.prediction, "Before training, the net gives f({x:g}) = {pred:,.6g}, while {truth}: its "
@@ -55,14 +56,14 @@ def prediction_at(s: dict, x: float = mlp_lab.FAR_X, trained: bool = True) -> An
 
 
 @answer("number")
-def last_kink(s: dict, x: float = mlp_lab.FAR_X) -> Answer:
+def last_kink(s: dict, x: float = mlp_far.FAR_X) -> Answer:
     """Where the trained ReLU net's last kink below ``x`` is: the largest −b/w of its hidden units (none for
     sigmoid or tanh, or a net with more than one hidden layer)."""
     c, net, params = net_params(s)
     if net.activation != "relu" or len(c.hidden) != 1:
         return Answer(None, "Only a one-hidden-layer ReLU net bends at kinks x = −b/w; this one is {act}.",
                       {"act": f"{net.activation}, {len(c.hidden)} hidden layer(s)"})
-    kx = mlp_lab.kinks(net, params)["x"].to_numpy()
+    kx = mlp_curves.kinks(net, params)["x"].to_numpy()
     below = kx[kx < x]
     if not below.size:
         return Answer(None, "No unit of this net switches below x = {x:g}.", {"x": x})
@@ -74,11 +75,11 @@ def last_kink(s: dict, x: float = mlp_lab.FAR_X) -> Answer:
 
 
 @answer("number")
-def slope_beyond(s: dict, x: float = mlp_lab.FAR_X) -> Answer:
+def slope_beyond(s: dict, x: float = mlp_far.FAR_X) -> Answer:
     """The trained net's slope between its last kink and ``x`` (one hidden ReLU layer: the sum of v·w over the
     units that are on there)."""
     c, net, params = net_params(s)
-    far = mlp_lab.far_probe(net, params, c.x_min, c.x_max, x, c.target)
+    far = mlp_far.far_probe(net, params, c.x_min, c.x_max, x, c.target)
     return Answer(far.slope, "{line}", {"line": far.sentence()})
 
 
@@ -86,18 +87,18 @@ def slope_beyond(s: dict, x: float = mlp_lab.FAR_X) -> Answer:
 def dead_units(s: dict) -> Answer:
     """How many units of the first hidden layer output 0 for every x of the data, after training."""
     c, net, params = net_params(s)
-    dead = mlp_lab.dead_units(net, params, c.x_min, c.x_max)[0]
+    dead = mlp_curves.dead_units(net, params, c.x_min, c.x_max)[0]
     return Answer(dead, "{dead} of the {units} units of the first hidden layer output 0 for every x in "
                         "[{lo:g}, {hi:g}]: no gradient reaches them, so they never learn again.",
                   {"dead": dead, "units": c.hidden[0], "lo": c.x_min, "hi": c.x_max})
 
 
 @answer("choice", options=SHAPES)
-def far_shape(s: dict, x: float = mlp_lab.FAR_X) -> Answer:
+def far_shape(s: dict, x: float = mlp_far.FAR_X) -> Answer:
     """What the trained net does far outside its data: goes on as a straight line (ReLU), goes flat (sigmoid,
     tanh), or curves up like x² (it cannot)."""
     c, net, params = net_params(s)
-    far = mlp_lab.far_probe(net, params, c.x_min, c.x_max, x, c.target)
+    far = mlp_far.far_probe(net, params, c.x_min, c.x_max, x, c.target)
     if far.exact:  # one hidden ReLU layer: a straight line past the last kink, exactly
         value = SHAPES[0]
     else:  # the net's own slope at x against its slope at the edge of the data
@@ -107,7 +108,7 @@ def far_shape(s: dict, x: float = mlp_lab.FAR_X) -> Answer:
 
 
 @answer("choice", options=CHANGES)
-def far_change(s: dict, setting: str = "epochs", to: object = 40, x: float = mlp_lab.FAR_X) -> Answer:
+def far_change(s: dict, setting: str = "epochs", to: object = 40, x: float = mlp_far.FAR_X) -> Answer:
     """Whether f(x) of the trained net is higher or lower when ``setting`` is changed to ``to``."""
     known = by_key(SETTINGS)
     if setting not in known:
@@ -126,7 +127,7 @@ def far_change(s: dict, setting: str = "epochs", to: object = 40, x: float = mlp
 
 
 @answer("challenge")
-def far_within(s: dict, share: float = 0.5, x: float = mlp_lab.FAR_X) -> Answer:
+def far_within(s: dict, share: float = 0.5, x: float = mlp_far.FAR_X) -> Answer:
     """The trained net's f(x) is within ``share`` (a fraction) of the truth there. Trains the learner's
     settings, so it refuses runs of more than CHALLENGE_BUDGET samples."""
     c, error = config(s)

@@ -22,8 +22,9 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -
     Panel 2: each probe's prediction against the epoch, drawn as the replay advances. One series per probe;
     the counter counts snapshots. Predictions are ``net.predict(net.unflatten(flat), x)`` as Python floats,
     clamped (only when far off the panel, or not finite) so everything sent is finite."""
-    from core.train import target_values
-    from labs.mlp.words import fit_range, target_label
+    from core.dataset import target_values
+    from labs.mlp.curves import fit_range
+    from labs.mlp.words import target_label
 
     lo, hi = fit_range(x_min, x_max)
     grid = np.linspace(lo, hi, points)
@@ -99,7 +100,7 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
     (``mlp_lab.fit_curve``: the dashed target, named ``label``, and the prediction, the training range
     between dotted rules, ``mlp_lab.kinks`` as triangles). The same frames as the Altair charts drawn when
     the run stops, thinned for a picture redrawn several times a second; everything sent is finite."""
-    from labs.mlp.words import fit_range
+    from labs.mlp.curves import fit_range
 
     raw = curve[curve["series"] == "loss"] if len(curve) else curve
     smooth = curve[curve["series"] == "smoothed"] if len(curve) else curve

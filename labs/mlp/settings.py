@@ -1,50 +1,93 @@
-"""The MLP-training page's URL settings: one table (URL key, TrainConfig field, default, bounds, kind, help)
-read from ``labs.mlp.words`` (BOUNDS, FIELDS, CHOICES) and ``core.train`` (LIMITS, TrainConfig's defaults); the
-page's sections a teacher can hide (``hide=``); ``config`` builds the run a set of settings makes."""
+"""The MLP page's URL settings, in one table: each key's TrainConfig field, default, bounds, choices, widget label
+and help. The page's widgets, its share link, the compare= codec (``labs.mlp.compare``), lessons and the class
+board all read this table (as TensorFlow Playground's ``state.ts`` lists each URL setting once); the page's
+sections a teacher can hide (``hide=``); ``config`` builds the run a set of settings makes.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from core.dataset import TARGETS
 from core.train import LIMITS, TrainConfig
 from labs import table
-from labs.mlp import words as mlp_lab
+from labs.mlp.words import limit_caption
 from labs.table import Setting
 
 _BASE = TrainConfig()
+MAX_COMPARE_CHARS = 600  # a compare= value longer than this is refused before it is parsed
 
 
-def _number(key: str, help: str, kind: str = "number") -> Setting:
-    field = mlp_lab.FIELDS[key]
-    lo, hi = mlp_lab.BOUNDS[key]
-    return Setting(key, getattr(_BASE, field), kind, help, lo, hi, field=field)
+@dataclass(frozen=True)
+class Control(Setting):
+    """A ``Setting`` of the MLP page with what its sidebar widget shows: ``label``; ``header``, the sidebar
+    header it opens (the first setting of a group); ``cap``, a ``limit_caption`` written under it;
+    ``optimizers``, the optimisers it belongs to (shown and linked only for them; empty: always)."""
+
+    label: str = ""
+    header: str = ""
+    cap: str = ""
+    optimizers: tuple[str, ...] = ()
 
 
-def _choice(key: str, help: str) -> Setting:
-    field = mlp_lab.FIELDS[key]
-    return Setting(key, getattr(_BASE, field), "choice", help, options=tuple(mlp_lab.CHOICES[key]), field=field)
+def _run(key: str, field: str, kind: str, label: str, help: str, lo=None, hi=None, **more) -> Control:
+    """A setting of the run: its default is TrainConfig's."""
+    return Control(key, getattr(_BASE, field), kind, help, lo, hi, field=field, label=label, **more)
 
 
+_ADAPTIVE = ("adagrad", "rmsprop", "adam")
 SETTINGS = (
-    Setting("hidden", ",".join(map(str, _BASE.hidden)), "list", "Units per hidden layer, comma-separated.",
-            *mlp_lab.BOUNDS["units"], max_items=LIMITS["layers"], integer=True, field="hidden"),
-    _choice("act", "Activation of the hidden layers; the output is linear."),
-    _choice("opt", "The optimiser."),
-    _number("lr", "Step size. Too large and the loss blows up."),
-    _number("mom", "Momentum β (momentum only)."),
-    _number("decay", "RMSProp's decay ρ."),
-    _number("b1", "Adam's β₁."),
-    _number("b2", "Adam's β₂."),
-    _number("eps", "Added to the root in the denominator (Adagrad, RMSProp, Adam)."),
-    _number("batch", "Samples per step.", "int"),
-    _number("epochs", "Passes over the data.", "int"),
-    _choice("target", "What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x."),
-    _number("n", "Points x ~ U(−3, 3).", "int"),
-    _number("noise", "y = target + noise·N(0, 1)."),
-    _number("seed", "Same seed, same run, bit for bit.", "int"),
-    Setting("shuffle", _BASE.shuffle, "flag", "Shuffle the data each epoch.", field="shuffle"),
-    Setting("units", False, "flag", "Draw each hidden unit's contribution under the fit."),
-    Setting("compare", "", "text", "The pinned runs, by the settings that differ from the defaults.",
-            max_chars=mlp_lab.MAX_COMPARE_CHARS),
-    Setting("train", "1", "choice", "train=1 starts the run when the link is opened.", options=("1", "true")),
+    _run("hidden", "hidden", "list", "Hidden layer sizes", "Comma-separated units per hidden layer, e.g. 100 or 64,32.",
+         1, LIMITS["units"], max_items=LIMITS["layers"], integer=True, header="Network", cap="hidden"),
+    _run("act", "activation", "choice", "Activation", "Hidden layers; the output is linear.",
+         options=("relu", "sigmoid", "tanh")),
+    _run("opt", "optimizer", "choice", "Optimiser",
+         "momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, s a decaying mean of g². "
+         "adam: momentum's mean of g over rmsprop's √s, bias-corrected.",
+         options=("momentum", "sgd", "adagrad", "rmsprop", "adam"), header="Optimiser"),
+    _run("lr", "lr", "number", "Learning rate",
+         f"Step size, in [{LIMITS['lr_min']:g}, {LIMITS['lr_max']:g}]. Too large and the loss blows up.",
+         LIMITS["lr_min"], LIMITS["lr_max"]),
+    _run("mom", "momentum", "number", "Momentum β", f"In [0, {LIMITS['momentum_max']:g}]; used by momentum only.",
+         0.0, LIMITS["momentum_max"]),
+    _run("decay", "decay", "number", "Decay ρ",
+         "s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.",
+         0.0, LIMITS["decay_max"], optimizers=("rmsprop",)),
+    _run("b1", "b1", "number", "β₁", "Decay of the mean of g (momentum); in [0, 1).", 0.0, LIMITS["decay_max"],
+         optimizers=("adam",)),
+    _run("b2", "b2", "number", "β₂", "Decay of the mean of g²; in [0, 1).", 0.0, LIMITS["decay_max"],
+         optimizers=("adam",)),
+    _run("eps", "eps", "number", "eps", "Added to the root in the denominator; in [0, 1].", 0.0, 1.0,
+         optimizers=_ADAPTIVE),
+    _run("batch", "batch_size", "int", "Batch size", f"Samples per step; {limit_caption('batch_size')}.",
+         1, LIMITS["batch_size"], cap="batch_size"),
+    _run("epochs", "epochs", "int", "Epochs", f"Passes over the data; {limit_caption('epochs')}.",
+         1, LIMITS["epochs"], cap="epochs"),
+    _run("target", "target", "choice", "Target", "What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x.",
+         options=tuple(TARGETS), header="Data"),
+    _run("n", "n_samples", "int", "Samples", f"Points x ~ U(−3, 3); {limit_caption('n_samples')}.",
+         1, LIMITS["n_samples"], cap="n_samples"),
+    _run("noise", "noise", "number", "Noise", f"y = target + noise·N(0, 1); in [0, {LIMITS['noise_max']:g}].",
+         0.0, LIMITS["noise_max"]),
+    _run("seed", "seed", "int", "Seed", "Same seed, same run, bit for bit.", 0, LIMITS["seed_max"]),
+    _run("shuffle", "shuffle", "flag", "Shuffle each epoch", "The original visits the points in one fixed order."),
+    Control("units", False, "flag", "Draw each hidden unit's contribution faintly under the fit (one hidden layer).",
+            label="Show the units", header="View"),
+    Control("compare", "", "text", "The pinned runs, by the settings that differ from the defaults, e.g. "
+            "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries them.",
+            max_chars=MAX_COMPARE_CHARS, label="Compared runs"),
+    # No widget: read once, when the page opens (see the page's train_link).
+    Control("train", "1", "choice", "train=1 starts the run when the link is opened.", options=("1", "true")),
 )
+BY_KEY = table.by_key(SETTINGS)
+
+# Keys that are part of the page's view, not of the run.
+VIEW_KEYS = ("units", "compare", "train")
+# The orders links write settings in (each link's bytes are what they have always been). The share link:
+SHARE_ORDER = ("hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noise", "seed", "shuffle", "target",
+               "decay", "b1", "b2", "eps", "units", "compare")
+# URL key -> TrainConfig field of each setting of the run, in the order compare= runs, their labels and the
+# class board list them: the target first, as it says what a run learns.
+CONFIG_FIELDS = {key: BY_KEY[key].field for key in ("target", *SHARE_ORDER) if key not in VIEW_KEYS}
 
 SECTIONS = {
     "buttons": "Train, Pause, Resume, Reset and Pin",
@@ -58,8 +101,50 @@ SECTIONS = {
     "share": "the share link",
 }
 
-# Keys that are part of the page's view, not of the run.
-VIEW_KEYS = ("units", "compare", "train")
+
+def shown(setting: Setting, optimizer: str) -> bool:
+    """Whether the page shows (and links) ``setting`` when the run's optimiser is ``optimizer``."""
+    return not getattr(setting, "optimizers", ()) or optimizer in setting.optimizers
+
+
+def share_query(values: dict) -> dict:
+    """The share link's query of these settings (URL key -> value, as the page's widgets read them; ``compare``
+    as ``labs.mlp.compare.format_compare`` writes the runs it compares): every setting of the run the page
+    shows, and a view setting only when it is not at its default."""
+    query = {}
+    for key in SHARE_ORDER:
+        setting = BY_KEY[key]
+        if key not in values or not shown(setting, values["opt"]):
+            continue
+        if key in VIEW_KEYS and values[key] == setting.default:
+            continue
+        query[key] = table.url_value(setting, values[key])
+    return query
+
+
+# -- the run these settings make -----------------------------------------------------------------------
+def build_config(**values) -> tuple[TrainConfig | None, str | None]:
+    """TrainConfig(**values) and None, or None and a sentence naming what is wrong.
+
+    A config is rejected when TrainConfig refuses it or when it exceeds core.train.LIMITS.
+    """
+    try:
+        config = TrainConfig(**values)
+    except (ValueError, TypeError) as error:
+        return None, str(error)
+    errors = config.limit_errors()
+    if errors:
+        return None, "This run is too large for a shared server: " + "; ".join(errors) + "."
+    return config, None
+
+
+def run_config(values: dict) -> tuple[TrainConfig | None, str | None]:
+    """``build_config`` of the run settings among ``values`` (URL key -> value as the widgets read them); a
+    setting left out keeps TrainConfig's default."""
+    fields = {field: values[key] for key, field in CONFIG_FIELDS.items() if key in values}
+    if "hidden" in fields:
+        fields["hidden"] = tuple(int(h) for h in fields["hidden"])
+    return build_config(**fields)
 
 
 def defaults() -> dict:
@@ -77,12 +162,9 @@ def filled(settings: dict | None) -> dict:
 
 
 def config(settings: dict | None) -> tuple[TrainConfig | None, str | None]:
-    """The run these settings make (``mlp_lab.build_config``), or None and the sentence naming what is wrong
-    (a field TrainConfig refuses, or a run larger than the server's limits)."""
-    s = filled(settings)
-    values = {table.by_key(SETTINGS)[key].field: s[key] for key in mlp_lab.FIELDS}
-    values["hidden"] = tuple(int(h) for h in values["hidden"])
-    return mlp_lab.build_config(**values)
+    """The run these settings make (``build_config``), or None and the sentence naming what is wrong (a field
+    TrainConfig refuses, or a run larger than the server's limits)."""
+    return run_config(filled(settings))
 
 
 def validate(settings: dict) -> list[str]:

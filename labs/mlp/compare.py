@@ -1,0 +1,297 @@
+"""Comparing MLP runs: the compare= codec (a link's list of runs, each by the settings that differ from the
+defaults: ``compare=act:sigmoid~lr:2e-5,batch:64``), the runs' labels, and what the Compare section shows of
+each run (``RunSummary``): its numbers as a table, its loss curve and its fit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.dataset import target_values
+from core.inputs import echo, parse_number
+from core.train import TrainConfig
+from labs.mlp.curves import fit_range, loss_curve
+from labs.mlp.far import FAR_X
+from labs.mlp.settings import BY_KEY, CONFIG_FIELDS, MAX_COMPARE_CHARS, build_config
+from labs.mlp.words import target_label
+from labs.table import format_number
+
+# -- the compare= codec --------------------------------------------------------------------------------
+MAX_PINNED = 4          # pinned runs per session (and runs in a compare= link)
+COMPARE_RUNS, COMPARE_FIELDS, COMPARE_VALUE = "~", ",", ":"  # compare=act:sigmoid~lr:2e-5,batch:64
+DEFAULT_RUN = "default"  # a run with every setting at its default
+FLAG_TEXTS = ("true", "false")  # an on/off setting in compare= (the share link's flags read 1/0 as well)
+
+
+def _compact_number(x: float) -> str:
+    """x short and exact, its exponent shortest: 2e-05 -> '2e-5', 0.00012345678 keeps every digit."""
+    return format_number(float(x)).replace("e-0", "e-").replace("e+0", "e+").replace("e+", "e")
+
+
+def _value_text(key: str, value) -> str:
+    kind = BY_KEY[key].kind
+    if kind == "list":
+        return "-".join(str(h) for h in value)
+    if kind == "flag":
+        return str(bool(value)).lower()
+    if isinstance(value, float):
+        return _compact_number(value)
+    return str(value)
+
+
+def format_compare(configs: list[TrainConfig]) -> str:
+    """The compare= value of these runs: each run as key:value pairs for the settings that differ from the
+    defaults ('default' when none do), runs joined by '~'; hidden layers joined by '-'."""
+    base = TrainConfig()
+    runs = []
+    for config in configs:
+        pairs = [f"{key}{COMPARE_VALUE}{_value_text(key, getattr(config, field))}"
+                 for key, field in CONFIG_FIELDS.items() if getattr(config, field) != getattr(base, field)]
+        runs.append(COMPARE_FIELDS.join(pairs) or DEFAULT_RUN)
+    return COMPARE_RUNS.join(runs)
+
+
+def _parse_value(key: str, text: str):
+    """(value for TrainConfig, None) or (None, what is wrong), within the bounds of ``key``'s setting."""
+    setting = BY_KEY[key]
+    if setting.kind in ("choice", "flag"):
+        options = setting.options or FLAG_TEXTS
+        if text not in options:
+            return None, f"{key} = “{echo(text)}” is not one of {', '.join(options)}"
+        return (text == "true") if setting.kind == "flag" else text, None
+    if setting.kind == "list":
+        parts = text.split("-")
+        if len(parts) > setting.max_items:
+            return None, f"{key} = “{echo(text)}” has {len(parts)} layers; at most {setting.max_items}"
+        units = []
+        for part in parts:
+            value, error = parse_number(part, setting.lo, setting.hi, integer=True, name=key)
+            if error:
+                return None, error
+            units.append(value)
+        return tuple(units), None
+    integer = setting.kind == "int"
+    value, error = parse_number(text, setting.lo, setting.hi, integer=integer, name=key)
+    return (None, error) if error else (int(value) if integer else float(value), None)
+
+
+def parse_compare(raw: str) -> tuple[list[TrainConfig], str | None]:
+    """The runs a compare= value lists (``format_compare``'s form), and None or the notice the page shows.
+    Every value is checked against the same bounds as the page's controls and every run against the
+    server's limits, no run twice; a value that fails compares no runs, and the notice names what is
+    wrong. Past MAX_PINNED runs, the first MAX_PINNED are compared and the notice names the runs left out."""
+    text = str(raw).strip()
+    if len(text) > MAX_COMPARE_CHARS:
+        return [], _refused(f"compare = “{echo(raw)}” is too long ({len(text):,} characters; at most "
+                            f"{MAX_COMPARE_CHARS})")
+    runs = text.split(COMPARE_RUNS) if text else []
+    configs, error = _parse_runs(raw, runs[:MAX_PINNED])
+    if error:
+        return [], _refused(error)
+    left_out = runs[MAX_PINNED:]
+    if not left_out:
+        return configs, None
+    if len(left_out) == 1:
+        return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, more than the {MAX_PINNED} a page "
+                         f"compares: comparing the first {MAX_PINNED} and leaving out run {len(runs)}, "
+                         f"“{echo(left_out[0])}”.")
+    return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, more than the {MAX_PINNED} a page compares: "
+                     f"comparing the first {MAX_PINNED} and leaving out runs {MAX_PINNED + 1} to {len(runs)}, "
+                     + ", ".join(f"“{echo(run)}”" for run in left_out) + ".")
+
+
+def _refused(error: str) -> str:
+    return f"Ignored {error}; comparing no runs."
+
+
+def _parse_runs(raw: str, runs: list[str]) -> tuple[list[TrainConfig], str | None]:
+    """The configs of ``runs`` (compare= runs as text), or [] and what is wrong with the first bad one."""
+    configs = []
+    for i, run in enumerate(runs, start=1):
+        values: dict = {}
+        if run.strip() != DEFAULT_RUN:
+            for pair in run.split(COMPARE_FIELDS):
+                key, sep, value_text = pair.strip().partition(COMPARE_VALUE)
+                if not sep or key not in CONFIG_FIELDS:
+                    return [], (f"compare = “{echo(raw)}”: run {i} has “{echo(pair)}”, not key:value with a key "
+                                f"of {', '.join(CONFIG_FIELDS)}")
+                if CONFIG_FIELDS[key] in values:
+                    return [], f"compare = “{echo(raw)}”: run {i} gives {key} twice"
+                value, error = _parse_value(key, value_text.strip())
+                if error:
+                    return [], f"compare = “{echo(raw)}”: run {i}: {error}"
+                values[CONFIG_FIELDS[key]] = value
+        config, error = build_config(**values)
+        if error:
+            return [], f"compare = “{echo(raw)}”: run {i}: {error}"
+        if config in configs:
+            return [], f"compare = “{echo(raw)}”: run {i} repeats run {configs.index(config) + 1}"
+        configs.append(config)
+    return configs, None
+
+
+def _field_words(key: str, config: TrainConfig) -> str:
+    value = getattr(config, CONFIG_FIELDS[key])
+    if key in ("act", "opt"):
+        return str(value)
+    if key == "shuffle":
+        return "shuffled" if value else "in order"
+    if key == "target":
+        return f"y = {target_label(value)}"
+    if key == "hidden":
+        return "hidden " + ",".join(str(h) for h in value)
+    names = {"mom": "β", "n": "samples", "decay": "ρ", "b1": "β₁", "b2": "β₂"}
+    return f"{names.get(key, key)} {_value_text(key, value)}"
+
+
+def run_labels(current: TrainConfig, others: list[TrainConfig]) -> list[str]:
+    """Labels for ``[current, *others]``: each other run by what differs from the current settings
+    ("lr 2e-5", "sigmoid", "batch 64, sgd"); the current run by its own values of every setting that
+    differs in some other run (or "this run" when none does). Labels are unique."""
+    keys = [k for k in CONFIG_FIELDS if any(getattr(o, CONFIG_FIELDS[k]) != getattr(current, CONFIG_FIELDS[k])
+                                          for o in others)]
+    labels = [", ".join(_field_words(k, current) for k in keys) or "this run"]
+    for other in others:
+        differs = [k for k in keys if getattr(other, CONFIG_FIELDS[k]) != getattr(current, CONFIG_FIELDS[k])]
+        labels.append(", ".join(_field_words(k, other) for k in differs) or "same settings")
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return unique
+
+
+def final_loss(history: pd.DataFrame, epochs: int) -> float:
+    """The mean training loss over the run's last epoch (the history rows past epoch − 1); nan when none."""
+    if history.empty:
+        return math.nan
+    loss = history["loss"].to_numpy(dtype=float)
+    last = loss[history["epoch"].to_numpy(dtype=float) > epochs - 1]
+    last = last[np.isfinite(last)]
+    return float(last.mean()) if last.size else math.nan
+
+
+COMPARE_X = (-2.0, -1.0, 1.0, 2.0, FAR_X)
+COMPARE_POINTS = 200     # x grid of a compared fit
+COMPARE_LOSS_ROWS = 300  # rows of a compared loss curve
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What the Compare section shows of one run, and nothing more: a few kilobytes whatever the net's size
+    (a session keeps up to MAX_PINNED of them). ``curve_*``: the smoothed loss (``loss_curve``'s dark line);
+    ``fit_y``: the prediction on ``compare_grid``; ``at_x``: the predictions at COMPARE_X."""
+
+    config: TrainConfig
+    done: bool
+    samples_seen: int
+    total_samples: int
+    final_loss: float
+    curve_epoch: np.ndarray
+    curve_loss: np.ndarray
+    fit_y: np.ndarray
+    at_x: np.ndarray
+    train_seconds: float | None = None
+
+
+def compare_grid(config: TrainConfig) -> np.ndarray:
+    """Where a compared fit is drawn: COMPARE_POINTS x values over ``fit_range`` of the run's data."""
+    return np.linspace(*fit_range(config.x_min, config.x_max), COMPARE_POINTS)
+
+
+def summarize(run) -> RunSummary:
+    """The ``RunSummary`` of ``run`` (a RunView or a Trainer: config, history, predict, done, samples_seen,
+    total_samples, and train_seconds when it has one)."""
+    c = run.config
+    curve = loss_curve(run.history, COMPARE_LOSS_ROWS)
+    smoothed = curve[curve["series"] == "smoothed"]
+    predictions = run.predict(np.r_[compare_grid(c), COMPARE_X])
+    return RunSummary(
+        config=c, done=bool(run.done), samples_seen=int(run.samples_seen), total_samples=int(run.total_samples),
+        final_loss=final_loss(run.history, c.epochs) if run.done else math.nan,
+        curve_epoch=smoothed["epoch"].to_numpy(dtype=float), curve_loss=smoothed["loss"].to_numpy(dtype=float),
+        fit_y=predictions[:COMPARE_POINTS], at_x=predictions[COMPARE_POINTS:],
+        train_seconds=getattr(run, "train_seconds", None))
+
+
+def run_state(run: RunSummary) -> str:
+    """Where a compared run stands, so its numbers are read as final or as so far."""
+    if not run.done:
+        return f"computing: {run.samples_seen / max(run.total_samples, 1):.0%} done, numbers so far"
+    if run.samples_seen < run.total_samples:
+        return f"stopped early, at sample {run.samples_seen:,}"
+    return "done"
+
+
+COMPARE_NUMBERS = ("final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)")  # the table's number columns
+
+
+def compare_numbers(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """One row per run: where it stands (``run_state``), final loss, f at ±1, ±2 and 103, and its training
+    time; a first row with the truth when the runs share a target. A cell with nothing to say (the truth's
+    state, loss and time, an unfinished run's final loss) is None or NaN."""
+    columns = ["run", "state", *COMPARE_NUMBERS]
+    rows = []
+    targets = {run.config.target for run in runs}
+    if len(targets) == 1:
+        target = targets.pop()
+        rows.append([f"{target_label(target)} (truth)", None, math.nan,
+                     *(float(target_values(target, x)) for x in COMPARE_X), math.nan])
+    for label, run in zip(labels, runs):
+        secs = run.train_seconds
+        rows.append([label, run_state(run), run.final_loss if math.isfinite(run.final_loss) else math.nan,
+                     *(float(p) if math.isfinite(p) else math.nan for p in run.at_x),
+                     math.nan if secs is None else float(secs)])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def table_number(value: float | None) -> str:
+    """A number in the comparison table: 10,609 and 1,234 whole, 3.988 and 0.01234 to 4 significant digits,
+    6.753e+32 when huge, and nothing for a missing value (not "None")."""
+    if value is None or not math.isfinite(value):
+        return ""
+    if abs(value) >= 1e7:
+        return f"{value:.4g}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """``compare_numbers`` as the page writes it, every cell text: numbers by ``table_number``, the time to a
+    tenth of a second, and an empty cell empty (a table shows a missing value as "None")."""
+    numbers = compare_numbers(labels, runs)
+    table = numbers[["run", "state"]].fillna("")
+    for column in COMPARE_NUMBERS:
+        write = (lambda s: "" if not math.isfinite(s) else f"{s:.1f}") if column == "time (s)" else table_number
+        table[column] = [write(float(v)) for v in numbers[column]]
+    return table
+
+
+def compare_loss_curves(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """Long form (epoch, loss, run) of each run's smoothed training loss."""
+    frames = [pd.DataFrame({"epoch": run.curve_epoch, "loss": run.curve_loss, "run": label})
+              for label, run in zip(labels, runs)]
+    if not frames:
+        return pd.DataFrame(columns=["epoch", "loss", "run"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def compare_fits(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
+    """Long form (x, y, run) of each run's prediction on its ``compare_grid``; non-finite values left out."""
+    frames = [pd.DataFrame({"x": compare_grid(run.config), "y": run.fit_y, "run": label})
+              for label, run in zip(labels, runs)]
+    if not frames:
+        return pd.DataFrame(columns=["x", "y", "run"])
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[np.isfinite(frame["y"].to_numpy(dtype=float))].reset_index(drop=True)
+
+
+def target_curve(target: str, x_min: float, x_max: float, points: int = COMPARE_POINTS) -> pd.DataFrame:
+    """(x, y) of the target over ``fit_range``: the dashed line under compared fits."""
+    lo, hi = fit_range(x_min, x_max)
+    x = np.linspace(lo, hi, points)
+    return pd.DataFrame({"x": x, "y": target_values(target, x)})
+
