@@ -19,7 +19,8 @@ import streamlit as st
 import board
 from app import ui
 from board import entries, view, words
-from board.store import DEFAULT_DAYS, MAX_DAYS, MAX_NICKNAME, MAX_RUNS, RATE_LIMIT, DatabaseError
+from board.database import DatabaseError
+from board.store import DEFAULT_DAYS, MAX_DAYS, MAX_NICKNAME, MAX_RUNS, RATE_LIMIT
 from core.inputs import echo
 from core.objective import Quadratic
 

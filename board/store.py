@@ -1,9 +1,4 @@
-"""The boards' database: one versioned schema, created by the app, in SQLite or PostgreSQL.
-
-Where: ``GP_DATABASE_URL``. Unset, an SQLite file ``data/boards.sqlite3`` beside the app (the folder is created
-on first use and git-ignored); ``sqlite:///relative/path`` or ``sqlite:////absolute/path`` (SQLAlchemy's form)
-or a bare file path name another file; ``postgresql://user@host/db`` uses PostgreSQL through psycopg 3, an
-optional dependency imported only then, so that several replicas behind nginx share their boards.
+"""The class boards and the rules they keep, in the database ``board.database`` opens (SQLite or PostgreSQL).
 
 The rules a board keeps, whatever the page asks:
 - a board's code is 96 random bits (``secrets``), 16 URL-safe characters; the teacher's secret is 144 more,
@@ -22,24 +17,15 @@ import hashlib
 import hmac
 import json
 import math
-import os
-import queue
 import re
 import secrets
-import sqlite3
-import threading
 import time
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from board import words
+from board.database import Database
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATH = ROOT / "data" / "boards.sqlite3"
-
-SCHEMA_VERSION = 1
 LABS = ("descent", "adagrad", "mlp")
 CODE_BYTES = 12          # 96 random bits: 16 URL-safe characters
 SECRET_BYTES = 18        # 144 random bits: 24 URL-safe characters
@@ -55,33 +41,6 @@ MAX_ENTRY_BYTES = 16_000  # a run's settings and results as JSON (a descent run 
 
 SENT, DUPLICATE, RATE, FULL = "sent", "duplicate", "rate", "full"
 
-# One schema for both databases: {id} and {real} are the two column types they spell differently.
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS gp_boards (
-        code TEXT PRIMARY KEY,
-        lab TEXT NOT NULL,
-        secret_hash TEXT NOT NULL,
-        created {real} NOT NULL,
-        expires {real} NOT NULL,
-        hide_names INTEGER NOT NULL DEFAULT 0)""",
-    """CREATE TABLE IF NOT EXISTS gp_runs (
-        id {id},
-        board TEXT NOT NULL REFERENCES gp_boards(code) ON DELETE CASCADE,
-        visitor TEXT NOT NULL,
-        setting TEXT NOT NULL,
-        nickname TEXT NOT NULL DEFAULT '',
-        sent {real} NOT NULL,
-        settings TEXT NOT NULL,
-        results TEXT NOT NULL,
-        UNIQUE (board, visitor, setting))""",
-    "CREATE INDEX IF NOT EXISTS gp_runs_board ON gp_runs (board, id)",
-    "CREATE INDEX IF NOT EXISTS gp_runs_visitor ON gp_runs (visitor, sent)",
-)
-TYPES = {"sqlite": {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"},
-         "postgresql": {"id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "real": "DOUBLE PRECISION"}}
-# Steps from one schema version to the next: MIGRATIONS[v] takes a version-v database to v + 1.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
-
 
 class BoardError(Exception):
     """A board code that cannot be used: ``kind`` is "malformed", "unknown" or "expired" (words.NOTICES)."""
@@ -93,10 +52,6 @@ class BoardError(Exception):
 
 class Forbidden(Exception):
     """A moderation action without the board's secret."""
-
-
-class DatabaseError(Exception):
-    """The database did not answer or refused (its own error is the cause)."""
 
 
 @dataclass(frozen=True)
@@ -116,19 +71,6 @@ class Run:
     sent: float
     settings: dict
     results: dict
-
-
-def database_url() -> str:
-    """``GP_DATABASE_URL``, or the default SQLite file beside the app."""
-    return os.environ.get("GP_DATABASE_URL") or f"sqlite:///{DEFAULT_PATH}"
-
-
-def _sqlite_path(url: str) -> Path:
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:////") else ROOT / url[len("sqlite:///"):]
-    if url.startswith("sqlite:"):
-        raise ValueError(f"Invalid GP_DATABASE_URL {url!r}: write sqlite:///relative/path or sqlite:////absolute/path")
-    return Path(url)
 
 
 def malformed(code) -> bool:
@@ -178,145 +120,19 @@ def _json(value) -> str:
 
 
 class Store:
-    """The boards in one database. Thread-safe: every call takes a connection of its own (SQLite) or one from
-    a small pool (PostgreSQL) and is one transaction. ``now`` arguments are for tests (default time.time())."""
+    """The boards in one database (``board.database.Database``: thread-safe, one transaction per call; a
+    database that does not answer raises ``board.database.DatabaseError``). ``now`` arguments are for tests
+    (default time.time())."""
 
     def __init__(self, url: str | None = None, *, pool_size: int = 8):
-        self.url = url or database_url()
-        self.kind = "postgresql" if self.url.startswith(("postgresql://", "postgres://")) else "sqlite"
-        self._pool: queue.LifoQueue = queue.LifoQueue(maxsize=pool_size)
-        self._ready = False
-        self._ready_lock = threading.Lock()
-        if self.kind == "sqlite":
-            self.path = _sqlite_path(self.url)
-        else:
-            try:
-                import psycopg  # noqa: F401  (optional: only a PostgreSQL database needs it)
-            except ImportError as error:
-                raise DatabaseError(words.NO_PSYCOPG) from error
-
-    # -- connections ------------------------------------------------------------------------------------
-    def _connect(self):
-        try:
-            return self._open()
-        except (OSError, sqlite3.Error, *self._driver_errors()) as error:  # e.g. a data folder it may not make
-            raise DatabaseError(str(error)) from error
-
-    def _open(self):
-        if self.kind == "sqlite":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: durable across a crash of the app
-            return conn
-        import psycopg
-
-        return psycopg.connect(self.url, autocommit=False, connect_timeout=10)
-
-    @contextmanager
-    def _transaction(self, *, write: bool):
-        """A connection inside one transaction: committed on success, rolled back on any error. SQLite's
-        writers take the database's write lock at BEGIN (IMMEDIATE), so two never deadlock upgrading a read."""
-        self._ensure_schema()
-        conn = None
-        if self.kind == "postgresql":
-            try:
-                conn = self._pool.get_nowait()
-            except queue.Empty:
-                pass
-        try:
-            if conn is None:
-                conn = self._connect()
-            if self.kind == "sqlite":
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            yield _Cursor(conn, self.kind)
-            conn.commit()
-        except (sqlite3.Error, *self._driver_errors()) as error:
-            self._discard(conn)
-            conn = None
-            raise DatabaseError(str(error)) from error
-        except BaseException:
-            if conn is not None:
-                try:
-                    conn.rollback()
-                except Exception:  # a broken connection: drop it
-                    self._discard(conn)
-                    conn = None
-            raise
-        finally:
-            if conn is not None:
-                self._release(conn)
-
-    def _driver_errors(self) -> tuple:
-        if self.kind == "postgresql":
-            import psycopg
-
-            return (psycopg.Error,)
-        return ()
-
-    def _release(self, conn) -> None:
-        if self.kind == "sqlite":
-            conn.close()
-            return
-        try:
-            self._pool.put_nowait(conn)
-        except queue.Full:
-            conn.close()
-
-    @staticmethod
-    def _discard(conn) -> None:
-        if conn is not None:
-            try:
-                conn.close()
-            except Exception:
-                pass
+        self.db = Database(url, pool_size=pool_size)
 
     def close(self) -> None:
-        """Close the pooled connections (a PostgreSQL store; SQLite keeps none open)."""
-        while True:
-            try:
-                self._pool.get_nowait().close()
-            except queue.Empty:
-                return
-
-    def _ensure_schema(self) -> None:
-        with self._ready_lock:
-            if self._ready:
-                return
-            conn = self._connect()
-            try:
-                cur = _Cursor(conn, self.kind)
-                if self.kind == "sqlite":
-                    conn.execute("PRAGMA journal_mode = WAL")  # kept in the file: readers never wait for a writer
-                    conn.execute("BEGIN IMMEDIATE")
-                else:  # two replicas starting at once: one creates, the other waits and finds it made
-                    cur.execute("SELECT pg_advisory_xact_lock(7300031)")
-                cur.execute("CREATE TABLE IF NOT EXISTS gp_schema (version INTEGER NOT NULL)")
-                row = cur.execute("SELECT version FROM gp_schema").fetchone()
-                version = row[0] if row else 0
-                if version > SCHEMA_VERSION:
-                    raise DatabaseError(words.NEWER_SCHEMA.format(found=version, known=SCHEMA_VERSION))
-                if version == 0:
-                    for statement in SCHEMA:
-                        cur.execute(statement.format(**TYPES[self.kind]))
-                    cur.execute("INSERT INTO gp_schema (version) VALUES (?)", (SCHEMA_VERSION,))
-                else:
-                    for step in range(version, SCHEMA_VERSION):
-                        for statement in MIGRATIONS[step]:
-                            cur.execute(statement.format(**TYPES[self.kind]))
-                    if version != SCHEMA_VERSION:
-                        cur.execute("UPDATE gp_schema SET version = ?", (SCHEMA_VERSION,))
-                conn.commit()
-            except (sqlite3.Error, *self._driver_errors()) as error:
-                conn.rollback()
-                raise DatabaseError(str(error)) from error
-            finally:
-                conn.close()
-            self._ready = True
+        """Close the database's pooled connections."""
+        self.db.close()
 
     def schema_version(self) -> int:
-        with self._transaction(write=False) as cur:
+        with self.db.transaction(write=False) as cur:
             return cur.execute("SELECT version FROM gp_schema").fetchone()[0]
 
     # -- boards -----------------------------------------------------------------------------------------
@@ -330,7 +146,7 @@ class Store:
         now = time.time() if now is None else now
         code, secret = secrets.token_urlsafe(CODE_BYTES), secrets.token_urlsafe(SECRET_BYTES)
         expires = now + days * 86400.0
-        with self._transaction(write=True) as cur:
+        with self.db.transaction(write=True) as cur:
             cur.execute("DELETE FROM gp_runs WHERE board IN (SELECT code FROM gp_boards WHERE expires <= ?)", (now,))
             cur.execute("DELETE FROM gp_boards WHERE expires <= ?", (now,))
             cur.execute("INSERT INTO gp_boards (code, lab, secret_hash, created, expires) VALUES (?, ?, ?, ?, ?)",
@@ -342,7 +158,7 @@ class Store:
         if malformed(code):
             raise BoardError("malformed", code if isinstance(code, str) else "")
         now = time.time() if now is None else now
-        with self._transaction(write=False) as cur:
+        with self.db.transaction(write=False) as cur:
             row = cur.execute("SELECT code, lab, created, expires, hide_names FROM gp_boards WHERE code = ?",
                               (code,)).fetchone()
             if row is None:
@@ -367,8 +183,8 @@ class Store:
         if len(settings) + len(results) > MAX_ENTRY_BYTES:
             raise ValueError(f"Invalid entry: {len(settings) + len(results)} bytes (at most {MAX_ENTRY_BYTES})")
         who = visitor_hash(visitor)
-        with self._transaction(write=True) as cur:
-            held = cur.execute("SELECT expires FROM gp_boards WHERE code = ?" + self._lock, (code,)).fetchone()
+        with self.db.transaction(write=True) as cur:
+            held = cur.execute("SELECT expires FROM gp_boards WHERE code = ?" + self.db.for_update, (code,)).fetchone()
             if held is None:  # deleted meanwhile (it expired and a new board was made)
                 raise BoardError("unknown", code)
             if cur.execute("SELECT 1 FROM gp_runs WHERE board = ? AND visitor = ? AND setting = ?",
@@ -385,15 +201,10 @@ class Store:
                               (code, who, entry.key, name, now, settings, results)).fetchone()
         return SENT, int(row[0])
 
-    @property
-    def _lock(self) -> str:
-        # SQLite's BEGIN IMMEDIATE already holds the whole database for writing; PostgreSQL locks the board's row.
-        return " FOR UPDATE" if self.kind == "postgresql" else ""
-
     def runs(self, code: str, *, now: float | None = None) -> list[Run]:
         """The board's runs, oldest first (BoardError for a code that cannot be used)."""
         self.board(code, now=now)
-        with self._transaction(write=False) as cur:
+        with self.db.transaction(write=False) as cur:
             rows = cur.execute("SELECT id, nickname, sent, settings, results FROM gp_runs WHERE board = ? ORDER BY id",
                                (code,)).fetchall()
         return [Run(int(r[0]), r[1], float(r[2]), json.loads(r[3]), json.loads(r[4])) for r in rows]
@@ -403,7 +214,7 @@ class Store:
         """Whether ``secret`` is this board's (compared in constant time; False for any malformed value)."""
         if malformed(code) or not (isinstance(secret, str) and SECRET.fullmatch(secret)):
             return False
-        with self._transaction(write=False) as cur:
+        with self.db.transaction(write=False) as cur:
             row = cur.execute("SELECT secret_hash FROM gp_boards WHERE code = ?", (code,)).fetchone()
         return row is not None and hmac.compare_digest(row[0], secret_hash(secret))
 
@@ -413,34 +224,22 @@ class Store:
 
     def hide_names(self, code: str, secret: str, hide: bool) -> None:
         self._require(code, secret)
-        with self._transaction(write=True) as cur:
+        with self.db.transaction(write=True) as cur:
             cur.execute("UPDATE gp_boards SET hide_names = ? WHERE code = ?", (int(bool(hide)), code))
 
     def remove(self, code: str, secret: str, run_id: int) -> bool:
         """Remove one run; whether there was one with that id on this board."""
         self._require(code, secret)
-        with self._transaction(write=True) as cur:
+        with self.db.transaction(write=True) as cur:
             return cur.execute("DELETE FROM gp_runs WHERE board = ? AND id = ?", (code, int(run_id))).rowcount == 1
 
     def clear(self, code: str, secret: str) -> int:
         """Remove every run of the board; how many."""
         self._require(code, secret)
-        with self._transaction(write=True) as cur:
+        with self.db.transaction(write=True) as cur:
             return cur.execute("DELETE FROM gp_runs WHERE board = ?", (code,)).rowcount
 
     def teacher_runs(self, code: str, secret: str, *, now: float | None = None) -> list[Run]:
         """The runs with their nicknames whatever the board shows (for the CSV download)."""
         self._require(code, secret)
         return self.runs(code, now=now)
-
-
-class _Cursor:
-    """The two drivers behind one interface: SQL written with ``?`` placeholders (psycopg's are ``%s``)."""
-
-    def __init__(self, conn, kind: str):
-        self.conn, self.kind = conn, kind
-
-    def execute(self, sql: str, params: tuple = ()):
-        if self.kind == "postgresql":
-            return self.conn.execute(sql.replace("?", "%s"), params)
-        return self.conn.execute(sql, params)

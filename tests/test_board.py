@@ -23,8 +23,8 @@ from helpers import skip_or_fail
 from reference import descent_by_hand
 
 import board
+from board import database, view
 from board import store as board_store
-from board import view
 from board.store import DUPLICATE, FULL, MAX_RUNS, RATE, RATE_LIMIT, SENT, BoardError, Forbidden, Store
 from harness.launcher import free_port
 
@@ -278,7 +278,7 @@ def test_codes_and_secrets_are_random_and_the_secret_is_kept_only_as_its_hash(st
 
 def _all_cells(url: str) -> list[str]:
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(board_store._sqlite_path(url))
+        conn = sqlite3.connect(database.sqlite_path(url))
         rows = conn.execute("SELECT * FROM gp_boards").fetchall() + conn.execute("SELECT * FROM gp_runs").fetchall()
         conn.close()
     else:
@@ -316,9 +316,9 @@ def test_every_moderation_action_needs_the_secret(store):
 
 
 def test_the_schema_is_versioned_and_a_newer_one_is_refused(store, url):
-    assert store.schema_version() == board_store.SCHEMA_VERSION == 1
+    assert store.schema_version() == database.SCHEMA_VERSION == 1
     if url.startswith("sqlite"):
-        conn = sqlite3.connect(board_store._sqlite_path(url))
+        conn = sqlite3.connect(database.sqlite_path(url))
         conn.execute("UPDATE gp_schema SET version = 2")
         conn.commit()
         conn.close()
@@ -327,7 +327,7 @@ def test_the_schema_is_versioned_and_a_newer_one_is_refused(store, url):
 
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("UPDATE gp_schema SET version = 2")
-    with pytest.raises(board_store.DatabaseError, match="schema version 2"):
+    with pytest.raises(database.DatabaseError, match="schema version 2"):
         Store(url).board("A" * 16)
 
 
@@ -340,12 +340,12 @@ def test_sqlite_is_in_wal_mode_in_a_folder_made_on_first_use(tmp_path):
 
 def test_the_default_database_is_a_file_beside_the_app(monkeypatch):
     monkeypatch.delenv("GP_DATABASE_URL", raising=False)
-    assert board_store._sqlite_path(board.database_url()) == board_store.ROOT / "data" / "boards.sqlite3"
+    assert database.sqlite_path(board.database_url()) == database.ROOT / "data" / "boards.sqlite3"
     monkeypatch.setenv("GP_DATABASE_URL", "postgresql://u@h/db")
     assert board.database_url() == "postgresql://u@h/db"
-    assert board_store._sqlite_path("sqlite:///rel/b.db") == board_store.ROOT / "rel" / "b.db"
+    assert database.sqlite_path("sqlite:///rel/b.db") == database.ROOT / "rel" / "b.db"
     with pytest.raises(ValueError):
-        board_store._sqlite_path("sqlite:/nowhere")
+        database.sqlite_path("sqlite:/nowhere")
 
 
 # ── what each lab sends, against independent truth ─────────────────────────────────────────────────────
