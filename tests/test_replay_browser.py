@@ -10,7 +10,7 @@ import pytest
 from core.descent import gradient_descent
 from core.objective import Quadratic
 from harness.browser import APP, COUNT_RUNS, assert_no_exception, open_page, wait_for_done, wait_for_run
-from labs.descent import words as descent_lab
+from labs.descent import limits as descent_limits
 
 pytestmark = pytest.mark.browser
 
@@ -156,7 +156,7 @@ def test_share_link_carries_the_replays_place(page, app_url):
     q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(href).query))
     assert (q["frame"], q["play"], q["speed"]) == (str(stopped), "0", "20")
     assert page.locator(APP).count() == 1
-    assert descent_lab.MAX_STEPS >= stopped
+    assert descent_limits.MAX_STEPS >= stopped
 
 
 

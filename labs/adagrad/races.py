@@ -13,7 +13,7 @@ import pandas as pd
 from core import descent, optim
 from core.descent import CONVERGED, DIVERGED, Trajectory, descend, diverged_at
 from core.optim import Optimizer
-from labs.descent.words import plural
+from labs.descent.format import plural
 
 # The racers' fixed hyper-parameters: torch's defaults, which the sentences about them quote.
 MOMENTUM_BETA = 0.9

@@ -9,7 +9,7 @@ import pandas as pd
 from core.descent import Trajectory
 from labs.adagrad.chart_data import thin_steps
 from labs.adagrad.races import ADAM_B1, ADAM_B2, ADAPTIVE, RMSPROP_DECAY, scaling
-from labs.descent.words import plural
+from labs.descent.format import plural
 
 
 def effective_steps(problem, traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:

@@ -24,7 +24,7 @@ from labs.adagrad.races import (
     scaling,
 )
 from labs.adagrad.slowdown import reversals
-from labs.descent.words import plural
+from labs.descent.format import plural
 
 
 def first_steps(problem, x0: float, lr: float, eps: float = 1e-8) -> dict[str, float]:
