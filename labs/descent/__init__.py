@@ -1,1 +1,2 @@
-"""The gradient-descent lab's settings table and lesson answers (no streamlit)."""
+"""The gradient-descent lab without streamlit: its limits, settings table and lesson answers; what its page
+prints (format, words, stretches, questions, cobweb), the runs behind it (runs, ranges), its charts and replays."""
