@@ -13,7 +13,7 @@ from labs.mlp import downloads as mlp_downloads
 from labs.mlp import far as mlp_far
 from labs.mlp import settings as mlp_settings
 from labs.mlp import words as mlp_words
-from labs.mlp.charts import compare_fit_spec, compare_loss_spec, fit_spec, loss_spec
+from labs.mlp.charts import compare_fit_spec, compare_loss_spec, run_charts
 from labs.mlp.replay import mlp_replay
 from runs import live
 from runs.pace import Pace
@@ -105,30 +105,24 @@ def reset():
 def pin():
     """Keep the finished current run (data only) and add its settings to the compare= link."""
     run = state.get("mlp_run")
-    configs, _ = mlp_compare.parse_compare(state.get("compare", ""))
-    if run is None or not run.done or run.config in configs or len(configs) >= mlp_compare.MAX_PINNED:
-        return
-    state.setdefault("mlp_pinned", {})[run.config] = mlp_compare.summarize(run)  # a few kB: what Compare shows
-    state["compare"] = mlp_compare.format_compare([*configs, run.config])
+    pinned = None if run is None or not run.done else mlp_compare.pinned(state.get("compare", ""), run.config)
+    if pinned is not None:
+        state.setdefault("mlp_pinned", {})[run.config] = mlp_compare.summarize(run)  # a few kB: what Compare shows
+        state["compare"] = pinned
 
 
+# Unpin and Clear are buttons of the Compare section, a fragment: a click reruns only that section, with the
+# pinned runs it was drawn with, and leaves the compare= control (in the sidebar, in the link) as it was: the
+# run stayed on the page. Their callbacks ask for the whole page (st.rerun in a callback does that).
 def unpin(config):
-    configs, _ = mlp_compare.parse_compare(state.get("compare", ""))
-    state["compare"] = mlp_compare.format_compare([c for c in configs if c != config])
+    state["compare"] = mlp_compare.unpinned(state.get("compare", ""), config)
     state.get("mlp_pinned", {}).pop(config, None)
-    whole_page()
+    st.rerun()
 
 
 def clear_pinned():
     state["compare"] = ""
     state.pop("mlp_pinned", None)
-    whole_page()
-
-
-def whole_page():
-    """Unpin and Clear are buttons of the Compare section, a fragment: a click reruns only that section, with
-    the pinned runs it was drawn with, and leaves the compare= control (in the sidebar, in the link) as it was:
-    the run stayed on the page. Their callbacks ask for the whole page (st.rerun in a callback does that)."""
     st.rerun()
 
 
@@ -199,8 +193,7 @@ def live_view(show_units: bool, config, ticking: bool = False):
         if moment.done:
             state["mlp_status"] = "done"
             a11y.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
-            draw_bar(bar, run, pace)
-            draw_notes(notes, shown_notes)
+            draw_progress(bar, notes, run, pace, shown_notes)
             # End this run of the view: the browser shows Done at once, a small change. The view's next tick
             # (live.TICK_SECONDS) reruns the whole page: it stops ticking and draws the final charts, the
             # downloads and the replay, the heavy part. (A rerun now would drop the Done note unsent.)
@@ -208,8 +201,7 @@ def live_view(show_units: bool, config, ticking: bool = False):
                 st.rerun()  # no browser to tick (AppTest): the whole page now
             return
         if moment.picture == "full":  # paused or done: the bar, the notes, the full charts, the probes' table
-            draw_bar(bar, run, pace)
-            draw_notes(notes, shown_notes)
+            draw_progress(bar, notes, run, pace, shown_notes)
             params = run.params
             with charts.container():
                 draw_charts(run, params, show_units)
@@ -271,32 +263,15 @@ def untrained(config, show_units: bool):
 
 # Each live redraw is one message to the browser per element (and a render there): the bar is one element,
 # redrawn in place; the notes under it are a few, redrawn only when they change.
-def draw_bar(bar, run, pace: Pace):
+def draw_progress(bar, notes, run, pace: Pace, lines):
     c = run.config
     bar.progress(run.samples_seen / run.total_samples,
                  text=mlp_words.progress_text(run.epoch, c.epochs, run.samples_seen, run.total_samples,
-                                            pace.samples_per_second,
-                                            stopped=run.failed is not None or run.error is not None))
-
-
-def draw_notes(slot, lines):
-    with slot.container():
+                                              pace.samples_per_second,
+                                              stopped=run.failed is not None or run.error is not None))
+    with notes.container():
         for kind, text, icon in lines:
-            if icon:
-                getattr(st, kind)(text, icon=icon)
-            else:
-                getattr(st, kind)(text)
-
-
-def chart_parts(run, params, units: bool = False):
-    c = run.config
-    kinks = mlp_curves.kinks(run.net, params)
-    loss = loss_spec(mlp_curves.loss_curve(run.history), mlp_curves.epoch_boundaries(run.epoch))
-    contributions = mlp_curves.unit_contributions(run.net, params, c.x_min, c.x_max) if units else None
-    fit = fit_spec(mlp_curves.fit_curve(run.net, params, c.x_min, c.x_max, target=c.target), c.x_min, c.x_max, kinks,
-                   label=mlp_words.target_label(c.target), units=contributions)
-    dead = mlp_curves.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
-    return loss, fit, len(kinks), dead
+            getattr(st, kind)(text, **({"icon": icon} if icon else {}))
 
 
 CHART_TERMS = ("kink", "dead unit")  # defined where the fit chart's caption first names them
@@ -306,7 +281,7 @@ def draw_charts(run, params, show_units: bool, cache: str = "charts"):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
     loss, fit, n_kinks, dead = shared_runs.per_run(run, cache + "+units" if show_units else cache,
-                                                   lambda: chart_parts(run, params, show_units))
+                                                   lambda: run_charts(run, params, show_units))
     loss_col, fit_col = st.columns(2)
     if len(run.history_rows):
         loss_col.vega_lite_chart(spec=loss, width="stretch")
@@ -315,16 +290,8 @@ def draw_charts(run, params, show_units: bool, cache: str = "charts"):
         loss_col.markdown("**Training loss**")
         loss_col.caption("None yet: training adds the loss of each stretch of samples here, with its rolling mean.")
     fit_col.vega_lite_chart(spec=fit, width="stretch")
-    if dead is not None:
-        fit_col.caption(
-            f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
-            f"unit switches on or off ({n_kinks} units). Dead units (output 0 on all of [{c.x_min:g}, "
-            f"{c.x_max:g}], so they no longer learn): "
-            + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".",
-            help=glossary.tooltip(CHART_TERMS))
-    else:
-        fit_col.caption(f"Shaded: the training range. {c.activation.capitalize()} units have no kinks: the "
-                        "prediction is smooth.")
+    fit_col.caption(mlp_words.fit_caption(c, n_kinks, dead),
+                    help=None if dead is None else glossary.tooltip(CHART_TERMS))
     if show_units:
         fit_col.caption(mlp_curves.units_caption(run.net, params, c.x_min, c.x_max))
 
@@ -340,8 +307,8 @@ def draw_live(run, pace: Pace, notes):
 def draw_probes(run, params, cache: str = "probes"):
     c = run.config
     table, far = shared_runs.per_run(run, cache, lambda: (mlp_words.probe_table(run.probes, c.target),
-                                                    mlp_far.far_probe(run.net, params, c.x_min, c.x_max,
-                                                                      target=c.target)))
+                                                          mlp_far.far_probe(run.net, params, c.x_min, c.x_max,
+                                                                            target=c.target)))
     probes_col, far_col = st.columns([3, 2])
     probes_col.header("Predictions after each epoch")
     probes_col.dataframe(table, hide_index=True)
@@ -353,10 +320,8 @@ def draw_probes(run, params, cache: str = "probes"):
     far_col.header(f"Far outside: x = {far.x:g}", help=glossary.FirstUse(known).help(why))
     if answers_hidden:  # predict first: the answer folded away (an expander: this may be drawn often in one run)
         far_col = far_col.expander(f"Show the net's answer at x = {far.x:g}", icon=":material/visibility:")
-    far_col.metric(f"prediction at x = {far.x:g}", mlp_words.format_value(far.prediction),
-                   delta=f"{mlp_words.format_value(far.prediction - far.truth)} vs the truth "
-                         f"{mlp_words.format_truth(far.truth)}"
-                   if far.finite else None, delta_color="off")
+    far_col.metric(f"prediction at x = {far.x:g}", mlp_words.format_value(far.prediction), delta=far.delta_words,
+                   delta_color="off")
     far_col.markdown(far.headline)  # the one-line answer; the why on request
     with far_col.expander("Why?"):
         st.markdown(why)
@@ -365,8 +330,7 @@ def draw_probes(run, params, cache: str = "probes"):
 def draw_downloads(run):
     st.header("Downloads")
     npz_col, csv_col, _ = st.columns([1, 1, 3])
-    weights, history = shared_runs.per_run(run, "downloads", lambda: (mlp_downloads.weights_npz(run.params),
-                                                             mlp_downloads.history_csv(run.history)))
+    weights, history = shared_runs.per_run(run, "downloads", lambda: mlp_downloads.files(run))
     npz_col.download_button("Weights (.npz)", weights, "mlp_weights.npz",
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
     csv_col.download_button("Loss history (CSV)", history, "mlp_loss_history.csv",
@@ -403,15 +367,11 @@ def compare_section(config, pinned_configs, ticking: bool):
     current = state.get("mlp_run")
     base = current.config if current is not None else config or pinned_configs[0]
     labels = mlp_compare.run_labels(base, pinned_configs)
-    shown = [] if current is None else [
-        (labels[0], shared_runs.per_run(current, "summary", lambda: mlp_compare.summarize(current)))]
-    shown += [(label, view) for label, view in zip(labels[1:], views) if view is not None]
-    names, runs = [n for n, _ in shown], [r for _, r in shown]
+    summary = None if current is None else shared_runs.per_run(current, "summary",
+                                                               lambda: mlp_compare.summarize(current))
+    names, runs = mlp_compare.shown_runs(labels, summary, views)
     if pending:
-        st.caption(":material/hourglass_top: Computing the pinned runs the server does not have yet, one at a "
-                   "time: " + ", ".join(f"{label} ({view.samples_seen / view.total_samples:.0%})" if view
-                                        else f"{label} (waiting)" for label, view in zip(labels[1:], views)
-                                        if view is None or not view.done) + ".")
+        st.caption(mlp_compare.pending_words(labels[1:], views))
     compare_charts(base, current, labels, names, runs)
     row = st.container(horizontal=True)
     for i, (label, config_i) in enumerate(zip(labels[1:], pinned_configs)):

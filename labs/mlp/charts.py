@@ -1,5 +1,5 @@
 """Altair charts of the MLP-training lab: the loss curve and the fit. Data in (frames built by
-labs.mlp.words), chart out; every frame passes ``finite_rows`` first, so no nan/inf reaches a chart.
+labs.mlp.curves), chart out; every frame passes ``finite_rows`` first, so no nan/inf reaches a chart.
 
 ``loss_spec`` / ``fit_spec`` return each chart as a Vega-Lite dict whose data sit under
 ``"datasets"`` (for ``st.vega_lite_chart``). The spec around the data is built by Altair once
@@ -15,10 +15,12 @@ import altair as alt
 import pandas as pd
 
 from labs.charts import finite_rows, positive_rows, thin
+from labs.mlp import curves
+from labs.mlp.words import target_label
 
 LOSS_COLORS = alt.Scale(domain=["loss", "smoothed"], range=["#c7d2fe", "#2563eb"])
 FIT_RANGE = ["#6b7280", "#dc2626"]  # the target, the prediction
-MAX_LOSS_ROWS, MAX_FIT_ROWS, MAX_KINK_ROWS, MAX_RULES, MAX_UNIT_ROWS = 2500, 2000, 600, 500, 4000
+MAX_LOSS_ROWS, MAX_FIT_ROWS, MAX_KINK_ROWS, MAX_RULES = 2500, 2000, 600, 500
 RUN_COLORS = ["#dc2626", "#2563eb", "#16a34a", "#9333ea", "#ea580c"]  # the current run first, then pinned ones
 # Runs are labelled by what differs between them ("sigmoid, epochs 20, samples 20000"): one per row under the
 # chart, room for the whole label on a phone-width chart (Vega's default cuts labels at 160 px). Streamlit fits
@@ -50,7 +52,7 @@ def _fit_data(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFra
     band = pd.DataFrame({"x": [x_min], "x2": [x_max], "label": ["training range"]})
     data = {"fit": curve, "band": band, "kinks": kinks}
     if units is not None:
-        data["units"] = thin(finite_rows(units, ["unit", "x", "y"]), MAX_UNIT_ROWS)
+        data["units"] = thin(finite_rows(units, ["unit", "x", "y"]), curves.MAX_UNIT_ROWS)
     return data, (lo, hi)
 
 
@@ -255,3 +257,16 @@ def compare_fit_spec(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], 
     spec = copy.deepcopy(_compare_template("fit", tuple(runs), height, round(lo, 9), round(hi, 9), label))
     spec["datasets"] = data
     return spec
+
+
+def run_charts(run, params, units: bool = False) -> tuple[dict, dict, int, list[int] | None]:
+    """The loss and fit charts of ``run`` (a RunView or a Trainer) at ``params``, with each unit's contribution
+    under the fit when ``units``; how many units have a kink; each hidden layer's dead units (None: not ReLU)."""
+    c = run.config
+    kinks = curves.kinks(run.net, params)
+    loss = loss_spec(curves.loss_curve(run.history), curves.epoch_boundaries(run.epoch))
+    contributions = curves.unit_contributions(run.net, params, c.x_min, c.x_max) if units else None
+    fit = fit_spec(curves.fit_curve(run.net, params, c.x_min, c.x_max, target=c.target), c.x_min, c.x_max, kinks,
+                   label=target_label(c.target), units=contributions)
+    dead = curves.dead_units(run.net, params, c.x_min, c.x_max) if c.activation == "relu" else None
+    return loss, fit, len(kinks), dead

@@ -133,6 +133,21 @@ def _parse_runs(raw: str, runs: list[str]) -> tuple[list[TrainConfig], str | Non
     return configs, None
 
 
+def pinned(raw: str, config: TrainConfig) -> str | None:
+    """The compare= value ``raw`` with the run of ``config`` added (the runs it lists, as ``format_compare``
+    writes them), or None when that run is listed already or MAX_PINNED are."""
+    configs, _ = parse_compare(raw)
+    if config in configs or len(configs) >= MAX_PINNED:
+        return None
+    return format_compare([*configs, config])
+
+
+def unpinned(raw: str, config: TrainConfig) -> str:
+    """The compare= value ``raw`` without the run of ``config``."""
+    configs, _ = parse_compare(raw)
+    return format_compare([c for c in configs if c != config])
+
+
 def _field_words(key: str, config: TrainConfig) -> str:
     value = getattr(config, CONFIG_FIELDS[key])
     if key in ("act", "opt"):
@@ -228,6 +243,22 @@ def run_state(run: RunSummary) -> str:
 
 
 COMPARE_NUMBERS = ("final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)")  # the table's number columns
+
+
+def shown_runs(labels: list[str], current: RunSummary | None, pinned: list[RunSummary | None]
+               ) -> tuple[list[str], list[RunSummary]]:
+    """The runs the Compare section draws, and their labels (``run_labels``: the current run's first): the
+    current run's summary when there is one, then each pinned run the server has started (not None)."""
+    shown = [] if current is None else [(labels[0], current)]
+    shown += [(label, run) for label, run in zip(labels[1:], pinned) if run is not None]
+    return [label for label, _ in shown], [run for _, run in shown]
+
+
+def pending_words(labels: list[str], pinned: list[RunSummary | None]) -> str:
+    """What the Compare section says while pinned runs compute: each unfinished one with how far it is."""
+    return (":material/hourglass_top: Computing the pinned runs the server does not have yet, one at a time: "
+            + ", ".join(f"{label} ({run.samples_seen / run.total_samples:.0%})" if run else f"{label} (waiting)"
+                        for label, run in zip(labels, pinned) if run is None or not run.done) + ".")
 
 
 def compare_numbers(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:

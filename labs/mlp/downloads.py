@@ -24,3 +24,7 @@ def history_csv(history: pd.DataFrame) -> bytes:
     """The loss history (samples, epoch, loss) as CSV."""
     return history.to_csv(index=False).encode()
 
+
+def files(run) -> tuple[bytes, bytes]:
+    """The run's downloads (a RunView or a Trainer): its parameters as .npz and its loss history as CSV."""
+    return weights_npz(run.params), history_csv(run.history)

@@ -164,6 +164,13 @@ class FarProbe:
         return FAR_SHORT[key].format(x=f"{self.x:g}", prediction=format_value(self.prediction),
                                      truth=format_truth(self.truth))
 
+    @property
+    def delta_words(self) -> str | None:
+        """How far the prediction is from the truth, as the metric's delta says it (None: not finite)."""
+        if not self.finite:
+            return None
+        return f"{format_value(self.prediction - self.truth)} vs the truth {format_truth(self.truth)}"
+
     def sentence(self) -> str:
         """The far-away explanation; for a net that has not learned its target, that comes first."""
         if not self.finite:

@@ -78,6 +78,18 @@ def format_truth(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+def fit_caption(config, n_kinks: int, dead: list[int] | None) -> str:
+    """What the fit chart shows, under it: for a ReLU net its kinks (``n_kinks`` units have one) and each hidden
+    layer's dead units (``dead``; None for other activations, which have no kinks)."""
+    c = config
+    if dead is None:
+        return f"Shaded: the training range. {c.activation.capitalize()} units have no kinks: the prediction is smooth."
+    return (f"Shaded: the training range. Orange triangles: the first hidden layer's ReLU kinks x = −b/w, where a "
+            f"unit switches on or off ({n_kinks} units). Dead units (output 0 on all of [{c.x_min:g}, "
+            f"{c.x_max:g}], so they no longer learn): "
+            + ", ".join(f"layer {i + 1}: {d} of {n}" for i, (d, n) in enumerate(zip(dead, c.hidden))) + ".")
+
+
 # -- a run in progress ---------------------------------------------------------------------------------
 def time_left(remaining_samples: int, rate: float | None) -> float | None:
     """Seconds until the run ends at ``rate`` samples/s, or None when the rate is unknown."""
