@@ -23,6 +23,8 @@ from core.optim import OPTIMIZERS, Optimizer, by_name
 
 MAX_HISTORY_ROWS = 2000
 PROBE_X = (1.0, 2.0, -1.0, -2.0)  # where the original exercise printed predictions after each epoch
+HISTORY_COLUMNS = ["samples", "epoch", "loss"]  # Trainer.history
+PROBE_COLUMNS = ["epoch", *(f"{x:g}" for x in PROBE_X)]  # Trainer.probes: epoch, then one column per x
 SNAPSHOTS = 50                 # parameter snapshots spread evenly over a run, besides one per epoch end
 SNAPSHOT_BYTES = 16 * 2**20    # per run: a larger net keeps fewer snapshots (see snapshot_batches)
 
@@ -251,12 +253,12 @@ class Trainer:
     @property
     def history(self) -> pd.DataFrame:
         """Columns: samples (seen when the row closed), epoch (fractional), loss (mean over the row)."""
-        return pd.DataFrame(self._rows, columns=["samples", "epoch", "loss"])
+        return pd.DataFrame(self._rows, columns=HISTORY_COLUMNS)
 
     @property
     def probes(self) -> pd.DataFrame:
         """One row per finished epoch: epoch, then the prediction at each x of PROBE_X."""
-        return pd.DataFrame(self._probe_rows, columns=["epoch", *(f"{x:g}" for x in PROBE_X)])
+        return pd.DataFrame(self._probe_rows, columns=PROBE_COLUMNS)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """1-D in, 1-D out."""

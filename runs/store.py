@@ -17,10 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.nn import MLP, Params
-from core.train import PROBE_X, Failure, Snapshot, TrainConfig, initial_flat
-
-HISTORY_COLUMNS = ["samples", "epoch", "loss"]
-PROBE_COLUMNS = ["epoch", *(f"{x:g}" for x in PROBE_X)]
+from core.train import HISTORY_COLUMNS, PROBE_COLUMNS, PROBE_X, Failure, Snapshot, TrainConfig, initial_flat
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from core.train import PROBE_X
 from labs import replay as common
 from labs.charts import spread
 
@@ -13,7 +14,7 @@ MLP_FIT_POINTS = 200  # x grid of the replayed fit (per snapshot one curve: the 
 PROBE_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 
 
-def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=(1.0, 2.0, -1.0, -2.0), *,
+def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=PROBE_X, *,
                points: int = MLP_FIT_POINTS, height: int = 340, target: str = "x2") -> dict:
     """A training run replayed snapshot by snapshot (``core.train.Snapshot``: samples_seen, epoch, flat).
 
