@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from core.train import TrainConfig, Trainer, initial_flat, target_values
+from core.dataset import target_values
+from core.train import TrainConfig, Trainer, initial_flat
 from labs.answer import Answer, registry
 from labs.mlp import curves as mlp_curves
 from labs.mlp import far as mlp_far
