@@ -1,7 +1,7 @@
 """The live view's stream: a training run's frames pushed to the browser as the run moves, with no script run.
 
 ``GET /api/runs/{run}/frames`` answers with Server-Sent Events (``text/event-stream``). ``run`` is the run's
-settings as a compare= value holds one run (``labs.mlp.words.format_compare``: ``default``, ``lr:2e-05,batch:64``),
+settings as a compare= value holds one run (``labs.mlp.compare.format_compare``: ``default``, ``lr:2e-05,batch:64``),
 so the route serves runs only, pure functions of their settings, and nothing of any session. Each event is
 one frame (``runs.live.live_frame``: the progress, the notes, the live picture; its ``id`` the samples seen,
 so a reconnecting EventSource says where it was) sent when the run has moved; the last one is named

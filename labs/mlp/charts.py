@@ -139,8 +139,8 @@ def _template(kind: str, height: int, lo: float = 0.0, hi: float = 0.0, with_kin
 # -- public builders --------------------------------------------------------------------------------
 def loss_spec(curve: pd.DataFrame, boundaries: pd.DataFrame, *, height: int = 300) -> dict:
     """Training loss against epoch on a log axis (raw and smoothed), a dashed rule at each finished epoch,
-    as a Vega-Lite dict with its data under "datasets". ``curve`` is ``mlp_lab.loss_curve``'s frame,
-    ``boundaries`` ``mlp_lab.epoch_boundaries``'s."""
+    as a Vega-Lite dict with its data under "datasets". ``curve`` is ``curves.loss_curve``'s frame,
+    ``boundaries`` ``curves.epoch_boundaries``'s."""
     spec = copy.deepcopy(_template("loss", height))
     spec["datasets"] = _loss_data(curve, boundaries)
     return spec
@@ -148,9 +148,9 @@ def loss_spec(curve: pd.DataFrame, boundaries: pd.DataFrame, *, height: int = 30
 
 def fit_spec(curve: pd.DataFrame, x_min: float, x_max: float, kinks: pd.DataFrame, *, height: int = 300,
              label: str = "x²", units: pd.DataFrame | None = None) -> dict:
-    """The target (``label``, e.g. x²) and the prediction (``mlp_lab.fit_curve``) over a range wider than the
-    training range [x_min, x_max], which is shaded; the ReLU kinks (``mlp_lab.kinks``, with the prediction y
-    there) inside the range are triangles on the prediction's line; ``units`` (``mlp_lab.unit_contributions``),
+    """The target (``label``, e.g. x²) and the prediction (``curves.fit_curve``) over a range wider than the
+    training range [x_min, x_max], which is shaded; the ReLU kinks (``curves.kinks``, with the prediction y
+    there) inside the range are triangles on the prediction's line; ``units`` (``curves.unit_contributions``),
     when given, are drawn faintly underneath. A Vega-Lite dict with its data under "datasets"."""
     data, (lo, hi) = _fit_data(curve, x_min, x_max, kinks, units)
     with_kinks = len(data["kinks"]) > 0
@@ -215,14 +215,14 @@ def _fit_domain(target: pd.DataFrame, x_min: float, x_max: float) -> tuple[float
 
 
 def compare_loss_chart(curves: pd.DataFrame, runs: list[str], *, height: int = 300) -> alt.Chart:
-    """Each run's smoothed training loss (``mlp_lab.compare_loss_curves``) on one log axis, a colour per run
+    """Each run's smoothed training loss (``compare.compare_loss_curves``) on one log axis, a colour per run
     (``runs``: the labels, the current run first)."""
     return _compare_loss_layers(_compare_loss_data(curves), tuple(runs), height)
 
 
 def compare_fit_chart(fits: pd.DataFrame, target: pd.DataFrame, runs: list[str], x_min: float, x_max: float, *,
                       label: str = "x²", height: int = 300) -> alt.LayerChart:
-    """Each run's prediction (``mlp_lab.compare_fits``) over the dashed target (``mlp_lab.target_curve``),
+    """Each run's prediction (``compare.compare_fits``) over the dashed target (``compare.target_curve``),
     the training range shaded."""
     data = _compare_fit_data(fits, target, x_min, x_max)
     lo, hi = _fit_domain(data["target"], x_min, x_max)

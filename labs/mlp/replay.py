@@ -96,10 +96,10 @@ def log_axis(label: str, lo: float, hi: float) -> dict:
 def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: int, *, height: int = 300,
              notes: list[str] = (), label: str = "x²") -> dict:
     """The MLP lab's live picture while a run trains, for the player in its ``still`` mode (no controls):
-    the training loss against the epoch on a log axis (``mlp_lab.loss_curve``: raw and smoothed, over the
+    the training loss against the epoch on a log axis (``curves.loss_curve``: raw and smoothed, over the
     whole run's epochs so the curve grows to the right; a dotted rule at each finished epoch) and the fit
-    (``mlp_lab.fit_curve``: the dashed target, named ``label``, and the prediction, the training range
-    between dotted rules, ``mlp_lab.kinks`` as triangles). The same frames as the Altair charts drawn when
+    (``curves.fit_curve``: the dashed target, named ``label``, and the prediction, the training range
+    between dotted rules, ``curves.kinks`` as triangles). The same frames as the Altair charts drawn when
     the run stops, thinned for a picture redrawn several times a second; everything sent is finite."""
     from labs.mlp.curves import fit_range
 
