@@ -1,4 +1,5 @@
-"""Answers an MLP lesson can ask about, computed from ``core.train``, ``labs.mlp.curves`` and ``labs.mlp.far`` at a step's settings.
+"""Answers an MLP lesson can ask about, computed from ``core.train``, ``labs.mlp.curves`` and ``labs.mlp.far`` at
+a step's settings.
 
 Each answer trains the run the settings make (``Trainer(config).train`` to the end; cached, a few runs at
 once) or, with ``trained=false``, looks at its initial parameters. Lessons keep their runs small (a few
