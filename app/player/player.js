@@ -557,15 +557,22 @@ class Player {
 
 // ── live mode: a run that trains on the server, drawn from the frames the page sends as they come ──────
 // Each frame (runs/live.py live_frame) holds the whole present: the progress, the notes, the live picture.
-// The player keeps its SVG and glides from the frame shown to the new one (the progress bar and the
-// fit) over about the time between arrivals, at the screen's rate, then rests: no frame, no work.
-const GLIDE_FRAME_MS = 25; // at least this long between painted frames of a glide (every other one at 60 Hz)
+// The player builds its SVG once per picture's layout (the axes' shape) and then only updates attributes
+// and texts in place. Between frames it glides the fit and the bar from the frame shown to the new one
+// over about the time between arrivals, about 30 times a second, then rests: no frame, no work. A painted
+// frame writes two attributes (the fit's points, the bar's transform, composited apart) and reads no layout;
+// a hidden tab paints nothing (it catches up in one frame when shown again).
+const GLIDE_FRAME_MS = 33; // between painted frames of a glide: about 30 a second (every other one at 60 Hz)
+const TIMER_SLACK_MS = 6; // the timer asks for the next animation frame this much before it is due
+const EARLY_MS = 9; // an animation frame this much before the next is due paints (a timer is late, never early)
 const LOST_RETRY_MS = 2000; // a refused stream: the page asks again this much later
 const GLIDE = { min: 0.1, max: 1.5 }; // seconds a glide lasts: the recent gap between frames, within these
 
 const escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 // the notes are the page's Markdown: **bold** and :material/icon: tokens (dropped: the note's kind says it)
 const noteHtml = (t) => escapeHtml(t.replace(/:material\/[a-z_]+:\s*/g, "")).replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>");
+const setText = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+const setAttr = (node, name, value) => { if (node.getAttribute(name) !== value) node.setAttribute(name, value); };
 
 class LiveView extends Player {
   constructor(parent) {
@@ -584,10 +591,15 @@ class LiveView extends Player {
     this.shown = 0;        // the progress fraction drawn now
     this.from = 0;
     this.to = 0;
-    this.pred = null;      // the prediction's polyline, and the fits it glides between
+    this.pred = null;      // the prediction's polyline, and the fits (pixel y) it glides between
     this.arrived = 0;      // frames with new samples
     this.glideRaf = 0;
+    this.glideTimer = 0;
+    this.paintedAt = -Infinity;
     this.glide = this.glide.bind(this);
+    this.askFrame = () => { this.glideTimer = 0; this.glideRaf = requestAnimationFrame(this.glide); };
+    this.onVisibility = () => { if (document.hidden) this.rest(); else this.schedule(0); };
+    document.addEventListener("visibilitychange", this.onVisibility);
   }
 
   takeFrame(frame) {
@@ -599,26 +611,25 @@ class LiveView extends Player {
       const gap = (now - this.at) / 1000;
       this.gap = Math.min(GLIDE.max, Math.max(GLIDE.min, 0.5 * this.gap + 0.5 * gap));
     }
-    this.at = now;
     const pic = frame.picture;
     const shape = JSON.stringify([frame.run, pic.panels.map((p) => [p.title, p.x, p.y, p.height]),
                                   (pic.legend || []).map((l) => l.label)]);
     const fresh = shape !== this.shape || !this.views;
-    const blend = this.blend(now);  // where the glide is now: the next one starts from there
+    const drawn = this.drawnFit(now);  // where the glide is now (pixels): the next one starts from there
+    const fraction = frame.total ? frame.samples / frame.total : 0;
+    this.at = now;
     this.replay = pic;
-    if (fresh) {
+    if (fresh) {  // new axes (a new run, a loss decade crossed): the panels are built anew, nothing glides
       this.shape = shape;
       this.prepare();
       this.layout();  // builds the panels from this.replay; bindLive() finds the prediction
-      if (this.pred) this.pred.from = this.pred.to;
-      this.from = this.shown = this.to = frame.total ? frame.samples / frame.total : 0;
+      this.from = this.shown = this.to = fraction;
     } else {
-      this.notes.textContent = (pic.notes || []).join(" ");
+      setText(this.notes, (pic.notes || []).join(" "));
       this.views.forEach((view, p) => this.refresh(view, pic.panels[p]));
-      if (this.pred) this.pred.from = blend || this.pred.to;
-      this.bindLive();
+      this.bindLive(drawn);
       this.from = this.shown;
-      this.to = frame.total ? frame.samples / frame.total : 0;
+      this.to = fraction;
     }
     // the page's tally over every live view it showed (benchmarks read it: new data and frames per second)
     const tally = window.__gpLive || (window.__gpLive = { arrived: 0, painted: 0, first: now, last: now, paintedLast: now });
@@ -628,9 +639,9 @@ class LiveView extends Player {
       tally.arrived += 1;
       tally.last = now;
     }
-    this.barText.textContent = frame.text;
-    this.bar.setAttribute("aria-valuenow", String(Math.round(100 * this.to)));
-    this.bar.setAttribute("aria-valuetext", frame.text);
+    setText(this.barText, frame.text);
+    setAttr(this.bar, "aria-valuenow", String(Math.round(100 * this.to)));
+    setAttr(this.bar, "aria-valuetext", frame.text);
     const notes = JSON.stringify(frame.notes);
     if (notes !== this.notesShown) {
       this.notesShown = notes;
@@ -642,13 +653,18 @@ class LiveView extends Player {
     }
     this.root.dataset.samples = String(frame.samples);
     this.root.dataset.arrived = String(this.arrived);
+    this.root.dataset.painted = String(this.painted);
     this.t0 = now;
-    if (!this.glideRaf) this.glideRaf = requestAnimationFrame(this.glide);
+    this.schedule(0);  // the glide goes on from here, at its pace (the frame's own changes paint at once)
   }
 
   layout() {
     super.layout();
-    this.bindLive();
+    // the panels' named curves, found once per layout (a refresh updates them in place)
+    for (const view of this.views) {
+      view.named = new Map([...view.plot.querySelectorAll("polyline[data-name]")].map((p) => [p.dataset.name, p]));
+    }
+    this.bindLive(null);
   }
 
   // frames from the server's stream (live_route): no script run per frame. EventSource reconnects by itself
@@ -686,70 +702,121 @@ class LiveView extends Player {
     this.streamUrl = null;
   }
 
-  // the prediction's polyline and its panel's scales, after a layout or a refresh (``to``: the new fit)
-  bindLive() {
-    const old = this.pred;
+  // the element left the page: no stream, no glide, no listener keeping it alive
+  detach() {
+    this.close();
+    this.rest();
+    document.removeEventListener("visibilitychange", this.onVisibility);
+  }
+
+  // the prediction's polyline, its x in pixels (formatted once) and the fit it glides to, after a layout
+  // or a refresh; ``drawn``: the fit drawn now (pixels, same scales), where the glide starts (null: none)
+  bindLive(drawn) {
     this.pred = null;
     (this.views || []).forEach((view, p) => {
       const c = (this.replay.panels[p].curves || []).find((curve) => curve.name === "prediction");
       if (!c) return;
+      const poly = view.named.get("prediction");
       // the gliding curve lives in the panel's moving layer (its own SVG, composited apart): a frame repaints
       // it alone, not the grid, the axes, the loss and the kinks under it
-      const poly = view.plot.querySelector("polyline[data-name='prediction']")
-        || view.moving.querySelector("polyline[data-name='prediction']");
       if (poly.parentNode !== view.moving) view.moving.appendChild(poly);
-      this.pred = { poly, view, x: c.x, to: c.y, from: old && old.from && old.from.length === c.y.length ? old.from : c.y };
+      if (!view.xText || view.xText.length !== c.x.length || view.xData !== c.x.join()) {
+        view.xData = c.x.join();
+        view.xText = c.x.map((x) => `${view.sx(x).toFixed(1)},`);
+      }
+      const to = Float64Array.from(c.y, view.sy);
+      this.pred = { poly, xText: view.xText, to, from: drawn && drawn.length === to.length ? drawn : to };
     });
   }
 
-  // a new frame, same axes: the loss grows, the epoch rules and the kinks move (the prediction glides)
+  // a new frame, same axes: the loss grows, the epoch rules and the kinks move (the prediction glides);
+  // nodes are updated in place, and only what changed
   refresh(view, panel) {
-    const { sx, sy, plot } = view;
+    const { sx, sy, plot, named } = view;
     const names = new Set();
     for (const c of panel.curves || []) {
       names.add(c.name);
-      let poly = plot.querySelector(`polyline[data-name='${c.name}']`) || view.moving.querySelector(`polyline[data-name='${c.name}']`);
+      let poly = named.get(c.name);
       if (!poly) {
         poly = el("polyline", { fill: "none", stroke: c.color || "#444", "stroke-width": c.width || 1.5,
                                 "stroke-dasharray": c.dash ? c.dash.join(" ") : null, "stroke-linejoin": "round",
                                 "data-name": c.name }, plot);
+        named.set(c.name, poly);
       }
-      if (c.name !== "prediction") poly.setAttribute("points", curvePoints(c.x, c.y, sx, sy));
+      if (c.name !== "prediction") setAttr(poly, "points", curvePoints(c.x, c.y, sx, sy));
     }
-    for (const poly of plot.querySelectorAll("polyline[data-name]")) if (!names.has(poly.dataset.name)) poly.remove();
-    this.drawVrules(panel.vrules, view.vrules, sx, view.y0, view.y1);
-    this.drawPoints(panel.points, view.points, sx, sy);
+    for (const [name, poly] of named) if (!names.has(name)) { poly.remove(); named.delete(name); }
+    const rules = JSON.stringify(panel.vrules || []);
+    if (rules !== view.rulesShown) {  // the epoch rules change once an epoch
+      view.rulesShown = rules;
+      this.drawVrules(panel.vrules, view.vrules, sx, view.y0, view.y1);
+    }
+    this.placePoints(panel.points || [], view.points, sx, sy);
   }
 
-  // the fit drawn at ``now`` (data units), or null before any
-  blend(now) {
+  // the kinks: the same markers moved (a transform, a title), added or removed only when their number changes
+  placePoints(points, parent, sx, sy) {
+    const kids = parent.children;
+    while (kids.length > points.length) parent.lastChild.remove();
+    points.forEach((pt, i) => {
+      let g = kids[i];
+      const look = `${pt.shape}|${pt.size}|${pt.color}`;
+      if (!g || g.dataset.look !== look) {
+        const fresh = el("g", {});
+        el("path", { d: shapePath(pt.shape, pt.size || 5.5), fill: pt.color || "#000", stroke: "#000", "stroke-width": 0.8 }, fresh);
+        el("title", {}, fresh);
+        fresh.dataset.look = look;
+        if (g) parent.replaceChild(fresh, g); else parent.appendChild(fresh);
+        g = fresh;
+      }
+      setAttr(g, "transform", `translate(${sx(pt.x)},${sy(pt.y)})`);
+      setText(g.lastChild, pt.label || "");
+    });
+  }
+
+  // the fit drawn at ``now`` (pixel y), or null before any
+  drawnFit(now) {
     const p = this.pred;
-    if (!p || !p.from) return null;
+    if (!p) return null;
     const f = this.at === null ? 1 : Math.min(1, (now - this.t0) / (this.gap * 1000));
     return p.to.map((y, i) => p.from[i] + (y - p.from[i]) * f);
+  }
+
+  paintFit(f) {
+    const { poly, xText, from, to } = this.pred;
+    let points = "";
+    for (let i = 0; i < to.length; i++) points += `${xText[i]}${(from[i] + (to[i] - from[i]) * f).toFixed(1)} `;
+    poly.setAttribute("points", points);
+  }
+
+  // the next painted frame, ``wait`` ms from now (a timer, then the screen's next frame): no animation frame is
+  // asked for that would paint nothing; none while the tab is hidden
+  schedule(wait) {
+    if (this.glideRaf || this.glideTimer || document.hidden) return;
+    if (wait > 0) this.glideTimer = setTimeout(this.askFrame, wait);
+    else this.glideRaf = requestAnimationFrame(this.glide);
+  }
+
+  rest() {
+    cancelAnimationFrame(this.glideRaf);
+    clearTimeout(this.glideTimer);
+    this.glideRaf = this.glideTimer = 0;
   }
 
   glide(now) {
     this.glideRaf = 0;
     if (!this.host.isConnected) return; // the element left the page
+    const early = GLIDE_FRAME_MS - EARLY_MS - (now - this.paintedAt);
+    if (early > 0) { this.schedule(early); return; }  // asked for at once (a new frame arrived) and too soon
     const f = Math.min(1, (now - this.t0) / (this.gap * 1000));
-    if (f < 1 && now - (this.paintedAt || 0) < GLIDE_FRAME_MS) {  // about 30 frames a second, not 60: half the paint
-      this.glideRaf = requestAnimationFrame(this.glide);
-      return;
-    }
     this.paintedAt = now;
     this.shown = this.from + (this.to - this.from) * f;
     this.fill.style.transform = `scaleX(${this.shown.toFixed(4)})`;
-    const p = this.pred;
-    if (p) {
-      const { sx, sy } = p.view;
-      const ys = p.to.map((y, i) => p.from[i] + (y - p.from[i]) * f);
-      p.poly.setAttribute("points", curvePoints(p.x, ys, sx, sy));
-    }
+    if (this.pred) this.paintFit(f);
     this.painted += 1;
-    this.root.dataset.painted = String(this.painted);
     if (window.__gpLive) { window.__gpLive.painted += 1; window.__gpLive.paintedLast = now; }
-    if (f < 1) this.glideRaf = requestAnimationFrame(this.glide);
+    if (f < 1) this.schedule(GLIDE_FRAME_MS - TIMER_SLACK_MS);
+    else this.root.dataset.painted = String(this.painted);  // published at rest and at each arrival, not per frame
   }
 }
 
@@ -757,6 +824,7 @@ export default function (component) {
   const { data, parentElement, setStateValue } = component;
   let player = parentElement.__gpPlayer;
   if (player && Boolean(data.live) !== player instanceof LiveView) {  // the other mode: start afresh
+    if (player.detach) player.detach();
     player.root.remove();
     player = null;
   }
@@ -765,6 +833,7 @@ export default function (component) {
     parentElement.__gpPlayer = player;
   } else {
     player.resize.observe(player.panelsBox);  // again, if a cleanup disconnected it (observing twice is a no-op)
+    if (player.onVisibility) document.addEventListener("visibilitychange", player.onVisibility);  // likewise
   }
   player.setStateValue = setStateValue;
   player.setTriggerValue = component.setTriggerValue;
@@ -780,8 +849,7 @@ export default function (component) {
       if (player.host.isConnected) return;
       player.playing = false;
       cancelAnimationFrame(player.raf);
-      cancelAnimationFrame(player.glideRaf || 0);
-      if (player.close) player.close();  // the live view left the page (Pause, Reset, Done): its stream ends
+      if (player.detach) player.detach();  // the live view left the page (Pause, Reset, Done): its stream ends
       player.resize.disconnect();  // an observer left connected keeps the removed player's nodes alive
     }, 0);
   };
