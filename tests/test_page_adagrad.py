@@ -196,7 +196,7 @@ def test_all_five_race_and_the_words_come_from_the_runs():
     for sentence in (stories.race_verdict(Quadratic(), runs, lrs)
                      + slowdown.effective_step_story(Quadratic(), runs, lrs)):
         assert sentence in story
-    # Adam at lr 0.03 from 0 by hand (test_adagrad_lab.adaptive_by_hand) converges to the root 1.
+    # Adam at lr 0.03 from 0 by hand (test_adagrad_races.adaptive_by_hand) converges to the root 1.
     assert f"Adam converged to 1 in {runs['Adam'].steps} steps" in story
     lrs_2d = {"gradient descent": 0.035, "momentum": 0.035, "Adagrad": 1.0, "RMSProp": 0.03, "Adam": 0.1}
     runs_2d = races.race(Bowl(), (-4.0, 1.0), 1.0, 1000, chosen=races.RACERS, lrs=lrs_2d)
