@@ -1,4 +1,4 @@
-"""How often a follower redraws a run it watches. No streamlit: ``ui`` and the MLP page use it.
+"""How often a follower redraws a run it watches. No streamlit: ``runs.live`` uses it for the MLP page.
 
 Every redraw costs the server a serialisation per session and the visitor's browser a render. A
 follower redraws the progress when it changed (a new chunk, a new place in the queue) and at most
