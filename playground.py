@@ -1,19 +1,27 @@
-"""Gradient Playground: the home page (entry point of `streamlit run playground.py`)."""
+"""Gradient Playground: the home page (entry point of `streamlit run playground.py`).
+
+`streamlit run playground.py` first imports this file, once per server process, for its ``app``: the pages, the
+MLP live view's stream beside them (live_route), and the process-wide hazards (app.server), started here and
+nowhere else. Each visit to the home page then runs it as ``__main__``, without that part.
+"""
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import streamlit as st
 
-from app import lesson_panel, ui
+from app import server
 
-# `streamlit run playground.py` imports this file for its App: the pages, and beside them the MLP live view's
-# stream (live_route). The script itself runs as __main__, without this.
+if __name__ != "__main__":
+    server.cap_malloc_arenas()  # before anything imported below starts a thread (numpy's BLAS does)
+
+from app import a11y, lesson_panel, shared_runs  # noqa: E402  (after the arena cap)
+
 if __name__ != "__main__":
     from app import live_route
-    app = st.App("playground.py", routes=[live_route.route(ui.run_pool)])
+    app = st.App("playground.py", routes=[live_route.route(shared_runs.run_pool)], lifespan=server.lifespan)
 
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
-ui.page_style()
+a11y.page_style()
 
 LABS = [
     ("pages/1_Gradient_descent.py", "Gradient descent", ":material/trending_down:",

@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 
 import board
-from app import ui
+from app import a11y, shared_runs, widgets
 from board import entries, view, words
 from board.database import DatabaseError
 from board.store import DEFAULT_DAYS, MAX_DAYS, MAX_NICKNAME, MAX_RUNS, RATE_LIMIT
@@ -41,7 +41,7 @@ def store() -> board.Store:
 
 
 def _warn(text: str) -> None:
-    st.warning(ui.plain(text), icon=":material/warning:")
+    st.warning(widgets.plain(text), icon=":material/warning:")
 
 
 def _notice(error: board.BoardError) -> None:
@@ -78,7 +78,7 @@ def _send(code: str, lab: str, settings: dict) -> None:
         if error:
             result = ("warning", error)
         else:
-            status, run_id = store().send(code, ui.follower(), BUILD[lab](**settings), name)
+            status, run_id = store().send(code, shared_runs.follower(), BUILD[lab](**settings), name)
             result = {board.store.SENT: ("success", words.SENT.format(number=run_id)),
                       board.store.DUPLICATE: ("info", words.DUPLICATE),
                       board.store.RATE: ("warning", words.RATE.format(limit=RATE_LIMIT)),
@@ -123,8 +123,8 @@ def offer(lab: str, **settings) -> None:
         feedback = st.session_state.pop(FEEDBACK, None)
         if feedback:
             kind, text = feedback
-            {"success": st.success, "info": st.info, "warning": st.warning}[kind](ui.plain(text))
-            ui.announce(text, key="board_announce")
+            {"success": st.success, "info": st.info, "warning": st.warning}[kind](widgets.plain(text))
+            a11y.announce(text, key="board_announce")
 
 
 # ── the board page ──────────────────────────────────────────────────────────────────────────────────────
@@ -192,7 +192,7 @@ def show(code, secret) -> None:
             st.markdown("**Your teacher's link**: keep it to yourself. It can hide nicknames, remove runs, clear the "
                         "board and download it.")
             st.code(board_link(found.code, secret), language=None, wrap_lines=True)
-    narrow = ui.narrow_screen()
+    narrow = a11y.narrow_screen()
     st.fragment(_board_view, run_every=TICK_SECONDS)(found.code, found.lab, narrow)
     if teacher:
         _teacher_actions(found.code, found.lab, secret)

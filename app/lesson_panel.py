@@ -3,7 +3,7 @@
 "Step k of n", the prompt, the answer field (a text input for a number, a radio for a choice, nothing for a
 challenge, which checks the lab's current settings), Check, Show the answer, Back and Next. Feedback says right
 or wrong with the computed number and a one-line why, on the page and in the polite live region
-(``ui.announce``). Progress is in the URL (``lesson=<name>&step=<k>``).
+(``a11y.announce``). Progress is in the URL (``lesson=<name>&step=<k>``).
 
 A page calls ``show(lab)`` BEFORE it draws its controls: entering a step puts the step's settings into the
 controls' session state (Back/Next: every setting, the lab's defaults under the step's; a link opened afresh:
@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app import ui
+from app import a11y, widgets
 from labs import PAGES, TITLES, settings_of
 from labs import table as settings_table
 from lessons import builtin, grade, load, reveal, teacher
@@ -101,7 +101,7 @@ def _go(name: str, k: int) -> None:
     st.query_params["step"] = str(k)
     apply_step(name, k)
     step = load(name).steps[k - 1]
-    ui.want_focus("Check" if step.question else "Next")
+    a11y.want_focus("Check" if step.question else "Next")
 
 
 def _given_key(name: str, k: int) -> str:
@@ -112,13 +112,13 @@ def _check(name: str, k: int, lab: str) -> None:
     step = load(name).steps[k - 1]
     feedback = grade(step, st.session_state.get(_given_key(name, k)), current_settings(lab))
     st.session_state[STATE_FEEDBACK] = {"at": (name, k), "status": feedback.status, "text": feedback.text}
-    ui.want_focus("Check")
+    a11y.want_focus("Check")
 
 
 def _reveal(name: str, k: int, lab: str) -> None:
     feedback = reveal(load(name).steps[k - 1], current_settings(lab))
     st.session_state[STATE_FEEDBACK] = {"at": (name, k), "status": feedback.status, "text": feedback.text}
-    ui.want_focus("Show the answer")
+    a11y.want_focus("Show the answer")
 
 
 def open_page(lab: str, *, title: str, icon: str) -> teacher.View:
@@ -127,8 +127,8 @@ def open_page(lab: str, *, title: str, icon: str) -> teacher.View:
     view = teacher.read(query(), lab)
     st.set_page_config(page_title=f"{title} · Gradient Playground", page_icon=icon, layout="wide",
                        initial_sidebar_state=view.sidebar)
-    ui.page_style(present=view.present)
-    ui.hide_controls(view.hidden_controls)
+    a11y.page_style(present=view.present)
+    widgets.hide_controls(view.hidden_controls)
     return view
 
 
@@ -170,7 +170,7 @@ def gate(name: str, hidden: bool, what: str) -> bool:
 
 def notices(view) -> None:
     for notice in view.notices:
-        st.warning(ui.plain(notice), icon=":material/warning:")
+        st.warning(widgets.plain(notice), icon=":material/warning:")
 
 
 def show(lab: str) -> bool:
@@ -210,11 +210,11 @@ def show(lab: str) -> bool:
         feedback = st.session_state.get(STATE_FEEDBACK)
         seen = feedback is not None and tuple(feedback["at"]) == (name, k)
         if seen:
-            text = ui.plain(feedback["text"])
+            text = widgets.plain(feedback["text"])
             box = {"right": st.success, "wrong": st.error, "shown": st.info}.get(feedback["status"], st.warning)
             box(text)
-            ui.announce(feedback["text"], key="lesson_announce")
-    ui.apply_focus()
+            a11y.announce(feedback["text"], key="lesson_announce")
+    a11y.apply_focus()
     if q is None:
         return view.answers_hidden
     return view.answers_hidden or not (seen and feedback["status"] in SEEN)

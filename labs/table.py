@@ -179,8 +179,8 @@ def filled(table, settings: dict | None) -> dict:
 
 
 def widget_value(setting: Setting, value):
-    """What the page's widget for ``setting`` holds for ``value`` (a coerced value): ui.number's inputs are float
-    widgets, ui.number_list's a text input, ui.multi's a list, ui.flag's a bool."""
+    """What the page's widget for ``setting`` holds for ``value`` (a coerced value): widgets.number's inputs are float
+    widgets, widgets.number_list's a text input, widgets.multi's a list, widgets.flag's a bool."""
     if setting.kind in ("number", "int"):
         return float(value)
     if setting.kind == "list":

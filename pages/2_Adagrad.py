@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app import board_panel, lesson_panel, player, ui
+from app import a11y, board_panel, lesson_panel, player, widgets
 from core.inputs import parse_number
 from core.objective import Quadratic
 from core.surfaces import SURFACES
@@ -71,44 +71,46 @@ def _reset() -> None:
 
 
 def _lr(label: str, key: str, default: float, step: float, help: str) -> float:
-    return ui.number(label, key, default, races.LR_MIN, races.LR_MAX, step=step, fmt="%g",
-                     help=f"{help} In [{races.LR_MIN:g}, {races.LR_MAX:g}].")
+    return widgets.number(label, key, default, races.LR_MIN, races.LR_MAX, step=step, fmt="%g",
+                          help=f"{help} In [{races.LR_MIN:g}, {races.LR_MAX:g}].")
 
 
 def inspector_settings() -> Inspector:
     st.sidebar.header("Step inspector")
-    lr = ui.number("Learning rate lr", "lr", 0.1, 1e-6, 10.0, step=0.01, help="Adagrad's base learning rate (0, 10].")
-    eps = ui.number("eps", "eps", 1e-8, 0.0, 1.0, step=1e-8, fmt="%g",
-                    help="Added to √G so the step stays finite before any gradient is seen; in [0, 1].")
-    seed = ui.number("Seed", "seed", 0, 0, inspector.MAX_SEED, integer=True,
-                     help="Seeds the parameters and the N(0, 1) gradients: same seed, same run.")
-    grad = ui.choice("Gradients", "grad", list(inspector.GRAD_SOURCES), "noise", horizontal=False,
-                     help="noise: a fresh N(0, 1) draw each step (the exercise). quadratic: the gradient "
+    lr = widgets.number("Learning rate lr", "lr", 0.1, 1e-6, 10.0, step=0.01,
+                        help="Adagrad's base learning rate (0, 10].")
+    eps = widgets.number("eps", "eps", 1e-8, 0.0, 1.0, step=1e-8, fmt="%g",
+                         help="Added to √G so the step stays finite before any gradient is seen; in [0, 1].")
+    seed = widgets.number("Seed", "seed", 0, 0, inspector.MAX_SEED, integer=True,
+                          help="Seeds the parameters and the N(0, 1) gradients: same seed, same run.")
+    grad = widgets.choice("Gradients", "grad", list(inspector.GRAD_SOURCES), "noise", horizontal=False,
+                          help="noise: a fresh N(0, 1) draw each step (the exercise). quadratic: the gradient "
                           "of ½‖θ‖², which is θ itself, so the parameters converge to 0.")
-    param = ui.choice("Element of", "el", ["W", "b"], "W", help="Inspect an element of the matrix W or the vector b.")
-    row = ui.number("Row i", "i", 2, 0, 9, integer=True, help="W[i, j] or b[i].")
-    col = ui.number("Column j", "j", 3, 0, 9, integer=True, help="Column of W[i, j] (unused for b).")
-    k = ui.number("Steps taken k", "k", 0, 0, inspector.MAX_K, integer=True,
-                  help=f"How many Adagrad steps have been taken (≤ {inspector.MAX_K}); the buttons change it.")
+    param = widgets.choice("Element of", "el", ["W", "b"], "W",
+                           help="Inspect an element of the matrix W or the vector b.")
+    row = widgets.number("Row i", "i", 2, 0, 9, integer=True, help="W[i, j] or b[i].")
+    col = widgets.number("Column j", "j", 3, 0, 9, integer=True, help="Column of W[i, j] (unused for b).")
+    k = widgets.number("Steps taken k", "k", 0, 0, inspector.MAX_K, integer=True,
+                       help=f"How many Adagrad steps have been taken (≤ {inspector.MAX_K}); the buttons change it.")
     config = inspector.InspectorConfig(lr=lr, eps=eps, seed=int(seed), grad=grad)
     return Inspector(config, param, int(row), int(col), int(k))
 
 
 def race_settings() -> tuple[RootRace, SurfaceRace]:
     st.sidebar.header("Races")
-    chosen = ui.multi("Optimisers", "race", list(races.RACERS), list(races.DEFAULT_RACERS),
-                      help="Which optimisers race, on both problems and in the learning-rate tables.")
-    steps = ui.number("Max steps", "steps", 1000, 1, races.MAX_STEPS, integer=True,
-                      help=f"Each race stops after this many steps (≤ {races.MAX_STEPS}).")
+    chosen = widgets.multi("Optimisers", "race", list(races.RACERS), list(races.DEFAULT_RACERS),
+                           help="Which optimisers race, on both problems and in the learning-rate tables.")
+    steps = widgets.number("Max steps", "steps", 1000, 1, races.MAX_STEPS, integer=True,
+                           help=f"Each race stops after this many steps (≤ {races.MAX_STEPS}).")
     st.sidebar.subheader(f"On ({ROOT_PROBLEM.describe()})²")
-    x0 = ui.number("Start x0", "x0", 0.0, -1e3, 1e3, step=0.5, help="Where every optimiser starts.")
+    x0 = widgets.number("Start x0", "x0", 0.0, -1e3, 1e3, step=0.5, help="Where every optimiser starts.")
     lr_race = _lr("lr of gradient descent, momentum and Adagrad", "lr_race", 0.2, 0.01,
                   "One lr for the three: the original race.")
     lr_rms = _lr("lr of RMSProp", "lr_rms", 0.01, 0.005, "RMSProp's first step is lr/√(1 − ρ) = 10·lr in size.")
     lr_adam = _lr("lr of Adam", "lr_adam", 0.03, 0.01, "Adam's first step is lr in size.")
     st.sidebar.subheader("On a 2-D surface")
-    surface_name = ui.choice("Surface", "surface", list(SURFACES), "bowl",
-                             help="bowl: x² + 25·y², 25× steeper along y. rosenbrock: a curved, flat valley.")
+    surface_name = widgets.choice("Surface", "surface", list(SURFACES), "bowl",
+                                  help="bowl: x² + 25·y², 25× steeper along y. rosenbrock: a curved, flat valley.")
     surface = SURFACES[surface_name]
     lr_2d = _lr("lr of gradient descent and momentum", "lr_2d", 0.035, 0.005,
                 "On the bowl, gradient descent is stable only for lr < 0.04.")
@@ -116,8 +118,8 @@ def race_settings() -> tuple[RootRace, SurfaceRace]:
     lr_rms_2d = _lr("lr of RMSProp", "lr_rms_2d", 0.03, 0.01, "RMSProp's steps are about lr/√(1 − ρ) at first.")
     lr_adam_2d = _lr("lr of Adam", "lr_adam_2d", 0.1, 0.01, "Adam's steps are about lr in size.")
     box = races.START_BOX
-    sx = ui.number("Start x", "sx", surface.default_start[0], -box, box, step=0.5, help="Start point, x.")
-    sy = ui.number("Start y", "sy", surface.default_start[1], -box, box, step=0.5, help="Start point, y.")
+    sx = widgets.number("Start x", "sx", surface.default_start[0], -box, box, step=0.5, help="Start point, x.")
+    sy = widgets.number("Start y", "sy", surface.default_start[1], -box, box, step=0.5, help="Start point, y.")
     chosen = tuple(chosen)
     root = RootRace(chosen, x0, {"gradient descent": lr_race, "momentum": lr_race, "Adagrad": lr_race,
                                  "RMSProp": lr_rms, "Adam": lr_adam}, int(steps))
@@ -238,7 +240,7 @@ def root_race_section(race: RootRace):
     with st.expander("When does adapting help? The same race at every learning rate", expanded=not answers_hidden):
         sweep_steps = min(race.steps, races.SWEEP_MAX_STEPS)
         table, sentence = sweep("root", race.x0, sweep_steps, race.chosen)
-        st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=a11y.PINNED_LR)
         st.caption(f"From x0 = {race.x0:g}, one lr for every racer, at most {sweep_steps} steps. {sentence}")
     return place
 
@@ -300,7 +302,7 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
         if table_box.open:
             sweep_steps = min(steps, races.SWEEP_MAX_STEPS)
             table, sentence = sweep(race.name, race.start, sweep_steps, chosen)
-            st.dataframe(table, hide_index=True, width="stretch", column_config=ui.PINNED_LR)
+            st.dataframe(table, hide_index=True, width="stretch", column_config=a11y.PINNED_LR)
             st.caption(f"From ({sx:g}, {sy:g}), at most {sweep_steps} steps. {sentence}")
     return place
 
@@ -314,7 +316,7 @@ def hint_link(hint: stories.Hint) -> str:
 
 def share(ins: Inspector, k: int, root: RootRace, flat: SurfaceRace, place: dict):
     c = ins.config
-    ui.share_link("/Adagrad", {"lr": c.lr, "eps": c.eps, "seed": c.seed, "grad": c.grad, "el": ins.param,
+    widgets.share_link("/Adagrad", {"lr": c.lr, "eps": c.eps, "seed": c.seed, "grad": c.grad, "el": ins.param,
                                "i": ins.row, "j": ins.col, "k": k, "race": list(root.chosen) or "",
                                "steps": root.steps, "x0": root.x0, "lr_race": root.lrs["gradient descent"],
                                "lr_rms": root.lrs["RMSProp"], "lr_adam": root.lrs["Adam"],
@@ -330,7 +332,7 @@ answers_hidden = lesson_panel.show("adagrad")  # before the controls: a lesson s
 intro()
 ins = inspector_settings()
 root_race, surface_race = race_settings()
-ui.show_notices()
+widgets.show_notices()
 place = {}
 run = inspector_section(ins) if not view.hides("inspector") else None
 if not view.hides("root_race"):

@@ -19,5 +19,5 @@ def test_a_rejected_value_is_shown_as_plain_text(page, app_url, path, key):
         assert_no_exception(page)
         alerts = page.locator("[data-testid='stAlert']")
         notice = next(a for a in alerts.all() if key in a.inner_text())
-        assert lure in notice.inner_text().replace("\u2060", ""), lure  # ui.plain's word joiners
+        assert lure in notice.inner_text().replace("\u2060", ""), lure  # widgets.plain's word joiners
         assert notice.locator("a, img, b, strong, .katex, span[style*='color']").count() == 0, lure

@@ -50,7 +50,7 @@ def tab_to(page, label: str, backwards: bool = False, most: int = 12) -> None:
 def feedback(page) -> str:
     box = page.locator(".st-key-lesson_panel [data-testid='stAlert']")
     box.first.wait_for(timeout=30_000)
-    return box.first.inner_text().replace("\u2060", "")  # ui.plain's word joiners
+    return box.first.inner_text().replace("\u2060", "")  # widgets.plain's word joiners
 
 
 @pytest.mark.browser

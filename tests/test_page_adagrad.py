@@ -22,7 +22,7 @@ def text_of(at) -> str:
 
 
 def field(at, key):
-    """A sidebar number's value, whether ui.number draws a number input or a text field read as a number."""
+    """A sidebar number's value, whether widgets.number draws a number input or a text field read as a number."""
     try:
         return at.number_input(key=key).value
     except KeyError:

@@ -1,12 +1,11 @@
 """Streamlit glue for the replay player: a replay (``labs.replay``) plays in the browser.
 
-The page sends the replay once; Play / Pause / Step / Reset, the speed and the scrubber act in the
-browser (``components/player``: vanilla JS drawing SVG, shipped in this repository, nothing fetched).
-With ``link=True`` the replay's place is also bound to the URL — ``frame`` (the update shown),
-``play`` (1 or true: opens playing; an on/off key like every other) and ``speed`` (updates per
-second, 0: the replay's own) — and the browser reports them back on the actions that change them
-(play, pause, step, reset, scrub end, speed, reaching the end), never per frame: each report is one
-script run.
+The page sends the replay once; Play / Pause / Step / Reset, the speed and the scrubber act in the browser
+(``player.js`` and ``player.css`` beside this file: vanilla JS drawing SVG, shipped in this repository,
+nothing fetched). With ``link=True`` the replay's place is also bound to the URL — ``frame`` (the update
+shown), ``play`` (1 or true: opens playing; an on/off key like every other) and ``speed`` (updates per second,
+0: the replay's own) — and the browser reports them back on the actions that change them (play, pause, step,
+reset, scrub end, speed, reaching the end), never per frame: each report is one script run.
 """
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from streamlit.errors import StreamlitDuplicateElementKey
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.common import user_key_from_element_id
 
-from app import ui
+from app import widgets
 
 _DIR = Path(__file__).resolve().parent
 _PLAYER = st.components.v2.component("gp_player", js=(_DIR / "player.js").read_text(encoding="utf-8"),
@@ -100,19 +99,19 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
             st.session_state[f"{prefix}frame"], st.session_state[f"{prefix}play"] = 0.0, False
         st.session_state[seen] = replay["id"]
         box = st.expander("Where this link opens the replay", icon=":material/link:")
-        frame = ui.number("Open at update", f"{prefix}frame", 0, 0, max_frame, integer=True, container=box,
-                          help=f"The update the replay shows when the link is opened (at most {max_frame:,}; "
+        frame = widgets.number("Open at update", f"{prefix}frame", 0, 0, max_frame, integer=True, container=box,
+                               help=f"The update the replay shows when the link is opened (at most {max_frame:,}; "
                                "past the last update it opens at the end). Pausing or scrubbing sets it.")
-        play = ui.flag("Play on opening", f"{prefix}play", False, container=box,
-                       help="The replay starts playing when the link is opened.")
-        speed = ui.number("Speed, updates per second (0 = automatic)", f"{prefix}speed", 0.0, 0.0, MAX_SPEED,
-                          step=1.0, fmt="%g", container=box,
-                          help=f"At most {MAX_SPEED:g}. Automatic plays the replay in about 10 seconds.")
+        play = widgets.flag("Play on opening", f"{prefix}play", False, container=box,
+                            help="The replay starts playing when the link is opened.")
+        speed = widgets.number("Speed, updates per second (0 = automatic)", f"{prefix}speed", 0.0, 0.0, MAX_SPEED,
+                               step=1.0, fmt="%g", container=box,
+                               help=f"At most {MAX_SPEED:g}. Automatic plays the replay in about 10 seconds.")
         start = {"frame": int(frame), "play": bool(play), "speed": float(speed)}
         place = {f"{prefix}frame": int(frame), f"{prefix}play": int(play), f"{prefix}speed": float(speed)}
     echo = ((st.session_state.get(key) or {}).get("view") or {}).get("seq")  # the browser's last report we have
     with holder:
-        ui.show_notices()  # what the link's replay settings rejected, above the player
+        widgets.show_notices()  # what the link's replay settings rejected, above the player
         _PLAYER(key=key, data={"replay": replay, "start": start, "report": link, "still": still, "echo": echo},
                 height=height,
                 on_view_change=(lambda: _take_report(key, prefix)) if link else None)

@@ -1,97 +1,21 @@
-"""ui's helpers that are not widgets: exact numbers in links, plain-text notices."""
+"""app.widgets: exact numbers in links, plain-text notices, and URL-bound fields that read what a visitor
+means (on/off keys, decimal commas, lists) or say what they refused."""
 from helpers import shown
 
-from app import ui
+from app import widgets
 
 
 def test_exact_keeps_short_forms_and_every_digit_otherwise():
-    assert [ui.exact(x) for x in (1e-5, 1.0, 0.1, 2.5)] == ["1e-05", "1", "0.1", "2.5"]
+    assert [widgets.exact(x) for x in (1e-5, 1.0, 0.1, 2.5)] == ["1e-05", "1", "0.1", "2.5"]
     for x in (0.00012345678, 0.1 + 0.2, 2.0000004, 1 / 3):
-        assert float(ui.exact(x)) == x
+        assert float(widgets.exact(x)) == x
 
 
 def test_plain_escapes_every_markdown_construct_and_shows_the_same_characters():
     for text in ["[a](https://e.com)", "**b**", ":red[c]", "$x^2$", "<b>d</b>", "a@b.c", "www.e.com", "-1.5"]:
-        md = ui.plain(text)
+        md = widgets.plain(text)
         assert shown(md) == text
         assert "](" not in md and "**" not in md and "://" not in md and "www." not in md
-
-
-def test_per_run_computes_once_per_point_of_a_run_for_all_sessions():
-    from core.train import TrainConfig
-    from runs.store import RunView
-
-    config = TrainConfig(seed=12345, n_samples=10, hidden=(3,))
-    calls = []
-    a, b = RunView.start(config), RunView.start(config)  # two sessions' views of one point of one run
-    assert ui.per_run(a, "x", lambda: calls.append(1) or "charts") == "charts"
-    assert ui.per_run(b, "x", lambda: calls.append(2) or "other") == "charts" and calls == [1]
-    later = RunView(config, samples_seen=5, flat=a.flat)
-    assert ui.per_run(later, "x", lambda: "later") == "later"
-    for i in range(ui._PER_RUN_MAX + 5):  # other runs: the least recently used go
-        ui.per_run(RunView.start(TrainConfig(seed=i, n_samples=10, hidden=(3,))), "x", lambda: None)
-    assert len(ui._PER_RUN) == ui._PER_RUN_MAX and (config, "x") not in ui._PER_RUN
-
-
-def test_per_run_keeps_only_the_latest_point_of_each_run_within_its_bytes(monkeypatch):
-    import numpy as np
-
-    from core.train import TrainConfig
-    from runs.store import RunView
-
-    monkeypatch.setattr(ui, "_PER_RUN", type(ui._PER_RUN)())
-    monkeypatch.setattr(ui, "_PER_RUN_BYTES", 3 * 2**20)
-    config = TrainConfig(seed=54321, n_samples=10, hidden=(3,))
-    start = RunView.start(config)
-    for samples in range(0, 50, 10):  # five chunks of one run: one entry, the latest
-        ui.per_run(RunView(config, samples_seen=samples, flat=start.flat), "charts", lambda: np.zeros(1000))
-    assert len(ui._PER_RUN) == 1 and next(iter(ui._PER_RUN.values()))[0] == (40, None)
-    for seed in range(5):  # five runs of 1 MiB each: the oldest go, the total stays within 3 MiB
-        other = RunView.start(TrainConfig(seed=seed, n_samples=10, hidden=(3,)))
-        ui.per_run(other, "charts", lambda: np.zeros(2**17))
-    assert sum(entry[2] for entry in ui._PER_RUN.values()) <= 3 * 2**20
-    assert [key[0].seed for key in ui._PER_RUN] == [2, 3, 4]
-
-
-def test_approx_bytes_counts_buffers_and_nested_containers():
-    import numpy as np
-    import pandas as pd
-
-    assert ui.approx_bytes(np.zeros(1000)) == 8000
-    assert ui.approx_bytes(pd.DataFrame({"a": np.zeros(1000)})) >= 8000
-    spec = {"data": {"values": [{"x": float(i), "y": float(i)} for i in range(1000)]}}
-    assert 1000 * (2 * 24 + 64) < ui.approx_bytes(spec) < 1000 * 1000  # 1,000 small dicts of two floats
-
-
-def test_release_free_heap_returns_a_departed_visitors_scattered_memory():
-    """Memory freed in the middle of a heap (small blocks, every other one kept) stays in the process until
-    the heap is trimmed: what a departed session's thread leaves in its arena."""
-    import sys
-    import threading
-
-    import pytest
-
-    if not sys.platform.startswith("linux"):
-        pytest.skip("glibc's malloc_trim")
-
-    def rss_kib() -> int:
-        with open("/proc/self/status") as f:
-            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
-
-    kept = []
-
-    def visitor():  # a thread's arena: 160 MB of 4 KB blocks, every 40th kept, so the heap's top stays
-        blocks = [bytearray(4000) for _ in range(40_000)]
-        kept.extend(blocks[::40])
-
-    thread = threading.Thread(target=visitor)
-    thread.start()
-    thread.join()
-    before = rss_kib()
-    assert ui.release_free_heap()
-    freed_mib = (before - rss_kib()) / 1024
-    assert freed_mib > 100, f"trimming gave back {freed_mib:.0f} MiB"  # 148 MiB here; without it, nothing
-    assert len(kept) == 1000
 
 
 def test_every_on_off_url_key_takes_1_and_true_alike():
