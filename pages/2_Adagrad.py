@@ -12,7 +12,7 @@ from core.surfaces import SURFACES
 from labs import glossary
 from labs.adagrad import chart_data, inspector, races, replay, slowdown, stories
 from labs.adagrad import charts as charts
-from labs.descent import words as descent_lab
+from labs.descent import format as descent_format
 
 view = lesson_panel.open_page("adagrad", title="Adagrad", icon=":material/tune:")
 
@@ -165,7 +165,7 @@ def inspector_section(ins: Inspector) -> inspector.InspectorRun:
 def matrices(run, chosen):
     left, right = st.columns(2)
     frame = inspector.matrix_frame(run)
-    title = f"W's accumulated G = Σ g² after {descent_lab.plural(run.k, 'step')}"
+    title = f"W's accumulated G = Σ g² after {descent_format.plural(run.k, 'step')}"
     left.altair_chart(charts.matrix_heatmap(frame, "G", title=title, color_title="G", chosen=chosen, log=True),
                       width="stretch")
     right.altair_chart(charts.matrix_heatmap(frame, "effective lr", title="W's effective lr = lr / (√G + eps)",
