@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.descent import HIGH_ROOT, LOW_ROOT, UNFINISHED, VERTEX
+from core.descent import DIVERGED_CODE, DIVERGENCE_BOUND, HIGH_ROOT, LOW_ROOT, UNFINISHED, VERTEX
 from core.sweep import sweep
 
 BASIN_GRID = 2001    # starts, spaced densely near the roots and sparsely far out (asinh spacing)
@@ -110,6 +110,37 @@ def _mirrored(seg: Segment, centre: float, swap: bool) -> Segment:
     return Segment(2 * centre - seg.hi, 2 * centre - seg.lo, code, seg.starts)
 
 
+def _escape_edges_checked(problem, segments: tuple[Segment, ...], vertex: float, lr, max_steps, tol
+                          ) -> tuple[Segment, ...]:
+    """The right side's segments, each edge with a diverging stretch narrowed so it holds on both sides.
+
+    The update map commutes with the reflection through the vertex, but the escape test |x| > DIVERGENCE_BOUND
+    is centred on 0, not on the vertex: a run that lands within |2·vertex| of the bound escapes on one side and
+    not on its mirror image, so an escape edge found on the right sits a little off its mirror on the left. The
+    slope of the first update at the bound is about 3·bound/|x|, so the edge moves by less than
+    |2·vertex|·|x| / bound. Each such edge is found again on the left (in a bracket a few times that wide,
+    widened until its ends show the two classes) and both segments keep only what holds on both sides: the
+    mirrored segments then state nothing false on either side, and both sides still say the same."""
+    out = list(segments)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]   # a nearer the vertex, b farther out
+        if DIVERGED_CODE not in (a.code, b.code) or a.code == b.code or vertex == 0:
+            continue
+        edge = 2 * vertex - 0.5 * (a.hi + b.lo)   # where the edge lies on the left
+        half = 4 * abs(2 * vertex) * max(abs(edge), 1.0) / DIVERGENCE_BOUND + 1e-12 * abs(edge)
+        for _ in range(6):
+            lo, hi = edge - half, edge + half     # on the left: b's mirror at lo, a's at hi
+            codes = _coarse(problem, np.array([lo, hi]), lr, max_steps, tol)
+            if codes[0] == b.code and codes[1] == a.code:
+                b_end = _refine(problem, [lo], [hi], np.array([b.code]), lr, max_steps, tol, from_left=True)[0]
+                a_end = _refine(problem, [lo], [hi], np.array([a.code]), lr, max_steps, tol, from_left=False)[0]
+                out[i] = Segment(a.lo, min(a.hi, 2 * vertex - float(a_end)), a.code, a.starts)
+                out[i + 1] = Segment(max(b.lo, 2 * vertex - float(b_end)), b.hi, b.code, b.starts)
+                break
+            half *= 10
+    return tuple(out)
+
+
 def symmetric_basins(problem, lr: float, max_steps: int, tol: float, lo: float, hi: float,
                      grid: int = BASIN_GRID) -> Basins:
     """``basins`` over [lo, hi] (or a little more) for a p with a vertex v, found on one side and mirrored.
@@ -127,6 +158,8 @@ def symmetric_basins(problem, lr: float, max_steps: int, tol: float, lo: float, 
     vertex = float(vertex)
     reach = max(hi, 2 * vertex - lo)
     right = basins(problem, lr, max_steps, tol, vertex, reach, grid)
+    right = Basins(right.lr, right.max_steps, right.tol,
+                   _escape_edges_checked(problem, right.segments, vertex, lr, max_steps, tol), right.grid_starts)
     swap = len(problem.roots()) == 2
     left = [_mirrored(s, vertex, swap) for s in reversed(right.segments)]
     first, mirror_of_first = right.segments[0], left[-1]

@@ -124,6 +124,7 @@ settings_ = st.tuples(
 @example((1.0, -5.0, 4.0, [2.5, 2.4999], 0.01, 1000))  # issue 26: two starts a hair apart, one on the vertex
 @example((1.0, 0.0, 0.0, [1.0], 0.1, 1000))  # a double root
 @example((1.0, -5.0, 4.0, [0.0, 3.0, 10.0], 0.13, 1000))  # a start just off the vertex that cycles
+@example((0.3, 0.1, 0.0, [0.0], 0.00316, 1))  # mirrored escape edges: |x| > 1e6 is centred on 0, not the vertex
 def test_every_claim_of_the_page_holds_for_runs_made_here(case):
     a, b, c, x0s, lr, steps = case
     problem = Quadratic(a, b, c)
