@@ -14,14 +14,17 @@ from app import server
 if __name__ != "__main__":
     server.cap_malloc_arenas()  # before anything imported below starts a thread (numpy's BLAS does)
 
-from app import a11y, lesson_panel, shared_runs  # noqa: E402  (after the arena cap)
+from app import a11y, language, lesson_panel, shared_runs, widgets  # noqa: E402  (after the arena cap)
 
 if __name__ != "__main__":
     from app import live_route
     app = st.App("playground.py", routes=[live_route.route(shared_runs.run_pool)], lifespan=server.lifespan)
 
+language.choose()
 st.set_page_config(page_title="Gradient Playground", page_icon=":material/insights:", layout="wide")
 a11y.page_style()
+language.selector()
+widgets.show_notices()
 
 LABS = [
     ("pages/1_Gradient_descent.py", "Gradient descent", ":material/trending_down:",

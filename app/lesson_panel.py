@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app import a11y, widgets
+from app import a11y, language, widgets
+from i18n import _
 from labs import PAGES, TITLES, settings_of
 from labs import table as settings_table
 from lessons import builtin, grade, load, reveal, teacher
@@ -123,10 +124,13 @@ def _reveal(name: str, k: int, lab: str) -> None:
 
 def open_page(lab: str, *, title: str, icon: str) -> teacher.View:
     """A lab page's first call: its page config (the sidebar as ``sidebar=`` asks), its style (``present=1``: the
-    projector's), and the controls ``hide=`` keeps off the page. Returns the teacher's view of the page."""
+    projector's), and the controls ``hide=`` keeps off the page. Returns the teacher's view of the page.
+    Before all that, the page's language (``lang=``, app.language); ``title`` is translated here (mark it N_)."""
+    language.choose()
     view = teacher.read(query(), lab)
-    st.set_page_config(page_title=f"{title} · Gradient Playground", page_icon=icon, layout="wide",
-                       initial_sidebar_state=view.sidebar)
+    st.set_page_config(page_title=_("{title} · Gradient Playground", title=_(title)), page_icon=icon,
+                       layout="wide", initial_sidebar_state=view.sidebar)
+    language.selector()
     a11y.page_style(present=view.present)
     widgets.hide_controls(view.hidden_controls)
     return view

@@ -14,6 +14,7 @@ import urllib.parse
 
 import streamlit as st
 
+import i18n
 from core.inputs import commas_ambiguous, echo, parse_flag, parse_number, parse_number_list
 
 _NOTICES = "_notices"  # this run's notices, by the key they are about (one notice per key)
@@ -31,7 +32,8 @@ def _hidden(key: str) -> bool:
     return key in st.session_state.get(_HIDDEN, ())
 
 
-def _notice(key: str, message: str) -> None:
+def notice(key: str, message: str) -> None:
+    """A notice about the URL key ``key`` (one a key), shown by ``show_notices``."""
     st.session_state.setdefault(_NOTICES, {})[key] = message
 
 
@@ -68,7 +70,9 @@ def _read_comma(key: str, integer: bool, min_value: float, max_value: float) -> 
     """After an edit: a decimal comma that was read is shown as the point it was read as ("0,05" → "0.05")."""
     typed = st.session_state.get(key)
     if isinstance(typed, str) and "," in typed:
-        value, error = parse_number(typed, min_value, max_value, integer=integer, name=key)
+        # a callback runs before the page has set its language: the session's last one (app.language) says it
+        russian = st.session_state.get("gp_language", i18n.DEFAULT) in i18n.DECIMAL_COMMA
+        value, error = parse_number(typed, min_value, max_value, integer=integer, name=key, decimal_comma=russian)
         if error is None:
             st.session_state[key] = _number_text(value, integer)
 
@@ -84,9 +88,9 @@ def number(label: str, key: str, default: float, min_value: float, max_value: fl
     if _hidden(key):
         raw = _raw(key)
         value, error = (None, None) if raw is None else parse_number(raw, min_value, max_value, integer=integer,
-                                                                      name=key)
+                                                                      name=key, decimal_comma=i18n.decimal_comma())
         if error:
-            _notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
+            notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
         if value is None:
             return int(default) if integer else float(default)
         return value
@@ -96,9 +100,10 @@ def number(label: str, key: str, default: float, min_value: float, max_value: fl
     container = container or st.sidebar
     typed = container.text_input(label, _number_text(default, integer), key=key, bind="query-params", help=help,
                                  on_change=_read_comma, args=(key, integer, min_value, max_value))
-    value, error = parse_number(typed, min_value, max_value, integer=integer, name=key)
+    value, error = parse_number(typed, min_value, max_value, integer=integer, name=key,
+                                decimal_comma=i18n.decimal_comma())
     if error:
-        _notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
+        notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
         return int(default) if integer else float(default)
     return value
 
@@ -107,7 +112,7 @@ def text(label: str, key: str, default: str, *, help: str, max_chars: int = 200,
     """A text input bound to the URL; the page parses it (``number_list`` does it for lists)."""
     raw = _raw(key)
     if raw is not None and len(raw) > max_chars:
-        _notice(key + ":length", f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; "
+        notice(key + ":length", f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; "
                                  f"using “{default}”.")
         if _hidden(key):
             return default
@@ -121,10 +126,17 @@ def number_list(label: str, key: str, default: str, *, help: str, max_items: int
                 integer: bool = False, container=None) -> list:
     """Comma-separated numbers bound to the URL. On bad input: a notice naming it, and the default."""
     raw = text(label, key, default, help=help, max_chars=40 * max_items, container=container)
-    values, error = parse_number_list(raw, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
+    comma = i18n.decimal_comma()  # Russian: "2,5" is 2.5, and ";" or spaces separate
+    values, error = parse_number_list(raw, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key,
+                                      decimal_comma=comma)
     if error:
-        _notice(key, f"Ignored {error}; using {key} = {default}.")
-        values, _ = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
+        notice(key, f"Ignored {error}; using {key} = {default}.")
+        values, _error = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
+    elif comma and commas_ambiguous(raw) and not _hidden(key):  # "2,5": one number here, two in English
+        numbers = "; ".join(_number_text(v, integer) for v in values)
+        (container or st.sidebar).caption(i18n._(
+            "Read as {numbers}: here a comma is the decimal comma. To give several numbers, put “;” between them "
+            "(2,5; 3).", numbers=numbers))
     elif commas_ambiguous(raw) and not _hidden(key):  # "2,5": two numbers here, 2.5 to a decimal-comma reader
         numbers = "; ".join(_number_text(v, integer) for v in values)  # a list no reader can misread
         (container or st.sidebar).caption(
@@ -138,7 +150,7 @@ def choice(label: str, key: str, options: list[str], default: str, *, help: str,
     """A radio bound to the URL; an unknown URL value gets a notice."""
     raw = _raw(key)
     if raw is not None and raw not in options:
-        _notice(key, f"Ignored {key} = “{echo(raw)}”: not one of {', '.join(options)}; using {default}.")
+        notice(key, f"Ignored {key} = “{echo(raw)}”: not one of {', '.join(options)}; using {default}.")
     if _hidden(key):
         return raw if raw in options else default
     container = container or st.sidebar
@@ -151,7 +163,7 @@ def multi(label: str, key: str, options: list[str], default: list[str], *, help:
     none). Streamlit drops unknown URL values silently; this names them in a notice first."""
     bad = [v for v in st.query_params.get_all(key) if v and v not in options]
     if bad:
-        _notice(key, f"Ignored {key} = “{echo(', '.join(bad))}”: not one of {', '.join(options)}.")
+        notice(key, f"Ignored {key} = “{echo(', '.join(bad))}”: not one of {', '.join(options)}.")
     if _hidden(key):
         chosen = st.query_params.get_all(key)
         return [o for o in options if o in chosen] if key in st.query_params else list(default)
@@ -184,7 +196,7 @@ def flag(label: str, key: str, default: bool, *, help: str, container=None) -> b
     if raw is not None:
         value, error = parse_flag(raw, key)
         if error:
-            _notice(key, f"Ignored {error}; using {key} = {'true' if default else 'false'}.")
+            notice(key, f"Ignored {error}; using {key} = {'true' if default else 'false'}.")
         if _hidden(key):
             return default if error else value
         elif raw.lower() not in ("true", "false") and not _url_reads(key, str(value).lower()):
@@ -209,6 +221,7 @@ def share_link(path: str, params: dict) -> None:
     """A link that reproduces the current view: the page's path with every setting in the query.
     Floats are written exactly (``exact``); a list is written as a repeated key (a bound multiselect's form);
     lists of numbers should be joined by the caller."""
+    params = {**params, **({"lang": i18n.language()} if i18n.language() != i18n.DEFAULT else {})}
     query = urllib.parse.urlencode({k: exact(v) if isinstance(v, float) else v for k, v in params.items()},
                                    doseq=True)
     st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")

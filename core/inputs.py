@@ -30,10 +30,11 @@ MAX_NUMBER_CHARS = 100  # longer is no number anyone types: refused before it is
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d*),(\d+)([eE][+-]?\d+)?")
 
 
-def decimal_comma(text: str) -> tuple[str, str | None]:
+def decimal_comma(text: str, russian: bool = False) -> tuple[str, str | None]:
     """``text`` with its one decimal comma as a point ("0,05" → "0.05", as Russian and most of Europe write
     it), and None; or ``text`` and why its comma cannot be read: "1,000" is 1 to a Russian reader and 1000
-    to an English one, and a second comma, or a point beside it, leaves no single reading."""
+    to an English one (not to a reader of the Russian interface, ``russian``: there it is 1.000), and a second
+    comma, or a point beside it, leaves no single reading."""
     if "," not in text:
         return text, None
     match = _DECIMAL_COMMA.fullmatch(text)
@@ -41,20 +42,25 @@ def decimal_comma(text: str) -> tuple[str, str | None]:
         return text, "is not a number (a number takes one comma at most, as its decimal point)"
     whole, fraction, exponent = match.groups()
     point = text.replace(",", ".")
-    if whole.lstrip("0") and len(fraction) == 3 and not exponent:
+    if whole.lstrip("0") and len(fraction) == 3 and not exponent and not russian:
         decimal, thousands = float(point), float(text.replace(",", ""))
         return text, (f"could be {decimal:g} (a decimal comma) or {thousands:g} (a thousands separator): "
                       f"write {decimal:g} or {thousands:g}")
     return point, None
 
 
-def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name: str = "value"):
+_read_comma = decimal_comma  # parse_number's keyword of the same name shadows it there
+
+
+def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name: str = "value",
+                 decimal_comma: bool = False):
     """A finite number in [lo, hi] (an integer if ``integer``). One decimal comma is read as the decimal point
-    ("0,05" is 0.05); a comma that could mean something else is refused, never read as another number."""
+    ("0,05" is 0.05); a comma that could mean something else is refused, never read as another number. With
+    ``decimal_comma`` (the Russian interface) a comma is only ever a decimal comma: "1,125" is 1.125."""
     text = str(raw).strip()
     if len(text) > MAX_NUMBER_CHARS:
         return None, f"{name} = “{echo(raw)}” is too long to be a number ({len(text):,} characters)"
-    text, comma = decimal_comma(text)
+    text, comma = _read_comma(text, decimal_comma)
     if comma:
         return None, f"{name} = “{echo(raw)}” {comma}"
     try:
@@ -72,10 +78,11 @@ def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name:
     return value, None
 
 
-def _list_parts(text: str) -> list[str]:
-    """The items of a list: with a ";" in it, ";" and spaces separate and a comma is a decimal comma ("2,5; 3"
-    is 2.5 and 3); without, commas separate too ("0,3" is 0 and 3, as links in circulation write it)."""
-    if ";" not in text:
+def _list_parts(text: str, decimal_comma: bool = False) -> list[str]:
+    """The items of a list: with a ";" in it, or where the comma is the decimal mark (``decimal_comma``: the
+    Russian interface), ";" and spaces separate and a comma is a decimal comma ("2,5; 3" is 2.5 and 3);
+    otherwise commas separate too ("0,3" is 0 and 3, as English links write it)."""
+    if ";" not in text and not decimal_comma:
         text = text.replace(",", " ")
     return [p for p in text.replace(";", " ").split() if p]
 
@@ -88,21 +95,22 @@ def commas_ambiguous(raw: str) -> bool:
 
 
 def parse_number_list(raw: str, *, max_items: int, lo: float, hi: float, integer: bool = False,
-                      name: str = "value"):
+                      name: str = "value", decimal_comma: bool = False):
     """Numbers separated by commas or spaces, each finite and in [lo, hi]; between 1 and max_items of them.
     With a ";" in the list, ";" and spaces separate and each comma is a decimal comma ("2,5; 3" is 2.5 and 3);
-    ``commas_ambiguous`` says when a comma-separated list should show how it was read."""
+    With ``decimal_comma`` (the Russian interface) every comma is a decimal comma and ";" or spaces separate:
+    "2,5" is 2.5 there. ``commas_ambiguous`` says when a list should show how it was read."""
     text = str(raw)
     if len(text) > 40 * max_items:  # refuse before splitting megabytes of text
         return None, f"{name} = “{echo(raw)}” is too long ({len(text):,} characters)"
-    parts = _list_parts(text)
+    parts = _list_parts(text, decimal_comma)
     if not parts:
         return None, f"{name} = “{echo(raw)}” holds no number: give at least one"
     if len(parts) > max_items:
         return None, f"{name} = “{echo(raw)}” has {len(parts)} values; at most {max_items} are allowed"
     values = []
     for part in parts:
-        value, error = parse_number(part, lo, hi, integer=integer, name=name)
+        value, error = parse_number(part, lo, hi, integer=integer, name=name, decimal_comma=decimal_comma)
         if error:
             return None, error
         values.append(value)

@@ -50,6 +50,14 @@ def language() -> str:
     return _current.get()
 
 
+DECIMAL_COMMA = frozenset({"ru"})  # languages that write 2,5 for 2.5
+
+
+def decimal_comma() -> bool:
+    """Whether the current language writes a decimal comma: its lists are then separated by ";"."""
+    return language() in DECIMAL_COMMA
+
+
 @cache
 def catalogue(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang``; English is the source text itself."""
