@@ -78,6 +78,7 @@ PARTS = (("lessons", ("lessons/",)),
          ("descent", ("labs/descent/", "pages/1_", "core/descent", "core/sweep", "core/objective")),
          ("adagrad", ("labs/adagrad/", "pages/2_", "core/optim", "core/surfaces")),
          ("mlp", ("labs/mlp/", "pages/3_", "runs/", "core/train", "core/nn", "core/dataset")),
+         ("board", ("board/", "app/board_panel", "pages/4_")),
          ("app", ("",)))
 
 
