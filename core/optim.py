@@ -31,6 +31,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from i18n import _
+
 Params = list[np.ndarray]  # the one definition: core.nn, core.train and the labs import it
 
 
@@ -73,7 +75,7 @@ class AdamState(NamedTuple):
 def _check_lr(lr) -> float:
     lr = float(lr)
     if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"Invalid learning rate: {lr} (needs a finite number > 0)")
+        raise ValueError(_("Invalid learning rate: {lr} (needs a finite number > 0)", lr=lr))
     return lr
 
 
@@ -95,7 +97,7 @@ def momentum(lr: float, beta: float = 0.9) -> Optimizer:
     lr = _check_lr(lr)
     beta = float(beta)
     if not (0 <= beta < 1):
-        raise ValueError(f"Invalid momentum beta: {beta} (needs 0 ≤ β < 1)")
+        raise ValueError(_("Invalid momentum beta: {beta} (needs 0 ≤ β < 1)", beta=beta))
 
     def init(params: Params) -> MomentumState:
         return MomentumState([np.zeros_like(p, dtype=float) for p in params])
@@ -129,14 +131,14 @@ def adagrad(lr: float, eps: float = 1e-8) -> Optimizer:
 def _check_eps(eps) -> float:
     eps = float(eps)
     if not (math.isfinite(eps) and eps >= 0):
-        raise ValueError(f"Invalid epsilon: {eps} (needs a finite number ≥ 0)")
+        raise ValueError(_("Invalid epsilon: {eps} (needs a finite number ≥ 0)", eps=eps))
     return eps
 
 
 def _check_decay(name: str, value) -> float:
     value = float(value)
     if not (0 <= value < 1):  # also refuses nan
-        raise ValueError(f"Invalid {name}: {value} (needs 0 ≤ {name} < 1)")
+        raise ValueError(_("Invalid {name}: {value} (needs 0 ≤ {name} < 1)", name=name, value=value))
     return value
 
 
@@ -212,11 +214,12 @@ def by_name(name: str, lr: float, **hyper: float) -> Optimizer:
     (HYPERPARAMETERS[name]; the rest keep their defaults, and the others are ignored, so one caller can pass
     every hyper-parameter it holds whatever the name). A name or a keyword that none takes is refused."""
     if name not in OPTIMIZERS:
-        raise ValueError(f"Invalid optimizer: {name!r} (one of {', '.join(OPTIMIZERS)})")
+        raise ValueError(_("Invalid optimizer: {name} (one of {names})", name=repr(name), names=", ".join(OPTIMIZERS)))
     known = {key for keys in HYPERPARAMETERS.values() for key in keys}
     unknown = sorted(set(hyper) - known)
     if unknown:
-        raise ValueError(f"Invalid hyper-parameter: {', '.join(unknown)} (one of {', '.join(sorted(known))})")
+        raise ValueError(_("Invalid hyper-parameter: {unknown} (one of {known})", unknown=", ".join(unknown),
+                           known=", ".join(sorted(known))))
     return OPTIMIZERS[name](lr, **{key: hyper[key] for key in HYPERPARAMETERS[name] if key in hyper})
 
 

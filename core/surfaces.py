@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from i18n import N_, _
+
 GRID_MAX = 200  # points per axis a grid may have
 
 
@@ -49,10 +51,10 @@ class _Surface:
         """Loss on an n × n grid: (xs (n,), ys (n,), F (n, n)) with F[j, i] = f(xs[i], ys[j])."""
         n = int(n)
         if not 2 <= n <= GRID_MAX:
-            raise ValueError(f"Invalid grid size: {n} (needs 2 ≤ n ≤ {GRID_MAX})")
+            raise ValueError(_("Invalid grid size: {n} (needs 2 ≤ n ≤ {most})", n=n, most=GRID_MAX))
         for lo, hi in (x_range, y_range):
             if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-                raise ValueError(f"Invalid grid range: ({lo}, {hi})")
+                raise ValueError(_("Invalid grid range: ({lo}, {hi})", lo=lo, hi=hi))
         xs = np.linspace(*x_range, n)
         ys = np.linspace(*y_range, n)
         X, Y = np.meshgrid(xs, ys)  # X[j, i] = xs[i], Y[j, i] = ys[j]
@@ -71,7 +73,7 @@ class Bowl(_Surface):
 
     def __post_init__(self):
         if not (math.isfinite(self.s) and self.s > 0):
-            raise ValueError(f"Invalid bowl elongation s: {self.s} (needs a finite number > 0)")
+            raise ValueError(_("Invalid bowl elongation s: {s} (needs a finite number > 0)", s=self.s))
 
     @property
     def formula(self) -> str:
@@ -130,3 +132,6 @@ class Rosenbrock(_Surface):
 
 
 SURFACES: dict[str, _Surface] = {"bowl": Bowl(), "rosenbrock": Rosenbrock()}
+# Each surface's name as a choice shows it (the keys stay the URL's values), and as the subject of a sentence.
+LABELS = {"bowl": N_("bowl"), "rosenbrock": N_("rosenbrock")}
+TITLES = {"bowl": N_("Bowl"), "rosenbrock": N_("Rosenbrock")}

@@ -7,7 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from labs.adagrad.races import RACER_COLORS, RACERS
+from i18n import _
+from labs.adagrad.races import RACER_COLORS, RACERS, racer_label
 from labs.charts import finite_rows, positive_rows, thin
 
 DASHES = {"gradient descent": [1, 0], "momentum": [6, 3], "Adagrad": [2, 2], "RMSProp": [8, 3, 2, 3],
@@ -27,16 +28,24 @@ SHORT_LOG_LABELS = "datum.value >= 1e5 || datum.value < 1e-3 ? format(datum.valu
 
 
 def racer_encodings(names, legend: alt.Legend = RACER_LEGEND) -> dict:
-    """Colour, dash and width encodings of the racers ``names`` (in RACERS order), for one merged legend."""
-    domain = [name for name in RACERS if name in set(names)]
+    """Colour, dash and width encodings of the racers ``names`` (in RACERS order), for one merged legend. The
+    data's "optimiser" column holds the racers as shown (``shown_racers``), so the domains are those words."""
+    racers = [name for name in RACERS if name in set(names)]
+    domain = [racer_label(name) for name in racers]
+    title = _("optimiser")
     return {
-        "color": alt.Color("optimiser:N", title="optimiser", legend=legend,
-                           scale=alt.Scale(domain=domain, range=[RACER_COLORS[n] for n in domain])),
-        "strokeDash": alt.StrokeDash("optimiser:N", title="optimiser",
-                                     scale=alt.Scale(domain=domain, range=[DASHES[n] for n in domain])),
-        "strokeWidth": alt.StrokeWidth("optimiser:N", title="optimiser",
-                                       scale=alt.Scale(domain=domain, range=[WIDTHS[n] for n in domain])),
+        "color": alt.Color("optimiser:N", title=title, legend=legend,
+                           scale=alt.Scale(domain=domain, range=[RACER_COLORS[n] for n in racers])),
+        "strokeDash": alt.StrokeDash("optimiser:N", title=title,
+                                     scale=alt.Scale(domain=domain, range=[DASHES[n] for n in racers])),
+        "strokeWidth": alt.StrokeWidth("optimiser:N", title=title,
+                                       scale=alt.Scale(domain=domain, range=[WIDTHS[n] for n in racers])),
     }
+
+
+def shown_racers(data: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its "optimiser" column (racers, the keys) as the legend and tooltips show them."""
+    return data.assign(optimiser=data["optimiser"].map(racer_label)) if len(data) else data
 
 
 def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str, chosen: tuple[int, int] | None,
@@ -46,12 +55,12 @@ def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str
     if log:
         data = positive_rows(data, value)
     base = alt.Chart(data, title=title).mark_rect().encode(
-        x=alt.X("col:O", title="column j"),
-        y=alt.Y("row:O", title="row i"),
+        x=alt.X("col:O", title=_("column j")),
+        y=alt.Y("row:O", title=_("row i")),
         color=alt.Color(f"{value}:Q", title=color_title, legend=alt.Legend(format=".3g"),
                         scale=alt.Scale(type="log" if log else "linear", scheme=scheme)),
-        tooltip=[alt.Tooltip("row:O", title="row i"), alt.Tooltip("col:O", title="column j"),
-                 alt.Tooltip("G:Q", format=".4g"), alt.Tooltip("effective lr:Q", format=".4g"),
+        tooltip=[alt.Tooltip("row:O", title=_("row i")), alt.Tooltip("col:O", title=_("column j")),
+                 alt.Tooltip("G:Q", format=".4g"), alt.Tooltip("effective lr:Q", title=_("effective lr"), format=".4g"),
                  alt.Tooltip("θ:Q", format=".4g")],
     )
     layers = [base]
@@ -59,9 +68,13 @@ def matrix_heatmap(df: pd.DataFrame, value: str, *, title: str, color_title: str
         mark = pd.DataFrame({"row": [chosen[0]], "col": [chosen[1]]})
         layers.append(alt.Chart(mark).mark_rect(fill=None, stroke="red", strokeWidth=2.5).encode(
             x="col:O", y="row:O"))
-    outlined = f"; the chosen element (row {chosen[0]}, column {chosen[1]}) is outlined in red" if chosen else ""
-    description = (f"Heat map: {title}, one cell per element of the matrix W (rows i down, columns j across), "
-                   f"coloured by {color_title}{outlined}.")
+    if chosen:
+        description = _("Heat map: {title}, one cell per element of the matrix W (rows i down, columns j across), "
+                        "coloured by {color}; the chosen element (row {row}, column {col}) is outlined in red.",
+                        title=title, color=color_title, row=chosen[0], col=chosen[1])
+    else:
+        description = _("Heat map: {title}, one cell per element of the matrix W (rows i down, columns j across), "
+                        "coloured by {color}.", title=title, color=color_title)
     return alt.layer(*layers).properties(height=height, description=description)
 
 
@@ -69,16 +82,17 @@ def effective_lr_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
     """Effective lr against step, both log; the lr/√t envelope dashed."""
     data = positive_rows(positive_rows(finite_rows(df), "effective lr"), "step")
     is_envelope = alt.datum.series == "lr/√t"
-    return alt.Chart(data, title="Effective learning rate lr / (√G + eps) against step").mark_line().encode(
-        x=alt.X("step:Q", title="step t (log)", scale=alt.Scale(type="log", nice=False)),
-        y=alt.Y("effective lr:Q", title="effective lr (log)", scale=alt.Scale(type="log")),
-        color=alt.Color("series:N", title="element (dashed: lr/√t)"),
+    title = _("Effective learning rate lr / (√G + eps) against step")
+    return alt.Chart(data, title=title).mark_line().encode(
+        x=alt.X("step:Q", title=_("step t (log)"), scale=alt.Scale(type="log", nice=False)),
+        y=alt.Y("effective lr:Q", title=_("effective lr (log)"), scale=alt.Scale(type="log")),
+        color=alt.Color("series:N", title=_("element (dashed: lr/√t)")),
         strokeDash=alt.condition(is_envelope, alt.value([6, 4]), alt.value([1, 0])),
-        tooltip=["series:N", alt.Tooltip("step:Q", title="step t"),
-                 alt.Tooltip("effective lr:Q", format=".4g")],
-    ).properties(height=height, description="Line chart, both axes log: the effective learning rate lr / (√G + eps) "
-                                            "of the watched elements against the step t, with the envelope lr/√t "
-                                            "dashed.")
+        tooltip=[alt.Tooltip("series:N", title=_("series")), alt.Tooltip("step:Q", title=_("step t")),
+                 alt.Tooltip("effective lr:Q", title=_("effective lr"), format=".4g")],
+    ).properties(height=height, description=_("Line chart, both axes log: the effective learning rate "
+                                              "lr / (√G + eps) of the watched elements against the step t, with the "
+                                              "envelope lr/√t dashed."))
 
 
 # The race loss chart's log axis ends here: a diverging loss is drawn clamped at it, so the converging ones keep
@@ -92,26 +106,31 @@ def race_loss_chart(df: pd.DataFrame, *, title: str, height: int = 300, narrow: 
     data = thin(positive_rows(finite_rows(df), "loss"))
     clamp = bool((data["loss"] > LOSS_AXIS_TOP).any())
     names = data["optimiser"].unique()
+    data = shown_racers(data)
     if narrow:
         height += LEGEND_ROW_PX * (len(names) + 1)
     return alt.Chart(data, title=title).mark_line().encode(
-        x=alt.X("step:Q", title="step"),
-        y=alt.Y("loss:Q", title="loss (log)", axis=alt.Axis(labelExpr=SHORT_LOG_LABELS),
+        x=alt.X("step:Q", title=_("step")),
+        y=alt.Y("loss:Q", title=_("loss (log)"), axis=alt.Axis(labelExpr=SHORT_LOG_LABELS),
                 scale=alt.Scale(type="log", domainMax=LOSS_AXIS_TOP, clamp=True) if clamp else alt.Scale(type="log")),
         **racer_encodings(names, RACER_LEGEND_BELOW if narrow else RACER_LEGEND),
-        tooltip=["optimiser:N", "step:Q", alt.Tooltip("loss:Q", format=".4g")],
-    ).properties(height=height, description=f"Line chart: {title} (log scale), one line per optimiser: "
-                                            + ", ".join(sorted(set(data["optimiser"]))) + ".")
+        tooltip=[alt.Tooltip("optimiser:N", title=_("optimiser")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("loss:Q", title=_("loss"), format=".4g")],
+    ).properties(height=height, description=_("Line chart: {title} (log scale), one line per optimiser: {names}.",
+                                              title=title, names=", ".join(sorted(set(data["optimiser"])))))
 
 
 def effective_step_chart(df: pd.DataFrame, *, height: int = 300) -> alt.Chart:
     """The effective step |Δx| / |g| against step, both on log axes, one line per optimiser."""
     data = positive_rows(positive_rows(finite_rows(df), "effective step"), "step")
-    return alt.Chart(data, title="Effective step |Δx| / |g| against step").mark_line().encode(
-        x=alt.X("step:Q", title="step (log)", scale=alt.Scale(type="log", nice=False)),
-        y=alt.Y("effective step:Q", title="|Δx| / |g|  (log)", scale=alt.Scale(type="log")),
-        **racer_encodings(data["optimiser"].unique()),
-        tooltip=["optimiser:N", "step:Q", alt.Tooltip("effective step:Q", format=".4g")],
-    ).properties(height=height, description="Line chart on log axes: the effective step |Δx| / |g| against the "
-                                            "step, one line per optimiser: "
-                                            + ", ".join(sorted(set(data["optimiser"]))) + ".")
+    racers = data["optimiser"].unique()
+    data = shown_racers(data)
+    return alt.Chart(data, title=_("Effective step |Δx| / |g| against step")).mark_line().encode(
+        x=alt.X("step:Q", title=_("step (log)"), scale=alt.Scale(type="log", nice=False)),
+        y=alt.Y("effective step:Q", title=_("|Δx| / |g|  (log)"), scale=alt.Scale(type="log")),
+        **racer_encodings(racers),
+        tooltip=[alt.Tooltip("optimiser:N", title=_("optimiser")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("effective step:Q", title=_("effective step"), format=".4g")],
+    ).properties(height=height, description=_("Line chart on log axes: the effective step |Δx| / |g| against the "
+                                              "step, one line per optimiser: {names}.",
+                                              names=", ".join(sorted(set(data["optimiser"])))))

@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 
 from core.optim import AdagradState, Params, adagrad, apply_updates, effective_lr
+from i18n import N_, _
 
 SHAPES = ((10, 10), (10,))
 N_ELEMENTS = sum(math.prod(s) for s in SHAPES)
-GRAD_SOURCES = {"noise": "N(0, 1) draws", "quadratic": "gradient of ½‖θ‖² (= θ)"}
+GRAD_SOURCES = {"noise": N_("N(0, 1) draws"), "quadratic": N_("gradient of ½‖θ‖² (= θ)")}
+GRAD_LABELS = {"noise": N_("noise"), "quadratic": N_("quadratic")}  # the choice's options as shown
 MAX_K = 1000
 MAX_SEED = 2**31 - 1
 TABLE_ROWS = 10
@@ -37,9 +39,11 @@ class InspectorConfig:
     def __post_init__(self):
         adagrad(self.lr, self.eps)  # raises ValueError naming a bad lr or eps
         if not (isinstance(self.seed, (int, np.integer)) and 0 <= self.seed <= MAX_SEED):
-            raise ValueError(f"Invalid seed: {self.seed!r} (needs an integer in [0, {MAX_SEED}])")
+            raise ValueError(_("Invalid seed: {seed} (needs an integer in [0, {most}])", seed=repr(self.seed),
+                               most=MAX_SEED))
         if self.grad not in GRAD_SOURCES:
-            raise ValueError(f"Invalid gradient source: {self.grad!r} (one of {', '.join(GRAD_SOURCES)})")
+            raise ValueError(_("Invalid gradient source: {grad} (one of {names})", grad=repr(self.grad),
+                               names=", ".join(GRAD_SOURCES)))
 
 
 class InspectorRun(NamedTuple):
@@ -85,7 +89,7 @@ def run_inspector(config: InspectorConfig, k: int, start: InspectorRun | None = 
     """Adagrad stepped k times (0 ≤ k ≤ MAX_K). Continues from ``start`` when it is the same config and
     has taken at most k steps; otherwise starts again from the seed (the result is the same)."""
     if not (isinstance(k, (int, np.integer)) and 0 <= k <= MAX_K):
-        raise ValueError(f"Invalid number of steps k: {k!r} (needs an integer in [0, {MAX_K}])")
+        raise ValueError(_("Invalid number of steps k: {k} (needs an integer in [0, {most}])", k=repr(k), most=MAX_K))
     opt = adagrad(config.lr, config.eps)
     if start is not None and start.config == config and start.k <= k:
         params, state = start.params, start.state
@@ -113,12 +117,12 @@ def run_inspector(config: InspectorConfig, k: int, start: InspectorRun | None = 
 def element_index(param: str, i: int, j: int = 0) -> int:
     """Flat index of W[i, j] (param "W") or b[i] (param "b")."""
     if not (0 <= i < 10 and 0 <= j < 10):
-        raise ValueError(f"Invalid element index ({i}, {j}): both must be in 0 … 9")
+        raise ValueError(_("Invalid element index ({i}, {j}): both must be in 0 … 9", i=i, j=j))
     if param == "W":
         return 10 * i + j
     if param == "b":
         return 100 + i
-    raise ValueError(f"Invalid parameter {param!r}: W or b")
+    raise ValueError(_("Invalid parameter {param}: W or b", param=repr(param)))
 
 
 def element_label(index: int) -> str:
@@ -146,6 +150,14 @@ def step_table(run: InspectorRun, index: int, rows: int = TABLE_ROWS) -> pd.Data
 
 # The step table in two halves, each narrow enough for a phone: what Adagrad computes, and the move it makes.
 STEP_TABLE_PARTS = (("step t", "g", "G = G + g²", "lr / (√G + eps)"), ("step t", "θ before", "update", "θ after"))
+# The step table's column names as its header shows them (the names stay the frame's columns).
+COLUMN_TITLES = {"step t": N_("step t"), "θ before": N_("θ before"), "update": N_("update"), "θ after": N_("θ after")}
+
+
+def column_title(column: str) -> str:
+    """A step-table column as its header reads in the current language."""
+    return _(COLUMN_TITLES[column]) if column in COLUMN_TITLES else column
+
 
 # Predict first: the newest step's row shows θ before and g; what Adagrad computes from them (these columns) reads
 # HIDDEN until the learner asks for it.
@@ -173,11 +185,11 @@ def table_cell(value) -> str:
 # The newest step of one element in words: a one-line answer (before and after it is shown) and its arithmetic.
 # Templates with named fields, filled by ``StepAnswer`` with the numbers of one step (6 significant digits).
 STEP_SHORT = {
-    "hidden": "Step {t} of {element}: g = {g}. What are G, lr / (√G + eps), the update and θ after? Work them out, "
-              "then show them.",
-    "shown": "Step {t} of {element}: g = {g}, so θ moves by {update}, from {before} to {after}.",
+    "hidden": N_("Step {t} of {element}: g = {g}. What are G, lr / (√G + eps), the update and θ after? Work them out, "
+                 "then show them."),
+    "shown": N_("Step {t} of {element}: g = {g}, so θ moves by {update}, from {before} to {after}."),
 }
-STEP_WHY = ("G = {G_before} + ({g})² = {G}; lr / (√G + eps) = {lr} / (√{G} + {eps}) = {eff}; update = −{eff} × "
+STEP_WHY = N_("G = {G_before} + ({g})² = {G}; lr / (√G + eps) = {lr} / (√{G} + {eps}) = {eff}; update = −{eff} × "
             "({g}) = {update}; θ after = {before} + ({update}) = {after}. So |update| = {ratio} × lr: G holds every g² "
             "so far and only grows, so a gradient of the same size moves θ less at every later step.")
 
@@ -206,11 +218,11 @@ class StepAnswer:
         return {**number, "t": self.t, "element": self.element, "ratio": f"{abs(self.update) / self.lr:.3g}"}
 
     def headline(self, shown: bool) -> str:
-        return STEP_SHORT["shown" if shown else "hidden"].format(**self.fields)
+        return _(STEP_SHORT["shown" if shown else "hidden"], **self.fields)
 
     @property
     def why(self) -> str:
-        return STEP_WHY.format(**self.fields)
+        return _(STEP_WHY, **self.fields)
 
 
 def step_answer(run: InspectorRun, index: int) -> StepAnswer | None:

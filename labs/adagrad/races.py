@@ -13,7 +13,7 @@ import pandas as pd
 from core import descent, optim
 from core.descent import CONVERGED, DIVERGED, Trajectory, descend, diverged_at
 from core.optim import Optimizer
-from labs.descent.format import plural
+from i18n import DEFAULT, N_, _, language, ngettext
 
 # The racers' fixed hyper-parameters: torch's defaults, which the sentences about them quote.
 MOMENTUM_BETA = 0.9
@@ -24,8 +24,22 @@ DEFAULT_RACERS = ("gradient descent", "momentum", "Adagrad")  # what the page ra
 # Each racer's colour, the same in every chart and replay of the page.
 RACER_COLORS = {"gradient descent": "#e45756", "momentum": "#f58518", "Adagrad": "#4c78a8", "RMSProp": "#54a24b",
                 "Adam": "#b279a2"}
+# Each racer's name as the page shows it (labels, legends, sentences); RACERS' names stay the keys.
+RACER_LABELS = {"gradient descent": N_("gradient descent"), "momentum": N_("momentum"), "Adagrad": N_("Adagrad"),
+                "RMSProp": N_("RMSProp"), "Adam": N_("Adam")}
 OPTIMIZER_NAMES = {"gradient descent": "sgd", "momentum": "momentum", "Adagrad": "adagrad", "RMSProp": "rmsprop",
                    "Adam": "adam"}  # each racer's name in core.optim (OPTIMIZERS, SCALING)
+
+
+def racer_label(name: str) -> str:
+    """The racer ``name`` (a key of RACERS) as the page shows it, in the current language."""
+    return _(RACER_LABELS[name]) if name in RACER_LABELS else name
+
+
+def sentence_start(text: str) -> str:
+    """A sentence that opens with a racer's name, its first letter capitalised in a translation (the English
+    sentences keep the name as it is: 'gradient descent converged …')."""
+    return text[:1].upper() + text[1:] if language() != DEFAULT else text
 
 
 def scaling(name: str) -> optim.Scaling:
@@ -46,13 +60,14 @@ SWEEP_MAX_STEPS = 2000    # a sweep table runs up to 45 races: keep it to a coup
 
 def racer_words(chosen, lrs: dict[str, float]) -> str:
     """'gradient descent at lr = 0.2; Adam at lr = 0.03': the chosen racers (in RACERS order) and their lrs."""
-    return "; ".join(f"{name} at lr = {lrs[name]:g}" for name in RACERS if name in chosen)
+    return "; ".join(_("{name} at lr = {lr}", name=racer_label(name), lr=f"{lrs[name]:g}")
+                     for name in RACERS if name in chosen)
 
 
 def make_racer(name: str, lr: float, eps: float = 1e-8) -> Optimizer:
     """One racer's optimiser (``core.optim.by_name``), with the hyper-parameters fixed above."""
     if name not in OPTIMIZER_NAMES:
-        raise ValueError(f"Invalid racer {name!r} (one of {', '.join(RACERS)})")
+        raise ValueError(_("Invalid racer {name} (one of {names})", name=repr(name), names=", ".join(RACERS)))
     return optim.by_name(OPTIMIZER_NAMES[name], lr, beta=MOMENTUM_BETA, decay=RMSPROP_DECAY, b1=ADAM_B1, b2=ADAM_B2,
                          eps=eps)
 
@@ -88,16 +103,17 @@ def landing(problem, traj: Trajectory, lr: float | None = None) -> str:
     """'lands on 4 in one step: 0 + 0.1 × 40 = 4': a one-step run and the arithmetic of its step (x0, lr, and
     the step over lr, which is |g| for gradient descent, 10 for RMSProp's first step, 1 for Adagrad's and Adam's)."""
     if traj.xs.ndim > 1:
-        return "lands on the minimum in one step"
+        return _("lands on the minimum in one step")
     root = descent.outcome(problem, traj, traj.steps).root
     x0, x1 = float(traj.xs[0]), float(traj.xs[1])
     if lr is None or root is None:
-        return f"lands on {x1:.4g} in one step"
+        return _("lands on {x} in one step", x=f"{x1:.4g}")
     sign = "+" if x1 >= x0 else "−"
     factor = abs(x1 - x0) / lr
+    fields = {"root": f"{root:.4g}", "x0": f"{x0:.4g}", "sign": sign, "lr": f"{lr:g}", "x1": f"{x1:.4g}"}
     if abs(factor - 1) < 1e-6:  # a first step of lr itself (Adagrad, Adam): no factor to show
-        return f"lands on {root:.4g} in one step: {x0:.4g} {sign} {lr:g} = {x1:.4g}"
-    return f"lands on {root:.4g} in one step: {x0:.4g} {sign} {lr:g} × {factor:.4g} = {x1:.4g}"
+        return _("lands on {root} in one step: {x0} {sign} {lr} = {x1}", **fields)
+    return _("lands on {root} in one step: {x0} {sign} {lr} × {factor} = {x1}", factor=f"{factor:.4g}", **fields)
 
 
 def outcome_words(problem, traj: Trajectory, lr: float | None = None) -> str:
@@ -108,32 +124,41 @@ def outcome_words(problem, traj: Trajectory, lr: float | None = None) -> str:
         return landing(problem, traj, lr)
     if traj.xs.ndim > 1:  # a 2-D surface: one minimum, nothing to name
         if traj.status == CONVERGED:
-            return f"converged in {plural(traj.steps, 'step')}"
+            return ngettext("converged in {n} step", "converged in {n} steps", traj.steps)
         if traj.status == DIVERGED:
-            return f"diverged at step {diverged_at(traj)}"
-        return f"did not finish in {plural(traj.steps, 'step')}"
+            return _("diverged at step {t}", t=diverged_at(traj))
+        return ngettext("did not finish in {n} step", "did not finish in {n} steps", traj.steps)
     o = descent.outcome(problem, traj, traj.steps)
     if o.kind == descent.REACHED:
-        where = f" to {o.root:.4g}" if o.root is not None else ""
-        return f"converged{where} in {plural(o.steps, 'step')}"
+        if o.root is None:
+            return ngettext("converged in {n} step", "converged in {n} steps", o.steps)
+        return ngettext("converged to {root} in {n} step", "converged to {root} in {n} steps", o.steps,
+                        root=f"{o.root:.4g}")
     if o.kind == descent.ESCAPED:
-        return f"diverged at step {o.steps}"
+        return _("diverged at step {t}", t=o.steps)
     if o.kind == descent.CYCLE:
-        return f"ends in a {o.period}-cycle through {', '.join(f'{v:.4g}' for v in o.points)}"
+        return _("ends in a {period}-cycle through {points}", period=o.period,
+                 points=", ".join(f"{v:.4g}" for v in o.points))
     if o.kind == descent.CHAOS:
-        return f"wanders chaotically within [{o.points[0]:.4g}, {o.points[1]:.4g}]"
+        return _("wanders chaotically within [{lo}, {hi}]", lo=f"{o.points[0]:.4g}", hi=f"{o.points[1]:.4g}")
     if o.kind == descent.ON_VERTEX:
-        return f"is stuck at the vertex {problem.vertex:.4g} after {plural(o.steps, 'step')}"
-    return f"did not finish in {plural(o.steps, 'step')}"
+        return ngettext("is stuck at the vertex {vertex} after {n} step", "is stuck at the vertex {vertex} after {n} steps",
+                        o.steps, vertex=f"{problem.vertex:.4g}")
+    return ngettext("did not finish in {n} step", "did not finish in {n} steps", o.steps)
 
 
 def race_summary(problem, runs: dict[str, Trajectory], lrs: dict[str, float] | None = None) -> str:
     """One sentence: what each optimiser did (and which root it reached)."""
     lrs = lrs or {}
-    parts = [f"{name} {outcome_words(problem, traj, lrs.get(name))}" for name, traj in runs.items()]
+    parts = [racer_did(name, outcome_words(problem, traj, lrs.get(name))) for name, traj in runs.items()]
     if len(parts) == 1:
-        return f"{parts[0]}."
-    return "; ".join(parts[:-1]) + f" and {parts[-1]}."
+        return sentence_start(_("{clause}.", clause=parts[0]))
+    return sentence_start(_("{clauses} and {last}.", clauses="; ".join(parts[:-1]), last=parts[-1]))
+
+
+def racer_did(name: str, outcome: str) -> str:
+    """'gradient descent converged to 4 in 12 steps': a racer and what its run did (``outcome_words``)."""
+    return _("{racer} {outcome}", racer=racer_label(name), outcome=outcome)
 
 
 def ranking(runs: dict[str, Trajectory]) -> list[tuple[int, str]]:
@@ -155,16 +180,16 @@ def lr_sweep(problem, x0, lrs, max_steps: int, chosen=DEFAULT_RACERS) -> tuple[p
         rows.append({"lr": f"{lr:g}", **{name: outcome_words(problem, traj, lr) for name, traj in runs.items()}})
         for name, traj in runs.items():
             if landed_in_one_step(traj):
-                lucky.append(f"{name} at lr = {lr:g}")
+                lucky.append(_("{name} at lr = {lr}", name=racer_label(name), lr=f"{lr:g}"))
             elif traj.status == CONVERGED:
                 worked[name].append(f"{lr:g}")
-    parts = [f"{name} at {len(good)} of {len(rows)} ({', '.join(good) if good else 'none'})"
-             for name, good in worked.items()]
+    parts = [_("{name} at {k} of {n} ({lrs})", name=racer_label(name), k=len(good), n=len(rows),
+               lrs=", ".join(good) if good else _("none")) for name, good in worked.items()]
     table = pd.DataFrame(rows, columns=["lr", *names])
     if not names:
         return table, ""
-    sentence = "Converged within the step limit: " + "; ".join(parts) + "."
+    sentence = _("Converged within the step limit: {parts}.", parts="; ".join(parts))
     if lucky:
-        sentence += (" Landed on a root with the first step, a coincidence of the numbers, not counted above: "
-                     + "; ".join(lucky) + ".")
+        sentence += " " + _("Landed on a root with the first step, a coincidence of the numbers, not counted above: "
+                            "{lucky}.", lucky="; ".join(lucky))
     return table, sentence

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 
 from core.descent import Trajectory
+from i18n import _, ngettext
 from labs.adagrad.chart_data import thin_steps
-from labs.adagrad.races import ADAM_B1, ADAM_B2, ADAPTIVE, RMSPROP_DECAY, scaling
-from labs.descent.format import plural
+from labs.adagrad.races import ADAM_B1, ADAM_B2, ADAPTIVE, RMSPROP_DECAY, racer_label, scaling, sentence_start
 
 
 def effective_steps(problem, traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:
@@ -63,28 +63,39 @@ def effective_step_story(problem, runs: dict[str, Trajectory], lrs: dict[str, fl
             continue
         t, ratio = effective_steps(problem, traj)
         if len(t) < 2:
-            lines.append(f"{name} took {plural(traj.steps, 'step')}: too few to watch its step size change.")
+            lines.append(sentence_start(ngettext("{name} took {n} step: too few to watch its step size change.",
+                                                 "{name} took {n} steps: too few to watch its step size change.",
+                                                 traj.steps, name=racer_label(name))))
             continue
         start, end, low = float(ratio[0]), float(ratio[-1]), int(np.argmin(ratio))
-        span = f"went from {start:.3g} at step {t[0]} to {end:.3g} at step {t[-1]}"
+        span = _("went from {start} at step {t0} to {end} at step {t1}", start=f"{start:.3g}", t0=t[0],
+                 end=f"{end:.3g}", t1=t[-1])
         rule = scaling(name)
         if rule.steps_only_shrink:
-            lines.append(f"**{name}**'s effective step {span}, {start / end:.3g}× smaller: it divides by "
-                         f"{rule.divisor}, the root of the sum of every g² so far, which only grows, so the big early "
-                         "gradients keep every later step small, even where the slope is gentle.")
+            lines.append(_("**{name}**'s effective step {span}, {ratio}× smaller: it divides by {divisor}, the root "
+                           "of the sum of every g² so far, which only grows, so the big early gradients keep every "
+                           "later step small, even where the slope is gentle.", name=racer_label(name), span=span,
+                           ratio=f"{start / end:.3g}", divisor=rule.divisor))
         elif name == "RMSProp":
             grew = float(ratio[low:].max()) / float(ratio[low]) if low < len(ratio) - 1 else 1.0
-            back = (f"; it fell to {ratio[low]:.3g} at step {t[low]} and grew back {grew:.3g}× as the gradients "
-                    "shrank" if grew > 1.5 else
-                    f"; its smallest was {ratio[low]:.3g} at step {t[low]}")
-            lines.append(f"**RMSProp** forgets: s is a decaying mean of g² (ρ = {RMSPROP_DECAY:g}, so a gradient "
-                         f"counts for about {1 / (1 - RMSPROP_DECAY):.0f} steps), and its effective step {span}"
-                         f"{back}.")
+            back = (_("; it fell to {low} at step {t} and grew back {grew}× as the gradients shrank",
+                      low=f"{ratio[low]:.3g}", t=t[low], grew=f"{grew:.3g}") if grew > 1.5 else
+                    _("; its smallest was {low} at step {t}", low=f"{ratio[low]:.3g}", t=t[low]))
+            lines.append(_("**RMSProp** forgets: s is a decaying mean of g² (ρ = {rho}, so a gradient counts for "
+                           "about {memory} steps), and its effective step {span}{back}.", rho=f"{RMSPROP_DECAY:g}",
+                           memory=f"{1 / (1 - RMSPROP_DECAY):.0f}", span=span, back=back))
         else:
             first = float(np.abs(np.diff(np.asarray(traj.xs, dtype=float)[:2], axis=0)).max())
-            lines.append(f"**Adam**'s effective step {span}. Its first step is {first:.3g} in size, lr itself "
-                         f"(lr = {lrs[name]:g}): at step 1 the bias corrections make m̂ = g and v̂ = g². "
-                         f"After that it moves along m, a decaying mean of g (momentum, β₁ = {ADAM_B1:g}), "
-                         f"scaled by a slowly forgetting √v̂ (β₂ = {ADAM_B2:g}, about {1 / (1 - ADAM_B2):.0f} "
-                         f"steps); it turned back {reversals(traj)} times on the way.")
+            # The English says "times" whatever the count (the page always has); Russian needs its three forms.
+            lines.append(ngettext("**Adam**'s effective step {span}. Its first step is {first} in size, lr itself "
+                                  "(lr = {lr}): at step 1 the bias corrections make m̂ = g and v̂ = g². After that "
+                                  "it moves along m, a decaying mean of g (momentum, β₁ = {b1}), scaled by a slowly "
+                                  "forgetting √v̂ (β₂ = {b2}, about {memory} steps); it turned back {n} times on the "
+                                  "way.",
+                                  "**Adam**'s effective step {span}. Its first step is {first} in size, lr itself "
+                                  "(lr = {lr}): at step 1 the bias corrections make m̂ = g and v̂ = g². After that "
+                                  "it moves along m, a decaying mean of g (momentum, β₁ = {b1}), scaled by a slowly "
+                                  "forgetting √v̂ (β₂ = {b2}, about {memory} steps); it turned back {n} times on the "
+                                  "way.", reversals(traj), span=span, first=f"{first:.3g}", lr=f"{lrs[name]:g}",
+                                  b1=f"{ADAM_B1:g}", b2=f"{ADAM_B2:g}", memory=f"{1 / (1 - ADAM_B2):.0f}"))
     return lines

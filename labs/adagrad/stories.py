@@ -11,7 +11,8 @@ import numpy as np
 from core import descent
 from core.descent import CONVERGED, DIVERGED, Trajectory
 from core.optim import adagrad, effective_lr, sgd
-from core.surfaces import Bowl
+from core.surfaces import TITLES, Bowl
+from i18n import N_, _, ngettext
 from labs.adagrad.races import (
     ADAPTIVE,
     MAX_STEPS,
@@ -19,12 +20,14 @@ from labs.adagrad.races import (
     landing,
     outcome_words,
     race_summary,
+    racer_did,
+    racer_label,
     racer_words,
     ranking,
     scaling,
+    sentence_start,
 )
 from labs.adagrad.slowdown import reversals
-from labs.descent.format import plural
 
 
 def first_steps(problem, x0: float, lr: float, eps: float = 1e-8) -> dict[str, float]:
@@ -59,32 +62,42 @@ def root_race_story(problem, x0: float, lr: float, runs: dict[str, Trajectory],
         if o.kind == descent.REACHED and o.root is not None:
             reached.setdefault(o.root, []).append(name)
     if len(reached) > 1 and problem.vertex is not None:
-        ends = "; ".join(f"{' and '.join(names)} at {root:.4g}" for root, names in sorted(reached.items()))
-        carried = "by momentum's velocity or by a large step" if "momentum" in runs else "by a large step"
-        lines.append(f"They end at different roots: {ends}. The vertex {problem.vertex:.4g} divides the two "
-                     f"basins, and a run that is carried across it ({carried}) ends at the other root.")
+        ends = "; ".join(_("{names} at {root}", names=_(" and ").join(racer_label(n) for n in names),
+                           root=f"{root:.4g}") for root, names in sorted(reached.items()))
+        carried = _("by momentum's velocity or by a large step") if "momentum" in runs else _("by a large step")
+        lines.append(_("They end at different roots: {ends}. The vertex {vertex} divides the two basins, and a run "
+                       "that is carried across it ({carried}) ends at the other root.", ends=ends,
+                       vertex=f"{problem.vertex:.4g}", carried=carried))
     bound = problem.stable_lr()
     if bound is not None and gd is not None:
-        lines.append(f"Gradient descent is stable near a root only for lr < {bound:.4g}; here lr = {lr:g}.")
+        lines.append(_("Gradient descent is stable near a root only for lr < {bound}; here lr = {lr}.",
+                       bound=f"{bound:.4g}", lr=f"{lr:g}"))
     if gd is None or ada is None:
         return lines
     first = first_steps(problem, x0, lr)
     if first["g"] != 0:
-        lines.append(
-            f"Why: at x0 = {x0:g} the gradient is {first['g']:.4g}. Gradient descent's first step is −lr·g = "
-            f"{first['gradient descent']:+.4g}; Adagrad's is −lr·g/(√(g²) + eps) = {first['Adagrad']:+.4g}, "
-            f"which is ±lr whatever the size of g. After that Adagrad divides by the √ of every squared "
-            f"gradient so far, so a huge first gradient keeps its later steps small.")
+        lines.append(_(
+            "Why: at x0 = {x0} the gradient is {g}. Gradient descent's first step is −lr·g = {gd_step}; Adagrad's is "
+            "−lr·g/(√(g²) + eps) = {ada_step}, which is ±lr whatever the size of g. After that Adagrad divides by "
+            "the √ of every squared gradient so far, so a huge first gradient keeps its later steps small.",
+            x0=f"{x0:g}", g=f"{first['g']:.4g}", gd_step=f"{first['gradient descent']:+.4g}",
+            ada_step=f"{first['Adagrad']:+.4g}"))
     if gd.status == DIVERGED and ada.status == CONVERGED and not landed_in_one_step(ada):
-        lines.append(f"Adapting helps here: at lr = {lr:g} gradient descent overshoots and escapes, "
-                     f"while Adagrad reaches x = {ada.x:.6g} in {plural(ada.steps, 'step')}.")
+        lines.append(ngettext("Adapting helps here: at lr = {lr} gradient descent overshoots and escapes, while "
+                              "Adagrad reaches x = {x} in {n} step.",
+                              "Adapting helps here: at lr = {lr} gradient descent overshoots and escapes, while "
+                              "Adagrad reaches x = {x} in {n} steps.", ada.steps, lr=f"{lr:g}", x=f"{ada.x:.6g}"))
     elif gd.status == CONVERGED and not landed_in_one_step(gd) and (ada.status != CONVERGED or ada.steps > gd.steps):
         final = float(adagrad_final_lr(problem, ada, lr))
-        where = (f"needs {plural(ada.steps, 'step')}" if ada.status == CONVERGED
-                 else f"is still at x = {ada.x:.4g} after {plural(ada.steps, 'step')}")
-        lines.append(f"Adapting hurts here: gradient descent needs {gd.steps} steps and Adagrad {where}. "
-                     f"Adagrad's step size lr/(√G + eps) has shrunk from lr = {lr:g} to {final:.3g}, "
-                     f"because G only ever grows.")
+        where = (ngettext("needs {n} step", "needs {n} steps", ada.steps) if ada.status == CONVERGED
+                 else ngettext("is still at x = {x} after {n} step", "is still at x = {x} after {n} steps", ada.steps,
+                               x=f"{ada.x:.4g}"))
+        lines.append(ngettext("Adapting hurts here: gradient descent needs {n} step and Adagrad {where}. Adagrad's "
+                              "step size lr/(√G + eps) has shrunk from lr = {lr} to {final}, because G only ever "
+                              "grows.",
+                              "Adapting hurts here: gradient descent needs {n} steps and Adagrad {where}. Adagrad's "
+                              "step size lr/(√G + eps) has shrunk from lr = {lr} to {final}, because G only ever "
+                              "grows.", gd.steps, where=where, lr=f"{lr:g}", final=f"{final:.3g}"))
     return lines
 
 
@@ -94,48 +107,54 @@ def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: floa
     ada, gd = runs.get("Adagrad"), runs.get("gradient descent")
     final = adagrad_final_lr(surface, ada, lr_adagrad) if ada is not None else None
     if ada is not None and ada.steps > 0:
-        lines.append(f"Adagrad's step sizes lr/(√G + eps) ended at {final[0]:.3g} for x and {final[1]:.3g} for y "
-                     f"({max(final) / min(final):.3g}× apart): each coordinate gets its own learning rate, "
-                     f"set by its own gradients.")
+        lines.append(_("Adagrad's step sizes lr/(√G + eps) ended at {fx} for x and {fy} for y ({apart}× apart): "
+                       "each coordinate gets its own learning rate, set by its own gradients.",
+                       fx=f"{final[0]:.3g}", fy=f"{final[1]:.3g}", apart=f"{max(final) / min(final):.3g}"))
     # Gradient descent's bound (momentum's is another): a sentence names only racers in the race.
     if isinstance(surface, Bowl) and gd is not None:
         bound = surface.stable_lr()
         factor = abs(1 - 2 * lr)
-        lines.append(
-            f"Gradient descent has one learning rate for both coordinates: the steep y direction (curvature "
-            f"{2 * surface.s:g}) caps it at lr < {bound:.3g}, and at lr = {lr:g} the flat x direction "
-            f"(curvature 2) shrinks only by a factor |1 − 2·lr| = {factor:.3g} per step.")
+        lines.append(_(
+            "Gradient descent has one learning rate for both coordinates: the steep y direction (curvature "
+            "{curvature}) caps it at lr < {bound}, and at lr = {lr} the flat x direction (curvature 2) shrinks only "
+            "by a factor |1 − 2·lr| = {factor} per step.", curvature=f"{2 * surface.s:g}", bound=f"{bound:.3g}",
+            lr=f"{lr:g}", factor=f"{factor:.3g}"))
         if gd is not None and ada is not None and ada.status == CONVERGED and final[0] > bound and final[1] < bound:
-            versus = (f"{gd.steps} for gradient descent" if gd.status == CONVERGED and not landed_in_one_step(gd)
-                      else f"gradient descent, which {outcome_words(surface, gd, lr)}")
-            lines.append(
-                f"This is where per-coordinate step sizes shine: Adagrad's step size along x ({final[0]:.3g}) is "
-                f"above the {bound:.3g} that any single learning rate must stay below, while along y it is "
-                f"{final[1]:.3g}, safely under it; it reached the minimum in {ada.steps} steps, against {versus}.")
+            versus = (_("{n} for gradient descent", n=gd.steps)
+                      if gd.status == CONVERGED and not landed_in_one_step(gd)
+                      else _("gradient descent, which {outcome}", outcome=outcome_words(surface, gd, lr)))
+            lines.append(ngettext(
+                "This is where per-coordinate step sizes shine: Adagrad's step size along x ({fx}) is above the "
+                "{bound} that any single learning rate must stay below, while along y it is {fy}, safely under it; it "
+                "reached the minimum in {n} step, against {versus}.",
+                "This is where per-coordinate step sizes shine: Adagrad's step size along x ({fx}) is above the "
+                "{bound} that any single learning rate must stay below, while along y it is {fy}, safely under it; it "
+                "reached the minimum in {n} steps, against {versus}.", ada.steps, fx=f"{final[0]:.3g}",
+                bound=f"{bound:.3g}", fy=f"{final[1]:.3g}", versus=versus))
     return lines
 
 
 # Why an adaptive racer beat the plain ones, by what it divides g by (core.optim.SCALING's divides_by).
 WHY_ADAPTIVE_WINS = {
-    "sum": ("Why {winner} wins here: it divides g by {divisor}, the root of the sum of every g² so far, so its "
+    "sum": N_("Why {winner} wins here: it divides g by {divisor}, the root of the sum of every g² so far, so its "
             "steps do not grow with the slope (none moved a coordinate by more than lr = {lr:g}) and one lr suits "
             "both steep and flat ground, while the plain step lr·g is huge where the loss is steep and tiny where "
             "it is flat ({lost}). The sum only grows, so its step size lr/({divisor} + eps) only shrinks."),
-    "mean": ("Why {winner} wins here: it divides g by {divisor}, the root of a decaying mean of recent g², so its "
+    "mean": N_("Why {winner} wins here: it divides g by {divisor}, the root of a decaying mean of recent g², so its "
              "steps do not grow with the slope and one lr suits both steep and flat ground, while the plain step "
              "lr·g is huge where the loss is steep and tiny where it is flat ({lost}). The mean forgets old "
              "gradients, so its step size lr/({divisor} + eps) can grow again where the slope eases."),
 }
 # Why a plain racer beat an adaptive one: one sentence per slower adaptive racer, by what it divides by.
 WHY_ADAPTIVE_LOSES = {
-    "sum": ("{name} divides g by {divisor}, the root of the sum of every g² so far, which only grows: its step "
+    "sum": N_("{name} divides g by {divisor}, the root of the sum of every g² so far, which only grows: its step "
             "size lr/({divisor} + eps) only shrinks, and it {outcome}."),
-    "mean": ("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink with g "
+    "mean": N_("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink with g "
              "as the plain step does: it turned back {turns} on the way and {outcome}."),
-    "mean, straight": ("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink "
+    "mean, straight": N_("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink "
                        "with g as the plain step does, and it {outcome}."),
 }
-ONE_STEP_LANDING = ("{name} {landing} (its first step is {first_step}): a coincidence of the numbers, not speed, so "
+ONE_STEP_LANDING = N_("{name} {landing} (its first step is {first_step}): a coincidence of the numbers, not speed, so "
                     "it is not ranked.")
 
 
@@ -151,42 +170,51 @@ def race_verdict(problem, runs: dict[str, Trajectory], lrs: dict[str, float]) ->
     lucky = [name for name, traj in runs.items() if landed_in_one_step(traj)]
     lines = []
     for name in lucky:
-        lines.append(ONE_STEP_LANDING.format(name=name, landing=landing(problem, runs[name], lrs[name]),
-                                             first_step=scaling(name).first_step))
+        lines.append(sentence_start(_(ONE_STEP_LANDING, name=racer_label(name),
+                                      landing=landing(problem, runs[name], lrs[name]),
+                                      first_step=scaling(name).first_step)))
     done = ranking(runs)
     failed = [name for name in runs if runs[name].status != CONVERGED]
     if not done:
         if not lucky:
-            return ["None of them converged within the step limit at these learning rates; the table below races "
-                    "each at every learning rate."]
-        return lines + ([f"Not converged: {', '.join(failed)}."] if failed else [])
-    fastest = ", then ".join(f"{name} ({plural(steps, 'step')}, lr = {lrs[name]:g})" for steps, name in done)
-    lines.insert(0, f"Converged, fastest first: {fastest}."
-                 + (f" Not converged: {', '.join(failed)}." if failed else ""))
+            return [_("None of them converged within the step limit at these learning rates; the table below races "
+                      "each at every learning rate.")]
+        return lines + ([not_converged(failed)] if failed else [])
+    fastest = _(", then ").join(ngettext("{name} ({n} step, lr = {lr})", "{name} ({n} steps, lr = {lr})", steps,
+                                         name=racer_label(name), lr=f"{lrs[name]:g}") for steps, name in done)
+    lines.insert(0, _("Converged, fastest first: {fastest}.", fastest=fastest)
+                 + (" " + not_converged(failed) if failed else ""))
     winner = done[0][1]
     plain = [name for name in ("gradient descent", "momentum") if name in runs and name not in lucky]
     adaptive = [name for name in ADAPTIVE if name in runs]
     rule = scaling(winner)
     if winner in ADAPTIVE and plain:
-        lost = "; ".join(f"{name} {outcome_words(problem, runs[name], lrs[name])}" for name in plain)
-        lines.append(WHY_ADAPTIVE_WINS[rule.divides_by].format(winner=winner, divisor=rule.divisor, lr=lrs[winner],
-                                                               lost=lost))
+        lost = "; ".join(racer_did(name, outcome_words(problem, runs[name], lrs[name])) for name in plain)
+        lines.append(_(WHY_ADAPTIVE_WINS[rule.divides_by], winner=racer_label(winner), divisor=rule.divisor,
+                       lr=lrs[winner], lost=lost))
     elif winner in plain and adaptive:
         slow = [name for name in adaptive if runs[name].status != CONVERGED or runs[name].steps > done[0][0]]
         if slow:
-            lines.append(f"Why {winner} wins here: at lr = {lrs[winner]:g} its step lr·g shrinks on its own as the "
-                         "gradient goes to zero near the minimum, so it settles.")
+            lines.append(_("Why {winner} wins here: at lr = {lr} its step lr·g shrinks on its own as the gradient "
+                           "goes to zero near the minimum, so it settles.", winner=racer_label(winner),
+                           lr=f"{lrs[winner]:g}"))
             for name in slow:
                 turns = reversals(runs[name])
                 kind = scaling(name).divides_by + (", straight" if kind_is_mean(name) and not turns else "")
-                lines.append(WHY_ADAPTIVE_LOSES[kind].format(name=name, divisor=scaling(name).divisor,
-                                                             turns=plural(turns, 'time'),
-                                                             outcome=outcome_words(problem, runs[name], lrs[name])))
+                lines.append(sentence_start(_(WHY_ADAPTIVE_LOSES[kind], name=racer_label(name),
+                                              divisor=scaling(name).divisor,
+                                              turns=ngettext("{n} time", "{n} times", turns),
+                                              outcome=outcome_words(problem, runs[name], lrs[name]))))
     gd = runs.get("gradient descent")
     if winner == "momentum" and gd is not None and "gradient descent" not in lucky:
-        lines.append(f"Momentum beats gradient descent ({outcome_words(problem, gd, lrs['gradient descent'])}) "
-                     "because its velocity adds up steps that keep pointing the same way.")
+        lines.append(_("Momentum beats gradient descent ({outcome}) because its velocity adds up steps that keep "
+                       "pointing the same way.", outcome=outcome_words(problem, gd, lrs["gradient descent"])))
     return lines
+
+
+def not_converged(names) -> str:
+    """'Not converged: momentum, Adam.'"""
+    return _("Not converged: {names}.", names=", ".join(racer_label(name) for name in names))
 
 
 class Hint(NamedTuple):
@@ -205,7 +233,7 @@ class Hint(NamedTuple):
 HINTS = {"rosenbrock": Hint("rosenbrock", (-1.2, 1.0), ("gradient descent", "momentum", "Adagrad", "Adam"),
                             {"gradient descent": 0.0019, "momentum": 0.0019, "Adagrad": 0.5, "RMSProp": 0.03,
                              "Adam": 0.1}, MAX_STEPS)}
-HINT_SENTENCE = ("{surface}'s valley is steep across and flat along: at the minimum its curvature is {high:.5g} across "
+HINT_SENTENCE = N_("{surface}'s valley is steep across and flat along: at the minimum its curvature is {high:.5g} across "
                  "and {low:.4g} along, so gradient descent is stable there only for lr < {bound:.4g}, and at "
                  "lr = {lr:g} the error along the floor shrinks by a factor of only 1 − {lr:g} × {low:.4g} = "
                  "{factor:.5g} per step. [The race from ({sx:g}, {sy:g}) with {racers}, at most {steps} steps]"
@@ -217,7 +245,7 @@ def hint_sentence(surface, hint: Hint, runs: dict[str, Trajectory], link: str) -
     raced at exactly ``hint``'s settings) did; ``link`` opens that race."""
     high, low = surface.curvatures()
     lr = hint.lrs["gradient descent"]
-    return HINT_SENTENCE.format(surface=surface.name.capitalize(), high=high, low=low, bound=surface.stable_lr(),
+    return _(HINT_SENTENCE, surface=_(TITLES[surface.name]), high=high, low=low, bound=surface.stable_lr(),
                                 lr=lr, factor=1 - lr * low, sx=hint.start[0], sy=hint.start[1],
                                 racers=racer_words(hint.chosen, hint.lrs), steps=hint.steps, link=link,
                                 summary=race_summary(surface, runs, hint.lrs))
