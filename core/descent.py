@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.optim import Optimizer, apply_updates, sgd
+from i18n import N_
 
 DIVERGENCE_BOUND = 1e6
 # A run that ends this close to the vertex without converging is "stalled at the vertex".
@@ -29,14 +30,16 @@ CONVERGED, DIVERGED, MAX_STEPS = "converged", "diverged", "max_steps"
 
 # Outcome codes of a sweep cell. CYCLE_CODE and CHAOS_CODE only come from ``core.sweep.sweep(..., orbits=True)``.
 LOW_ROOT, HIGH_ROOT, VERTEX, DIVERGED_CODE, UNFINISHED, CYCLE_CODE, CHAOS_CODE = 0, 1, 2, 3, 4, 5, 6
-OUTCOME_LABELS = ("left root", "right root", "vertex", "diverged", "too slow", "cycle", "chaos")
+# Labels are English codes (a board's CSV, a lesson's options); translate them where shown: ``_(label)``.
+OUTCOME_LABELS = (N_("left root"), N_("right root"), N_("vertex"), N_("diverged"), N_("too slow"), N_("cycle"),
+                  N_("chaos"))
 
 
 def outcome_labels(problem) -> tuple[str, ...]:
     """OUTCOME_LABELS for ``problem``: a p with a single root (a double root, or a line) has no left or right
     one, so LOW_ROOT, the code its runs get, is called "root"."""
     if len(problem.roots()) == 1:
-        return ("root", *OUTCOME_LABELS[1:])
+        return (N_("root"), *OUTCOME_LABELS[1:])
     return OUTCOME_LABELS
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.basins import Basins, Segment
 from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, UNFINISHED
 from core.objective import Quadratic
+from i18n import N_, _, ngettext
 from labs.descent.format import Starts, fmt, fmt_down, fmt_lr, fmt_up
 
 
@@ -36,6 +37,14 @@ class MixedStretch:
     reaches: frozenset
 
 
+# A stated stretch, whole clauses: every start there diverges, or reaches {root}.
+EVERY_DIVERGES = {"all": N_("every start from {lo} to {hi} diverges"), "below": N_("every start below {hi} diverges"),
+                  "beyond": N_("every start beyond {lo} diverges"), "in": N_("every start in ({lo}, {hi}) diverges")}
+EVERY_REACHES = {"all": N_("every start from {lo} to {hi} reaches {root}"),
+                 "below": N_("every start below {hi} reaches {root}"),
+                 "beyond": N_("every start beyond {lo} reaches {root}"),
+                 "in": N_("every start in ({lo}, {hi}) reaches {root}")}
+
 MIN_CLAIM_STARTS = 3  # a stretch is stated as "every start in (a, b)" only when this many grid starts saw it
 
 
@@ -56,18 +65,28 @@ def claimable(problem: Quadratic, seg: Segment) -> bool:
     return float(fmt_up(seg.lo)) < float(fmt_down(seg.hi))
 
 
+def or_list(items) -> str:
+    """Clauses (or numbers) joined by "or", in the current language: 'reach 1 or 4 or diverge'."""
+    items = list(items)
+    text = items[0]
+    for item in items[1:]:
+        text = _("{either} or {other}", either=text, other=item)
+    return text
+
+
 def _mix_words(problem: Quadratic, codes: set, max_steps: int) -> str:
     words = []
     reached = [fmt(_root_of(problem, code)) for code in (LOW_ROOT, HIGH_ROOT)
                if code in codes and _root_of(problem, code) is not None]
     if reached:
-        words.append("reach " + " or ".join(reached))
+        words.append(_("reach {roots}", roots=or_list(reached)))
     if DIVERGED_CODE in codes:
-        words.append("diverge")
+        words.append(_("diverge"))
     if codes - {LOW_ROOT, HIGH_ROOT, DIVERGED_CODE}:
-        words.append("head for the vertex" if not problem.roots() and problem.vertex is not None
-                     else f"neither converge nor diverge within {max_steps} steps")
-    return " or ".join(words)
+        words.append(_("head for the vertex") if not problem.roots() and problem.vertex is not None
+                     else ngettext("neither converge nor diverge within {n} steps",
+                                   "neither converge nor diverge within {n} steps", max_steps))
+    return or_list(words)
 
 
 def _what_seen(problem: Quadratic, codes: set) -> frozenset:
@@ -103,23 +122,28 @@ def basin_sentence(problem: Quadratic, found: Basins, starts: Starts
                 and inside[0].code == UNFINISHED:
             return  # only the vertex itself, where a start never moves (said in the first answer)
         codes = {s.code for s in inside}
-        parts.append(f"from {fmt(g_lo)} to {fmt(g_hi)} starts {_mix_words(problem, codes, found.max_steps)}")
+        parts.append(_("from {lo} to {hi} starts {what}", lo=fmt(g_lo), hi=fmt(g_hi),
+                       what=_mix_words(problem, codes, found.max_steps)))
         mixed.append(MixedStretch(g_lo, g_hi, _what_seen(problem, codes)))
 
     for seg in claimed:
         gap(cursor, seg.lo)
         root = _root_of(problem, seg.code)
         what = "diverge" if seg.code == DIVERGED_CODE else "reach"
-        verb = "diverges" if what == "diverge" else f"reaches {fmt(root)}"
         lo_text, hi_text = starts.interval(seg.lo, seg.hi)
+        place = dict(lo=fmt(lo_all), hi=fmt(hi_all))
         if seg.lo == lo_all and seg.hi == hi_all:
-            parts.append(f"every start from {fmt(lo_all)} to {fmt(hi_all)} {verb}")
+            key = "all"
         elif seg.lo == lo_all:
-            parts.append(f"every start below {hi_text} {verb}")
+            key, place = "below", dict(hi=hi_text)
         elif seg.hi == hi_all:
-            parts.append(f"every start beyond {lo_text} {verb}")
+            key, place = "beyond", dict(lo=lo_text)
         else:
-            parts.append(f"every start in ({lo_text}, {hi_text}) {verb}")
+            key, place = "in", dict(lo=lo_text, hi=hi_text)
+        if what == "diverge":
+            parts.append(_(EVERY_DIVERGES[key], **place))
+        else:
+            parts.append(_(EVERY_REACHES[key], root=fmt(root), **place))
         claims.append(StartsClaim(seg.lo, seg.hi, found.lr, found.max_steps, found.tol, what, root))
         cursor = seg.hi
     gap(cursor, hi_all)
@@ -131,12 +155,12 @@ def stretch_words(lo: float, hi: float, found: Basins, starts: Starts) -> str:
     lo_all, hi_all = found.segments[0].lo, found.segments[-1].hi
     lo_text, hi_text = starts.interval(lo, hi)
     if lo == lo_all and hi == hi_all:
-        return f"from {fmt(lo_all)} to {fmt(hi_all)}"
+        return _("from {lo} to {hi}", lo=fmt(lo_all), hi=fmt(hi_all))
     if lo == lo_all:
-        return f"below {hi_text}"
+        return _("below {hi}", hi=hi_text)
     if hi == hi_all:
-        return f"beyond {lo_text}"
-    return f"in ({lo_text}, {hi_text})"
+        return _("beyond {lo}", lo=lo_text)
+    return _("in ({lo}, {hi})", lo=lo_text, hi=hi_text)
 
 
 def divergence_distance(problem: Quadratic, found: Basins, claims: list[StartsClaim]) -> float | None:
@@ -157,18 +181,20 @@ def start_notes(problem: Quadratic, found: Basins, claims: list[StartsClaim]) ->
     roots = problem.roots()
     root_claims = [c for c in claims if c.what == "reach"]
     if len(roots) == 2 and {c.root for c in root_claims} == set(roots):
-        notes.append(f"next to the vertex {fmt(problem.vertex)} each start goes to the root on its side")
+        notes.append(_("next to the vertex {vertex} each start goes to the root on its side",
+                       vertex=fmt(problem.vertex)))
     if any(s.code in (LOW_ROOT, HIGH_ROOT) for s in found.segments) and len(roots) == 2 and any(
             (s.code == LOW_ROOT and s.lo > problem.vertex) or (s.code == HIGH_ROOT and s.hi < problem.vertex)
             for s in found.segments):
-        notes.append("further out a single step can jump over the vertex to the other root")
+        notes.append(_("further out a single step can jump over the vertex to the other root"))
     distance = divergence_distance(problem, found, claims)
     if distance is not None and problem.stable_lr() is not None:
         vertex, segs = problem.vertex, found.segments
-        notes.append(f"far out the loss is so steep that the first step overshoots: at every learning rate there is "
-                     f"a distance from the vertex beyond which starts diverge (it grows as lr shrinks, roughly like "
-                     f"1/√lr), and at lr = {fmt_lr(found.lr)} it is {fmt(distance)}: every start farther than "
-                     f"{fmt(distance)} from {fmt(vertex)} diverges")
+        notes.append(_("far out the loss is so steep that the first step overshoots: at every learning rate there is "
+                       "a distance from the vertex beyond which starts diverge (it grows as lr shrinks, roughly like "
+                       "1/√lr), and at lr = {lr} it is {distance}: every start farther than "
+                       "{distance} from {vertex} diverges", lr=fmt_lr(found.lr), distance=fmt(distance),
+                       vertex=fmt(vertex)))
         claims += [StartsClaim(segs[0].lo, vertex - distance, found.lr, found.max_steps, found.tol, "diverge"),
                    StartsClaim(vertex + distance, segs[-1].hi, found.lr, found.max_steps, found.tol, "diverge")]
     return notes

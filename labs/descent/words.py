@@ -12,7 +12,8 @@ import numpy as np
 
 from core.descent import CHAOS, CYCLE, ESCAPED, FIXED, ON_VERTEX, REACHED, Outcome, Trajectory, outcome, outcome_labels
 from core.objective import Quadratic
-from labs.descent.format import Starts, fmt, fmt_x, plural, starts_of
+from i18n import _, ngettext, pgettext
+from labs.descent.format import Starts, fmt, fmt_x, starts_of
 from labs.descent.runs import RunClaim, x0s_of
 
 
@@ -32,74 +33,93 @@ def outcome_words(problem: Quadratic, o: Outcome, max_steps: int) -> str:
     vertex = problem.vertex
     constant = problem.a == 0 and problem.b == 0
     if o.kind == ESCAPED:
-        return f"diverged at step {o.steps}"
+        return _("diverged at step {step}", step=o.steps)
     if o.kind == REACHED:
         if constant:
-            return "converged at once: p is 0 everywhere" if problem.c == 0 else \
-                f"converged at once: the constant p = {fmt(problem.c)} is within tol of 0"
+            return _("converged at once: p is 0 everywhere") if problem.c == 0 else \
+                _("converged at once: the constant p = {c} is within tol of 0", c=fmt(problem.c))
         if o.root is None:
-            return f"converged: |p(x)| below tol near the vertex x = {fmt(vertex)}"
-        return f"converged to the root {fmt(o.root)}"
+            return _("converged: |p(x)| below tol near the vertex x = {vertex}", vertex=fmt(vertex))
+        return _("converged to the root {root}", root=fmt(o.root))
     if o.kind == ON_VERTEX:
         if not problem.roots():
-            return (f"settled at the vertex x = {fmt(vertex)}: there is no real root, "
-                    f"|p| = {fmt(abs(problem.residual(vertex)))} is as small as it gets")
-        where = "at" if o.x == vertex else "near"
-        return f"stuck {where} the vertex x = {fmt(vertex)}, where the gradient is zero"
+            return _("settled at the vertex x = {vertex}: there is no real root, |p| = {p} is as small as it gets",
+                     vertex=fmt(vertex), p=fmt(abs(problem.residual(vertex))))
+        if o.x == vertex:
+            return _("stuck at the vertex x = {vertex}, where the gradient is zero", vertex=fmt(vertex))
+        return _("stuck near the vertex x = {vertex}, where the gradient is zero", vertex=fmt(vertex))
     if o.kind == FIXED:
         if constant:
-            return "did not move: p is a constant, its gradient is zero everywhere"
-        return f"stopped moving at x = {fmt_x(o.x)}: its steps are below the spacing of floats there"
+            return _("did not move: p is a constant, its gradient is zero everywhere")
+        return _("stopped moving at x = {x}: its steps are below the spacing of floats there", x=fmt_x(o.x))
     if o.kind == CYCLE:
-        return f"not converged within {max_steps} steps: it ends in a {o.period}-cycle through {_points(o)}"
+        return ngettext("not converged within {n} steps: it ends in a {period}-cycle through {points}",
+                        "not converged within {n} steps: it ends in a {period}-cycle through {points}",
+                        max_steps, period=o.period, points=_points(o))
     if o.kind == CHAOS:
-        return (f"not converged within {max_steps} steps: it wanders without repeating (chaos) within "
-                f"[{fmt(o.points[0])}, {fmt(o.points[1])}]")
+        return ngettext("not converged within {n} steps: it wanders without repeating (chaos) within [{low}, {high}]",
+                        "not converged within {n} steps: it wanders without repeating (chaos) within [{low}, {high}]",
+                        max_steps, low=fmt(o.points[0]), high=fmt(o.points[1]))
     if len(problem.roots()) == 1 and problem.a != 0:
-        return f"not converged within {max_steps} steps (crawling towards the double root {fmt(vertex)})"
-    return f"not converged within {max_steps} steps"
+        return ngettext("not converged within {n} steps (crawling towards the double root {root})",
+                        "not converged within {n} steps (crawling towards the double root {root})",
+                        max_steps, root=fmt(vertex))
+    return ngettext("not converged within {n} steps", "not converged within {n} steps", max_steps)
 
 
 def verb_phrase(problem: Quadratic, o: Outcome, max_steps: int) -> str:
     """What a run does, as a clause after "it": "reaches 1 in 71 steps", "diverges at step 3", …"""
     if o.kind == REACHED:
-        target = fmt(o.root) if o.root is not None else f"|p| < tol at {fmt(o.x)}"
-        return f"reaches {target} in {plural(o.steps, 'step')}"
+        if o.root is not None:
+            return ngettext("reaches {root} in {n} step", "reaches {root} in {n} steps", o.steps, root=fmt(o.root))
+        return ngettext("reaches |p| < tol at {x} in {n} step", "reaches |p| < tol at {x} in {n} steps", o.steps,
+                        x=fmt(o.x))
     if o.kind == ESCAPED:
-        return f"diverges at step {o.steps}"
+        return _("diverges at step {step}", step=o.steps)
     if o.kind == ON_VERTEX:
         if not problem.roots():
-            return f"settles at the vertex {fmt(problem.vertex)} (no real root)"
-        return f"is stuck {'at' if o.x == problem.vertex else 'near'} the vertex {fmt(problem.vertex)}"
+            return _("settles at the vertex {vertex} (no real root)", vertex=fmt(problem.vertex))
+        if o.x == problem.vertex:
+            return _("is stuck at the vertex {vertex}", vertex=fmt(problem.vertex))
+        return _("is stuck near the vertex {vertex}", vertex=fmt(problem.vertex))
     if o.kind == FIXED:
-        return "does not move" if problem.a == 0 and problem.b == 0 else f"stops moving at {fmt(o.x)}"
+        return _("does not move") if problem.a == 0 and problem.b == 0 else _("stops moving at {x}", x=fmt(o.x))
     if o.kind == CYCLE:
-        return f"does not settle: it ends in a {o.period}-cycle through {_points(o)}"
+        return _("does not settle: it ends in a {period}-cycle through {points}", period=o.period, points=_points(o))
     if o.kind == CHAOS:
-        return f"does not settle: it wanders chaotically within [{fmt(o.points[0])}, {fmt(o.points[1])}]"
-    return f"has not converged after {plural(max_steps, 'step')}"
+        return _("does not settle: it wanders chaotically within [{low}, {high}]", low=fmt(o.points[0]),
+                 high=fmt(o.points[1]))
+    return ngettext("has not converged after {n} step", "has not converged after {n} steps", max_steps)
 
 
 def run_phrase(problem: Quadratic, claim: RunClaim, starts: Starts) -> str:
-    return f"from {starts(claim.x0)} it {verb_phrase(problem, claim.outcome, claim.max_steps)}"
+    """'from 0 it reaches 1 in 71 steps': the run's start and ``verb_phrase`` (a whole predicate)."""
+    return _("from {x0} it {verb}", x0=starts(claim.x0), verb=verb_phrase(problem, claim.outcome, claim.max_steps))
 
 
 def status_rows(problem: Quadratic, trajs: list[Trajectory], max_steps: int) -> list[dict]:
     """One row per start point: x0 (``Starts.table``), final x (fmt_x), steps taken, the outcome in words and
-    |p(x)|."""
+    |p(x)|. The column names are shown: they are in the page's language (``status_columns``)."""
     rows = []
     starts = starts_of(problem, x0s_of(trajs))
     for traj in trajs:
         o = outcome(problem, traj, max_steps)
         size = residual_size(problem, traj.x)
+        x0, final, steps, words, p = status_columns()
         rows.append({
-            "x0": starts.table(float(traj.xs[0])),
-            "final x": fmt_x(traj.x),
-            "steps": traj.steps,
-            "outcome": outcome_words(problem, o, max_steps),
-            "|p(x)|": fmt(size, 3) if math.isfinite(size) else "overflow",
+            x0: starts.table(float(traj.xs[0])),
+            final: fmt_x(traj.x),
+            steps: traj.steps,
+            words: outcome_words(problem, o, max_steps),
+            p: fmt(size, 3) if math.isfinite(size) else _("overflow"),
         })
     return rows
+
+
+def status_columns() -> tuple[str, str, str, str, str]:
+    """The status table's column names in the current language: x0, final x, steps, outcome, |p(x)|."""
+    return ("x0", pgettext("column", "final x"), pgettext("column", "steps"), pgettext("column", "outcome"),
+            "|p(x)|")
 
 
 def polynomial_words(problem: Quadratic) -> str:
@@ -107,21 +127,23 @@ def polynomial_words(problem: Quadratic) -> str:
     p = problem.describe()
     roots, vertex = problem.roots(), problem.vertex
     if problem.a == 0 and problem.b == 0 and problem.c == 0:
-        return "p(x) = 0 everywhere: every x is a root, and gradient descent stops before it starts."
+        return _("p(x) = 0 everywhere: every x is a root, and gradient descent stops before it starts.")
     if problem.a == 0 and problem.b == 0:
-        return (f"p(x) = {p} is a constant: it has no isolated root and its gradient is zero everywhere, "
-                "so gradient descent never moves.")
+        return _("p(x) = {p} is a constant: it has no isolated root and its gradient is zero everywhere, "
+                 "so gradient descent never moves.", p=p)
     if problem.a == 0:
-        return (f"p(x) = {p} is a line (a = 0): one root {fmt(roots[0])}, no vertex, and p² is a parabola "
-                "with a single minimum there.")
+        return _("p(x) = {p} is a line (a = 0): one root {root}, no vertex, and p² is a parabola "
+                 "with a single minimum there.", p=p, root=fmt(roots[0]))
     if not roots:
-        return (f"p(x) = {p} has no real root (b² − 4ac = {fmt(problem.discriminant)} < 0): p² is smallest "
-                f"at the vertex x = {fmt(vertex)}, where |p| = {fmt(abs(problem.residual(vertex)))}.")
+        return _("p(x) = {p} has no real root (b² − 4ac = {d} < 0): p² is smallest "
+                 "at the vertex x = {vertex}, where |p| = {size}.", p=p, d=fmt(problem.discriminant),
+                 vertex=fmt(vertex), size=fmt(abs(problem.residual(vertex))))
     if len(roots) == 1:
-        return (f"p(x) = {p} has a double root {fmt(roots[0])} (b² − 4ac = 0): there p² is flat like "
-                "(x − r)⁴, so descent slows down as it gets close.")
-    return (f"p(x) = {p} has roots {fmt(roots[0])} and {fmt(roots[1])}; between them, at the vertex "
-            f"x = {fmt(vertex)}, p² has a local maximum.")
+        return _("p(x) = {p} has a double root {root} (b² − 4ac = 0): there p² is flat like "
+                 "(x − r)⁴, so descent slows down as it gets close.", p=p, root=fmt(roots[0]))
+    return _("p(x) = {p} has roots {low} and {high}; between them, at the vertex "
+             "x = {vertex}, p² has a local maximum.", p=p, low=fmt(roots[0]), high=fmt(roots[1]),
+             vertex=fmt(vertex))
 
 
 def bound_words(problem: Quadratic) -> str:
@@ -136,21 +158,30 @@ def bound_words(problem: Quadratic) -> str:
 def basin_words(problem: Quadratic, sw, used_steps: int, max_steps: int) -> str:
     """What the basin map shows, with the stability bound and the share of each outcome."""
     cells = sw.outcome.size
-    share = ", ".join(f"{label} {100 * np.mean(sw.outcome == code):.0f}%"
+    share = ", ".join(_("{label} {percent}%", label=_(label), percent=f"{100 * np.mean(sw.outcome == code):.0f}")
                       for code, label in enumerate(outcome_labels(problem)) if np.any(sw.outcome == code))
-    text = (f"Gradient descent from {len(sw.x0s)} start points × {len(sw.lrs)} learning rates "
-            f"({cells:,} runs of at most {used_steps:,} updates")
-    text += f", fewer than your {max_steps:,} to keep it quick). " if used_steps < max_steps else "). "
+    fields = dict(x0s=len(sw.x0s), lrs=len(sw.lrs), cells=f"{cells:,}", used=f"{used_steps:,}", most=f"{max_steps:,}")
+    if used_steps < max_steps:
+        text = ngettext("Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
+                        "{used} updates, fewer than your {most} to keep it quick). ",
+                        "Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
+                        "{used} updates, fewer than your {most} to keep it quick). ", used_steps, **fields)
+    else:
+        text = ngettext("Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
+                        "{used} updates). ",
+                        "Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
+                        "{used} updates). ", used_steps, **fields)
     bound = problem.stable_lr()
     if bound is not None:
-        text += (f"Below the dashed line, {bound_words(problem)}, each root attracts the starts around it, while "
-                 "starts far out still overshoot and diverge (the bound is local, set by the curvature at the "
-                 "roots); above it the roots repel, and runs end in cycles, wander chaotically or diverge. ")
+        text += _("Below the dashed line, {bound}, each root attracts the starts around it, while "
+                  "starts far out still overshoot and diverge (the bound is local, set by the curvature at the "
+                  "roots); above it the roots repel, and runs end in cycles, wander chaotically or diverge. ",
+                  bound=bound_words(problem))
     elif problem.roots():
-        text += "A double root has no such bound: the loss is flat there, so convergence is slow at any lr. "
+        text += _("A double root has no such bound: the loss is flat there, so convergence is slow at any lr. ")
     else:
-        text += "With no real root, the runs that do not diverge end at the vertex. "
-    return text + f"Cells: {share}."
+        text += _("With no real root, the runs that do not diverge end at the vertex. ")
+    return text + _("Cells: {share}.", share=share)
 
 
 def outside_words(trajs: list[Trajectory], lo: float, hi: float) -> str:
@@ -158,5 +189,5 @@ def outside_words(trajs: list[Trajectory], lo: float, hi: float) -> str:
     starts = [fmt(float(t.xs[0])) for t in trajs if np.any((t.xs < lo) | (t.xs > hi))]
     if not starts:
         return ""
-    return (f"Some iterates leave the plotted range [{fmt(lo, 3)}, {fmt(hi, 3)}] (runs from {', '.join(starts)}); "
-            "their markers are hidden while outside.")
+    return _("Some iterates leave the plotted range [{lo}, {hi}] (runs from {starts}); "
+             "their markers are hidden while outside.", lo=fmt(lo, 3), hi=fmt(hi, 3), starts=", ".join(starts))
