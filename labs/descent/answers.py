@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from core.descent import CHAOS, CYCLE, ESCAPED, FIXED, ON_VERTEX, REACHED, gradient_descent, outcome
 from core.objective import Quadratic
+from i18n import N_
 from labs.answer import Answer, registry
 from labs.descent.format import fmt_x
 from labs.descent.settings import filled
@@ -45,26 +46,26 @@ def outcome_fields(s: dict, x0: float, o) -> dict:
     # final: x as the page's table "Where each run ends" prints it (0.9999997, not a rounded 1)
     return {"x0": x0, "lr": s["lr"], "steps": o.steps, "x": o.x, "final": fmt_x(o.x), "root": root,
             "points": points, "low": low, "high": high, "label": outcome_label(o), "tol": s["tol"],
-            "max_steps": s["steps"]}
+            "max_steps": s["steps"], "period": o.period}
 
 
 OUTCOME_WHY = {
-    REACHED: "From x0 = {x0:g} at lr = {lr:g}, |p(x)| falls below {tol:g} after {steps} updates, at x = {final}, "
-             "next to the root {root:g}.",
-    CYCLE: "From x0 = {x0:g} at lr = {lr:g}, the run never settles: it ends in a {label} through {points}, "
-           "and repeats it for ever.",
-    CHAOS: "From x0 = {x0:g} at lr = {lr:g}, the run never settles and never repeats: it wanders within "
-           "[{low:.4g}, {high:.4g}], which is chaos.",
-    ESCAPED: "From x0 = {x0:g} at lr = {lr:g}, every update overshoots further, and at update {steps} x is past a "
-             "million: it diverges.",
-    ON_VERTEX: "From x0 = {x0:g} at lr = {lr:g}, the run sits on the vertex {x:.6g}, where the slope of p² is 0, "
-               "for all {max_steps} updates.",
-    FIXED: "From x0 = {x0:g} at lr = {lr:g}, the update is exactly 0 at x = {final}: the run is stuck.",
+    REACHED: N_("From x0 = {x0:g} at lr = {lr:g}, |p(x)| falls below {tol:g} after {steps} updates, at x = {final}, "
+                "next to the root {root:g}."),
+    CYCLE: N_("From x0 = {x0:g} at lr = {lr:g}, the run never settles: it ends in a {period}-cycle through {points}, "
+              "and repeats it for ever."),
+    CHAOS: N_("From x0 = {x0:g} at lr = {lr:g}, the run never settles and never repeats: it wanders within "
+              "[{low:.4g}, {high:.4g}], which is chaos."),
+    ESCAPED: N_("From x0 = {x0:g} at lr = {lr:g}, every update overshoots further, and at update {steps} x is past a "
+                "million: it diverges."),
+    ON_VERTEX: N_("From x0 = {x0:g} at lr = {lr:g}, the run sits on the vertex {x:.6g}, where the slope of p² is 0, "
+                  "for all {max_steps} updates."),
+    FIXED: N_("From x0 = {x0:g} at lr = {lr:g}, the update is exactly 0 at x = {final}: the run is stuck."),
 }
-REACHED_AT_ONCE = ("From x0 = {x0:g} at lr = {lr:g}, one update lands at x = {final}, where |p(x)| is already below "
-                   "{tol:g}: the root {root:g}.")
-TOO_SLOW_WHY = ("From x0 = {x0:g} at lr = {lr:g}, the run is still approaching after {max_steps} updates "
-                "(at x = {final}): too slow.")
+REACHED_AT_ONCE = N_("From x0 = {x0:g} at lr = {lr:g}, one update lands at x = {final}, where |p(x)| is already "
+                     "below {tol:g}: the root {root:g}.")
+TOO_SLOW_WHY = N_("From x0 = {x0:g} at lr = {lr:g}, the run is still approaching after {max_steps} updates "
+                  "(at x = {final}): too slow.")
 
 
 def why_of(o) -> str:
@@ -100,8 +101,8 @@ def first_update(s: dict, x0: float | None = None) -> Answer:
     g = float(problem.grad(start))
     x1 = start - s["lr"] * g
     p, dp = float(problem.residual(start)), 2 * problem.a * start + problem.b
-    return Answer(x1, "At x0 = {x0:g}, p(x0) = {p:.6g} and p′(x0) = {dp:.6g}, so the slope of p² is "
-                      "2·p(x0)·p′(x0) = {g:.6g} and x1 = {x0:g} − {lr:g} × ({g:.6g}) = {x1:.6g}.",
+    return Answer(x1, N_("At x0 = {x0:g}, p(x0) = {p:.6g} and p′(x0) = {dp:.6g}, so the slope of p² is "
+                         "2·p(x0)·p′(x0) = {g:.6g} and x1 = {x0:g} − {lr:g} × ({g:.6g}) = {x1:.6g}."),
                   {"x0": start, "p": p, "dp": dp, "g": g, "lr": s["lr"], "x1": x1})
 
 
@@ -126,10 +127,10 @@ def stability_bound(s: dict) -> Answer:
     bound = problem.stable_lr()
     d = problem.discriminant
     if bound is None or len(problem.roots()) != 2:
-        return Answer(None, "p has no two distinct roots, so there is no stability bound to state.", {})
-    return Answer(bound, "Near a root the update multiplies the distance to it by 1 − 2·lr·p′(root)², with "
-                         "p′(root)² = b² − 4ac = {d:g}; the distance shrinks only while that factor is above −1, "
-                         "that is while lr < 1/{d:g} = {bound:.6g}.",
+        return Answer(None, N_("p has no two distinct roots, so there is no stability bound to state."), {})
+    return Answer(bound, N_("Near a root the update multiplies the distance to it by 1 − 2·lr·p′(root)², with "
+                            "p′(root)² = b² − 4ac = {d:g}; the distance shrinks only while that factor is above −1, "
+                            "that is while lr < 1/{d:g} = {bound:.6g}."),
                   {"d": d, "bound": bound})
 
 
@@ -148,8 +149,9 @@ def reaches(s: dict, root: float = 4.0, side: str = "any") -> Answer:
     start, _, o = run_from(s)
     vertex = problem.vertex
     if side in ("left", "right") and vertex is not None and not (start < vertex if side == "left" else start > vertex):
-        return Answer(False, "x0 = {x0:g} is not {side} of the vertex {vertex:g}: move the first start point.",
-                      {"x0": start, "side": side, "vertex": vertex})
+        why = (N_("x0 = {x0:g} is not left of the vertex {vertex:g}: move the first start point.") if side == "left"
+               else N_("x0 = {x0:g} is not right of the vertex {vertex:g}: move the first start point."))
+        return Answer(False, why, {"x0": start, "side": side, "vertex": vertex})
     ok = o.kind == REACHED and o.root is not None and abs(o.root - root) < 1e-9
     return Answer(ok, why_of(o), outcome_fields(s, start, o))
 

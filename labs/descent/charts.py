@@ -12,6 +12,7 @@ import pandas as pd
 from core.descent import DIVERGED_CODE, HIGH_ROOT, LOW_ROOT, OUTCOME_LABELS, Trajectory
 from core.objective import Quadratic
 from core.sweep import Sweep
+from i18n import _
 from labs.charts import LOSS_CEILING, finite_rows, spread, thin
 from labs.descent.format import start_labels
 
@@ -37,20 +38,21 @@ def loss_by_step(problem: Quadratic, trajs: list[Trajectory], *, height: int = 3
     data = pd.concat(frames, ignore_index=True)
     legend = alt.Legend(symbolType="stroke", symbolSize=400)  # the swatches show each run's dash and width
     return alt.Chart(data).mark_line().encode(
-        x=alt.X("step:Q", title="step (updates made)", axis=alt.Axis(tickMinStep=1, format="d")),
-        y=alt.Y("loss:Q", title="loss = p(x)²  (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("start:N", title="start", sort=_starts(trajs), scale=alt.Scale(scheme="category10"),
+        x=alt.X("step:Q", title=_("step (updates made)"), axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("loss:Q", title=_("loss = p(x)²  (log scale)"), scale=alt.Scale(type="log")),
+        color=alt.Color("start:N", title=_("start"), sort=_starts(trajs), scale=alt.Scale(scheme="category10"),
                         legend=legend),
         # Runs that take the same path (mirrored starts converge in step) would hide one another: each run
         # gets its own dash pattern and the earlier ones are drawn wider.
-        strokeDash=alt.StrokeDash("start:N", sort=_starts(trajs), title="start",
+        strokeDash=alt.StrokeDash("start:N", sort=_starts(trajs), title=_("start"),
                                   scale=alt.Scale(domain=_starts(trajs), range=DASHES[:len(trajs)])),
-        strokeWidth=alt.StrokeWidth("start:N", sort=_starts(trajs), title="start",  # one merged legend
+        strokeWidth=alt.StrokeWidth("start:N", sort=_starts(trajs), title=_("start"),  # one merged legend
                                     scale=alt.Scale(domain=_starts(trajs),
                                                     range=[max(6.0 - 1.5 * k, 1.5) for k in range(len(trajs))])),
-        tooltip=[alt.Tooltip("start:N"), alt.Tooltip("step:Q"), alt.Tooltip("loss:Q", format=".3g")],
-    ).properties(height=height, description="Line chart: the loss p(x)² (log scale) against the step, one line per "
-                                            "start point: " + ", ".join(_starts(trajs)) + ".")
+        tooltip=[alt.Tooltip("start:N", title=_("start")), alt.Tooltip("step:Q", title=_("step")),
+                 alt.Tooltip("loss:Q", format=".3g", title=_("loss"))],
+    ).properties(height=height, description=_("Line chart: the loss p(x)² (log scale) against the step, one line per "
+                                              "start point: {starts}.", starts=", ".join(_starts(trajs))))
 
 
 def _edges(centres: np.ndarray, log: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -81,12 +83,17 @@ def basin_frame(sw: Sweep, *, columns: int | None = None, rows: int | None = Non
     return pd.DataFrame({
         "x0": sw.x0s[keep_x][j], "x0_lo": x_lo[j], "x0_hi": x_hi[j],
         "lr": sw.lrs[keep_lr][i], "lr_lo": l_lo[i], "lr_hi": l_hi[i],
-        "outcome": np.array(labels)[outcome], "steps": steps,
+        "outcome": np.array(shown_labels(labels))[outcome], "steps": steps,
         "final x": sw.x[cells], "period": period,
         # Shading: how long a run took to converge or diverge. Runs that used every step (vertex, cycle, chaos,
         # too slow) stay solid so that their colour reads.
         "shade": np.where(np.isin(outcome, (LOW_ROOT, HIGH_ROOT, DIVERGED_CODE)), steps, 0),
     })
+
+
+def shown_labels(labels) -> list[str]:
+    """Outcome labels (``core.descent.outcome_labels``, English codes) as the page shows them."""
+    return [_(label) for label in labels]
 
 
 PHONE_CELLS = (21, 21)  # basin-map columns × rows on a phone: cells of about 14 × 18 px at 390 px wide
@@ -100,6 +107,7 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
     ``cells`` = (columns, rows): draw at most that many, evenly spread, legends below the plot (``PHONE_CELLS``
     for a phone: there the legends beside it would leave the plot a third of the screen)."""
     columns, rows = cells or (None, None)
+    shown = shown_labels(labels)
     data = finite_rows(basin_frame(sw, columns=columns, rows=rows, labels=labels), ["x0", "lr", "steps", "final x"])
     x_scale = alt.Scale(domain=[float(data["x0_lo"].min()), float(data["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(data["lr_lo"].min()), float(data["lr_hi"].max())], nice=False)
@@ -114,38 +122,39 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
     steps_legend = ({"orient": "bottom", "direction": "horizontal", "columns": len(ticks), "titleLimit": 240}
                     if cells else {})
     rects = alt.Chart(data).mark_rect().encode(
-        x=alt.X("x0_lo:Q", title="start point x0", scale=x_scale), x2="x0_hi:Q",
-        y=alt.Y("lr_lo:Q", title="learning rate lr (log scale)", scale=y_scale), y2="lr_hi:Q",
-        color=alt.Color("outcome:N", title="outcome", legend=outcome_legend,
-                        scale=alt.Scale(domain=list(labels), range=list(OUTCOME_COLORS))),
-        opacity=alt.Opacity("shade:Q", title="steps to converge or diverge",
+        x=alt.X("x0_lo:Q", title=_("start point x0"), scale=x_scale), x2="x0_hi:Q",
+        y=alt.Y("lr_lo:Q", title=_("learning rate lr (log scale)"), scale=y_scale), y2="lr_hi:Q",
+        color=alt.Color("outcome:N", title=_("outcome"), legend=outcome_legend,
+                        scale=alt.Scale(domain=shown, range=list(OUTCOME_COLORS))),
+        opacity=alt.Opacity("shade:Q", title=_("steps to converge or diverge"),
                             scale=alt.Scale(type="symlog", domain=[0, max_steps], range=[1.0, 0.35]),
                             legend=alt.Legend(values=ticks, symbolType="square", symbolFillColor="#1f77b4",
                                               symbolStrokeColor="#1f77b4", symbolSize=150, **steps_legend)),
-        tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"), alt.Tooltip("outcome:N"),
-                 alt.Tooltip("period:Q", title="cycle length"), alt.Tooltip("steps:Q"),
-                 alt.Tooltip("final x:Q", format=".6g")],
+        tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"),
+                 alt.Tooltip("outcome:N", title=_("outcome")), alt.Tooltip("period:Q", title=_("cycle length")),
+                 alt.Tooltip("steps:Q", title=_("steps")), alt.Tooltip("final x:Q", format=".6g", title=_("final x"))],
     ).add_params(cell)
     layers = [rects]
     lr_min, lr_max = float(data["lr_lo"].min()), float(data["lr_hi"].max())
     if bound is not None and lr_min <= bound <= lr_max:
         rule = pd.DataFrame({"lr": [bound], "label": [bound_label]})
         layers.append(alt.Chart(rule).mark_rule(strokeDash=[6, 3], color="black", strokeWidth=1.5).encode(
-            y=alt.Y("lr:Q", scale=y_scale), tooltip=[alt.Tooltip("label:N", title="stable bound")]))
+            y=alt.Y("lr:Q", scale=y_scale), tooltip=[alt.Tooltip("label:N", title=_("stable bound"))]))
         layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-7, fontSize=12).encode(
             x=alt.value(4), y=alt.Y("lr:Q", scale=y_scale), text="label:N"))
     x_lo, x_hi = x_scale.domain
     marks = pd.DataFrame({"x0": [x for x in current_x0s if x_lo <= x <= x_hi], "lr": current_lr})
     if len(marks) and lr_min <= current_lr <= lr_max:
-        marks["what"] = "current settings"
+        marks["what"] = _("current settings")
         layers.append(alt.Chart(marks).mark_point(shape="cross", size=200, filled=True, color="black",
                                                   stroke="white", strokeWidth=1).encode(
             x=alt.X("x0:Q", scale=x_scale), y=alt.Y("lr:Q", scale=y_scale),
-            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g")]))
-    description = ("Basin map: a grid of start points x0 (across) by learning rates lr (up, log scale), each cell "
-                   "coloured by where gradient descent from it ends (" + ", ".join(labels) + "), paler when "
-                   "it took more steps; a dashed line marks the stability bound and crosses the current settings. "
-                   "Select a cell to use its start point and learning rate.")
+            tooltip=[alt.Tooltip("what:N", title=_("what")), alt.Tooltip("x0:Q", format=".4g"),
+                     alt.Tooltip("lr:Q", format=".4g")]))
+    description = _("Basin map: a grid of start points x0 (across) by learning rates lr (up, log scale), each cell "
+                    "coloured by where gradient descent from it ends ({outcomes}), paler when "
+                    "it took more steps; a dashed line marks the stability bound and crosses the current settings. "
+                    "Select a cell to use its start point and learning rate.", outcomes=", ".join(shown))
     if not cells:
         return alt.layer(*layers).properties(height=height, description=description)
     # Streamlit fits the legends into the height too: add theirs (about 170 px) below the plot.

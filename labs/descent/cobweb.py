@@ -6,6 +6,7 @@ import numpy as np
 
 from core.descent import Trajectory, outcome
 from core.objective import Quadratic
+from i18n import _
 from labs.descent.format import fmt, fmt_lr, hint_start, round_lr, starts_of
 from labs.descent.questions import Answer
 from labs.descent.ranges import x_range
@@ -19,19 +20,22 @@ def cobweb_words(problem: Quadratic, traj: Trajectory, lr: float, max_steps: int
     starts ``x0s``)."""
     o = outcome(problem, traj, max_steps)
     starts = starts_of(problem, [float(traj.xs[0])] if x0s is None else x0s)
-    text = ("Each update maps xₖ to xₖ₊₁ = xₖ − lr·loss′(xₖ) (the solid curve); the red path bounces "
-            "between the curve and the diagonal y = x, one corner per update. Fixed points are where the curve "
-            "crosses the diagonal: the roots and the vertex. A fixed point attracts when the curve crosses "
-            "there less steeply than ±1 and repels when it crosses more steeply; at a slope of exactly ±1 the "
-            "slope alone does not decide. ")
+    text = _("Each update maps xₖ to xₖ₊₁ = xₖ − lr·loss′(xₖ) (the solid curve); the red path bounces "
+             "between the curve and the diagonal y = x, one corner per update. Fixed points are where the curve "
+             "crosses the diagonal: the roots and the vertex. A fixed point attracts when the curve crosses "
+             "there less steeply than ±1 and repels when it crosses more steeply; at a slope of exactly ±1 the "
+             "slope alone does not decide.") + " "
     roots = problem.roots()
     if len(roots) == 1 and problem.a != 0:
-        text += (f"At the double root {fmt(roots[0])} the curve touches the diagonal with slope exactly 1 "
-                 "(loss″ = 0 there), and it still attracts, slowly: each step is smaller than the last. ")
-    text += f"From {starts(float(traj.xs[0]))} at lr = {fmt_lr(lr)} the run {verb_phrase(problem, o, max_steps)}."
+        text += _("At the double root {root} the curve touches the diagonal with slope exactly 1 "
+                  "(loss″ = 0 there), and it still attracts, slowly: each step is smaller than the last.",
+                  root=fmt(roots[0])) + " "
+    text += _("From {x0} at lr = {lr} the run {verb}.", x0=starts(float(traj.xs[0])), lr=fmt_lr(lr),
+              verb=verb_phrase(problem, o, max_steps))
     view = cobweb_range(problem, traj)
     if view != x_range(problem, [float(traj.xs[0])]):
-        text += f" The view is zoomed to where the run goes, x from {fmt(view[0], 3)} to {fmt(view[1], 3)}."
+        text += " " + _("The view is zoomed to where the run goes, x from {lo} to {hi}.", lo=fmt(view[0], 3),
+                        hi=fmt(view[1], 3))
     return text
 
 
@@ -73,16 +77,17 @@ def cobweb_hint(problem: Quadratic, lr: float = 0.0, tol: float = 1e-6, x0s=()) 
         held = bounded_claim(problem, HINT_MAX_STEPS, tol)
         beyond = run_claim(problem, x0, round_lr(2.2 * bound), HINT_MAX_STEPS, tol)
         below = run_claim(problem, x0, round_lr(0.9 * bound), HINT_MAX_STEPS, tol)
-        text = (f"Raise lr past 1/(b² − 4ac) = {fmt(bound)} with a start between the roots and the roots stop "
-                f"attracting. From {starts_of(problem, x0s)(x0)}: "
-                + "; ".join(f"at lr = {fmt_lr(c.lr)} it {verb_phrase(problem, c.outcome, c.max_steps)}"
-                            for c in tried)
-                + f". Starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ {fmt_lr(held.lr)}; at "
-                f"lr = {fmt_lr(beyond.lr)} it {verb_phrase(problem, beyond.outcome, beyond.max_steps)}. Below "
-                f"{fmt(bound)} it steps into a root again: at lr = {fmt_lr(below.lr)} it "
-                f"{verb_phrase(problem, below.outcome, below.max_steps)}.")
+        runs = "; ".join(_("at lr = {lr} it {verb}", lr=fmt_lr(c.lr), verb=verb_phrase(problem, c.outcome, c.max_steps))
+                         for c in tried)
+        text = _("Raise lr past 1/(b² − 4ac) = {bound} with a start between the roots and the roots stop "
+                 "attracting. From {x0}: {runs}. Starts between the roots stay bounded up to lr = 2/(b² − 4ac) ≈ "
+                 "{held}; at lr = {beyond_lr} it {beyond}. Below {bound} it steps into a root again: at "
+                 "lr = {below_lr} it {below}.", bound=fmt(bound), x0=starts_of(problem, x0s)(x0), runs=runs,
+                 held=fmt_lr(held.lr), beyond_lr=fmt_lr(beyond.lr),
+                 beyond=verb_phrase(problem, beyond.outcome, beyond.max_steps), below_lr=fmt_lr(below.lr),
+                 below=verb_phrase(problem, below.outcome, below.max_steps))
         return Answer("Try", text, (*tried, held, beyond, below))
     # A line: x − r ← (1 − 2·lr·b²)·(x − r), so the path zigzags above 1/(2b²) and diverges above 1/b².
-    return Answer("Try", f"For a line each update scales the distance to the root by 1 − 2·lr·b²: above "
-                         f"lr = {fmt(bound / 2, 3)} the path zigzags across the root, above {fmt(bound, 3)} it "
-                         "zigzags outwards and diverges.")
+    return Answer("Try", _("For a line each update scales the distance to the root by 1 − 2·lr·b²: above "
+                           "lr = {zigzag} the path zigzags across the root, above {bound} it "
+                           "zigzags outwards and diverges.", zigzag=fmt(bound / 2, 3), bound=fmt(bound, 3)))

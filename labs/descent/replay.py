@@ -5,6 +5,7 @@ import numpy as np
 
 from core.descent import Trajectory
 from core.objective import Quadratic
+from i18n import _
 from labs import replay as common
 from labs.charts import LOSS_CEILING
 from labs.descent.format import start_labels
@@ -33,19 +34,22 @@ def descent_replay(problem: Quadratic, trajs: list[Trajectory], lo: float, hi: f
         series.append(common.one_series(label, traj.steps, {"x": xs, "loss": common.clamp(lx, 0.0, top),
                                                   "p": common.clamp(px, p_lo, p_hi)}, i, stride=stride))
     roots = [r for r in problem.roots() if lo <= r <= hi]
-    root_points = [{"x": float(r), "y": 0.0, "label": f"root {r:.6g}", "shape": "diamond", "color": "#000"}
-                   for r in roots]
+    root_points = [{"x": float(r), "y": 0.0, "label": _("root {root}", root=f"{r:.6g}"), "shape": "diamond",
+                    "color": "#000"} for r in roots]
     vertex = problem.vertex
-    vrules = ([{"at": float(vertex), "label": f"vertex {vertex:.4g}", "color": "#9467bd", "dash": [4, 4]}]
-              if vertex is not None and lo <= vertex <= hi else [])
+    vrules = ([{"at": float(vertex), "label": _("vertex {vertex}", vertex=f"{vertex:.4g}"), "color": "#9467bd",
+                "dash": [4, 4]}] if vertex is not None and lo <= vertex <= hi else [])
     markers = [{"kind": "trail", "x": "x", "y": "loss"}, {"kind": "marker", "x": "x", "y": "loss"}]
-    loss_panel = {"title": "The loss p(x)² and where each run is", "height": height,
-                  "x": common.linear_axis("x", lo, hi), "y": common.symlog_axis("loss = p(x)²  (symlog scale)", top),
+    loss_panel = {"title": _("The loss p(x)² and where each run is"), "height": height,
+                  "x": common.linear_axis("x", lo, hi),
+                  "y": common.symlog_axis(_("loss = p(x)²  (symlog scale)"), top),
                   "curves": [{"x": common.floats(x[ok]), "y": common.floats(loss[ok]), "color": "#444", "width": 1.5}],
                   "points": [{**pt, "y": 0.0} for pt in root_points], "layers": markers}
-    title = "p(x), its roots (◆)" if len(problem.roots()) != 1 else "p(x) and its root (◆)"
-    if vertex is not None:
-        title += " and the vertex (dashed)"
+    if vertex is None:
+        title = _("p(x), its roots (◆)") if len(problem.roots()) != 1 else _("p(x) and its root (◆)")
+    else:
+        title = (_("p(x), its roots (◆) and the vertex (dashed)") if len(problem.roots()) != 1 else
+                 _("p(x) and its root (◆) and the vertex (dashed)"))
     p_panel = {"title": title, "height": height, "x": common.linear_axis("x", lo, hi),
                "y": common.linear_axis("p(x)", p_lo, p_hi),
                "curves": [{"x": common.floats(x[ok]), "y": common.floats(p[ok]), "color": "#444", "width": 1.5}],
@@ -77,9 +81,10 @@ def cobweb_replay(problem: Quadratic, traj: Trajectory, lr: float, lo: float, hi
                       shape="circle", stride=stride)]
     fixed = [c for c in problem.critical_points() if lo <= c <= hi]
     roots = problem.roots()
-    points = [{"x": float(c), "y": float(c), "label": ("root " if c in roots else "vertex ") + f"{c:.6g}",
+    points = [{"x": float(c), "y": float(c),
+               "label": _("root {root}", root=f"{c:.6g}") if c in roots else _("vertex {vertex}", vertex=f"{c:.6g}"),
                "shape": "diamond" if c in roots else "square", "color": "#000"} for c in fixed]
-    panel = {"title": "The update map and the cobweb of the first run", "height": height,
+    panel = {"title": _("The update map and the cobweb of the first run"), "height": height,
              "x": common.linear_axis("xₖ", lo, hi), "y": common.linear_axis("xₖ₊₁", lo, hi),
              "curves": [{"x": [float(lo), float(hi)], "y": [float(lo), float(hi)], "color": "#999", "dash": [4, 4],
                          "width": 1},
