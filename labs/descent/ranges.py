@@ -62,10 +62,11 @@ def basin_sweep(problem: Quadratic, lr: float, max_steps: int, tol: float, x0s=(
     return sweep(problem, grid_x0, grid_lr, steps, tol, orbits=True), steps
 
 
-def picked_cell(cell: dict, x0s) -> tuple[str, float]:
-    """Settings from a clicked basin-map cell: the x0 text with its first start replaced, and the lr
-    (rounded to 3 significant digits and kept inside the allowed range)."""
+def picked_cell(cell: dict, x0s, sep: str = ",") -> tuple[str, float]:
+    """Settings from a clicked basin-map cell: the x0 text with its first start replaced (the starts joined by
+    ``sep``: ";" where a comma is the decimal comma), and the lr (rounded to 3 significant digits and kept inside
+    the allowed range)."""
     x0 = float(np.clip(float(cell["x0"]), -X0_LIMIT, X0_LIMIT))
     lr = float(np.clip(float(f"{float(cell['lr']):.3g}"), LR_MIN, LR_MAX))
     starts = [fmt(round(x0, 2), 6)] + [fmt(float(x), 6) for x in list(x0s)[1:]]
-    return ",".join(starts), lr
+    return sep.join(starts), lr
