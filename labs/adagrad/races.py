@@ -142,8 +142,8 @@ def outcome_words(problem, traj: Trajectory, lr: float | None = None) -> str:
     if o.kind == descent.CHAOS:
         return _("wanders chaotically within [{lo}, {hi}]", lo=f"{o.points[0]:.4g}", hi=f"{o.points[1]:.4g}")
     if o.kind == descent.ON_VERTEX:
-        return ngettext("is stuck at the vertex {vertex} after {n} step", "is stuck at the vertex {vertex} after {n} steps",
-                        o.steps, vertex=f"{problem.vertex:.4g}")
+        return ngettext("is stuck at the vertex {vertex} after {n} step",
+                        "is stuck at the vertex {vertex} after {n} steps", o.steps, vertex=f"{problem.vertex:.4g}")
     return ngettext("did not finish in {n} step", "did not finish in {n} steps", o.steps)
 
 

@@ -5,8 +5,9 @@ import numpy as np
 
 from core.descent import Trajectory
 from core.objective import Quadratic
+from i18n import _
 from labs import replay as common
-from labs.adagrad.races import RACER_COLORS
+from labs.adagrad.races import RACER_COLORS, racer_label
 from labs.charts import LOSS_CEILING
 
 RACER_DASHES = {"gradient descent": None, "momentum": [6, 3], "Adagrad": None, "RMSProp": [8, 3, 2, 3],
@@ -16,7 +17,7 @@ RACER_SHAPES = {"gradient descent": "circle", "momentum": "square", "Adagrad": "
 
 
 def _racer(name: str, traj: Trajectory, data: dict, stride: int) -> dict:
-    return common.one_series(name, traj.steps, data, 0, color=RACER_COLORS.get(name, "#444"),
+    return common.one_series(racer_label(name), traj.steps, data, 0, color=RACER_COLORS.get(name, "#444"),
                              dash=RACER_DASHES.get(name), shape=RACER_SHAPES.get(name, "circle"), stride=stride)
 
 
@@ -38,19 +39,21 @@ def race_1d_replay(problem: Quadratic, runs: dict[str, Trajectory], view: tuple[
         series.append(_racer(name, traj, {"x": xs, "shown": shown, "loss": common.clamp(lx, 0.0, top)}, stride))
     last = max(t.steps for t in runs.values())
     roots = [r for r in problem.roots() if lo <= r <= hi]
-    path_panel = {"title": "Trajectories: x against step", "height": height,
-                  "x": common.linear_axis("step", 0, max(last, 1)),
-                  "y": common.linear_axis("x (clipped to the view)", lo, hi),
-                  "hrules": [{"at": float(r), "label": f"root {r:g}", "color": "gray", "dash": [4, 4]} for r in roots],
+    path_panel = {"title": _("Trajectories: x against step"), "height": height,
+                  "x": common.linear_axis(_("step"), 0, max(last, 1)),
+                  "y": common.linear_axis(_("x (clipped to the view)"), lo, hi),
+                  "hrules": [{"at": float(r), "label": _("root {root}", root=f"{r:g}"), "color": "gray",
+                              "dash": [4, 4]} for r in roots],
                   "layers": [{"kind": "path", "x": "#step", "y": "shown", "per_step": 1},
                              {"kind": "marker", "x": "#step", "y": "shown"}]}
-    curve_panel = {"title": "On the curve: the loss p(x)²", "height": height,
-                   "x": common.linear_axis("x", lo, hi), "y": common.symlog_axis("loss = p(x)²  (symlog scale)", top),
+    curve_panel = {"title": _("On the curve: the loss p(x)²"), "height": height,
+                   "x": common.linear_axis("x", lo, hi),
+                   "y": common.symlog_axis(_("loss = p(x)²  (symlog scale)"), top),
                    "curves": [{"x": common.floats(x), "y": common.floats(loss), "color": "#444", "width": 1.5}],
-                   "points": [{"x": float(r), "y": 0.0, "label": f"root {r:g}", "shape": "diamond", "color": "#000"}
-                              for r in roots],
+                   "points": [{"x": float(r), "y": 0.0, "label": _("root {root}", root=f"{r:g}"), "shape": "diamond",
+                               "color": "#000"} for r in roots],
                    "layers": [{"kind": "trail", "x": "x", "y": "loss"}, {"kind": "marker", "x": "x", "y": "loss"}]}
-    names = list(runs)
+    names = [racer_label(name) for name in runs]
     return common.finish({**common.timing(last), "series": series, "panels": [path_panel, curve_panel],
                    "notes": common.thinning_note(list(runs.values()), names)})
 
@@ -79,10 +82,10 @@ def race_2d_replay(runs: dict[str, Trajectory], box, xs: np.ndarray, ys: np.ndar
              "y": common.linear_axis("y", float(ys[0] - dy), float(ys[-1] + dy)),
              "heat": {"x": [float(xs[0] - dx), float(xs[-1] + dx)], "y": [float(ys[0] - dy), float(ys[-1] + dy)],
                       "nx": int(len(xs)), "ny": int(len(ys)), "v": common.floats(np.round(v.ravel(), 4))},
-             "points": [{"x": float(minimum[0]), "y": float(minimum[1]), "label": "minimum", "shape": "diamond",
+             "points": [{"x": float(minimum[0]), "y": float(minimum[1]), "label": _("minimum"), "shape": "diamond",
                          "color": "gold"}],
              "layers": [{"kind": "path", "x": "sx", "y": "sy", "per_step": 1},
                         {"kind": "marker", "x": "sx", "y": "sy"}]}
     last = max(t.steps for t in runs.values())
     return common.finish({**common.timing(last), "series": series, "panels": [panel],
-                          "notes": common.thinning_note(list(runs.values()), list(runs))})
+                          "notes": common.thinning_note(list(runs.values()), [racer_label(name) for name in runs])})

@@ -137,25 +137,25 @@ def bowl_story(surface, runs: dict[str, Trajectory], lr: float, lr_adagrad: floa
 # Why an adaptive racer beat the plain ones, by what it divides g by (core.optim.SCALING's divides_by).
 WHY_ADAPTIVE_WINS = {
     "sum": N_("Why {winner} wins here: it divides g by {divisor}, the root of the sum of every g² so far, so its "
-            "steps do not grow with the slope (none moved a coordinate by more than lr = {lr:g}) and one lr suits "
-            "both steep and flat ground, while the plain step lr·g is huge where the loss is steep and tiny where "
-            "it is flat ({lost}). The sum only grows, so its step size lr/({divisor} + eps) only shrinks."),
+              "steps do not grow with the slope (none moved a coordinate by more than lr = {lr:g}) and one lr suits "
+              "both steep and flat ground, while the plain step lr·g is huge where the loss is steep and tiny where "
+              "it is flat ({lost}). The sum only grows, so its step size lr/({divisor} + eps) only shrinks."),
     "mean": N_("Why {winner} wins here: it divides g by {divisor}, the root of a decaying mean of recent g², so its "
-             "steps do not grow with the slope and one lr suits both steep and flat ground, while the plain step "
-             "lr·g is huge where the loss is steep and tiny where it is flat ({lost}). The mean forgets old "
-             "gradients, so its step size lr/({divisor} + eps) can grow again where the slope eases."),
+               "steps do not grow with the slope and one lr suits both steep and flat ground, while the plain step "
+               "lr·g is huge where the loss is steep and tiny where it is flat ({lost}). The mean forgets old "
+               "gradients, so its step size lr/({divisor} + eps) can grow again where the slope eases."),
 }
 # Why a plain racer beat an adaptive one: one sentence per slower adaptive racer, by what it divides by.
 WHY_ADAPTIVE_LOSES = {
     "sum": N_("{name} divides g by {divisor}, the root of the sum of every g² so far, which only grows: its step "
-            "size lr/({divisor} + eps) only shrinks, and it {outcome}."),
+              "size lr/({divisor} + eps) only shrinks, and it {outcome}."),
     "mean": N_("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink with g "
-             "as the plain step does: it turned back {turns} on the way and {outcome}."),
+               "as the plain step does: it turned back {turns} on the way and {outcome}."),
     "mean, straight": N_("{name} divides g by {divisor}, the root of a decaying mean of g², so its steps do not shrink "
-                       "with g as the plain step does, and it {outcome}."),
+                         "with g as the plain step does, and it {outcome}."),
 }
 ONE_STEP_LANDING = N_("{name} {landing} (its first step is {first_step}): a coincidence of the numbers, not speed, so "
-                    "it is not ranked.")
+                      "it is not ranked.")
 
 
 def kind_is_mean(name: str) -> bool:
@@ -233,11 +233,11 @@ class Hint(NamedTuple):
 HINTS = {"rosenbrock": Hint("rosenbrock", (-1.2, 1.0), ("gradient descent", "momentum", "Adagrad", "Adam"),
                             {"gradient descent": 0.0019, "momentum": 0.0019, "Adagrad": 0.5, "RMSProp": 0.03,
                              "Adam": 0.1}, MAX_STEPS)}
-HINT_SENTENCE = N_("{surface}'s valley is steep across and flat along: at the minimum its curvature is {high:.5g} across "
-                 "and {low:.4g} along, so gradient descent is stable there only for lr < {bound:.4g}, and at "
-                 "lr = {lr:g} the error along the floor shrinks by a factor of only 1 − {lr:g} × {low:.4g} = "
-                 "{factor:.5g} per step. [The race from ({sx:g}, {sy:g}) with {racers}, at most {steps} steps]"
-                 "({link}), as this page runs it: {summary}")
+HINT_SENTENCE = N_("{surface}'s valley is steep across and flat along: at the minimum its curvature is {high:.5g} "
+                   "across and {low:.4g} along, so gradient descent is stable there only for lr < {bound:.4g}, and at "
+                   "lr = {lr:g} the error along the floor shrinks by a factor of only 1 − {lr:g} × {low:.4g} = "
+                   "{factor:.5g} per step. [The race from ({sx:g}, {sy:g}) with {racers}, at most {steps} steps]"
+                   "({link}), as this page runs it: {summary}")
 
 
 def hint_sentence(surface, hint: Hint, runs: dict[str, Trajectory], link: str) -> str:
