@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from board import words
+from i18n import _
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "data" / "boards.sqlite3"
@@ -87,7 +88,7 @@ class Database:
             try:
                 import psycopg  # noqa: F401  (optional: only a PostgreSQL database needs it)
             except ImportError as error:
-                raise DatabaseError(words.NO_PSYCOPG) from error
+                raise DatabaseError(_(words.NO_PSYCOPG)) from error
 
     @property
     def for_update(self) -> str:
@@ -197,7 +198,7 @@ class Database:
                 row = cur.execute("SELECT version FROM gp_schema").fetchone()
                 version = row[0] if row else 0
                 if version > SCHEMA_VERSION:
-                    raise DatabaseError(words.NEWER_SCHEMA.format(found=version, known=SCHEMA_VERSION))
+                    raise DatabaseError(_(words.NEWER_SCHEMA, found=version, known=SCHEMA_VERSION))
                 if version == 0:
                     for statement in SCHEMA:
                         cur.execute(statement.format(**TYPES[self.kind]))

@@ -16,6 +16,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+import i18n
 from core.descent import CONVERGED, outcome, outcome_code, outcome_labels
 from core.objective import Quadratic
 from core.train import TrainConfig
@@ -97,14 +98,25 @@ def mlp_settings(config: TrainConfig) -> dict:
     return out
 
 
+def _in_english(words, *args):
+    """``words(*args)`` in English: what a board stores is read by every visitor, in their own language, so its
+    words are the English codes, translated where they are shown."""
+    previous = i18n.language()
+    i18n.use(i18n.DEFAULT)
+    try:
+        return words(*args)
+    finally:
+        i18n.use(previous)
+
+
 def mlp(run) -> Entry:
     """A finished MLP run (a ``runs.store.RunView``): NotReady while there is none or it still trains."""
     if run is None or not run.done:
         from board import words
 
-        raise NotReady(words.MLP_NOT_READY)
+        raise NotReady(i18n._(words.MLP_NOT_READY))
     summary = mlp_compare.summarize(run)
-    results = {"final_loss": _num(summary.final_loss), "state": mlp_compare.run_state(summary),
+    results = {"final_loss": _num(summary.final_loss), "state": _in_english(mlp_compare.run_state, summary),
                "seconds": _num(summary.train_seconds) if summary.train_seconds is not None else None,
                "changed": mlp_compare.format_compare([run.config])}
     for x, y in zip(mlp_compare.COMPARE_X, summary.at_x):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from board import words
 from board.database import Database
+from i18n import _
 
 LABS = ("descent", "adagrad", "mlp")
 CODE_BYTES = 12          # 96 random bits: 16 URL-safe characters
@@ -102,7 +103,7 @@ def clean_nickname(text) -> tuple[str, str | None]:
     text = "".join(ch if not unicodedata.category(ch).startswith("C") else " " for ch in str(text))
     text = " ".join(text.split())
     if len(text) > MAX_NICKNAME:
-        return "", words.NICKNAME_TOO_LONG.format(limit=MAX_NICKNAME, length=len(text))
+        return "", _(words.NICKNAME_TOO_LONG, limit=MAX_NICKNAME, length=len(text))
     return text, None
 
 
@@ -220,7 +221,7 @@ class Store:
 
     def _require(self, code, secret) -> None:
         if not self.is_teacher(code, secret):
-            raise Forbidden(words.FORBIDDEN)
+            raise Forbidden(_(words.FORBIDDEN))
 
     def hide_names(self, code: str, secret: str, hide: bool) -> None:
         self._require(code, secret)
