@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import weakref
+from pathlib import Path
 
 M_ARENA_MAX = -8  # mallopt's parameter number for the arena cap (glibc's malloc.h)
 ARENAS = 2
@@ -187,14 +188,14 @@ def _probe(instance_ref, loop) -> None:
 
 
 def _note_sessions(instance_ref) -> None:
-    """Register each session on a lab page by weakref (everything a session holds hangs off its AppSession);
-    on the server's event loop, where sessions are stored."""
+    """Register by weakref each session that has run a page of ``pages/`` (everything a session holds hangs off
+    its AppSession); on the server's event loop, where sessions are stored."""
     instance = instance_ref()
     try:
         for info in instance._session_mgr.list_sessions():
             session = info.session
-            if session.id not in _PROBED and session.page_script_hash not in (
-                    "", session._pages_manager.main_script_hash):
+            page = session.get_pages().get(session.page_script_hash) or {}
+            if session.id not in _PROBED and Path(page.get("script_path", "")).parent.name == "pages":
                 _PROBED[session.id] = weakref.ref(session)
     except AttributeError:  # no runtime any more, or Streamlit's internals changed
         pass
