@@ -160,17 +160,17 @@ def basin_words(problem: Quadratic, sw, used_steps: int, max_steps: int) -> str:
     cells = sw.outcome.size
     share = ", ".join(_("{label} {percent}%", label=_(label), percent=f"{100 * np.mean(sw.outcome == code):.0f}")
                       for code, label in enumerate(outcome_labels(problem)) if np.any(sw.outcome == code))
-    fields = dict(x0s=len(sw.x0s), lrs=len(sw.lrs), cells=f"{cells:,}", used=f"{used_steps:,}", most=f"{max_steps:,}")
+    fields = dict(x0s=len(sw.x0s), lrs=len(sw.lrs), cells=f"{cells:,}", most=f"{max_steps:,}")
     if used_steps < max_steps:
         text = ngettext("Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
-                        "{used} updates, fewer than your {most} to keep it quick). ",
+                        "{n:,} updates, fewer than your {most} to keep it quick). ",
                         "Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
-                        "{used} updates, fewer than your {most} to keep it quick). ", used_steps, **fields)
+                        "{n:,} updates, fewer than your {most} to keep it quick). ", used_steps, **fields)
     else:
         text = ngettext("Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
-                        "{used} updates). ",
+                        "{n:,} updates). ",
                         "Gradient descent from {x0s} start points × {lrs} learning rates ({cells} runs of at most "
-                        "{used} updates). ", used_steps, **fields)
+                        "{n:,} updates). ", used_steps, **fields)
     bound = problem.stable_lr()
     if bound is not None:
         text += _("Below the dashed line, {bound}, each root attracts the starts around it, while "
