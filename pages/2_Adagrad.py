@@ -9,7 +9,7 @@ import i18n
 from app import a11y, board_panel, lesson_panel, player, widgets
 from core.inputs import parse_number
 from core.objective import Quadratic
-from core.surfaces import LABELS, SURFACES
+from core.surfaces import SURFACES
 from i18n import N_, _, ngettext, pgettext
 from labs import glossary
 from labs.adagrad import chart_data, inspector, races, replay, slowdown, stories
@@ -77,6 +77,10 @@ def _lr(label: str, key: str, default: float, step: float, help: str) -> float:
                           help=_("{help} In [{lo}, {hi}].", help=help, lo=f"{races.LR_MIN:g}", hi=f"{races.LR_MAX:g}"))
 
 
+# The choices show their options as the URL holds them (noise, bowl, gradient descent …), in every language:
+# Streamlit's bind="query-params" writes and reads a radio's or multiselect's *formatted* option, so a format_func
+# that translates them would put Russian words in the URL and drop English ones from a shared link (what
+# inspector.GRAD_LABELS, core.surfaces.LABELS and races.racer_label are for, once widgets.choice/multi keep codes).
 def inspector_settings() -> Inspector:
     st.sidebar.header(_("Step inspector"))
     lr = widgets.number(_("Learning rate lr"), "lr", 0.1, 1e-6, 10.0, step=0.01,
@@ -87,8 +91,7 @@ def inspector_settings() -> Inspector:
                           help=_("Seeds the parameters and the N(0, 1) gradients: same seed, same run."))
     grad = widgets.choice(_("Gradients"), "grad", list(inspector.GRAD_SOURCES), "noise", horizontal=False,
                           help=_("noise: a fresh N(0, 1) draw each step (the exercise). quadratic: the gradient "
-                                 "of ½‖θ‖², which is θ itself, so the parameters converge to 0."),
-                          format_func=lambda key: _(inspector.GRAD_LABELS[key]))
+                                 "of ½‖θ‖², which is θ itself, so the parameters converge to 0."))
     param = widgets.choice(_("Element of"), "el", ["W", "b"], "W",
                            help=_("Inspect an element of the matrix W or the vector b."))
     row = widgets.number(_("Row i"), "i", 2, 0, 9, integer=True, help=_("W[i, j] or b[i]."))
@@ -103,8 +106,7 @@ def inspector_settings() -> Inspector:
 def race_settings() -> tuple[RootRace, SurfaceRace]:
     st.sidebar.header(_("Races"))
     chosen = widgets.multi(_("Optimisers"), "race", list(races.RACERS), list(races.DEFAULT_RACERS),
-                           help=_("Which optimisers race, on both problems and in the learning-rate tables."),
-                           format_func=races.racer_label)
+                           help=_("Which optimisers race, on both problems and in the learning-rate tables."))
     steps = widgets.number(_("Max steps"), "steps", 1000, 1, races.MAX_STEPS, integer=True,
                            help=_("Each race stops after this many steps (≤ {most}).", most=races.MAX_STEPS))
     st.sidebar.subheader(_("On ({p})²", p=ROOT_PROBLEM.describe()))
@@ -115,8 +117,7 @@ def race_settings() -> tuple[RootRace, SurfaceRace]:
     lr_adam = _lr(_("lr of Adam"), "lr_adam", 0.03, 0.01, _("Adam's first step is lr in size."))
     st.sidebar.subheader(_("On a 2-D surface"))
     surface_name = widgets.choice(_("Surface"), "surface", list(SURFACES), "bowl",
-                                  help=_("bowl: x² + 25·y², 25× steeper along y. rosenbrock: a curved, flat valley."),
-                                  format_func=lambda key: _(LABELS[key]))
+                                  help=_("bowl: x² + 25·y², 25× steeper along y. rosenbrock: a curved, flat valley."))
     surface = SURFACES[surface_name]
     lr_2d = _lr(_("lr of gradient descent and momentum"), "lr_2d", 0.035, 0.005,
                 _("On the bowl, gradient descent is stable only for lr < 0.04."))
