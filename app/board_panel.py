@@ -11,7 +11,8 @@ with one: the links, the table and the lab's picture (a fragment that re-reads t
 
 Words are in the page's language (``i18n``); a link made on a Russian page carries ``lang=ru`` (the students'
 and the projector's links open in the language of the teacher who made them). Callbacks run before the page
-sets its language, so each first takes the session's (``_speak``).
+sets its language, and so does the board view's fragment when it reruns alone: each first takes the session's
+(``_speak``).
 """
 from __future__ import annotations
 
@@ -234,6 +235,7 @@ def show(code, secret) -> None:
 
 def _board_view(code: str, lab: str, narrow: bool) -> None:
     """The runs as a table and as the lab's picture (re-read every TICK_SECONDS)."""
+    _speak()  # a fragment's rerun runs only this function: the page's language.choose() did not run before it
     try:
         found = store().board(code)
         runs = store().runs(code)

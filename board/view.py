@@ -48,6 +48,19 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: header(c) for c in frame.columns})
 
 
+PHONE_TITLE = 40  # characters of an axis title a phone's chart shows on one line
+PHONE_LEGEND = 10  # characters of a legend label three of which fit side by side on a phone
+
+
+def fitted(title: str, narrow: bool) -> str | list[str]:
+    """An axis title, on a phone split in two lines before its parenthesis when it is longer than one line holds
+    (a Russian title is longer than its English, which stays as it was)."""
+    if narrow and len(title) > PHONE_TITLE and " (" in title:
+        head, tail = title.split(" (", 1)
+        return [head, "(" + tail]
+    return title
+
+
 def who(run: Run, hide: bool) -> str:
     return _(HIDDEN_NAME) if hide else run.nickname
 
@@ -102,12 +115,15 @@ def descent_chart(sw, problem: Quadratic, points: pd.DataFrame, *, narrow: bool 
     cells = finite_rows(basin_frame(sw, columns=columns, rows=rows, labels=labels), ["x0", "lr", "steps"])
     x_scale = alt.Scale(domain=[float(cells["x0_lo"].min()), float(cells["x0_hi"].max())], nice=False)
     y_scale = alt.Scale(type="log", domain=[float(cells["lr_lo"].min()), float(cells["lr_hi"].max())], nice=False)
+    long_labels = narrow and max(map(len, labels)) > PHONE_LEGEND  # a translation's: two columns, smaller type
+    legend = alt.Legend(orient="bottom", columns=(2 if long_labels else 3) if narrow else 7, labelLimit=140,
+                        symbolOpacity=1.0,  # the legend's swatches as bright as the dots
+                        **({"labelFontSize": 11, "columnPadding": 6} if long_labels else {}))
     color = alt.Color("outcome:N", title=_("outcome"), scale=alt.Scale(domain=list(labels), range=list(OUTCOME_COLORS)),
-                      legend=alt.Legend(orient="bottom", columns=3 if narrow else 7, labelLimit=110,
-                                        symbolOpacity=1.0))  # the legend's swatches as bright as the dots
+                      legend=legend)
     background = alt.Chart(cells).mark_rect(opacity=0.28).encode(
         x=alt.X("x0_lo:Q", title=_("start point x0"), scale=x_scale), x2="x0_hi:Q",
-        y=alt.Y("lr_lo:Q", title=_("learning rate lr (log scale)"), scale=y_scale), y2="lr_hi:Q",
+        y=alt.Y("lr_lo:Q", title=fitted(_("learning rate lr (log scale)"), narrow), scale=y_scale), y2="lr_hi:Q",
         color=color, tooltip=[alt.Tooltip("x0:Q", format=".4g"), alt.Tooltip("lr:Q", format=".4g"),
                               alt.Tooltip("outcome:N", title=_("map"))])
     dots = finite_rows(points[points["x0"].between(*x_scale.domain) & points["lr"].between(*y_scale.domain)],
@@ -202,8 +218,9 @@ def adagrad_chart(rows: pd.DataFrame, *, narrow: bool = False) -> alt.Chart:
         description = ngettext("Winners of the races sent, by learning rate: {n} races.",
                                "Winners of the races sent, by learning rate: {n} races.", len(data))
     return alt.Chart(data).mark_point(filled=True, size=120, stroke="black", strokeWidth=1).encode(
-        x=alt.X("lr:Q", title=_("the winner's learning rate (log scale)"), scale=alt.Scale(type="log")),
-        y=alt.Y("winner:N", title=None, sort=[*(racer_label(name) for name in RACERS), _(NO_WINNER)]),
+        x=alt.X("lr:Q", title=fitted(_("the winner's learning rate (log scale)"), narrow), scale=alt.Scale(type="log")),
+        y=alt.Y("winner:N", title=None, sort=[*(racer_label(name) for name in RACERS), _(NO_WINNER)],
+                axis=alt.Axis(labelLimit=170)),  # "градиентный спуск" whole
         yOffset=alt.YOffset("jitter:Q"),
         color=alt.Color("root:N", title=_("root reached"), legend=alt.Legend(orient="bottom")),
         tooltip=[_tip("run:Q"), _tip("nickname:N"), alt.Tooltip("x0:Q"), _tip("winner:N"),
