@@ -159,5 +159,5 @@ def basin_map(sw: Sweep, *, current_x0s, current_lr: float, bound: float | None,
         return alt.layer(*layers).properties(height=height, description=description)
     # Streamlit fits the legends into the height too: add theirs (about 170 px) below the plot.
     return alt.layer(*layers).properties(height=height + 170, description=description).configure_legend(
-        orient="bottom", direction="horizontal", columns=2, labelLimit=90, titleLimit=150)
+        orient="bottom", direction="horizontal", columns=2, labelLimit=125, titleLimit=150)
 
