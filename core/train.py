@@ -20,6 +20,7 @@ import pandas as pd
 from core.dataset import TARGETS, cached_dataset, make_dataset, seed_sequence
 from core.nn import ACTIVATIONS, MLP, Params
 from core.optim import OPTIMIZERS, Optimizer, by_name
+from i18n import _, ngettext
 
 MAX_HISTORY_ROWS = 2000
 PROBE_X = (1.0, 2.0, -1.0, -2.0)  # where the original exercise printed predictions after each epoch
@@ -54,9 +55,11 @@ def _whole(name: str, value, least: int) -> int:
     elif isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
         number = int(value)
     else:
-        raise ValueError(f"Invalid {name}: {value!r} (needs a whole number ≥ {least})")
+        raise ValueError(_("Invalid {name}: {value} (needs a whole number ≥ {least})", name=name, value=repr(value),
+                           least=least))
     if number < least:
-        raise ValueError(f"Invalid {name}: {number} (needs a whole number ≥ {least})")
+        raise ValueError(_("Invalid {name}: {value} (needs a whole number ≥ {least})", name=name, value=number,
+                           least=least))
     return number
 
 
@@ -87,21 +90,25 @@ class TrainConfig:
         try:  # a bad size, or hidden not a sequence of numbers at all
             hidden = tuple(_whole("hidden layer size", h, 1) for h in self.hidden)
         except (TypeError, ValueError):
-            raise ValueError(f"Invalid hidden layer sizes: {self.hidden} (each needs a whole number ≥ 1 of units)"
-                             ) from None
+            raise ValueError(_("Invalid hidden layer sizes: {hidden} (each needs a whole number ≥ 1 of units)",
+                               hidden=self.hidden)) from None
         object.__setattr__(self, "hidden", hidden)
         for name, least in (("batch_size", 1), ("epochs", 1), ("n_samples", 1), ("seed", 0)):
             object.__setattr__(self, name, _whole(name, getattr(self, name), least))
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"Invalid activation: {self.activation!r} (one of {', '.join(ACTIVATIONS)})")
+            raise ValueError(_("Invalid activation: {value} (one of {options})", value=repr(self.activation),
+                               options=", ".join(ACTIVATIONS)))
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"Invalid optimizer: {self.optimizer!r} (one of {', '.join(OPTIMIZERS)})")
+            raise ValueError(_("Invalid optimizer: {value} (one of {options})", value=repr(self.optimizer),
+                               options=", ".join(OPTIMIZERS)))
         if not (math.isfinite(self.x_min) and math.isfinite(self.x_max) and self.x_min < self.x_max):
-            raise ValueError(f"Invalid x range: [{self.x_min}, {self.x_max}] (needs finite x_min < x_max)")
+            raise ValueError(_("Invalid x range: [{lo}, {hi}] (needs finite x_min < x_max)", lo=self.x_min,
+                               hi=self.x_max))
         if not (math.isfinite(self.noise) and self.noise >= 0):
-            raise ValueError(f"Invalid noise: {self.noise} (needs a finite number ≥ 0)")
+            raise ValueError(_("Invalid noise: {noise} (needs a finite number ≥ 0)", noise=self.noise))
         if self.target not in TARGETS:
-            raise ValueError(f"Invalid target: {self.target!r} (one of {', '.join(TARGETS)})")
+            raise ValueError(_("Invalid target: {value} (one of {options})", value=repr(self.target),
+                               options=", ".join(TARGETS)))
         self.make_optimizer()  # validates lr, momentum, decay, b1, b2 and eps, naming the bad value
 
     @property
@@ -117,15 +124,17 @@ class TrainConfig:
         """Which of LIMITS this config exceeds, as sentences; empty when it is within them all."""
         errors = []
         if len(self.hidden) > LIMITS["layers"]:
-            errors.append(f"{len(self.hidden)} hidden layers (at most {LIMITS['layers']})")
+            errors.append(ngettext("{n} hidden layer (at most {most})", "{n} hidden layers (at most {most})",
+                                   len(self.hidden), most=LIMITS["layers"]))
         if max(self.hidden, default=0) > LIMITS["units"]:
-            errors.append(f"{max(self.hidden)} units in a layer (at most {LIMITS['units']})")
+            errors.append(ngettext("{n} unit in a layer (at most {most})", "{n} units in a layer (at most {most})",
+                                   max(self.hidden), most=LIMITS["units"]))
         for name in ("n_samples", "epochs", "batch_size"):
             if getattr(self, name) > LIMITS[name]:
-                errors.append(f"{name} = {getattr(self, name):,} (at most {LIMITS[name]:,})")
+                errors.append(f"{name} = {getattr(self, name):,} " + _("(at most {most})", most=f"{LIMITS[name]:,}"))
         if self.epochs * self.n_samples > LIMITS["total_samples"]:
-            errors.append(f"epochs × samples = {self.epochs * self.n_samples:,} "
-                          f"(at most {LIMITS['total_samples']:,})")
+            errors.append(_("epochs × samples = {n} (at most {most})", n=f"{self.epochs * self.n_samples:,}",
+                            most=f"{LIMITS['total_samples']:,}"))
         return errors
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import a11y, board_panel, lesson_panel, live_route, player, shared_runs, widgets
 from core.inputs import parse_flag
+from i18n import N_, _, language
 from labs import glossary, table
 from labs.mlp import compare as mlp_compare
 from labs.mlp import curves as mlp_curves
@@ -18,24 +19,24 @@ from labs.mlp.replay import mlp_replay
 from runs import live
 from runs.pace import Pace
 
-view = lesson_panel.open_page("mlp", title="MLP training", icon=":material/hub:")
+view = lesson_panel.open_page("mlp", title=N_("MLP training"), icon=":material/hub:")
 state = st.session_state
 
 
 # ── sidebar: the settings, each bound to the URL (labs.mlp.settings: one table) ──────────────────────
 def widget(setting):
     """The URL-bound widget of one setting of the table, and the value it reads."""
-    s = setting
+    s, label, help_ = setting, _(setting.label), mlp_settings.help_text(setting)
     if s.kind == "list":
-        return tuple(widgets.number_list(s.label, s.key, table.widget_value(s, s.default), help=s.help,
+        return tuple(widgets.number_list(label, s.key, table.widget_value(s, s.default), help=help_,
                                          max_items=s.max_items, lo=s.lo, hi=s.hi, integer=s.integer))
     if s.kind == "choice":
-        return widgets.choice(s.label, s.key, list(s.options), s.default, help=s.help)
+        return widgets.choice(label, s.key, list(s.options), s.default, help=help_)
     if s.kind == "flag":
-        return widgets.flag(s.label, s.key, s.default, help=s.help)
+        return widgets.flag(label, s.key, s.default, help=help_)
     if s.kind == "text":
-        return widgets.text(s.label, s.key, s.default, max_chars=s.max_chars, help=s.help)
-    return widgets.number(s.label, s.key, s.default, s.lo, s.hi, integer=s.kind == "int", help=s.help)
+        return widgets.text(label, s.key, s.default, max_chars=s.max_chars, help=help_)
+    return widgets.number(label, s.key, s.default, s.lo, s.hi, integer=s.kind == "int", help=help_)
 
 
 def settings() -> dict:
@@ -46,10 +47,10 @@ def settings() -> dict:
         if not setting.label or not mlp_settings.shown(setting, values.get("opt", "")):
             continue
         if setting.header:
-            st.sidebar.header(setting.header)
+            st.sidebar.header(_(setting.header))
         values[setting.key] = widget(setting)
         if setting.cap:
-            st.sidebar.caption(f"Cap: {mlp_words.limit_caption(setting.cap)}.")
+            st.sidebar.caption(_("Cap: {cap}.", cap=mlp_words.limit_caption(setting.cap)))
     return values
 
 
@@ -131,7 +132,7 @@ def train_link(config):
     raw_train = st.query_params.get("train")
     start, train_error = (None, None) if raw_train is None else parse_flag(raw_train, "train")
     if train_error:
-        st.warning(widgets.plain(f"Ignored {train_error}; train=1 starts the run on opening."),
+        st.warning(widgets.plain(_("Ignored {error}; train=1 starts the run on opening.", error=train_error)),
                    icon=":material/warning:")
     elif start and not state.get("mlp_train_link"):
         state["mlp_train_link"] = True
@@ -149,21 +150,21 @@ def buttons(config, pinned_configs):
     row = st.container(horizontal=True)
     # Train and Reset carry no tooltip: keyboard focus moves to them (after Reset, and after Done), and a
     # focused button opens its tooltip above itself, over the lab's first sentence, until focus moves on.
-    row.button("Train", type="primary", icon=":material/play_arrow:", on_click=start_training, args=(config,),
+    row.button(_("Train"), type="primary", icon=":material/play_arrow:", on_click=start_training, args=(config,),
                disabled=config is None or status == "training")
-    row.button("Pause", icon=":material/pause:", on_click=set_status, args=("paused",),
+    row.button(_("Pause"), icon=":material/pause:", on_click=set_status, args=("paused",),
                disabled=status != "training")
-    row.button("Resume", icon=":material/resume:", on_click=set_status, args=("training",),
+    row.button(_("Resume"), icon=":material/resume:", on_click=set_status, args=("training",),
                disabled=status != "paused" or stale or run is None or run.done)
-    row.button("Reset", icon=":material/restart_alt:", on_click=reset, disabled=run is None)
-    row.button("Pin this run", icon=":material/push_pin:", on_click=pin,
+    row.button(_("Reset"), icon=":material/restart_alt:", on_click=reset, disabled=run is None)
+    row.button(_("Pin this run"), icon=":material/push_pin:", on_click=pin,
                disabled=run is None or not run.done or stale or run.config in pinned_configs
                or len(pinned_configs) >= mlp_compare.MAX_PINNED,
-               help=f"Keep this finished run to compare with the next ones (at most {mlp_compare.MAX_PINNED}); "
-                    "the link below then holds it too.")
+               help=_("Keep this finished run to compare with the next ones (at most {most}); the link below then "
+                      "holds it too.", most=mlp_compare.MAX_PINNED))
     a11y.apply_focus()
     if stale:
-        st.info("The settings changed since this run started: **Train** starts a fresh run with them.",
+        st.info(_("The settings changed since this run started: **Train** starts a fresh run with them."),
                 icon=":material/info:")
 
 
@@ -239,22 +240,22 @@ def stream_view(run, pace: Pace):
         a11y.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
         st.rerun()  # the whole page, done: the buttons, the Done note, the final charts, the downloads
     notes = live.progress_notes(run, pace, "training", follow, pool.workers)
-    picture = shared_runs.per_run(run, "live", lambda: live.live_picture(run))
+    picture = shared_runs.per_run(run, "live " + language(), lambda: live.live_picture(run))
     frame = live.live_frame(run, picture, pace, "training", notes)
     if follow.refused:  # the server is full: no stream to read yet; this page keeps trying
         player.live(frame, key="mlp_live")
         time.sleep(live.REFUSED_RETRY_SECONDS)
         st.rerun()
-    player.live(frame, key="mlp_live", stream=live_route.url(run.config))
+    player.live(frame, key="mlp_live", stream=live_route.url(run.config))  # the URL asks for the page's language
 
 
 def untrained(config, show_units: bool):
     """Before Train: the net with its initial weights (the charts and the probes that training updates)."""
     if config is None:
         return
-    st.info("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
-            "it. The charts and probes update as it learns. If this server has trained these settings before, "
-            "Train shows that run at once: the same settings give the same numbers.", icon=":material/play_circle:")
+    st.info(_("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
+              "it. The charts and probes update as it learns. If this server has trained these settings before, "
+              "Train shows that run at once: the same settings give the same numbers."), icon=":material/play_circle:")
     run = shared_runs.untrained_view(config)
     params = run.params
     draw_charts(run, params, show_units, cache="untrained charts")  # kept apart from the trained run's
@@ -280,15 +281,15 @@ CHART_TERMS = ("kink", "dead unit")  # defined where the fit chart's caption fir
 def draw_charts(run, params, show_units: bool, cache: str = "charts"):
     c = run.config
     # Everyone following this run draws the same charts: computed once per chunk for all of them.
-    loss, fit, n_kinks, dead = shared_runs.per_run(run, cache + "+units" if show_units else cache,
+    loss, fit, n_kinks, dead = shared_runs.per_run(run, (cache + "+units" if show_units else cache) + language(),
                                                    lambda: run_charts(run, params, show_units))
     loss_col, fit_col = st.columns(2)
     if len(run.history_rows):
         loss_col.vega_lite_chart(spec=loss, width="stretch")
-        loss_col.caption("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends.")
+        loss_col.caption(_("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends."))
     else:  # before the first stretch of training: no loss to plot yet
-        loss_col.markdown("**Training loss**")
-        loss_col.caption("None yet: training adds the loss of each stretch of samples here, with its rolling mean.")
+        loss_col.markdown(_("**Training loss**"))
+        loss_col.caption(_("None yet: training adds the loss of each stretch of samples here, with its rolling mean."))
     fit_col.vega_lite_chart(spec=fit, width="stretch")
     fit_col.caption(mlp_words.fit_caption(c, n_kinks, dead),
                     help=None if dead is None else glossary.tooltip(CHART_TERMS))
@@ -300,50 +301,50 @@ def draw_live(run, pace: Pace, notes):
     """While training: the player's live mode draws the progress, the ``notes`` and the light picture (SVG
     drawn in the browser, no Vega, the far probe in its note) in one element, taking each frame in place and
     gliding to it. The picture is the same for every follower of the run (computed once per chunk)."""
-    picture = shared_runs.per_run(run, "live", lambda: live.live_picture(run))
+    picture = shared_runs.per_run(run, "live " + language(), lambda: live.live_picture(run))
     player.live(live.live_frame(run, picture, pace, "training", notes), key="mlp_live")
 
 
 def draw_probes(run, params, cache: str = "probes"):
     c = run.config
-    table, far = shared_runs.per_run(run, cache, lambda: (mlp_words.probe_table(run.probes, c.target),
+    table, far = shared_runs.per_run(run, cache + language(), lambda: (mlp_words.probe_table(run.probes, c.target),
                                                           mlp_far.far_probe(run.net, params, c.x_min, c.x_max,
                                                                             target=c.target)))
     probes_col, far_col = st.columns([3, 2])
-    probes_col.header("Predictions after each epoch")
+    probes_col.header(_("Predictions after each epoch"))
     probes_col.dataframe(table, hide_index=True)
     if view.hides("far"):
         return
-    why = far.sentence()
+    why = far.sentence()  # words of the page's language: ``far`` is cached per language
     # Terms the fit chart's caption defined already (a ReLU net's kinks and dead units) are not defined again.
     known = glossary.KNOWN + (CHART_TERMS if c.activation == "relu" else ())
-    far_col.header(f"Far outside: x = {far.x:g}", help=glossary.FirstUse(known).help(why))
+    far_col.header(_("Far outside: x = {x}", x=f"{far.x:g}"), help=glossary.FirstUse(known).help(why))
     if answers_hidden:  # predict first: the answer folded away (an expander: this may be drawn often in one run)
-        far_col = far_col.expander(f"Show the net's answer at x = {far.x:g}", icon=":material/visibility:")
-    far_col.metric(f"prediction at x = {far.x:g}", mlp_words.format_value(far.prediction), delta=far.delta_words,
-                   delta_color="off")
+        far_col = far_col.expander(_("Show the net's answer at x = {x}", x=f"{far.x:g}"), icon=":material/visibility:")
+    far_col.metric(_("prediction at x = {x}", x=f"{far.x:g}"), mlp_words.format_value(far.prediction),
+                   delta=far.delta_words, delta_color="off")
     far_col.markdown(far.headline)  # the one-line answer; the why on request
-    with far_col.expander("Why?"):
+    with far_col.expander(_("Why?")):
         st.markdown(why)
 
 
 def draw_downloads(run):
-    st.header("Downloads")
-    npz_col, csv_col, _ = st.columns([1, 1, 3])
+    st.header(_("Downloads"))
+    npz_col, csv_col = st.columns([1, 1, 3])[:2]
     weights, history = shared_runs.per_run(run, "downloads", lambda: mlp_downloads.files(run))
-    npz_col.download_button("Weights (.npz)", weights, "mlp_weights.npz",
+    npz_col.download_button(_("Weights (.npz)"), weights, "mlp_weights.npz",
                             "application/octet-stream", icon=":material/download:", on_click="ignore")
-    csv_col.download_button("Loss history (CSV)", history, "mlp_loss_history.csv",
+    csv_col.download_button(_("Loss history (CSV)"), history, "mlp_loss_history.csv",
                             "text/csv", icon=":material/download:", on_click="ignore")
 
 
 def draw_replay(run):
-    st.header("Replay the training")
-    st.caption("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
-               "played in your browser: Play, Step or drag the scrubber.")
+    st.header(_("Replay the training"))
+    st.caption(_("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
+                 "played in your browser: Play, Step or drag the scrubber."))
     c = run.config
-    replay = shared_runs.per_run(run, "replay", lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max,
-                                                          target=c.target))
+    replay = shared_runs.per_run(run, "replay" + language(),
+                                 lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max, target=c.target))
     player.show(replay, key="mlp_replay")
 
 
@@ -363,21 +364,21 @@ def compare_section(config, pinned_configs, ticking: bool):
     if not pinned_configs:
         return
     views, pending = pinned_views(pinned_configs)
-    st.subheader("Compare")
+    st.subheader(_("Compare"))
     current = state.get("mlp_run")
     base = current.config if current is not None else config or pinned_configs[0]
     labels = mlp_compare.run_labels(base, pinned_configs)
-    summary = None if current is None else shared_runs.per_run(current, "summary",
+    summary = None if current is None else shared_runs.per_run(current, "summary",  # numbers only: one language
                                                                lambda: mlp_compare.summarize(current))
     names, runs = mlp_compare.shown_runs(labels, summary, views)
     if pending:
         st.caption(mlp_compare.pending_words(labels[1:], views))
     compare_charts(base, current, labels, names, runs)
     row = st.container(horizontal=True)
-    for i, (label, config_i) in enumerate(zip(labels[1:], pinned_configs)):
-        row.button(f"Unpin {label}", key=f"mlp_unpin_{i}", icon=":material/close:", on_click=unpin, args=(config_i,))
-    row.button("Clear", key="mlp_clear", icon=":material/clear_all:", on_click=clear_pinned,
-               help="Unpin every run.")
+    for i, (run, c) in enumerate(zip(labels[1:], pinned_configs)):  # run: its label
+        row.button(_("Unpin {run}", run=run), key=f"mlp_unpin_{i}", icon=":material/close:", on_click=unpin, args=(c,))
+    row.button(_("Clear"), key="mlp_clear", icon=":material/clear_all:", on_click=clear_pinned,
+               help=_("Unpin every run."))
     state["mlp_compare_pending"] = pending
     if pending != ticking:
         st.rerun()  # the whole page: tick while a pinned run computes, stop once none does
@@ -391,11 +392,10 @@ def compare_charts(base, current, labels, names, runs):
     fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_compare.compare_fits(names, runs),
                                                   mlp_compare.target_curve(base.target, *first), names, *first,
                                                   label=mlp_words.target_label(base.target)), width="stretch")
-    described = "the current settings" if current is None else f"the current run ({labels[0]})"
-    st.caption(f"Each pinned run is labelled by what differs from {described}. Final loss: the mean training loss "
-               "over the last epoch; time: training time on the server's workers.")
-    st.dataframe(mlp_compare.compare_table(names, runs), hide_index=True,  # text, numbers aligned as numbers
-                 column_config={c: st.column_config.TextColumn(alignment="right") for c in mlp_compare.COMPARE_NUMBERS})
+    st.caption(mlp_compare.table_caption(None if current is None else labels[0]))
+    right = st.column_config.TextColumn(alignment="right")  # the table is text: its numbers aligned as numbers
+    st.dataframe(mlp_compare.compare_table(names, runs), hide_index=True,
+                 column_config=dict.fromkeys(mlp_compare.number_columns(), right))
 
 
 def hide_running_indicator():
@@ -411,7 +411,7 @@ def share(values: dict, pinned_configs):
 
 
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────
-st.title("MLP training")
+st.title(_("MLP training"))
 answers_hidden = lesson_panel.show("mlp")  # before the controls: a lesson step sets them
 intro = st.empty()  # says what the net learns: written once the target control is read
 values = settings()

@@ -8,20 +8,27 @@ allows, and only when what it shows changed), the notes under it (only when thei
 picture (the light live one while training, at most as often as the cadence allows; the full charts once
 paused or done) — and a last ``Moment`` with ``done`` set when the run finishes (it has then left the
 pool). The page draws what it is told. No streamlit: tests drive it with a fake pool and a fake clock.
+
+Words are in the current language (``i18n.use``): the page's script run sets it; the server's stream
+(``app/live_route``), which runs outside any script run, sets it from its URL's ``lang`` before it builds a
+frame. A live picture holds words too, so a cache of pictures keys them by language as well.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from i18n import _, ngettext
 from labs.mlp import curves as mlp_curves
 from labs.mlp import far as mlp_far
 from labs.mlp import words as mlp_words
 from labs.mlp.replay import LIVE_LOSS_ROWS, mlp_live
 from runs.cadence import Cadence
 from runs.pace import Pace
+from runs.pool import WORKER_FAILED
 from runs.store import RunView
 
 # The browser draws the progress and the picture in one component and glides between frames: each redraw costs
@@ -109,10 +116,11 @@ def live_picture(run) -> dict:
     c = run.config
     params = run.params
     far = mlp_far.far_probe(run.net, params, c.x_min, c.x_max)
-    note = (f"Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: "
-            f"the prediction; dashed: the target; dotted: the training range; triangles: ReLU kinks. Far "
-            f"outside, at x = {far.x:g}, the net says {mlp_words.format_value(far.prediction)} (the truth is "
-            f"{far.truth:,.0f}). Pause, or let the run finish, for the full charts with tooltips and the probes.")
+    note = _("Light: the loss of each stretch of training; dark: its rolling mean; dotted: epoch ends. Red: the "
+             "prediction; dashed: the target; dotted: the training range; triangles: ReLU kinks. Far outside, at "
+             "x = {x}, the net says {prediction} (the truth is {truth}). Pause, or let the run finish, for the full "
+             "charts with tooltips and the probes.", x=f"{far.x:g}", prediction=mlp_words.format_value(far.prediction),
+             truth=f"{far.truth:,.0f}")
     return mlp_live(mlp_curves.loss_curve(run.history, max_rows=LIVE_LOSS_ROWS), mlp_curves.epoch_boundaries(run.epoch),
                     mlp_curves.fit_curve(run.net, params, c.x_min, c.x_max), mlp_curves.kinks(run.net, params),
                     c.x_min, c.x_max, c.epochs, notes=[note], label=mlp_words.target_label(c.target))
@@ -148,24 +156,34 @@ def progress_notes(run, pace: Pace, status: str, follow, workers: int) -> list[N
     lines = []
     step_seconds = mlp_words.step_seconds(c.batch_size, pace.samples_per_second)
     if status == "training" and step_seconds and step_seconds > REDRAW_SECONDS * 2:
-        lines.append(("caption", f"One step of this run (a batch of {c.batch_size:,}) takes about "
-                                 f"{step_seconds:.1f} s; the buttons answer between steps.", None))
+        lines.append(("caption", _("One step of this run (a batch of {batch}) takes about {seconds} s; the buttons "
+                                   "answer between steps.", batch=f"{c.batch_size:,}", seconds=f"{step_seconds:.1f}"),
+                      None))
     queue = queue_note(run, follow, workers)
     if queue is not None:
         lines.append(queue)
     if follow is not None and follow.followers > 1:
-        lines.append(("caption", ":material/group: Shared with others on this link: one run computes it for "
-                                 "everyone.", None))
+        lines.append(("caption", _(":material/group: Shared with others on this link: one run computes it for "
+                                   "everyone."), None))
     if run.failed is not None or run.error is not None:
-        lines.append(("error", run.error or mlp_words.failed_words(run), ":material/error:"))
+        lines.append(("error", error_words(run.error) if run.error else mlp_words.failed_words(run),
+                      ":material/error:"))
     elif status == "paused":
-        lines.append(("caption", "Paused. **Resume** continues this run.", None))
+        lines.append(("caption", _("Paused. **Resume** continues this run."), None))
     elif status == "done":
         lines.append(done_note(run, pace))
         if not pace.samples:
-            lines.append(("caption", "Computed earlier on this server with the same settings, and shown at once: "
-                                     "the same numbers as a fresh run.", None))
+            lines.append(("caption", _("Computed earlier on this server with the same settings, and shown at once: "
+                                       "the same numbers as a fresh run."), None))
     return lines
+
+
+def error_words(error: str) -> str:
+    """``run.error`` in the current language: the pool writes it once, in English, for every follower."""
+    failed = re.fullmatch(re.escape(WORKER_FAILED) + r" \((\w+)\)\. Press Train to try again\.", error)
+    if failed is None:
+        return error
+    return _("Training stopped: a worker process failed ({kind}). Press Train to try again.", kind=failed[1])
 
 
 def queue_note(run, follow, workers: int) -> Note | None:
@@ -175,13 +193,18 @@ def queue_note(run, follow, workers: int) -> Note | None:
     if follow is None:
         return None
     if follow.refused:
-        return "warning", f"Waiting: {follow.refused}. This page keeps trying.", ":material/hourglass_top:"
+        return "warning", _("Waiting: {why}. This page keeps trying.", why=follow.refused), \
+            ":material/hourglass_top:"
     if follow.place > 0 and not run.samples_seen:
-        return ("caption", f"In the queue: {follow.place} run{'s' if follow.place > 1 else ''} train before this one "
-                           f"starts ({workers} train at a time on this server, taking turns).", None)
+        return ("caption", ngettext("In the queue: {n} run trains before this one starts ({workers} train at a time "
+                                    "on this server, taking turns).",
+                                    "In the queue: {n} runs train before this one starts ({workers} train at a time "
+                                    "on this server, taking turns).", follow.place, workers=workers), None)
     if follow.turns > workers:
-        return ("caption", f"Taking turns: {follow.turns} runs train on this server, {workers} at a time, a chunk "
-                           "each in turn; the time left counts the waits.", None)
+        return ("caption", ngettext("Taking turns: {n} run trains on this server, {workers} at a time, a chunk each "
+                                    "in turn; the time left counts the waits.",
+                                    "Taking turns: {n} runs train on this server, {workers} at a time, a chunk each "
+                                    "in turn; the time left counts the waits.", follow.turns, workers=workers), None)
     return None
 
 
@@ -189,9 +212,9 @@ def done_note(run, pace: Pace) -> Note:
     """The run is done: how long it took (its server time when this session only replayed it)."""
     replayed = not pace.samples  # finished before this session pressed Train: shown at once
     seconds = run.train_seconds if replayed else pace.wall_seconds
-    if run.config.epochs == 1:
-        return "success", f"Done: 1 epoch, {run.samples_seen:,} samples in {seconds:.1f} s.", None
-    return "success", f"Done: {run.config.epochs} epochs, {run.samples_seen:,} samples in {seconds:.1f} s.", None
+    return "success", ngettext("Done: {n} epoch, {samples} samples in {seconds} s.",
+                               "Done: {n} epochs, {samples} samples in {seconds} s.", run.config.epochs,
+                               samples=f"{run.samples_seen:,}", seconds=f"{seconds:.1f}"), None
 
 
 def follow_pinned(pool, me: str, configs: list, kept: dict, summarize) -> tuple[list, bool]:

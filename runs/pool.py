@@ -26,6 +26,7 @@ from multiprocessing import popen_forkserver, spawn
 
 import numpy as np
 
+import i18n
 from core.train import PROBE_X, Snapshot, TrainConfig, Trainer
 from runs.pace import Pace
 from runs.store import RunStore, RunView, _frozen
@@ -180,12 +181,14 @@ class RunPool:
             if run is None or (not run.view.done and config not in self._leases):
                 if run is None or not run.view.done:
                     if len(self._leases) >= self.max_active:
-                        return Follow(None, refused=f"{len(self._leases)} runs are training on this server, "
-                                                    "its most; try again in a minute")
+                        return Follow(None, refused=i18n.ngettext(  # in the follower's language (its thread's)
+                            "{n} run is training on this server, its most; try again in a minute",
+                            "{n} runs are training on this server, its most; try again in a minute",
+                            len(self._leases)))
                 if run is None:
                     run = self.store.create(config)
                     if run is None:
-                        return Follow(None, refused="the server's store of runs is full; try again in a minute")
+                        return Follow(None, refused=i18n._("the server's store of runs is full; try again in a minute"))
             if not run.view.done:
                 self._leases.setdefault(config, {})[follower] = now + self.lease_seconds
                 self._following[follower] = config

@@ -3,7 +3,8 @@ a step's settings.
 
 Each answer trains the run the settings make (``Trainer(config).train`` to the end; cached, a few runs at
 once) or, with ``trained=false``, looks at its initial parameters. Lessons keep their runs small (a few
-thousand samples), so an answer costs well under a second.
+thousand samples), so an answer costs well under a second. Each why is an English template marked ``N_``:
+``Answer.text`` translates it before filling it in.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from core.dataset import target_values
 from core.train import TrainConfig, Trainer, initial_flat
+from i18n import N_
 from labs.answer import Answer, registry
 from labs.mlp import curves as mlp_curves
 from labs.mlp import far as mlp_far
@@ -52,9 +54,9 @@ def prediction_at(s: dict, x: float = mlp_far.FAR_X, trained: bool = True) -> An
     far = mlp_far.far_probe(net, params, c.x_min, c.x_max, x, c.target)
     fields = {"x": x, "pred": far.prediction, "truth": far.truth_words, "line": far.sentence()}
     if not trained:
-        return Answer(far.prediction, "Before training, the net gives f({x:g}) = {pred:,.6g}, while {truth}: its "
-                                      "weights are random, so it knows nothing of the target yet.", fields)
-    return Answer(far.prediction, "After training, the net gives f({x:g}) = {pred:,.6g}. {line}", fields)
+        return Answer(far.prediction, N_("Before training, the net gives f({x:g}) = {pred:,.6g}, while {truth}: "
+                                         "its weights are random, so it knows nothing of the target yet."), fields)
+    return Answer(far.prediction, N_("After training, the net gives f({x:g}) = {pred:,.6g}. {line}"), fields)
 
 
 @answer("number")
@@ -63,17 +65,21 @@ def last_kink(s: dict, x: float = mlp_far.FAR_X) -> Answer:
     sigmoid or tanh, or a net with more than one hidden layer)."""
     c, net, params = net_params(s)
     if net.activation != "relu" or len(c.hidden) != 1:
-        return Answer(None, "Only a one-hidden-layer ReLU net bends at kinks x = −b/w; this one is {act}.",
-                      {"act": f"{net.activation}, {len(c.hidden)} hidden layer(s)"})
+        return Answer(None, N_("Only a one-hidden-layer ReLU net bends at kinks x = −b/w; this one is {act}, "
+                               "{layers} hidden layer(s)."), {"act": net.activation, "layers": len(c.hidden)})
     kx = mlp_curves.kinks(net, params)["x"].to_numpy()
     below = kx[kx < x]
     if not below.size:
-        return Answer(None, "No unit of this net switches below x = {x:g}.", {"x": x})
+        return Answer(None, N_("No unit of this net switches below x = {x:g}."), {"x": x})
     last = float(below.max())
-    inside = "inside" if c.x_min <= last <= c.x_max else "outside"
-    return Answer(last, "Unit by unit, the kink is where w·x + b = 0, x = −b/w; the largest below {x:g} is at "
-                        "x = {last:.4g}, {inside} the training data [{lo:g}, {hi:g}]: past it no unit switches.",
-                  {"x": x, "last": last, "inside": inside, "lo": c.x_min, "hi": c.x_max})
+    fields = {"x": x, "last": last, "lo": c.x_min, "hi": c.x_max}
+    if c.x_min <= last <= c.x_max:
+        return Answer(last, N_("Unit by unit, the kink is where w·x + b = 0, x = −b/w; the largest below {x:g} is "
+                               "at x = {last:.4g}, inside the training data [{lo:g}, {hi:g}]: past it no unit "
+                               "switches."), fields)
+    return Answer(last, N_("Unit by unit, the kink is where w·x + b = 0, x = −b/w; the largest below {x:g} is at "
+                           "x = {last:.4g}, outside the training data [{lo:g}, {hi:g}]: past it no unit switches."),
+                  fields)
 
 
 @answer("number")
@@ -90,8 +96,8 @@ def dead_units(s: dict) -> Answer:
     """How many units of the first hidden layer output 0 for every x of the data, after training."""
     c, net, params = net_params(s)
     dead = mlp_curves.dead_units(net, params, c.x_min, c.x_max)[0]
-    return Answer(dead, "{dead} of the {units} units of the first hidden layer output 0 for every x in "
-                        "[{lo:g}, {hi:g}]: no gradient reaches them, so they never learn again.",
+    return Answer(dead, N_("{dead} of the {units} units of the first hidden layer output 0 for every x in "
+                           "[{lo:g}, {hi:g}]: no gradient reaches them, so they never learn again."),
                   {"dead": dead, "units": c.hidden[0], "lo": c.x_min, "hi": c.x_max})
 
 
@@ -122,8 +128,8 @@ def far_change(s: dict, setting: str = "epochs", to: object = 40, x: float = mlp
     after = prediction_at(filled(s | {setting: value}), x)
     a, b = before.value, after.value
     change = CHANGES[2] if math.isclose(a, b, rel_tol=1e-9) else CHANGES[0] if b > a else CHANGES[1]
-    return Answer(change, "With {setting} = {to} instead of {was}, f({x:g}) goes from {a:,.6g} to {b:,.6g}, "
-                          "while the truth is {truth:,.6g}.",
+    return Answer(change, N_("With {setting} = {to} instead of {was}, f({x:g}) goes from {a:,.6g} to {b:,.6g}, "
+                             "while the truth is {truth:,.6g}."),
                   {"setting": setting, "to": to, "was": s[setting], "x": x, "a": a, "b": b,
                    "truth": float(target_values(s["target"], x))})
 
@@ -134,13 +140,14 @@ def far_within(s: dict, share: float = 0.5, x: float = mlp_far.FAR_X) -> Answer:
     settings, so it refuses runs of more than CHALLENGE_BUDGET samples."""
     c, error = config(s)
     if error:
-        return Answer(False, "These settings cannot run: {error}", {"error": error})
+        return Answer(False, N_("These settings cannot run: {error}"), {"error": error})
     if c.epochs * c.n_samples > CHALLENGE_BUDGET:
-        return Answer(False, "Checking this needs a training run of {n:,} samples; keep epochs × samples at most "
-                             "{budget:,} for a check.", {"n": c.epochs * c.n_samples, "budget": CHALLENGE_BUDGET})
+        return Answer(False, N_("Checking this needs a training run of {n:,} samples; keep epochs × samples at most "
+                                "{budget:,} for a check."), {"n": c.epochs * c.n_samples, "budget": CHALLENGE_BUDGET})
     pred = prediction_at(s, x)
     truth = float(target_values(c.target, x))
     ok = bool(np.isfinite(pred.value) and abs(pred.value - truth) <= share * abs(truth))
-    return Answer(ok, "f({x:g}) = {pred:,.6g} against {truth:,.6g}: off by {off:.0%} (the goal: within {share:.0%}).",
+    return Answer(ok, N_("f({x:g}) = {pred:,.6g} against {truth:,.6g}: off by {off:.0%} (the goal: within "
+                         "{share:.0%})."),
                   {"x": x, "pred": pred.value, "truth": truth, "share": share,
                    "off": abs(pred.value - truth) / abs(truth) if truth else math.inf})

@@ -13,6 +13,7 @@ import pandas as pd
 from core.dataset import target_values
 from core.inputs import echo, parse_number
 from core.train import TrainConfig
+from i18n import N_, _, ngettext
 from labs.mlp.curves import fit_range, loss_curve
 from labs.mlp.far import FAR_X
 from labs.mlp.settings import BY_KEY, CONFIG_FIELDS, MAX_COMPARE_CHARS, build_config
@@ -60,12 +61,14 @@ def _parse_value(key: str, text: str):
     if setting.kind in ("choice", "flag"):
         options = setting.options or FLAG_TEXTS
         if text not in options:
-            return None, f"{key} = “{echo(text)}” is not one of {', '.join(options)}"
+            return None, _("{key} = “{text}” is not one of {options}", key=key, text=echo(text),
+                           options=", ".join(options))
         return (text == "true") if setting.kind == "flag" else text, None
     if setting.kind == "list":
         parts = text.split("-")
         if len(parts) > setting.max_items:
-            return None, f"{key} = “{echo(text)}” has {len(parts)} layers; at most {setting.max_items}"
+            return None, _("{key} = “{text}” has {layers} layers; at most {most}", key=key, text=echo(text),
+                           layers=len(parts), most=setting.max_items)
         units = []
         for part in parts:
             value, error = parse_number(part, setting.lo, setting.hi, integer=True, name=key)
@@ -85,8 +88,8 @@ def parse_compare(raw: str) -> tuple[list[TrainConfig], str | None]:
     wrong. Past MAX_PINNED runs, the first MAX_PINNED are compared and the notice names the runs left out."""
     text = str(raw).strip()
     if len(text) > MAX_COMPARE_CHARS:
-        return [], _refused(f"compare = “{echo(raw)}” is too long ({len(text):,} characters; at most "
-                            f"{MAX_COMPARE_CHARS})")
+        return [], _refused(_("compare = “{raw}” is too long ({chars} characters; at most {most})", raw=echo(raw),
+                              chars=f"{len(text):,}", most=MAX_COMPARE_CHARS))
     runs = text.split(COMPARE_RUNS) if text else []
     configs, error = _parse_runs(raw, runs[:MAX_PINNED])
     if error:
@@ -95,16 +98,21 @@ def parse_compare(raw: str) -> tuple[list[TrainConfig], str | None]:
     if not left_out:
         return configs, None
     if len(left_out) == 1:
-        return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, more than the {MAX_PINNED} a page "
-                         f"compares: comparing the first {MAX_PINNED} and leaving out run {len(runs)}, "
-                         f"“{echo(left_out[0])}”.")
-    return configs, (f"compare = “{echo(raw)}” lists {len(runs)} runs, more than the {MAX_PINNED} a page compares: "
-                     f"comparing the first {MAX_PINNED} and leaving out runs {MAX_PINNED + 1} to {len(runs)}, "
-                     + ", ".join(f"“{echo(run)}”" for run in left_out) + ".")
+        return configs, ngettext("compare = “{raw}” lists {n} run, more than the {most} a page compares: comparing "
+                                 "the first {most} and leaving out run {n}, “{run}”.",
+                                 "compare = “{raw}” lists {n} runs, more than the {most} a page compares: comparing "
+                                 "the first {most} and leaving out run {n}, “{run}”.", len(runs), raw=echo(raw),
+                                 most=MAX_PINNED, run=echo(left_out[0]))
+    return configs, ngettext("compare = “{raw}” lists {n} run, more than the {most} a page compares: comparing the "
+                             "first {most} and leaving out runs {first} to {n}, {left_out}.",
+                             "compare = “{raw}” lists {n} runs, more than the {most} a page compares: comparing the "
+                             "first {most} and leaving out runs {first} to {n}, {left_out}.", len(runs), raw=echo(raw),
+                             most=MAX_PINNED, first=MAX_PINNED + 1,
+                             left_out=", ".join(f"“{echo(run)}”" for run in left_out))
 
 
 def _refused(error: str) -> str:
-    return f"Ignored {error}; comparing no runs."
+    return _("Ignored {error}; comparing no runs.", error=error)
 
 
 def _parse_runs(raw: str, runs: list[str]) -> tuple[list[TrainConfig], str | None]:
@@ -116,19 +124,20 @@ def _parse_runs(raw: str, runs: list[str]) -> tuple[list[TrainConfig], str | Non
             for pair in run.split(COMPARE_FIELDS):
                 key, sep, value_text = pair.strip().partition(COMPARE_VALUE)
                 if not sep or key not in CONFIG_FIELDS:
-                    return [], (f"compare = “{echo(raw)}”: run {i} has “{echo(pair)}”, not key:value with a key "
-                                f"of {', '.join(CONFIG_FIELDS)}")
+                    return [], _("compare = “{raw}”: run {i} has “{pair}”, not key:value with a key of {keys}",
+                                 raw=echo(raw), i=i, pair=echo(pair), keys=", ".join(CONFIG_FIELDS))
                 if CONFIG_FIELDS[key] in values:
-                    return [], f"compare = “{echo(raw)}”: run {i} gives {key} twice"
+                    return [], _("compare = “{raw}”: run {i} gives {key} twice", raw=echo(raw), i=i, key=key)
                 value, error = _parse_value(key, value_text.strip())
                 if error:
-                    return [], f"compare = “{echo(raw)}”: run {i}: {error}"
+                    return [], _("compare = “{raw}”: run {i}: {error}", raw=echo(raw), i=i, error=error)
                 values[CONFIG_FIELDS[key]] = value
         config, error = build_config(**values)
         if error:
-            return [], f"compare = “{echo(raw)}”: run {i}: {error}"
+            return [], _("compare = “{raw}”: run {i}: {error}", raw=echo(raw), i=i, error=error)
         if config in configs:
-            return [], f"compare = “{echo(raw)}”: run {i} repeats run {configs.index(config) + 1}"
+            return [], _("compare = “{raw}”: run {i} repeats run {j}", raw=echo(raw), i=i,
+                         j=configs.index(config) + 1)
         configs.append(config)
     return configs, None
 
@@ -153,12 +162,14 @@ def _field_words(key: str, config: TrainConfig) -> str:
     if key in ("act", "opt"):
         return str(value)
     if key == "shuffle":
-        return "shuffled" if value else "in order"
+        return _("shuffled") if value else _("in order")
     if key == "target":
         return f"y = {target_label(value)}"
     if key == "hidden":
-        return "hidden " + ",".join(str(h) for h in value)
-    names = {"mom": "β", "n": "samples", "decay": "ρ", "b1": "β₁", "b2": "β₂"}
+        return _("hidden {sizes}", sizes=",".join(str(h) for h in value))
+    if key == "n":
+        return _("samples {n}", n=_value_text(key, value))
+    names = {"mom": "β", "decay": "ρ", "b1": "β₁", "b2": "β₂"}
     return f"{names.get(key, key)} {_value_text(key, value)}"
 
 
@@ -168,10 +179,10 @@ def run_labels(current: TrainConfig, others: list[TrainConfig]) -> list[str]:
     differs in some other run (or "this run" when none does). Labels are unique."""
     keys = [k for k in CONFIG_FIELDS if any(getattr(o, CONFIG_FIELDS[k]) != getattr(current, CONFIG_FIELDS[k])
                                           for o in others)]
-    labels = [", ".join(_field_words(k, current) for k in keys) or "this run"]
+    labels = [", ".join(_field_words(k, current) for k in keys) or _("this run")]
     for other in others:
         differs = [k for k in keys if getattr(other, CONFIG_FIELDS[k]) != getattr(current, CONFIG_FIELDS[k])]
-        labels.append(", ".join(_field_words(k, other) for k in differs) or "same settings")
+        labels.append(", ".join(_field_words(k, other) for k in differs) or _("same settings"))
     seen: dict[str, int] = {}
     unique = []
     for label in labels:
@@ -236,13 +247,21 @@ def summarize(run) -> RunSummary:
 def run_state(run: RunSummary) -> str:
     """Where a compared run stands, so its numbers are read as final or as so far."""
     if not run.done:
-        return f"computing: {run.samples_seen / max(run.total_samples, 1):.0%} done, numbers so far"
+        return _("computing: {share} done, numbers so far",
+                 share=f"{run.samples_seen / max(run.total_samples, 1):.0%}")
     if run.samples_seen < run.total_samples:
-        return f"stopped early, at sample {run.samples_seen:,}"
-    return "done"
+        return _("stopped early, at sample {sample}", sample=f"{run.samples_seen:,}")
+    return _("done")
 
 
-COMPARE_NUMBERS = ("final loss", *(f"f({x:g})" for x in COMPARE_X), "time (s)")  # the table's number columns
+# The table's number columns (their English names are the columns of ``compare_numbers``; ``compare_table``
+# writes them in the page's language: ``number_columns``).
+COMPARE_NUMBERS = (N_("final loss"), *(f"f({x:g})" for x in COMPARE_X), N_("time (s)"))
+
+
+def number_columns() -> list[str]:
+    """The headers of ``compare_table``'s number columns, in the page's language."""
+    return [c if c.startswith("f(") else _(c) for c in COMPARE_NUMBERS]
 
 
 def shown_runs(labels: list[str], current: RunSummary | None, pinned: list[RunSummary | None]
@@ -256,9 +275,11 @@ def shown_runs(labels: list[str], current: RunSummary | None, pinned: list[RunSu
 
 def pending_words(labels: list[str], pinned: list[RunSummary | None]) -> str:
     """What the Compare section says while pinned runs compute: each unfinished one with how far it is."""
-    return (":material/hourglass_top: Computing the pinned runs the server does not have yet, one at a time: "
-            + ", ".join(f"{label} ({run.samples_seen / run.total_samples:.0%})" if run else f"{label} (waiting)"
-                        for label, run in zip(labels, pinned) if run is None or not run.done) + ".")
+    runs = ", ".join(f"{label} ({run.samples_seen / run.total_samples:.0%})" if run
+                     else _("{label} (waiting)", label=label)
+                     for label, run in zip(labels, pinned) if run is None or not run.done)
+    return _(":material/hourglass_top: Computing the pinned runs the server does not have yet, one at a time: "
+             "{runs}.", runs=runs)
 
 
 def compare_numbers(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
@@ -270,7 +291,7 @@ def compare_numbers(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
     targets = {run.config.target for run in runs}
     if len(targets) == 1:
         target = targets.pop()
-        rows.append([f"{target_label(target)} (truth)", None, math.nan,
+        rows.append([_("{target} (truth)", target=target_label(target)), None, math.nan,
                      *(float(target_values(target, x)) for x in COMPARE_X), math.nan])
     for label, run in zip(labels, runs):
         secs = run.train_seconds
@@ -278,6 +299,17 @@ def compare_numbers(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
                      *(float(p) if math.isfinite(p) else math.nan for p in run.at_x),
                      math.nan if secs is None else float(secs)])
     return pd.DataFrame(rows, columns=columns)
+
+
+def table_caption(current: str | None) -> str:
+    """What the Compare section says of its runs' labels and numbers; ``current``: the current run's label (None:
+    no run yet, so the labels say what differs from the current settings)."""
+    if current is None:
+        labels = _("Each pinned run is labelled by what differs from the current settings.")
+    else:
+        labels = _("Each pinned run is labelled by what differs from the current run ({run}).", run=current)
+    return labels + " " + _("Final loss: the mean training loss over the last epoch; time: training time on the "
+                            "server's workers.")
 
 
 def table_number(value: float | None) -> str:
@@ -294,10 +326,10 @@ def compare_table(labels: list[str], runs: list[RunSummary]) -> pd.DataFrame:
     """``compare_numbers`` as the page writes it, every cell text: numbers by ``table_number``, the time to a
     tenth of a second, and an empty cell empty (a table shows a missing value as "None")."""
     numbers = compare_numbers(labels, runs)
-    table = numbers[["run", "state"]].fillna("")
-    for column in COMPARE_NUMBERS:
+    table = numbers[["run", "state"]].fillna("").rename(columns={"run": _("run"), "state": _("state")})
+    for column, header in zip(COMPARE_NUMBERS, number_columns()):
         write = (lambda s: "" if not math.isfinite(s) else f"{s:.1f}") if column == "time (s)" else table_number
-        table[column] = [write(float(v)) for v in numbers[column]]
+        table[header] = [write(float(v)) for v in numbers[column]]
     return table
 
 

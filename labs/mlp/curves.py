@@ -12,6 +12,7 @@ import pandas as pd
 
 from core.dataset import target_values
 from core.nn import MLP, Params
+from i18n import _, ngettext
 from labs.charts import spread
 from labs.mlp.words import target_label
 
@@ -152,16 +153,19 @@ def unit_contributions(net: MLP, params: Params, x_min: float, x_max: float) -> 
 def units_caption(net: MLP, params: Params, x_min: float, x_max: float) -> str:
     """What the faint lines are, in words, with the output bias and the dead-unit count."""
     if not (net.n_layers == 2 and net.sizes[0] == net.sizes[2] == 1):
-        return "The units view draws a net with one hidden layer; this one has more, so it is not drawn."
+        return _("The units view draws a net with one hidden layer; this one has more, so it is not drawn.")
     c = float(params[3][0])
-    words = (f"Faint lines: each of the {net.sizes[1]} hidden units' contribution v·{net.activation}(w·x + b); the "
-             f"prediction is their sum plus the output bias c = {c:.4g}.")
+    words = ngettext("Faint lines: each of the {n} hidden units' contribution v·{act}(w·x + b); the prediction is "
+                     "their sum plus the output bias c = {c}.",
+                     "Faint lines: each of the {n} hidden units' contribution v·{act}(w·x + b); the prediction is "
+                     "their sum plus the output bias c = {c}.", net.sizes[1], act=net.activation, c=f"{c:.4g}")
     if net.activation == "relu":
         dead = dead_units(net, params, x_min, x_max)[0]
-        words += (" Each ReLU unit is a hinge, flat on one side of its kink (the triangles) and straight on the "
-                  "other; past the last kink every unit is straight, so their sum is a straight line. "
-                  f"Dashed red: dead units, 0 on all of [{x_min:g}, {x_max:g}] ({dead} of {net.sizes[1]}).")
+        words += " " + _("Each ReLU unit is a hinge, flat on one side of its kink (the triangles) and straight on "
+                         "the other; past the last kink every unit is straight, so their sum is a straight line. "
+                         "Dashed red: dead units, 0 on all of [{lo}, {hi}] ({dead} of {units}).",
+                         lo=f"{x_min:g}", hi=f"{x_max:g}", dead=dead, units=net.sizes[1])
     else:
-        words += f" Each {net.activation} unit is an S-shaped step that levels off on both sides."
+        words += " " + _("Each {act} unit is an S-shaped step that levels off on both sides.", act=net.activation)
     return words
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from core.dataset import target_values
 from core.nn import MLP, Params
+from i18n import N_, _
 from labs.mlp.curves import kinks
 from labs.mlp.words import format_truth, format_value, target_label, target_truth_words
 
@@ -45,13 +46,13 @@ class Fit:
 
     def sentence(self, x: float) -> str:
         """Why what the net does at x says nothing about extrapolating, for a net that has not learned."""
-        label = target_label(self.target)
-        return (f"This net has not learned {label}: on its training range [{self.x_min:g}, {self.x_max:g}] its "
-                f"error (root mean square {self.error:.3g}) is {self.ratio:.0%} of the spread of {label} there "
-                f"(standard deviation {self.spread:.3g}), where a flat line at the mean of {label} would be at 100%; "
-                f"the page counts a target as learned below {LEARNED_BELOW:.0%}. So its answer at x = {x:g} is no "
-                f"test of extrapolation: a net that has not fitted its data has no shape of {label} to carry "
-                "beyond it.")
+        return _("This net has not learned {label}: on its training range [{lo}, {hi}] its error (root mean square "
+                 "{error}) is {ratio} of the spread of {label} there (standard deviation {spread}), where a flat line "
+                 "at the mean of {label} would be at 100%; the page counts a target as learned below {below}. So its "
+                 "answer at x = {x} is no test of extrapolation: a net that has not fitted its data has no shape of "
+                 "{label} to carry beyond it.", label=target_label(self.target), lo=f"{self.x_min:g}",
+                 hi=f"{self.x_max:g}", error=f"{self.error:.3g}", ratio=f"{self.ratio:.0%}",
+                 spread=f"{self.spread:.3g}", below=f"{LEARNED_BELOW:.0%}", x=f"{x:g}")
 
 
 def fit_quality(net: MLP, params: Params, x_min: float, x_max: float, target: str = "x2",
@@ -105,9 +106,9 @@ def _signed(value: float, digits: str) -> str:
 
 FAR_CLOSE = 0.1  # a far prediction this close to the truth (relative) is 'close'
 FAR_SHORT = {  # the far probe's one-line answer; the why follows on request
-    "far": "No: f({x}) = {prediction}, the truth is {truth}.",
-    "close": "Close: f({x}) = {prediction}, the truth is {truth}.",
-    "not finite": "No: the net's output at x = {x} is not a finite number.",
+    "far": N_("No: f({x}) = {prediction}, the truth is {truth}."),
+    "close": N_("Close: f({x}) = {prediction}, the truth is {truth}."),
+    "not finite": N_("No: the net's output at x = {x} is not a finite number."),
 }
 
 
@@ -161,27 +162,28 @@ class FarProbe:
         """The one-line answer to 'what does the net say at x?', before the why (``sentence``): the prediction and
         the truth, as the metric and the sentence print them."""
         key = "not finite" if not self.finite else "close" if self.close else "far"
-        return FAR_SHORT[key].format(x=f"{self.x:g}", prediction=format_value(self.prediction),
-                                     truth=format_truth(self.truth))
+        return _(FAR_SHORT[key], x=f"{self.x:g}", prediction=format_value(self.prediction),
+                 truth=format_truth(self.truth))
 
     @property
     def delta_words(self) -> str | None:
         """How far the prediction is from the truth, as the metric's delta says it (None: not finite)."""
         if not self.finite:
             return None
-        return f"{format_value(self.prediction - self.truth)} vs the truth {format_truth(self.truth)}"
+        return _("{delta} vs the truth {truth}", delta=format_value(self.prediction - self.truth),
+                 truth=format_truth(self.truth))
 
     def sentence(self) -> str:
         """The far-away explanation; for a net that has not learned its target, that comes first."""
         if not self.finite:
-            return "The net's outputs are not finite numbers, so there is no line to explain."
+            return _("The net's outputs are not finite numbers, so there is no line to explain.")
         shape = self.shape_sentence()
         return shape if self.learned else f"{self.fit.sentence(self.x)}\n\n{shape}"
 
     def _units_words(self) -> str:
         if self.hidden_layers == 1:
-            return f"its {self.units} hidden units"
-        return f"the {self.units} units of its first hidden layer"
+            return _("its {units} hidden units", units=self.units)
+        return _("the {units} units of its first hidden layer", units=self.units)
 
     def shape_sentence(self) -> str:
         """What the net's shape does between the data and x."""
@@ -192,29 +194,32 @@ class FarProbe:
             printed = terms[0] + terms[1] * (self.x - terms[2])
             total = format_value(printed)
             exact = format_value(self.prediction)  # the net's own answer, as the one-line answer quotes it
-            note = "" if total == exact else f" (unrounded, the net gives {exact})"
-            return (f"A ReLU net is piecewise linear, bending only at its kinks: from x = {self.anchor:.3g} on "
-                    f"no unit switches on or off, so it goes on as a straight line of slope {self.slope:.4g}, "
-                    f"giving {self.anchor_value:.4g} {_signed(self.slope, '.4g')} × ({self.x:g} − "
-                    f"{self.anchor:.3g}) = {total}{note} at x = {self.x:g}, while {self.truth_words}.")
+            note = "" if total == exact else _(" (unrounded, the net gives {exact})", exact=exact)
+            return _("A ReLU net is piecewise linear, bending only at its kinks: from x = {anchor} on no unit "
+                     "switches on or off, so it goes on as a straight line of slope {slope}, giving {value} {term} × "
+                     "({x} − {anchor}) = {total}{note} at x = {x}, while {truth}.", anchor=f"{self.anchor:.3g}",
+                     slope=f"{self.slope:.4g}", value=f"{self.anchor_value:.4g}", term=_signed(self.slope, ".4g"),
+                     x=f"{self.x:g}", total=total, note=note, truth=self.truth_words)
         if self.activation in PEAK_SLOPE and math.isfinite(self.far_slope) and self.changing is not None:
+            fields = dict(act=self.activation, x=f"{self.x:g}", units=self._units_words(), slope=f"{self.slope:.4g}",
+                          edge=f"{self.anchor:g}", far_slope=f"{self.far_slope:.2g}",
+                          prediction=format_value(self.prediction), truth=self.truth_words)
             if self.changing == 0:
-                return (f"A {self.activation} net flattens out outside its data: a hidden unit's {self.activation} "
-                        f"saturates (stays near its lowest or highest value) once x is far from where the unit "
-                        f"switches, and at x = {self.x:g} all {self._units_words()} have, so the net is nearly "
-                        f"constant there. Its slope is {self.slope:.4g} at the edge of the data (x = "
-                        f"{self.anchor:g}) and {self.far_slope:.2g} at x = {self.x:g}, where it predicts "
-                        f"{format_value(self.prediction)}; {self.truth_words}.")
-            return (f"A {self.activation} net flattens out far outside its data: a hidden unit's {self.activation} "
-                    f"saturates (stays near its lowest or highest value) once x is far from where the unit "
-                    f"switches, and the net tends to a constant once every unit has. At x = {self.x:g} not all "
-                    f"have: {self.changing} of {self._units_words()} still change (their {self.activation} keeps at "
-                    f"least {CHANGING_SLOPE:.0%} of its steepest slope), so the net's slope there is "
-                    f"{self.far_slope:.2g}, against {self.slope:.4g} at the edge of the data (x = {self.anchor:g}); "
-                    f"it predicts {format_value(self.prediction)}; {self.truth_words}.")
-        return (f"Outside its training data the net only continues the shape it ended with (slope "
-                f"{self.slope:.4g} at x = {self.anchor:g}, and at x = {self.x:g} it predicts "
-                f"{format_value(self.prediction)}); nothing in training told it that {self.truth_words}.")
+                return _("A {act} net flattens out outside its data: a hidden unit's {act} saturates (stays near its "
+                         "lowest or highest value) once x is far from where the unit switches, and at x = {x} all "
+                         "{units} have, so the net is nearly constant there. Its slope is {slope} at the edge of the "
+                         "data (x = {edge}) and {far_slope} at x = {x}, where it predicts {prediction}; {truth}.",
+                         **fields)
+            return _("A {act} net flattens out far outside its data: a hidden unit's {act} saturates (stays near its "
+                     "lowest or highest value) once x is far from where the unit switches, and the net tends to a "
+                     "constant once every unit has. At x = {x} not all have: {changing} of {units} still change "
+                     "(their {act} keeps at least {share} of its steepest slope), so the net's slope there is "
+                     "{far_slope}, against {slope} at the edge of the data (x = {edge}); it predicts {prediction}; "
+                     "{truth}.", changing=self.changing, share=f"{CHANGING_SLOPE:.0%}", **fields)
+        return _("Outside its training data the net only continues the shape it ended with (slope {slope} at x = "
+                 "{edge}, and at x = {x} it predicts {prediction}); nothing in training told it that {truth}.",
+                 slope=f"{self.slope:.4g}", edge=f"{self.anchor:g}", x=f"{self.x:g}",
+                 prediction=format_value(self.prediction), truth=self.truth_words)
 
 
 def far_probe(net: MLP, params: Params, x_min: float, x_max: float, x: float = FAR_X,

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from core.train import PROBE_X
+from i18n import _, ngettext, pgettext
 from labs import replay as common
 from labs.charts import spread
 
@@ -46,11 +47,11 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=PROBE_X, *,
     last = len(snapshots) - 1
     series = []
     for j, x in enumerate(probes):
-        series.append(common.one_series(f"prediction at x = {x:g}", last,
+        series.append(common.one_series(_("prediction at x = {x}", x=f"{x:g}"), last,
                               {"epoch": epochs, "px": np.full(len(snapshots), x),
                                "p": common.clamp(probe_rows[:, j], y_lo, y_hi)}, j,
                               color=PROBE_COLORS[j % len(PROBE_COLORS)], shape=common.SHAPES[j % len(common.SHAPES)]))
-    fit_panel = {"title": f"The fit at this snapshot (dashed: {label})", "height": height,
+    fit_panel = {"title": _("The fit at this snapshot (dashed: {label})", label=label), "height": height,
                  "x": common.linear_axis("x", lo, hi), "y": common.linear_axis("y", y_lo, y_hi),
                  "curves": [{"x": common.floats(grid), "y": common.floats(target_y), "color": "#444", "dash": [6, 4],
                              "width": 1.5}],
@@ -59,18 +60,21 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=PROBE_X, *,
                  "layers": [{"kind": "curve", "series": 0, "x": common.floats(grid), "color": "#111",
                              "ys": [common.floats(common.clamp(f, y_lo, y_hi)) for f in fits]},
                             {"kind": "marker", "x": "px", "y": "p"}]}
-    probe_panel = {"title": "The probes' predictions during training", "height": height,
-                   "x": common.linear_axis("epoch", 0.0, max(float(epochs[-1]), 1e-9)),
-                   "y": common.linear_axis("prediction", y_lo, y_hi),
+    probe_panel = {"title": _("The probes' predictions during training"), "height": height,
+                   "x": common.linear_axis(_("epoch"), 0.0, max(float(epochs[-1]), 1e-9)),
+                   "y": common.linear_axis(_("prediction"), y_lo, y_hi),
                    "hrules": [{"at": float(v), "color": "#bbb", "dash": [4, 4]}
                               for v in sorted(set(truths.tolist()))],
                    "layers": [{"kind": "path", "x": "epoch", "y": "p", "per_step": 1},
                               {"kind": "marker", "x": "epoch", "y": "p"}]}
-    return common.finish({**common.timing(last), "unit": "Snapshot",
+    truth_values = ", ".join(f"{v:.4g}" for v in sorted(set(truths.tolist())))
+    return common.finish({**common.timing(last), "unit": _("Snapshot"),
                    "series": series, "panels": [fit_panel, probe_panel],
-                   "notes": [f"{len(snapshots)} snapshots: the start, every epoch end and points between. "
-                             f"Dotted: the training range. Dashed, right: the true {label} at the probes ("
-                             + ", ".join(f"{v:.4g}" for v in sorted(set(truths.tolist()))) + ")."]})
+                   "notes": [ngettext("{n} snapshot: the start, every epoch end and points between. Dotted: the "
+                                      "training range. Dashed, right: the true {label} at the probes ({values}).",
+                                      "{n} snapshots: the start, every epoch end and points between. Dotted: the "
+                                      "training range. Dashed, right: the true {label} at the probes ({values}).",
+                                      len(snapshots), label=label, values=truth_values)]})
 
 
 LIVE_LOSS_ROWS = 300   # per series: a live picture is redrawn every few tenths of a second
@@ -108,7 +112,7 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
     values = curve["loss"].to_numpy(dtype=float) if len(curve) else np.zeros(0)
     values = values[np.isfinite(values) & (values > 0)]
     lo, hi = (float(values.min()), float(values.max())) if values.size else (1e-3, 10.0)
-    loss_axis = log_axis("training loss (MSE, log scale)", lo, hi)
+    loss_axis = log_axis(_("training loss (MSE, log scale)"), lo, hi)
 
     def line(frame, x, y, n, **style):
         frame = frame[np.isfinite(frame[y].to_numpy(dtype=float))] if len(frame) else frame
@@ -119,8 +123,8 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
               line(smooth, "epoch", "loss", LIVE_LOSS_ROWS, name="smoothed", color="#2563eb", width=2.2)]
     for c in curves:
         c["y"] = _short(np.clip(c["y"], loss_axis["lo"], loss_axis["hi"])) if c["y"] else []
-    loss_panel = {"title": "Training loss", "height": height,
-                  "x": common.linear_axis("epoch", 0.0, float(max(epochs, 1))), "y": loss_axis,
+    loss_panel = {"title": _("Training loss"), "height": height,
+                  "x": common.linear_axis(_("epoch"), 0.0, float(max(epochs, 1))), "y": loss_axis,
                   "vrules": [{"at": float(e), "color": "#9ca3af", "dash": [3, 3]}
                              for e in boundaries["epoch"].to_numpy()[:200]],
                   "curves": [c for c in curves if c["x"]]}
@@ -133,20 +137,21 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
     fit_curves = [line(target, "x", "y", LIVE_FIT_POINTS, name="target", color="#6b7280", dash=[5, 3], width=1.5),
                   line(pred, "x", "y", LIVE_FIT_POINTS, name="prediction", color="#dc2626", width=2.2)]
     fit_curves[1]["y"] = _short(common.clamp(np.array(fit_curves[1]["y"]), y_lo, y_hi)) if fit_curves[1]["y"] else []
+    kink_words = _("kink at x = {x}")  # translated once, filled per kink
     inside = kinks[(kinks["x"] >= x_lo) & (kinks["x"] <= x_hi)] if len(kinks) else kinks
     points = [{"x": float(f"{x:.6g}"), "y": float(f"{np.clip(y, y_lo, y_hi):.6g}"), "shape": "triangle",
-               "size": 3.5, "color": "#f59e0b", "label": f"kink at x = {x:.3f}"}
+               "size": 3.5, "color": "#f59e0b", "label": kink_words.format(x=f"{x:.3f}")}
               for x, y in zip(inside["x"].to_numpy()[:LIVE_KINKS], inside["y"].to_numpy()[:LIVE_KINKS])
               if math.isfinite(x) and math.isfinite(y)] if len(inside) else []
-    fit_panel = {"title": f"The fit: {label} and the net's prediction", "height": height,
+    fit_panel = {"title": _("The fit: {label} and the net's prediction", label=label), "height": height,
                  "x": common.linear_axis("x", x_lo, x_hi), "y": common.linear_axis("y", y_lo, y_hi),
                  "vrules": [{"at": float(x_min), "color": "#93c5fd", "dash": [2, 3]},
                             {"at": float(x_max), "color": "#93c5fd", "dash": [2, 3]}],
                  "curves": [c for c in fit_curves if c["x"]], "points": points}
-    legend = [{"label": "loss", "color": "#a5b4fc"}, {"label": "smoothed", "color": "#2563eb"},
-              {"label": f"target {label}", "color": "#6b7280", "dash": [5, 3]},
-              {"label": "prediction", "color": "#dc2626"}]
+    legend = [{"label": pgettext("series", "loss"), "color": "#a5b4fc"}, {"label": _("smoothed"), "color": "#2563eb"},
+              {"label": _("target {label}", label=label), "color": "#6b7280", "dash": [5, 3]},
+              {"label": _("prediction"), "color": "#dc2626"}]
     if points:
-        legend.append({"label": "ReLU kink", "color": "#f59e0b", "shape": "triangle", "width": 0})
-    return common.finish({"last": 0, "unit": "Update", "speed": 1.0, "speeds": [], "series": [], "legend": legend,
+        legend.append({"label": _("ReLU kink"), "color": "#f59e0b", "shape": "triangle", "width": 0})
+    return common.finish({"last": 0, "unit": _("Update"), "speed": 1.0, "speeds": [], "series": [], "legend": legend,
                    "panels": [loss_panel, fit_panel], "notes": list(notes)})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.dataset import TARGETS
 from core.train import LIMITS, TrainConfig
+from i18n import N_, _
 from labs import table
 from labs.mlp.words import limit_caption
 from labs.table import Setting
@@ -21,7 +22,8 @@ MAX_COMPARE_CHARS = 600  # a compare= value longer than this is refused before i
 class Control(Setting):
     """A ``Setting`` of the MLP page with what its sidebar widget shows: ``label``; ``header``, the sidebar
     header it opens (the first setting of a group); ``cap``, a ``limit_caption`` written under it;
-    ``optimizers``, the optimisers it belongs to (shown and linked only for them; empty: always)."""
+    ``optimizers``, the optimisers it belongs to (shown and linked only for them; empty: always). The label,
+    the header and the help are English templates (``N_``): ``help_text`` and the page translate them."""
 
     label: str = ""
     header: str = ""
@@ -36,47 +38,51 @@ def _run(key: str, field: str, kind: str, label: str, help: str, lo=None, hi=Non
 
 _ADAPTIVE = ("adagrad", "rmsprop", "adam")
 SETTINGS = (
-    _run("hidden", "hidden", "list", "Hidden layer sizes", "Comma-separated units per hidden layer, e.g. 100 or 64,32.",
-         1, LIMITS["units"], max_items=LIMITS["layers"], integer=True, header="Network", cap="hidden"),
-    _run("act", "activation", "choice", "Activation", "Hidden layers; the output is linear.",
+    _run("hidden", "hidden", "list", N_("Hidden layer sizes"),
+         N_("Comma-separated units per hidden layer, e.g. 100 or 64,32."), 1, LIMITS["units"],
+         max_items=LIMITS["layers"], integer=True, header=N_("Network"), cap="hidden"),
+    _run("act", "activation", "choice", N_("Activation"), N_("Hidden layers; the output is linear."),
          options=("relu", "sigmoid", "tanh")),
-    _run("opt", "optimizer", "choice", "Optimiser",
-         "momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, s a decaying mean of g². "
-         "adam: momentum's mean of g over rmsprop's √s, bias-corrected.",
-         options=("momentum", "sgd", "adagrad", "rmsprop", "adam"), header="Optimiser"),
-    _run("lr", "lr", "number", "Learning rate",
-         f"Step size, in [{LIMITS['lr_min']:g}, {LIMITS['lr_max']:g}]. Too large and the loss blows up.",
+    _run("opt", "optimizer", "choice", N_("Optimiser"),
+         N_("momentum: v ← β·v − lr·g. sgd: −lr·g. adagrad: −lr·g/√(Σg²). rmsprop: −lr·g/√s, s a decaying mean of "
+            "g². adam: momentum's mean of g over rmsprop's √s, bias-corrected."),
+         options=("momentum", "sgd", "adagrad", "rmsprop", "adam"), header=N_("Optimiser")),
+    _run("lr", "lr", "number", N_("Learning rate"), N_("Step size, in [{lo}, {hi}]. Too large and the loss blows up."),
          LIMITS["lr_min"], LIMITS["lr_max"]),
-    _run("mom", "momentum", "number", "Momentum β", f"In [0, {LIMITS['momentum_max']:g}]; used by momentum only.",
+    _run("mom", "momentum", "number", N_("Momentum β"), N_("In [0, {hi}]; used by momentum only."),
          0.0, LIMITS["momentum_max"]),
-    _run("decay", "decay", "number", "Decay ρ",
-         "s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients.",
+    _run("decay", "decay", "number", N_("Decay ρ"),
+         N_("s ← ρ·s + (1 − ρ)·g²; in [0, 1). Closer to 1 remembers more gradients."),
          0.0, LIMITS["decay_max"], optimizers=("rmsprop",)),
-    _run("b1", "b1", "number", "β₁", "Decay of the mean of g (momentum); in [0, 1).", 0.0, LIMITS["decay_max"],
+    _run("b1", "b1", "number", "β₁", N_("Decay of the mean of g (momentum); in [0, 1)."), 0.0, LIMITS["decay_max"],
          optimizers=("adam",)),
-    _run("b2", "b2", "number", "β₂", "Decay of the mean of g²; in [0, 1).", 0.0, LIMITS["decay_max"],
+    _run("b2", "b2", "number", "β₂", N_("Decay of the mean of g²; in [0, 1)."), 0.0, LIMITS["decay_max"],
          optimizers=("adam",)),
-    _run("eps", "eps", "number", "eps", "Added to the root in the denominator; in [0, 1].", 0.0, 1.0,
+    _run("eps", "eps", "number", "eps", N_("Added to the root in the denominator; in [0, 1]."), 0.0, 1.0,
          optimizers=_ADAPTIVE),
-    _run("batch", "batch_size", "int", "Batch size", f"Samples per step; {limit_caption('batch_size')}.",
+    _run("batch", "batch_size", "int", N_("Batch size"), N_("Samples per step; {cap}."),
          1, LIMITS["batch_size"], cap="batch_size"),
-    _run("epochs", "epochs", "int", "Epochs", f"Passes over the data; {limit_caption('epochs')}.",
+    _run("epochs", "epochs", "int", N_("Epochs"), N_("Passes over the data; {cap}."),
          1, LIMITS["epochs"], cap="epochs"),
-    _run("target", "target", "choice", "Target", "What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x.",
-         options=tuple(TARGETS), header="Data"),
-    _run("n", "n_samples", "int", "Samples", f"Points x ~ U(−3, 3); {limit_caption('n_samples')}.",
+    _run("target", "target", "choice", N_("Target"),
+         N_("What the net learns: x2 is y = x², abs |x|, cube x³, sin sin x."),
+         options=tuple(TARGETS), header=N_("Data")),
+    _run("n", "n_samples", "int", N_("Samples"), N_("Points x ~ U(−3, 3); {cap}."),
          1, LIMITS["n_samples"], cap="n_samples"),
-    _run("noise", "noise", "number", "Noise", f"y = target + noise·N(0, 1); in [0, {LIMITS['noise_max']:g}].",
+    _run("noise", "noise", "number", N_("Noise"), N_("y = target + noise·N(0, 1); in [0, {hi}]."),
          0.0, LIMITS["noise_max"]),
-    _run("seed", "seed", "int", "Seed", "Same seed, same run, bit for bit.", 0, LIMITS["seed_max"]),
-    _run("shuffle", "shuffle", "flag", "Shuffle each epoch", "The original visits the points in one fixed order."),
-    Control("units", False, "flag", "Draw each hidden unit's contribution faintly under the fit (one hidden layer).",
-            label="Show the units", header="View"),
-    Control("compare", "", "text", "The pinned runs, by the settings that differ from the defaults, e.g. "
-            "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries them.",
-            max_chars=MAX_COMPARE_CHARS, label="Compared runs"),
+    _run("seed", "seed", "int", N_("Seed"), N_("Same seed, same run, bit for bit."), 0, LIMITS["seed_max"]),
+    _run("shuffle", "shuffle", "flag", N_("Shuffle each epoch"),
+         N_("The original visits the points in one fixed order.")),
+    Control("units", False, "flag",
+            N_("Draw each hidden unit's contribution faintly under the fit (one hidden layer)."),
+            label=N_("Show the units"), header=N_("View")),
+    Control("compare", "", "text", N_("The pinned runs, by the settings that differ from the defaults, e.g. "
+                                      "default~act:sigmoid~lr:2e-5,batch:64. Pin this run adds one; a link carries "
+                                      "them."),
+            max_chars=MAX_COMPARE_CHARS, label=N_("Compared runs")),
     # No widget: read once, when the page opens (see the page's train_link).
-    Control("train", "1", "choice", "train=1 starts the run when the link is opened.", options=("1", "true")),
+    Control("train", "1", "choice", N_("train=1 starts the run when the link is opened."), options=("1", "true")),
 )
 BY_KEY = table.by_key(SETTINGS)
 
@@ -90,16 +96,23 @@ SHARE_ORDER = ("hidden", "act", "opt", "lr", "mom", "batch", "epochs", "n", "noi
 CONFIG_FIELDS = {key: BY_KEY[key].field for key in ("target", *SHARE_ORDER) if key not in VIEW_KEYS}
 
 SECTIONS = {
-    "buttons": "Train, Pause, Resume, Reset and Pin",
-    "loss": "the loss chart",
-    "fit": "the fit chart (the net against the target)",
-    "probes": "the predictions after each epoch",
-    "far": "“Far outside: x = 103” and its explanation",
-    "downloads": "the downloads",
-    "replay": "the replay of the training",
-    "comparison": "the Compare section (pinned runs side by side)",
-    "share": "the share link",
+    "buttons": N_("Train, Pause, Resume, Reset and Pin"),
+    "loss": N_("the loss chart"),
+    "fit": N_("the fit chart (the net against the target)"),
+    "probes": N_("the predictions after each epoch"),
+    "far": N_("“Far outside: x = 103” and its explanation"),
+    "downloads": N_("the downloads"),
+    "replay": N_("the replay of the training"),
+    "comparison": N_("the Compare section (pinned runs side by side)"),
+    "share": N_("the share link"),
 }
+
+
+def help_text(setting: Setting) -> str:
+    """The help of ``setting`` in the page's language, its bounds ({lo}, {hi}) and its cap ({cap}) filled."""
+    return _(setting.help, lo=f"{setting.lo:g}" if setting.lo is not None else "",
+             hi=f"{setting.hi:g}" if setting.hi is not None else "",
+             cap=limit_caption(setting.cap) if getattr(setting, "cap", "") else "")
 
 
 def shown(setting: Setting, optimizer: str) -> bool:
@@ -134,7 +147,7 @@ def build_config(**values) -> tuple[TrainConfig | None, str | None]:
         return None, str(error)
     errors = config.limit_errors()
     if errors:
-        return None, "This run is too large for a shared server: " + "; ".join(errors) + "."
+        return None, _("This run is too large for a shared server: {errors}.", errors="; ".join(errors))
     return config, None
 
 
