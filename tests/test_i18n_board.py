@@ -291,3 +291,25 @@ def test_an_unknown_board_in_russian_gets_a_russian_notice_and_a_russian_link(st
     assert not at.exception
     assert any("Классной доски с кодом" in shown(w.value) for w in at.warning)
     assert any("(/Class_board?lang=ru)" in m.value for m in at.markdown)
+
+
+def test_the_mlp_boards_table_and_charts_are_russian():
+    from board.store import Run
+
+    results = {"final_loss": 0.02, "f(-2)": 4.1, "f(-1)": 1.0, "f(1)": 1.1, "f(2)": 3.9, "f(103)": 120.0,
+               "seconds": 1.5, "state": "done"}
+    runs = [Run(1, "Ann", 0.0, {}, {**results, "changed": "default"}),
+            Run(2, "", 0.0, {"lr": 0.1}, {**results, "final_loss": 0.5, "changed": "lr:0.1"})]
+    for setting in (None, "lr"):
+        english, russian = both(lambda setting=setting: (
+            view.shown(view.mlp_rows(runs, True)),
+            [view.mlp_loss_chart(runs, setting, view.mlp_rows(runs, True)).to_dict(),
+             view.mlp_far_chart(runs, setting, view.mlp_rows(runs, True)).to_dict()]))
+        assert english[0]["changed"].tolist() == ["default", "lr:0.1"]  # English as it was
+        i18n.use("ru")
+        assert russian[0]["изменено"].tolist() == ["по умолчанию", "lr:0.1"]
+        assert not english_words(" ".join(russian[0].columns))
+        shown_words = [w for spec in russian[1] for w in _spec_words(spec)]
+        assert any("Итоговые потери для 2 запусков" in w for w in shown_words), shown_words
+        assert not english_words(" ".join(shown_words)), english_words(" ".join(shown_words))
+        i18n.use("en")
