@@ -10,6 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from i18n import _
+
 # Tables whose rows are learning rates keep that column in view while the rest scroll sideways (a phone).
 PINNED_LR = {"lr": st.column_config.Column(pinned=True)}
 NARROW_PX = 640  # a viewport narrower than this is a phone: columns stack, the basin map has fewer cells
@@ -57,7 +59,9 @@ def _a11y(key: str, **data) -> None:
 def want_focus(label: str, *, only_if_lost: bool = False) -> None:
     """After this rerun, put keyboard focus on the page's button labelled ``label`` (call it from the
     clicked button's callback): Streamlit redraws the page and the visitor's focus would fall to its
-    top. ``only_if_lost``: only when focus has nowhere else to be (the focused button got disabled)."""
+    top. ``only_if_lost``: only when focus has nowhere else to be (the focused button got disabled).
+    ``label`` is the button's English label (its message): a callback runs before the page has chosen its
+    language, so ``apply_focus`` translates it, in the language the page is drawn in."""
     nonce = st.session_state.get("_focus_nonce", 0) + 1
     st.session_state["_focus_nonce"] = nonce
     st.session_state["_focus"] = {"label": label, "nonce": nonce, "only_if_lost": only_if_lost}
@@ -67,7 +71,7 @@ def apply_focus() -> None:
     """Carry out ``want_focus`` (call once per page run, after the buttons are drawn)."""
     focus = st.session_state.pop("_focus", None)
     if focus:
-        _a11y("gp_focus", focus=focus)
+        _a11y("gp_focus", focus={**focus, "label": _(focus["label"])})
 
 
 def announce(text: str, key: str = "gp_announce") -> None:

@@ -16,19 +16,22 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+import i18n
 from app import a11y, language, widgets
-from i18n import _
+from i18n import N_, _
 from labs import PAGES, TITLES, settings_of
 from labs import table as settings_table
-from lessons import builtin, grade, load, reveal, teacher
+from lessons import builtin, grade, load, reveal, teacher, translated
 
 STATE_AT = "lesson_at"               # (lesson, step) whose settings the controls hold
 STATE_FEEDBACK = "lesson_feedback"   # {"at": (lesson, step), "status": ..., "text": ...}
 STATE_VIEW_KEYS = "lesson_view_keys" # teacher keys the current step put into the URL
 SEEN = ("right", "wrong", "shown", "none")  # a step is "checked or shown" once its feedback is one of these
-STEP_OF = "Step {k} of {n}"
-ELSEWHERE = "This step is on the {title} page: [open step {k} there]({link})."
-CHALLENGE_NOTE = "Change the settings in the sidebar, then press **Check**: it runs them."
+STEP_OF = N_("Step {k} of {n}")
+STEP_OF_TITLED = N_("Step {k} of {n}: {title}")
+ELSEWHERE = N_("This step is on the {title} page: [open step {k} there]({link}).")
+CHALLENGE_NOTE = N_("Change the settings in the sidebar, then press **Check**: it runs them.")
+CHECK, SHOW_ANSWER, BACK, NEXT = N_("Check"), N_("Show the answer"), N_("Back"), N_("Next")  # a11y.want_focus's too
 
 
 def query() -> dict:
@@ -47,6 +50,8 @@ def step_link(lab: str, name: str, k: int, settings: dict | None = None) -> str:
                 params[key] = settings_table.url_value(table[key], coerced)
         else:
             params[key] = str(value).lower() if isinstance(value, bool) else str(value)
+    if i18n.language() != i18n.DEFAULT:  # a step's link keeps the page's language
+        params["lang"] = i18n.language()
     return f"{PAGES[lab]}?{urlencode(params, doseq=True)}"
 
 
@@ -102,7 +107,7 @@ def _go(name: str, k: int) -> None:
     st.query_params["step"] = str(k)
     apply_step(name, k)
     step = load(name).steps[k - 1]
-    a11y.want_focus("Check" if step.question else "Next")
+    a11y.want_focus(CHECK if step.question else NEXT)
 
 
 def _given_key(name: str, k: int) -> str:
@@ -113,13 +118,13 @@ def _check(name: str, k: int, lab: str) -> None:
     step = load(name).steps[k - 1]
     feedback = grade(step, st.session_state.get(_given_key(name, k)), current_settings(lab))
     st.session_state[STATE_FEEDBACK] = {"at": (name, k), "status": feedback.status, "text": feedback.text}
-    a11y.want_focus("Check")
+    a11y.want_focus(CHECK)
 
 
 def _reveal(name: str, k: int, lab: str) -> None:
     feedback = reveal(load(name).steps[k - 1], current_settings(lab))
     st.session_state[STATE_FEEDBACK] = {"at": (name, k), "status": feedback.status, "text": feedback.text}
-    a11y.want_focus("Show the answer")
+    a11y.want_focus(SHOW_ANSWER)
 
 
 def open_page(lab: str, *, title: str, icon: str) -> teacher.View:
@@ -155,6 +160,9 @@ def view_keys(lab: str) -> dict:
     return keys
 
 
+# What the pages' answer sections are called on their Show button (``gate``'s ``what``, translated there).
+GATED = (N_("the runs"), N_("where each run ends"), N_("the four answers"), N_("the loss against step"),
+         N_("the cobweb"), N_("the race, and who wins"))
 REVEALED = "lesson_revealed"  # {section: where it was revealed}: a new step or new settings hide it again
 
 
@@ -167,7 +175,7 @@ def gate(name: str, hidden: bool, what: str) -> bool:
     revealed = st.session_state.setdefault(REVEALED, {})
     if revealed.get(name) == where:
         return True
-    st.button(f"Show {what}", key=f"reveal_{name}", icon=":material/visibility:",
+    st.button(_("Show {what}", what=_(what)), key=f"reveal_{name}", icon=":material/visibility:",
               on_click=lambda: revealed.__setitem__(name, where))
     return False
 
@@ -191,26 +199,29 @@ def show(lab: str) -> bool:
         apply_step(name, k, keep_url=STATE_AT not in st.session_state)
     n = len(lesson)
     with st.container(border=True, key="lesson_panel"):
-        st.caption(f"Lesson: {lesson.title}")
-        heading = STEP_OF.format(k=k, n=n) + (f": {step.title}" if step.title else "")
+        st.caption(_("Lesson: {title}", title=translated(lesson.title)))
+        heading = (_(STEP_OF_TITLED, k=k, n=n, title=translated(step.title)) if step.title
+                   else _(STEP_OF, k=k, n=n))
         st.subheader(heading, anchor=False)
-        st.markdown(step.prompt)
+        st.markdown(translated(step.prompt))
         if step.lab != lab:
-            st.markdown(ELSEWHERE.format(title=TITLES[step.lab], k=k, link=step_link(step.lab, name, k, step.settings)))
+            st.markdown(_(ELSEWHERE, title=_(TITLES[step.lab]), k=k,
+                          link=step_link(step.lab, name, k, step.settings)))
         q = step.question
         if q is not None and step.lab == lab:
             if q.kind == "number":
-                st.text_input("Your prediction (a number; 0,05 and 0.05 both work)", key=_given_key(name, k))
-            elif q.kind == "choice":
-                st.radio("Your answer", list(q.options), index=None, key=_given_key(name, k))
+                st.text_input(_("Your prediction (a number; 0,05 and 0.05 both work)"), key=_given_key(name, k))
+            elif q.kind == "choice":  # the options shown translated; the answer given is the file's own option
+                st.radio(_("Your answer"), list(q.options), index=None, key=_given_key(name, k),
+                         format_func=translated)
             else:
-                st.caption(CHALLENGE_NOTE)
+                st.caption(_(CHALLENGE_NOTE))
         row = st.container(horizontal=True)
         if q is not None and step.lab == lab:
-            row.button("Check", type="primary", on_click=_check, args=(name, k, lab), key="lesson_check")
-            row.button("Show the answer", on_click=_reveal, args=(name, k, lab), key="lesson_show")
-        row.button("Back", on_click=_go, args=(name, k - 1), disabled=k <= 1, key="lesson_back")
-        row.button("Next", on_click=_go, args=(name, k + 1), disabled=k >= n, key="lesson_next")
+            row.button(_(CHECK), type="primary", on_click=_check, args=(name, k, lab), key="lesson_check")
+            row.button(_(SHOW_ANSWER), on_click=_reveal, args=(name, k, lab), key="lesson_show")
+        row.button(_(BACK), on_click=_go, args=(name, k - 1), disabled=k <= 1, key="lesson_back")
+        row.button(_(NEXT), on_click=_go, args=(name, k + 1), disabled=k >= n, key="lesson_next")
         feedback = st.session_state.get(STATE_FEEDBACK)
         seen = feedback is not None and tuple(feedback["at"]) == (name, k)
         if seen:
@@ -230,6 +241,7 @@ def lesson_list() -> list[dict]:
     for name in builtin():
         lesson = load(name)
         first = lesson.steps[0]
-        out.append({"name": name, "title": lesson.title, "summary": lesson.summary, "steps": len(lesson),
+        out.append({"name": name, "title": translated(lesson.title), "summary": translated(lesson.summary),
+                    "steps": len(lesson),
                     "link": step_link(first.lab, name, 1, first.settings)})
     return out

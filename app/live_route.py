@@ -29,6 +29,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, StreamingResponse
 from starlette.routing import Route
 
+import i18n
+from i18n import _
 from labs.mlp import compare as mlp_compare
 from labs.mlp import settings as mlp_settings
 from runs import live
@@ -53,17 +55,20 @@ def run_id(config) -> str:
 
 
 def url(config) -> str:
-    """Where the browser reads ``config``'s frames."""
-    return PATH.format(run=quote(run_id(config), safe=""))
+    """Where the browser reads ``config``'s frames: in the page's language (``?lang=``, English without it)."""
+    lang = i18n.language()
+    return PATH.format(run=quote(run_id(config), safe="")) + ("" if lang == i18n.DEFAULT else f"?lang={lang}")
 
 
 def parse_run(text: str):
     """The config ``text`` names, or (None, the reason in a sentence)."""
     if len(text) > mlp_settings.MAX_COMPARE_CHARS:
-        return None, f"The run's settings are too long (at most {mlp_settings.MAX_COMPARE_CHARS} characters)."
+        return None, _("The run's settings are too long (at most {most} characters).",
+                       most=mlp_settings.MAX_COMPARE_CHARS)
     configs, notice = mlp_compare.parse_compare(text)
     if notice or len(configs) != 1:
-        return None, "Not the settings of one run: " + (notice or "expected one run, like lr:2e-05,batch:64.")
+        return None, _("Not the settings of one run: {why}",
+                       why=notice or _("expected one run, like lr:2e-05,batch:64."))
     return configs[0], None
 
 
@@ -71,13 +76,13 @@ def _picture(view) -> dict:
     """The live picture of the run's current chunk, made once for every stream that follows the run. Only each
     run's latest is kept (a stream never goes back), so the cache holds at most _PICTURES_KEPT pictures whatever
     the number of chunks (one per chunk would keep every picture of every run still in the store)."""
-    at = (view.samples_seen, view.failed)
-    kept = _pictures.get(view.config)
+    at, key = (view.samples_seen, view.failed), (view.config, i18n.language())  # its words: one language's
+    kept = _pictures.get(key)
     if kept is None or kept[0] != at:
-        kept = _pictures[view.config] = (at, live.live_picture(view))
+        kept = _pictures[key] = (at, live.live_picture(view))
         while len(_pictures) > _PICTURES_KEPT:
             _pictures.popitem(last=False)
-    _pictures.move_to_end(view.config)
+    _pictures.move_to_end(key)
     return kept[1]
 
 
@@ -86,9 +91,11 @@ def _event(frame: dict, name: str | None = None) -> str:
     return f"{head}id: {frame['samples']}\ndata: {json.dumps(frame, allow_nan=False, separators=(',', ':'))}\n\n"
 
 
-async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic):
+async def frames(pool, config, *, clock: Callable[[], float] = time.monotonic, lang: str | None = None):
     """The events of one stream of ``config``'s run in ``pool`` (a ``runs.pool.RunPool``): a frame now, one
-    each time the run moves, the last one named ``done``. Follows the run while it is open; leaves it after."""
+    each time the run moves, the last one named ``done``, their words in ``lang`` (English by default). Follows
+    the run while it is open; leaves it after."""
+    i18n.use(lang)  # this stream's task (each stream is one task: its context is its own)
     me = f"stream:{secrets.token_hex(8)}"
     pace = Pace(target_seconds=live.REDRAW_SECONDS)
     sent, renewed, quiet, follow = None, -1e9, clock(), None
@@ -128,23 +135,25 @@ def route(get_pool: Callable[[], object]) -> Route:
     served = True
 
     async def stream(request: Request):
+        lang = i18n.use(request.query_params.get("lang"))  # an unknown lang= is English: a stream has no notice
         config, error = parse_run(request.path_params["run"])
         if error:
             return PlainTextResponse(error, status_code=400)
         pool = get_pool()
         if pool.view(config) is None:
-            return PlainTextResponse("No such run on this server: press Train on its page.", status_code=404)
+            return PlainTextResponse(_("No such run on this server: press Train on its page."), status_code=404)
         client = request.client.host if request.client else "?"
         if _open.get(client, 0) >= MAX_STREAMS_PER_CLIENT:
-            return PlainTextResponse(f"At most {MAX_STREAMS_PER_CLIENT} open streams per visitor.", status_code=429)
+            return PlainTextResponse(_("At most {most} open streams per visitor.", most=MAX_STREAMS_PER_CLIENT),
+                                     status_code=429)
         if sum(_open.values()) >= MAX_STREAMS:
-            return PlainTextResponse("The server follows as many runs as it can; try again in a minute.",
+            return PlainTextResponse(_("The server follows as many runs as it can; try again in a minute."),
                                      status_code=503, headers={"Retry-After": "30"})
         _open[client] = _open.get(client, 0) + 1
 
         async def events():
             try:
-                async for event in frames(pool, config):
+                async for event in frames(pool, config, lang=lang):
                     yield event
             finally:
                 _open[client] -= 1

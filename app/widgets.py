@@ -16,6 +16,7 @@ import streamlit as st
 
 import i18n
 from core.inputs import commas_ambiguous, echo, parse_flag, parse_number, parse_number_list
+from i18n import _, ngettext
 
 _NOTICES = "_notices"  # this run's notices, by the key they are about (one notice per key)
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
@@ -90,7 +91,8 @@ def number(label: str, key: str, default: float, min_value: float, max_value: fl
         value, error = (None, None) if raw is None else parse_number(raw, min_value, max_value, integer=integer,
                                                                       name=key, decimal_comma=i18n.decimal_comma())
         if error:
-            notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
+            notice(key, _("Ignored {error}; using {label} = {default}.", error=error, label=label.lower(),
+                          default=_number_text(default, integer)))
         if value is None:
             return int(default) if integer else float(default)
         return value
@@ -103,7 +105,8 @@ def number(label: str, key: str, default: float, min_value: float, max_value: fl
     value, error = parse_number(typed, min_value, max_value, integer=integer, name=key,
                                 decimal_comma=i18n.decimal_comma())
     if error:
-        notice(key, f"Ignored {error}; using {label.lower()} = {_number_text(default, integer)}.")
+        notice(key, _("Ignored {error}; using {label} = {default}.", error=error, label=label.lower(),
+                      default=_number_text(default, integer)))
         return int(default) if integer else float(default)
     return value
 
@@ -112,8 +115,8 @@ def text(label: str, key: str, default: str, *, help: str, max_chars: int = 200,
     """A text input bound to the URL; the page parses it (``number_list`` does it for lists)."""
     raw = _raw(key)
     if raw is not None and len(raw) > max_chars:
-        notice(key + ":length", f"Ignored {key} = “{echo(raw)}”: longer than {max_chars} characters; "
-                                 f"using “{default}”.")
+        notice(key + ":length", _("Ignored {key} = “{value}”: longer than {most} characters; using “{default}”.",
+                                  key=key, value=echo(raw), most=max_chars, default=default))
         if _hidden(key):
             return default
     if _hidden(key):
@@ -130,45 +133,53 @@ def number_list(label: str, key: str, default: str, *, help: str, max_items: int
     values, error = parse_number_list(raw, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key,
                                       decimal_comma=comma)
     if error:
-        notice(key, f"Ignored {error}; using {key} = {default}.")
+        notice(key, _("Ignored {error}; using {key} = {default}.", error=error, key=key, default=default))
         values, _error = parse_number_list(default, max_items=max_items, lo=lo, hi=hi, integer=integer, name=key)
     elif comma and commas_ambiguous(raw) and not _hidden(key):  # "2,5": one number here, two in English
         numbers = "; ".join(_number_text(v, integer) for v in values)
-        (container or st.sidebar).caption(i18n._(
+        (container or st.sidebar).caption(_(
             "Read as {numbers}: here a comma is the decimal comma. To give several numbers, put “;” between them "
             "(2,5; 3).", numbers=numbers))
     elif commas_ambiguous(raw) and not _hidden(key):  # "2,5": two numbers here, 2.5 to a decimal-comma reader
         numbers = "; ".join(_number_text(v, integer) for v in values)  # a list no reader can misread
-        (container or st.sidebar).caption(
-            f"Read as {len(values)} numbers: {numbers}. For a decimal comma, put “;” between the numbers "
-            f"(2,5; 3) or write a point (2.5).")
+        (container or st.sidebar).caption(ngettext(
+            "Read as {n} number: {numbers}. For a decimal comma, put “;” between the numbers (2,5; 3) or write a "
+            "point (2.5).",
+            "Read as {n} numbers: {numbers}. For a decimal comma, put “;” between the numbers (2,5; 3) or write a "
+            "point (2.5).", len(values), numbers=numbers))
     return values
 
 
 def choice(label: str, key: str, options: list[str], default: str, *, help: str, container=None,
-           horizontal: bool = True) -> str:
-    """A radio bound to the URL; an unknown URL value gets a notice."""
+           horizontal: bool = True, format_func=str) -> str:
+    """A radio bound to the URL; an unknown URL value gets a notice. ``format_func`` shows an option (its
+    translation): the options themselves, the URL's values, stay codes."""
     raw = _raw(key)
     if raw is not None and raw not in options:
-        notice(key, f"Ignored {key} = “{echo(raw)}”: not one of {', '.join(options)}; using {default}.")
+        notice(key, _("Ignored {key} = “{value}”: not one of {options}; using {default}.", key=key, value=echo(raw),
+                      options=", ".join(options), default=default))
     if _hidden(key):
         return raw if raw in options else default
     container = container or st.sidebar
     return container.radio(label, options, index=options.index(default), key=key, bind="query-params",
-                           help=help, horizontal=horizontal)
+                           help=help, horizontal=horizontal, format_func=format_func)
 
 
-def multi(label: str, key: str, options: list[str], default: list[str], *, help: str, container=None) -> list[str]:
+def multi(label: str, key: str, options: list[str], default: list[str], *, help: str, container=None,
+          format_func=str) -> list[str]:
     """A multiselect bound to the URL, one repeated key per choice (``?race=Adam&race=RMSProp``; ``?race=`` is
-    none). Streamlit drops unknown URL values silently; this names them in a notice first."""
+    none). Streamlit drops unknown URL values silently; this names them in a notice first. ``format_func`` shows
+    an option (its translation); the values stay codes."""
     bad = [v for v in st.query_params.get_all(key) if v and v not in options]
     if bad:
-        notice(key, f"Ignored {key} = “{echo(', '.join(bad))}”: not one of {', '.join(options)}.")
+        notice(key, _("Ignored {key} = “{value}”: not one of {options}.", key=key, value=echo(", ".join(bad)),
+                      options=", ".join(options)))
     if _hidden(key):
         chosen = st.query_params.get_all(key)
         return [o for o in options if o in chosen] if key in st.query_params else list(default)
     container = container or st.sidebar
-    return container.multiselect(label, options, default=default, key=key, bind="query-params", help=help)
+    return container.multiselect(label, options, default=default, key=key, bind="query-params", help=help,
+                                 format_func=format_func)
 
 
 def _url_reads(key: str, canonical: str) -> bool:
@@ -196,7 +207,8 @@ def flag(label: str, key: str, default: bool, *, help: str, container=None) -> b
     if raw is not None:
         value, error = parse_flag(raw, key)
         if error:
-            notice(key, f"Ignored {error}; using {key} = {'true' if default else 'false'}.")
+            notice(key, _("Ignored {error}; using {key} = {default}.", error=error, key=key,
+                          default="true" if default else "false"))
         if _hidden(key):
             return default if error else value
         elif raw.lower() not in ("true", "false") and not _url_reads(key, str(value).lower()):
@@ -213,7 +225,7 @@ def flag(label: str, key: str, default: bool, *, help: str, container=None) -> b
 def exact(x: float) -> str:
     """x as a URL value: the short %g form when it is exact, else every digit (%g keeps 6 significant
     digits: lr=0.00012345678 would become another run)."""
-    short = f"{x:g}"
+    short = format(x, "g")
     return short if float(short) == x else repr(float(x))
 
 
@@ -224,4 +236,5 @@ def share_link(path: str, params: dict) -> None:
     params = {**params, **({"lang": i18n.language()} if i18n.language() != i18n.DEFAULT else {})}
     query = urllib.parse.urlencode({k: exact(v) if isinstance(v, float) else v for k, v in params.items()},
                                    doseq=True)
-    st.markdown(f":material/link: [Share this view]({path}?{query}) — the link holds every setting on this page.")
+    st.markdown(":material/link: " + _("[Share this view]({link}) — the link holds every setting on this page.",
+                                       link=path + "?" + query))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 
+from i18n import _, ngettext
+
 MAX_ECHO = 40  # characters of a rejected value quoted back in a message
 
 
@@ -22,7 +24,8 @@ def parse_flag(raw: str, name: str) -> tuple[bool | None, str | None]:
     every on/off key, so a link written either way means what it says."""
     value = FLAG_WORDS.get(str(raw).strip().lower())
     if value is None:
-        return None, f"{name} = “{echo(raw)}” is not on or off: use 1 or true for on, 0 or false for off"
+        return None, _("{name} = “{value}” is not on or off: use 1 or true for on, 0 or false for off", name=name,
+                       value=echo(raw))
     return value, None
 
 
@@ -39,13 +42,13 @@ def decimal_comma(text: str, russian: bool = False) -> tuple[str, str | None]:
         return text, None
     match = _DECIMAL_COMMA.fullmatch(text)
     if match is None:
-        return text, "is not a number (a number takes one comma at most, as its decimal point)"
+        return text, _("is not a number (a number takes one comma at most, as its decimal point)")
     whole, fraction, exponent = match.groups()
     point = text.replace(",", ".")
     if whole.lstrip("0") and len(fraction) == 3 and not exponent and not russian:
         decimal, thousands = float(point), float(text.replace(",", ""))
-        return text, (f"could be {decimal:g} (a decimal comma) or {thousands:g} (a thousands separator): "
-                      f"write {decimal:g} or {thousands:g}")
+        return text, _("could be {decimal} (a decimal comma) or {thousands} (a thousands separator): "
+                       "write {decimal} or {thousands}", decimal=format(decimal, "g"), thousands=format(thousands, "g"))
     return point, None
 
 
@@ -59,22 +62,24 @@ def parse_number(raw: str, lo: float, hi: float, *, integer: bool = False, name:
     ``decimal_comma`` (the Russian interface) a comma is only ever a decimal comma: "1,125" is 1.125."""
     text = str(raw).strip()
     if len(text) > MAX_NUMBER_CHARS:
-        return None, f"{name} = “{echo(raw)}” is too long to be a number ({len(text):,} characters)"
+        return None, _("{name} = “{value}” is too long to be a number ({count} characters)", name=name,
+                       value=echo(raw), count=format(len(text), ","))
     text, comma = _read_comma(text, decimal_comma)
     if comma:
-        return None, f"{name} = “{echo(raw)}” {comma}"
+        return None, _("{name} = “{value}” {problem}", name=name, value=echo(raw), problem=comma)
     try:
         value = float(text)
     except (ValueError, OverflowError):
-        return None, f"{name} = “{echo(raw)}” is not a number"
+        return None, _("{name} = “{value}” is not a number", name=name, value=echo(raw))
     if not math.isfinite(value):
-        return None, f"{name} = “{echo(raw)}” is not a finite number"
+        return None, _("{name} = “{value}” is not a finite number", name=name, value=echo(raw))
     if integer:
         if value != int(value):
-            return None, f"{name} = “{echo(raw)}” is not a whole number"
+            return None, _("{name} = “{value}” is not a whole number", name=name, value=echo(raw))
         value = int(value)
     if not lo <= value <= hi:
-        return None, f"{name} = {echo(raw)} is outside the allowed range [{lo:g}, {hi:g}]"
+        return None, _("{name} = {value} is outside the allowed range [{lo}, {hi}]", name=name, value=echo(raw),
+                       lo=format(lo, "g"), hi=format(hi, "g"))
     return value, None
 
 
@@ -102,12 +107,15 @@ def parse_number_list(raw: str, *, max_items: int, lo: float, hi: float, integer
     "2,5" is 2.5 there. ``commas_ambiguous`` says when a list should show how it was read."""
     text = str(raw)
     if len(text) > 40 * max_items:  # refuse before splitting megabytes of text
-        return None, f"{name} = “{echo(raw)}” is too long ({len(text):,} characters)"
+        return None, _("{name} = “{value}” is too long ({count} characters)", name=name, value=echo(raw),
+                       count=format(len(text), ","))
     parts = _list_parts(text, decimal_comma)
     if not parts:
-        return None, f"{name} = “{echo(raw)}” holds no number: give at least one"
+        return None, _("{name} = “{value}” holds no number: give at least one", name=name, value=echo(raw))
     if len(parts) > max_items:
-        return None, f"{name} = “{echo(raw)}” has {len(parts)} values; at most {max_items} are allowed"
+        return None, ngettext("{name} = “{value}” has {n} value; at most {most} are allowed",
+                              "{name} = “{value}” has {n} values; at most {most} are allowed", len(parts),
+                              name=name, value=echo(raw), most=max_items)
     values = []
     for part in parts:
         value, error = parse_number(part, lo, hi, integer=integer, name=name, decimal_comma=decimal_comma)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 
+from i18n import N_
+
 LABS = ("descent", "adagrad", "mlp")
 PAGES = {"descent": "/Gradient_descent", "adagrad": "/Adagrad", "mlp": "/MLP_training"}  # URL path of each lab
-TITLES = {"descent": "Gradient descent", "adagrad": "Adagrad", "mlp": "MLP training"}
+TITLES = {"descent": N_("Gradient descent"), "adagrad": N_("Adagrad"), "mlp": N_("MLP training")}  # shown as _(title)
 
 
 def settings_of(lab: str):

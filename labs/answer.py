@@ -18,6 +18,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from i18n import _, catalogue, language
+
 KINDS = ("number", "choice", "challenge")
 
 
@@ -31,8 +33,8 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """The why, filled in."""
-        return self.why.format(**self.fields)
+        """The why, filled in, in the current language (the lab's answers mark their templates N_)."""
+        return (catalogue(language()).gettext(self.why) if self.why else self.why).format(**self.fields)
 
     @property
     def shown(self) -> str:
@@ -41,11 +43,12 @@ class Answer:
 
 
 def format_value(value) -> str:
-    """A number short but exact enough to check by hand (6 significant digits), a label as it is."""
+    """A number short but exact enough to check by hand (6 significant digits), a label in the current language
+    (a lesson's options are in the catalogue)."""
     if value is None:
-        return "none"
+        return _("none")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
         return f"{value:,}".replace(",", " ") if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
@@ -54,7 +57,7 @@ def format_value(value) -> str:
         if value == int(value) and abs(value) < 1e15:
             return format_value(int(value))
         return f"{value:.6g}"
-    return str(value)
+    return _(value) if isinstance(value, str) and value.strip() else str(value)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ import math
 import numpy as np
 
 from core.descent import Trajectory
+from i18n import _
 
 CATEGORY10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 DASHES = (None, [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3], [10, 2], [3, 3, 1, 3])
@@ -112,9 +113,9 @@ def thinning_note(trajs: list[Trajectory], labels: list[str]) -> list[str]:
     thinned = [(label, stride_for(t.steps)) for t, label in zip(trajs, labels) if stride_for(t.steps) > 1]
     if not thinned:
         return []
-    parts = ", ".join(f"{label}: one update in {k}" for label, k in thinned)
-    return [f"Long runs are replayed thinned ({parts}; an odd step keeps two-cycles alternating). "
-            "The counter still counts updates."]
+    parts = ", ".join(_("{label}: one update in {k}", label=label, k=k) for label, k in thinned)
+    return [_("Long runs are replayed thinned ({parts}; an odd step keeps two-cycles alternating). "
+              "The counter still counts updates.", parts=parts)]
 
 
 def timing(last: int) -> dict:

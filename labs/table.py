@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from core.inputs import echo, parse_flag, parse_number, parse_number_list
+from i18n import _, ngettext
 
 KINDS = ("number", "int", "list", "choice", "multi", "flag", "text")
 MAX_TEXT = 2000  # characters of any value read here: longer is refused before it is parsed
@@ -45,20 +46,23 @@ class Setting:
     @property
     def bounds_words(self) -> str:
         """What values the setting takes, e.g. 'a number in [1e-06, 10]', 'one of relu, sigmoid, tanh'."""
+        lo, hi = (None, None) if self.lo is None else (format(self.lo, "g"), format(self.hi, "g"))
         if self.kind == "number":
-            return f"a number in [{self.lo:g}, {self.hi:g}]"
+            return _("a number in [{lo}, {hi}]", lo=lo, hi=hi)
         if self.kind == "int":
-            return f"a whole number in [{self.lo:g}, {self.hi:g}]"
+            return _("a whole number in [{lo}, {hi}]", lo=lo, hi=hi)
         if self.kind == "list":
-            what = "whole numbers" if self.integer else "numbers"
-            return f"1 to {self.max_items} comma-separated {what}, each in [{self.lo:g}, {self.hi:g}]"
+            if self.integer:
+                return _("1 to {most} comma-separated whole numbers, each in [{lo}, {hi}]", most=self.max_items,
+                         lo=lo, hi=hi)
+            return _("1 to {most} comma-separated numbers, each in [{lo}, {hi}]", most=self.max_items, lo=lo, hi=hi)
         if self.kind == "choice":
-            return f"one of {', '.join(self.options)}"
+            return _("one of {options}", options=", ".join(self.options))
         if self.kind == "multi":
-            return f"any of {', '.join(self.options)}"
+            return _("any of {options}", options=", ".join(self.options))
         if self.kind == "flag":
-            return "1 or true, 0 or false"
-        return f"text of at most {self.max_chars} characters"
+            return _("1 or true, 0 or false")
+        return _("text of at most {most} characters", most=self.max_chars)
 
 
 def _is_number(value) -> bool:
@@ -70,13 +74,14 @@ def _number(setting: Setting, value, integer: bool):
     name = setting.key
     if _is_number(value):
         if not math.isfinite(value):
-            return None, f"{name} = {value} is not a finite number"
+            return None, _("{name} = {value} is not a finite number", name=name, value=value)
         return parse_number(repr(value), setting.lo, setting.hi, integer=integer, name=name)
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            return None, f"{name} = “{echo(value)}” is too long ({len(value):,} characters)"
+            return None, _("{name} = “{value}” is too long ({count} characters)", name=name, value=echo(value),
+                           count=format(len(value), ","))
         return parse_number(value, setting.lo, setting.hi, integer=integer, name=name)
-    return None, f"{name} = {echo(repr(value))} is not a number"
+    return None, _("{name} = {value} is not a number", name=name, value=echo(repr(value)))
 
 
 def coerce(setting: Setting, value):
@@ -93,9 +98,11 @@ def coerce(setting: Setting, value):
             value = [value]
         if isinstance(value, (list, tuple)):
             if not value:
-                return None, f"{name} holds no number: give at least one"
+                return None, _("{name} holds no number: give at least one", name=name)
             if len(value) > setting.max_items:
-                return None, f"{name} has {len(value)} values; at most {setting.max_items} are allowed"
+                return None, ngettext("{name} has {n} value; at most {most} are allowed",
+                                      "{name} has {n} values; at most {most} are allowed", len(value), name=name,
+                                      most=setting.max_items)
             out = []
             for item in value:
                 number, error = _number(setting, item, integer=setting.integer)
@@ -106,19 +113,22 @@ def coerce(setting: Setting, value):
         if isinstance(value, str):
             return parse_number_list(value[:MAX_TEXT + 1], max_items=setting.max_items, lo=setting.lo,
                                      hi=setting.hi, integer=setting.integer, name=name)
-        return None, f"{name} = {echo(repr(value))} is not a list of numbers"
+        return None, _("{name} = {value} is not a list of numbers", name=name, value=echo(repr(value)))
     if kind == "choice":
         if isinstance(value, str) and value in setting.options:
             return value, None
-        return None, f"{name} = “{echo(str(value))}” is not one of {', '.join(setting.options)}"
+        return None, _("{name} = “{value}” is not one of {options}", name=name, value=echo(str(value)),
+                       options=", ".join(setting.options))
     if kind == "multi":
         if isinstance(value, str):
             value = [v for v in value.split(",") if v.strip()] if value else []
         if not isinstance(value, (list, tuple)) or len(value) > 4 * len(setting.options):
-            return None, f"{name} = {echo(repr(value))} is not a list of {', '.join(setting.options)}"
+            return None, _("{name} = {value} is not a list of {options}", name=name, value=echo(repr(value)),
+                           options=", ".join(setting.options))
         bad = [v for v in value if not (isinstance(v, str) and v.strip() in setting.options)]
         if bad:
-            return None, f"{name} = “{echo(', '.join(map(str, bad)))}” is not one of {', '.join(setting.options)}"
+            return None, _("{name} = “{value}” is not one of {options}", name=name,
+                           value=echo(", ".join(map(str, bad))), options=", ".join(setting.options))
         chosen = [v.strip() for v in value]
         return [o for o in setting.options if o in chosen], None
     if kind == "flag":
@@ -126,11 +136,12 @@ def coerce(setting: Setting, value):
             return value, None
         if isinstance(value, str):
             return parse_flag(value, name)
-        return None, f"{name} = “{echo(str(value))}”: use 1 or true, 0 or false"
+        return None, _("{name} = “{value}”: use 1 or true, 0 or false", name=name, value=echo(str(value)))
     if not isinstance(value, str):
-        return None, f"{name} = {echo(repr(value))} is not text"
+        return None, _("{name} = {value} is not text", name=name, value=echo(repr(value)))
     if len(value) > setting.max_chars:
-        return None, f"{name} = “{echo(value)}” is longer than {setting.max_chars} characters"
+        return None, _("{name} = “{value}” is longer than {most} characters", name=name, value=echo(value),
+                       most=setting.max_chars)
     return value, None
 
 
@@ -144,7 +155,7 @@ def defaults(table) -> dict:
     for s in table:
         value = s.default
         if s.kind == "list" and isinstance(value, str):
-            value, _ = coerce(s, value)
+            value, _error = coerce(s, value)
         out[s.key] = list(value) if isinstance(value, (list, tuple)) else value
     return out
 
@@ -152,16 +163,17 @@ def defaults(table) -> dict:
 def problems(table, settings) -> list[str]:
     """A sentence for every unknown key (listing the known ones) and every bad value of ``settings``."""
     if not isinstance(settings, dict):
-        return [f"settings must be a table of URL keys, not {echo(repr(settings))}"]
+        return [_("settings must be a table of URL keys, not {value}", value=echo(repr(settings)))]
     known = by_key(table)
     out = []
     for key, value in settings.items():
         if key not in known:
-            out.append(f"unknown setting “{echo(str(key))}”: the settings are {', '.join(known)}")
+            out.append(_("unknown setting “{key}”: the settings are {keys}", key=echo(str(key)),
+                         keys=", ".join(known)))
             continue
-        _, error = coerce(known[key], value)
+        _value, error = coerce(known[key], value)
         if error:
-            out.append(f"{error} ({known[key].bounds_words})")
+            out.append(_("{error} ({bounds})", error=error, bounds=known[key].bounds_words))
     return out
 
 
@@ -194,7 +206,7 @@ def format_number(x) -> str:
     """x short and exact: 0.01 -> '0.01', 3.0 -> '3', 1e-06 -> '1e-06'."""
     if isinstance(x, int) and not isinstance(x, bool):
         return str(x)
-    short = f"{x:g}"
+    short = format(x, "g")
     return short if float(short) == x else repr(float(x))
 
 

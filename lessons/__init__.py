@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n import N_, _, catalogue, language
 from labs import settings_of
 from labs.answer import Answer, format_value
 
@@ -189,15 +190,28 @@ def read_number(given) -> float | None:
     return value if math.isfinite(value) else None
 
 
-RIGHT = "Right: {value}. {why}"
-WRONG = "Not quite: you said {given}; the answer is {value}. {why}"
-NOT_A_NUMBER = "“{given}” is not a number: type one such as 0.05 or 0,05."
-NO_CHOICE = "Choose one of the answers first."
-NO_VALUE = "There is no number to compare at these settings. {why}"
-DONE = "Done: {why}"
-NOT_YET = "Not yet: {why}"
-SHOWN = "The answer: {value}. {why}"
-SHOWN_CHALLENGE = "{hint}At your settings now: {why}"
+RIGHT = N_("Right: {value}. {why}")
+WRONG = N_("Not quite: you said {given}; the answer is {value}. {why}")
+NOT_A_NUMBER = N_("“{given}” is not a number: type one such as 0.05 or 0,05.")
+NO_CHOICE = N_("Choose one of the answers first.")
+NO_VALUE = N_("There is no number to compare at these settings. {why}")
+DONE = N_("Done: {why}")
+NOT_YET = N_("Not yet: {why}")
+SHOWN = N_("The answer: {value}. {why}")
+SHOWN_CHALLENGE = N_("{hint}At your settings now: {why}")
+
+
+def translated(text: str) -> str:
+    """A lesson file's text (a title, prompt, hint, option…) in the current language. The catalogue holds it as
+    the file writes it, so a prompt the model keeps stripped is looked up with its file's final newline too."""
+    if not text or not text.strip():
+        return text
+    table = catalogue(language())
+    for candidate in (text, text + "\n"):
+        found = table.gettext(candidate)
+        if found != candidate:
+            return found.strip() if candidate != text else found
+    return text
 
 
 def grade(step: Step, given=None, settings: dict | None = None) -> Feedback:
@@ -208,26 +222,26 @@ def grade(step: Step, given=None, settings: dict | None = None) -> Feedback:
         raise ValueError("This step asks no question")
     if q.kind == "challenge":
         answer = compute(step, settings)
-        return Feedback("right" if answer.value else "wrong", (DONE if answer.value else NOT_YET).format(
-            why=answer.text), answer)
+        return Feedback("right" if answer.value else "wrong", _(DONE if answer.value else NOT_YET,
+                                                                why=answer.text), answer)
     if q.kind == "choice":
         if given is None or str(given) not in q.options:
-            return Feedback("invalid", NO_CHOICE)
+            return Feedback("invalid", _(NO_CHOICE))
         answer = compute(step)
         right = str(given) == answer.value
-        return Feedback("right" if right else "wrong", (RIGHT if right else WRONG).format(
-            given=given, value=answer.shown, why=answer.text), answer)
+        return Feedback("right" if right else "wrong", _(RIGHT if right else WRONG, given=translated(str(given)),
+                                                         value=answer.shown, why=answer.text), answer)
     number = read_number(given)
     if number is None:
         from core.inputs import echo
-        return Feedback("invalid", NOT_A_NUMBER.format(given=echo(str(given or ""))))
+        return Feedback("invalid", _(NOT_A_NUMBER, given=echo(str(given or ""))))
     answer = compute(step)
     if answer.value is None:
-        return Feedback("none", NO_VALUE.format(why=answer.text), answer)
+        return Feedback("none", _(NO_VALUE, why=answer.text), answer)
     value = float(answer.value)
     right = abs(number - value) <= max(q.atol, q.rtol * abs(value))
-    return Feedback("right" if right else "wrong", (RIGHT if right else WRONG).format(
-        given=format_value(number), value=answer.shown, why=answer.text), answer)
+    return Feedback("right" if right else "wrong", _(RIGHT if right else WRONG, given=format_value(number),
+                                                     value=answer.shown, why=answer.text), answer)
 
 
 def reveal(step: Step, settings: dict | None = None) -> Feedback:
@@ -235,6 +249,6 @@ def reveal(step: Step, settings: dict | None = None) -> Feedback:
     q = step.question
     answer = compute(step, settings)
     if q.kind == "challenge":
-        hint = f"{q.hint.strip()} " if q.hint else ""
-        return Feedback("shown", SHOWN_CHALLENGE.format(hint=hint, why=answer.text), answer)
-    return Feedback("shown", SHOWN.format(value=answer.shown, why=answer.text), answer)
+        hint = f"{translated(q.hint).strip()} " if q.hint else ""
+        return Feedback("shown", _(SHOWN_CHALLENGE, hint=hint, why=answer.text), answer)
+    return Feedback("shown", _(SHOWN, value=answer.shown, why=answer.text), answer)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.inputs import echo
+from i18n import _
 from labs import LABS, settings_of
 
 TEACHER_KEYS = ("hide", "answers", "sidebar", "present")  # the keys a lesson step may set too
@@ -56,9 +57,10 @@ def _text(query, key: str) -> tuple[str | None, str | None]:
             return None, None
         raw = raw[-1]
     if not isinstance(raw, str):
-        return None, f"Ignored {key} = “{echo(repr(raw))}”: not text."
+        return None, _("Ignored {key} = “{value}”: not text.", key=key, value=echo(repr(raw)))
     if len(raw) > MAX_VALUE:
-        return None, f"Ignored {key} = “{echo(raw)}”: longer than {MAX_VALUE:,} characters."
+        return None, _("Ignored {key} = “{value}”: longer than {most} characters.", key=key, value=echo(raw),
+                       most=format(MAX_VALUE, ","))
     return raw, None
 
 
@@ -76,13 +78,13 @@ def parse_hide(raw: str, lab: str) -> tuple[frozenset, frozenset, list[str]]:
     names = [n.strip() for n in raw.split(",") if n.strip()]
     notices = []
     if len(names) > MAX_HIDDEN:
-        notices.append(f"Ignored hide= beyond its first {MAX_HIDDEN} names.")
+        notices.append(_("Ignored hide= beyond its first {most} names.", most=MAX_HIDDEN))
         names = names[:MAX_HIDDEN]
     keys, sections = set(controls(lab)), set(settings_of(lab).SECTIONS)
     bad = [n for n in names if n not in keys and n not in sections]
     if bad:
-        notices.append(f"Ignored hide = “{echo(', '.join(bad))}”: not a control or section of this page; the names "
-                       f"are {', '.join(hide_names(lab))}.")
+        notices.append(_("Ignored hide = “{value}”: not a control or section of this page; the names are {names}.",
+                         value=echo(", ".join(bad)), names=", ".join(hide_names(lab))))
     return frozenset(n for n in names if n in keys), frozenset(n for n in names if n in sections), notices
 
 
@@ -107,19 +109,21 @@ def read(query, lab: str, lessons: dict[str, int] | None = None) -> View:
         if values["answers"].strip().lower() in ANSWERS:
             answers_hidden = values["answers"].strip().lower() == "hide"
         else:
-            notices.append(f"Ignored answers = “{echo(values['answers'])}”: use answers=hide or answers=show.")
+            notices.append(_("Ignored answers = “{value}”: use answers=hide or answers=show.",
+                             value=echo(values["answers"])))
     sidebar = "auto"
     if values["sidebar"] is not None:
         if values["sidebar"].strip().lower() in SIDEBAR:
             sidebar = values["sidebar"].strip().lower()
         else:
-            notices.append(f"Ignored sidebar = “{echo(values['sidebar'])}”: use one of {', '.join(SIDEBAR)}.")
+            notices.append(_("Ignored sidebar = “{value}”: use one of {options}.", value=echo(values["sidebar"]),
+                             options=", ".join(SIDEBAR)))
     present = False
     if values["present"] is not None:
         if values["present"].strip().lower() in PRESENT:
             present = PRESENT[values["present"].strip().lower()]
         else:
-            notices.append(f"Ignored present = “{echo(values['present'])}”: use 1, 0, true or false.")
+            notices.append(_("Ignored present = “{value}”: use 1, 0, true or false.", value=echo(values["present"])))
     lesson, step = _lesson(values["lesson"], values["step"], lessons, notices)
     return View(hidden_controls, hidden_sections, answers_hidden, sidebar, present, lesson, step, tuple(notices))
 
@@ -132,24 +136,27 @@ def _lesson(raw_lesson, raw_step, lessons, notices) -> tuple[str | None, int | N
         lessons = {name: len(load(name)) for name in builtin()}
     if raw_lesson is None:
         if raw_step is not None:
-            notices.append(f"Ignored step = “{echo(raw_step)}”: it needs lesson= too (one of {', '.join(lessons)}).")
+            notices.append(_("Ignored step = “{value}”: it needs lesson= too (one of {lessons}).",
+                             value=echo(raw_step), lessons=", ".join(lessons)))
         return None, None
     name = raw_lesson.strip()
     if name not in lessons:
-        notices.append(f"Ignored lesson = “{echo(raw_lesson)}”: no such lesson; the lessons are "
-                       f"{', '.join(lessons)}.")
+        notices.append(_("Ignored lesson = “{value}”: no such lesson; the lessons are {lessons}.",
+                         value=echo(raw_lesson), lessons=", ".join(lessons)))
         return None, None
     n = lessons[name]
     if raw_step is None:
         return name, 1
     text = raw_step.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 6:
-        notices.append(f"Ignored step = “{echo(raw_step)}”: use a whole number from 1 to {n}; showing step 1.")
+        notices.append(_("Ignored step = “{value}”: use a whole number from 1 to {last}; showing step 1.",
+                         value=echo(raw_step), last=n))
         return name, 1
     k = int(text)
     if not 1 <= k <= n:
         shown = min(max(k, 1), n)
-        notices.append(f"Ignored step = {echo(raw_step)}: this lesson has steps 1 to {n}; showing step {shown}.")
+        notices.append(_("Ignored step = {value}: this lesson has steps 1 to {last}; showing step {shown}.",
+                         value=echo(raw_step), last=n, shown=shown))
         return name, shown
     return name, k
 

@@ -18,11 +18,42 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.state.common import user_key_from_element_id
 
 from app import widgets
+from i18n import DEFAULT, _, language, pgettext
 
 _DIR = Path(__file__).resolve().parent
 _PLAYER = st.components.v2.component("gp_player", js=(_DIR / "player.js").read_text(encoding="utf-8"),
                                      css=(_DIR / "player.css").read_text(encoding="utf-8"))
 MAX_SPEED = 1000.0  # updates per second
+
+# The counter's word of each replay (its ``unit``; "Step" when it has none), as the current language says it.
+UNITS = {"Step": lambda: pgettext("replay counter", "Step"),
+         "Snapshot": lambda: pgettext("replay counter", "Snapshot"),
+         "Update": lambda: pgettext("replay counter", "Update")}
+
+
+def words() -> dict:
+    """The player's words in the current language (player.js has the English ones; nothing is sent for English).
+    Templates keep player.js's {fields}: the browser fills them."""
+    if language() == DEFAULT:
+        return {}
+    return {"play": _("▶ Play"), "pause": _("❚❚ Pause"), "play_label": _("Play the replay"),
+            "pause_label": _("Pause the replay"), "step": _("Step ›"), "step_label": _("Step one update"),
+            "reset": _("↺ Reset"), "reset_label": _("Reset to update 0"), "speed": _("Speed"),
+            "speed_label": _("Speed in updates per second"), "scrub_label": _("Update shown"),
+            "unit": UNITS["Step"](), "counter": _("{unit} {k} of {n}"),
+            "auto": _("auto ({speed}/s)"), "per_second": _("{speed}/s"),
+            "panel_label": _("{title}: {y} against {x}"),
+            "tip": _("{label}: x = {x} at update {step}"),
+            "progress": _("Training progress")}
+
+
+def _translated(replay: dict) -> dict:
+    """``replay`` with its counter's word in the current language (the replay itself is built in English words
+    for its unit: a code the player shows)."""
+    unit = replay.get("unit")
+    if language() == DEFAULT or unit not in UNITS:
+        return replay
+    return {**replay, "unit": UNITS[unit]()}
 
 
 def _take_report(key: str, prefix: str) -> None:
@@ -66,7 +97,7 @@ def live(frame: dict, *, key: str, height: int | str = "content", stream: str | 
     rate), so a followed run costs one small message per frame and no new element.
     With ``stream`` (a ``live_route`` URL), the browser reads the next frames from it, with no script run,
     and calls ``on_end`` (a rerun of the page) when the run is done or the stream is lost for good."""
-    data = {"live": frame, "stream": stream}
+    data = {"live": frame, "stream": stream, "words": words()}
     callbacks = {"on_end_change": on_end or (lambda: None)} if stream else {}
     try:
         _PLAYER(key=key, data=data, height=height, **callbacks)
@@ -84,7 +115,7 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
     the browser redraws the mounted player in place. Returns the place to put in a share link: {key: value}."""
     start = {"frame": 0, "play": False, "speed": 0.0}
     if still:  # a picture: one element, nothing bound to the URL, nothing to notice
-        data = {"replay": replay, "start": start, "report": False, "still": True}
+        data = {"replay": _translated(replay), "start": start, "report": False, "still": True, "words": words()}
         try:
             _PLAYER(key=key, data=data, height=height)
         except StreamlitDuplicateElementKey:  # _forget_key no longer works: a new element for each picture
@@ -98,21 +129,24 @@ def show(replay: dict, *, key: str, link: bool = False, max_frame: int = 10_000,
         if st.session_state.get(seen) not in (None, replay["id"]):  # new settings: the replay starts over
             st.session_state[f"{prefix}frame"], st.session_state[f"{prefix}play"] = 0.0, False
         st.session_state[seen] = replay["id"]
-        box = st.expander("Where this link opens the replay", icon=":material/link:")
-        frame = widgets.number("Open at update", f"{prefix}frame", 0, 0, max_frame, integer=True, container=box,
-                               help=f"The update the replay shows when the link is opened (at most {max_frame:,}; "
-                               "past the last update it opens at the end). Pausing or scrubbing sets it.")
-        play = widgets.flag("Play on opening", f"{prefix}play", False, container=box,
-                            help="The replay starts playing when the link is opened.")
-        speed = widgets.number("Speed, updates per second (0 = automatic)", f"{prefix}speed", 0.0, 0.0, MAX_SPEED,
+        box = st.expander(_("Where this link opens the replay"), icon=":material/link:")
+        frame = widgets.number(_("Open at update"), f"{prefix}frame", 0, 0, max_frame, integer=True, container=box,
+                               help=_("The update the replay shows when the link is opened (at most {most}; past "
+                                      "the last update it opens at the end). Pausing or scrubbing sets it.",
+                                      most=format(max_frame, ",")))
+        play = widgets.flag(_("Play on opening"), f"{prefix}play", False, container=box,
+                            help=_("The replay starts playing when the link is opened."))
+        speed = widgets.number(_("Speed, updates per second (0 = automatic)"), f"{prefix}speed", 0.0, 0.0, MAX_SPEED,
                                step=1.0, fmt="%g", container=box,
-                               help=f"At most {MAX_SPEED:g}. Automatic plays the replay in about 10 seconds.")
+                               help=_("At most {most}. Automatic plays the replay in about 10 seconds.",
+                                      most=format(MAX_SPEED, "g")))
         start = {"frame": int(frame), "play": bool(play), "speed": float(speed)}
         place = {f"{prefix}frame": int(frame), f"{prefix}play": int(play), f"{prefix}speed": float(speed)}
     echo = ((st.session_state.get(key) or {}).get("view") or {}).get("seq")  # the browser's last report we have
     with holder:
         widgets.show_notices()  # what the link's replay settings rejected, above the player
-        _PLAYER(key=key, data={"replay": replay, "start": start, "report": link, "still": still, "echo": echo},
+        _PLAYER(key=key, data={"replay": _translated(replay), "start": start, "report": link, "still": still,
+                               "echo": echo, "words": words()},
                 height=height,
                 on_view_change=(lambda: _take_report(key, prefix)) if link else None)
     return place

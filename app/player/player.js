@@ -16,6 +16,17 @@ function el(tag, attrs = {}, parent = null, ns = SVG) {
   return node;
 }
 const html = (tag, attrs, parent) => el(tag, attrs, parent, null);
+
+// The player's words, in the page's language: the page sends them (data.words, app/player/__init__.py); these
+// English ones stand in for any it does not send. A template's {name}s are filled by fill().
+const WORDS = {
+  play: "▶ Play", pause: "❚❚ Pause", play_label: "Play the replay", pause_label: "Pause the replay",
+  step: "Step ›", step_label: "Step one update", reset: "↺ Reset", reset_label: "Reset to update 0",
+  speed: "Speed", speed_label: "Speed in updates per second", scrub_label: "Update shown",
+  unit: "Step", counter: "{unit} {k} of {n}", auto: "auto ({speed}/s)", per_second: "{speed}/s",
+  panel_label: "{title}: {y} against {x}", tip: "{label}: x = {x} at update {step}", progress: "Training progress",
+};
+const fill = (template, fields) => template.replace(/\{(\w+)\}/g, (m, k) => (k in fields ? String(fields[k]) : m));
 const clampPx = (v) => (v > LIMIT ? LIMIT : v < -LIMIT ? -LIMIT : v);
 const symlog = (v) => Math.sign(v) * Math.log1p(Math.abs(v));
 
@@ -88,6 +99,7 @@ class Player {
     this.lastReport = null;
     this.width = 0;
     this.tick = this.tick.bind(this);
+    this.words = WORDS;
     this.buildControls();
     this.legend = html("div", { class: "gp-legend" }, this.root);
     this.panelsBox = html("div", { class: "gp-panels" }, this.root);
@@ -101,24 +113,25 @@ class Player {
 
   buildControls() {
     const bar = html("div", { class: "gp-controls" }, this.root);
-    this.playBtn = html("button", { type: "button", class: "gp-play", "aria-label": "Play the replay" }, bar);
+    this.playBtn = html("button", { type: "button", class: "gp-play", "aria-label": this.words.play_label }, bar);
     this.playBtn.addEventListener("click", () => this.toggle());
-    this.stepBtn = html("button", { type: "button", "aria-label": "Step one update" }, bar);
-    this.stepBtn.textContent = "Step ›";
+    this.stepBtn = html("button", { type: "button", "aria-label": this.words.step_label }, bar);
+    this.stepBtn.textContent = this.words.step;
     this.stepBtn.addEventListener("click", () => this.step());
-    this.resetBtn = html("button", { type: "button", "aria-label": "Reset to update 0" }, bar);
-    this.resetBtn.textContent = "↺ Reset";
+    this.resetBtn = html("button", { type: "button", "aria-label": this.words.reset_label }, bar);
+    this.resetBtn.textContent = this.words.reset;
     this.resetBtn.addEventListener("click", () => this.reset());
     const speedLabel = html("label", {}, bar);
-    speedLabel.append("Speed");
-    this.speedSel = html("select", { "aria-label": "Speed in updates per second" }, speedLabel);
+    this.speedWord = document.createTextNode(this.words.speed);
+    speedLabel.append(this.speedWord);
+    this.speedSel = html("select", { "aria-label": this.words.speed_label }, speedLabel);
     this.speedSel.addEventListener("change", () => {
       this.chosenSpeed = Number(this.speedSel.value);
       this.acc = 0;
       this.report();
     });
     this.scrub = html("input", { type: "range", class: "gp-scrub", min: 0, max: 1, step: 1, value: 0,
-                                 "aria-label": "Update shown" }, bar);
+                                 "aria-label": this.words.scrub_label }, bar);
     this.scrub.addEventListener("input", () => {
       if (this.playing) this.pause(false);
       this.k = Number(this.scrub.value);
@@ -130,6 +143,23 @@ class Player {
   }
 
   // ── data from Python ──────────────────────────────────────────────────────────────────────────
+  setWords(words) {
+    // the page's words over the English ones; the controls' texts follow (a language chosen on the page)
+    const next = { ...WORDS, ...(words || {}) };
+    if (JSON.stringify(next) === JSON.stringify(this.words)) return;
+    this.words = next;
+    const w = this.words;
+    setAttr(this.stepBtn, "aria-label", w.step_label);
+    setText(this.stepBtn, w.step);
+    setAttr(this.resetBtn, "aria-label", w.reset_label);
+    setText(this.resetBtn, w.reset);
+    this.speedWord.textContent = w.speed;
+    setAttr(this.speedSel, "aria-label", w.speed_label);
+    setAttr(this.scrub, "aria-label", w.scrub_label);
+    if (this.bar) setAttr(this.bar, "aria-label", w.progress);
+    this.setButton();
+  }
+
   update(data) {
     this.report_ = Boolean(data.report);
     // still: a picture of the present (live training), not a replay: no controls, nothing plays
@@ -164,8 +194,8 @@ class Player {
     });
     this.speedSel.textContent = "";
     const speeds = [...r.speeds];
-    html("option", { value: 0 }, this.speedSel).textContent = `auto (${r.speed}/s)`;
-    for (const s of speeds) html("option", { value: s }, this.speedSel).textContent = `${s}/s`;
+    html("option", { value: 0 }, this.speedSel).textContent = fill(this.words.auto, { speed: r.speed });
+    for (const s of speeds) html("option", { value: s }, this.speedSel).textContent = fill(this.words.per_second, { speed: s });
     this.legend.textContent = "";
     (r.legend || r.series).forEach((s) => {  // a still view (no series) may bring its own legend
       const item = html("span", {}, this.legend);
@@ -184,7 +214,7 @@ class Player {
   applyStart(start) {
     this.chosenSpeed = start.speed > 0 ? start.speed : 0;
     if (this.chosenSpeed && ![...this.speedSel.options].some((o) => Number(o.value) === this.chosenSpeed)) {
-      html("option", { value: this.chosenSpeed }, this.speedSel).textContent = `${this.chosenSpeed}/s`;
+      html("option", { value: this.chosenSpeed }, this.speedSel).textContent = fill(this.words.per_second, { speed: this.chosenSpeed });
     }
     this.speedSel.value = String(this.chosenSpeed);
     this.k = Math.max(0, Math.min(Math.floor(start.frame || 0), this.last));
@@ -211,7 +241,7 @@ class Player {
     const height = width < 420 ? Math.min(panel.height || 320, Math.max(220, Math.round(width * 0.72)))
       : panel.height || 320;
     const svg = el("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img",
-                            "aria-label": `${panel.title}: ${panel.y.label} against ${panel.x.label}` }, box);
+                            "aria-label": fill(this.words.panel_label, { title: panel.title, y: panel.y.label, x: panel.x.label }) }, box);
     const x0 = MARGIN.left, x1 = width - MARGIN.right, y0 = height - MARGIN.bottom, y1 = MARGIN.top;
     const sx = scale(panel.x, x0, x1), sy = scale(panel.y, y0, y1);
     const clipId = `gp-clip-${p}-${Math.random().toString(36).slice(2)}`;
@@ -378,7 +408,7 @@ class Player {
           if (xs) {
             item.g.dataset.x = String(xs[i]);
             item.g.dataset.step = String(this.samples[item.si][i]);
-            item.tip.textContent = `${item.series.label}: x = ${xs[i]} at update ${this.samples[item.si][i]}`;
+            item.tip.textContent = fill(this.words.tip, { label: item.series.label, x: xs[i], step: this.samples[item.si][i] });
           }
         } else if (item.kind === "curve") {
           const { px, pys, poly } = item;
@@ -409,9 +439,9 @@ class Player {
     this.root.dataset.painted = String(this.painted);
     if (this.scrub.value !== String(shown)) {
       this.scrub.value = String(shown);
-      this.scrub.setAttribute("aria-valuetext", `${this.unit()} ${shown} of ${this.last}`);
+      this.scrub.setAttribute("aria-valuetext", this.counterText(shown));
     }
-    this.counter.textContent = `${this.unit()} ${shown} of ${this.last}`;
+    this.counter.textContent = this.counterText(shown);
   }
 
   drawPath(item, v) {
@@ -454,7 +484,9 @@ class Player {
   }
 
   // ── playing ───────────────────────────────────────────────────────────────────────────────────
-  unit() { return (this.replay && this.replay.unit) || "Step"; }
+  unit() { return (this.replay && this.replay.unit) || this.words.unit; }
+
+  counterText(k) { return fill(this.words.counter, { unit: this.unit(), k, n: this.last }); }
 
   speed() { return this.chosenSpeed || this.replay.speed; }
 
@@ -534,13 +566,13 @@ class Player {
   }
 
   setButton() {
-    this.playBtn.textContent = this.playing ? "❚❚ Pause" : "▶ Play";
-    this.playBtn.setAttribute("aria-label", this.playing ? "Pause the replay" : "Play the replay");
+    this.playBtn.textContent = this.playing ? this.words.pause : this.words.play;
+    this.playBtn.setAttribute("aria-label", this.playing ? this.words.pause_label : this.words.play_label);
     this.root.dataset.playing = this.playing ? "1" : "0";
   }
 
   announce() {
-    this.live.textContent = `${this.unit()} ${Math.floor(this.k + 1e-9)} of ${this.last}`;
+    this.live.textContent = this.counterText(Math.floor(this.k + 1e-9));
   }
 
   report() {
@@ -580,7 +612,7 @@ class LiveView extends Player {
     this.root.classList.add("gp-still", "gp-live");
     const top = html("div", { class: "gp-live-top" });
     this.root.insertBefore(top, this.legend);
-    this.bar = html("div", { class: "gp-progress", role: "progressbar", "aria-label": "Training progress",
+    this.bar = html("div", { class: "gp-progress", role: "progressbar", "aria-label": this.words.progress,
                              "aria-valuemin": "0", "aria-valuemax": "100", "data-testid": "gp-progress" }, top);
     this.fill = html("div", { class: "gp-progress-fill" }, this.bar);
     this.barText = html("div", { class: "gp-progress-text", "data-testid": "gp-progress-text" }, top);
@@ -837,6 +869,7 @@ export default function (component) {
   }
   player.setStateValue = setStateValue;
   player.setTriggerValue = component.setTriggerValue;
+  player.setWords(data.words);
   if (data.live) {
     player.takeFrame(data.live);
     player.listen(data.stream || null);
