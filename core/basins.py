@@ -118,14 +118,18 @@ def _escape_edges_checked(problem, segments: tuple[Segment, ...], vertex: float,
     is centred on 0, not on the vertex: a run that lands within |2·vertex| of the bound escapes on one side and
     not on its mirror image, so an escape edge found on the right sits a little off its mirror on the left. The
     slope of the first update at the bound is about 3·bound/|x|, so the edge moves by less than
-    |2·vertex|·|x| / bound. Each such edge is found again on the left (in a bracket a few times that wide,
-    widened until its ends show the two classes) and both segments keep only what holds on both sides: the
-    mirrored segments then state nothing false on either side, and both sides still say the same."""
+    |2·vertex|·|x| / bound. An edge whose mirrored ends do not hold on the left is found again there (in a
+    bracket a few times that wide, widened until its ends show the two classes) and both segments keep only
+    what holds on both sides: the mirrored segments then state nothing false on either side, and both sides
+    still say the same."""
     out = list(segments)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]   # a nearer the vertex, b farther out
         if DIVERGED_CODE not in (a.code, b.code) or a.code == b.code or vertex == 0:
             continue
+        mirrored_ends = _coarse(problem, np.array([2 * vertex - b.lo, 2 * vertex - a.hi]), lr, max_steps, tol)
+        if mirrored_ends[0] == b.code and mirrored_ends[1] == a.code:
+            continue  # the mirrored ends hold on the left as they are
         edge = 2 * vertex - 0.5 * (a.hi + b.lo)   # where the edge lies on the left
         half = 4 * abs(2 * vertex) * max(abs(edge), 1.0) / DIVERGENCE_BOUND + 1e-12 * abs(edge)
         for _ in range(6):
