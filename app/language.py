@@ -60,3 +60,16 @@ def selector(container=None) -> None:
     (container or st.sidebar).selectbox(
         "Язык · Language", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=_CHOICE, on_change=_switch,
         help=_("The interface's language. A link keeps it (lang=ru, lang=en)."))
+
+
+def _session_language() -> str | None:
+    """The language the visitor's session last showed, when this code runs in one (a fragment's rerun or a
+    callback, which do not run ``choose``); None elsewhere (the live route, a worker, a test)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(_CHOSEN)
+
+
+i18n.fallback(_session_language)

@@ -28,7 +28,8 @@ DEFAULT = "en"
 DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
-_current: contextvars.ContextVar[str] = contextvars.ContextVar("gp_language", default=DEFAULT)
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("gp_language", default=None)
+_fallbacks: list = []  # where to look when this thread has not been told (a fragment's or a callback's run)
 
 
 def normalize(value) -> str | None:
@@ -47,7 +48,23 @@ def use(lang: str | None) -> str:
 
 
 def language() -> str:
-    return _current.get()
+    """The current language: what ``use`` set in this thread, else what a registered fallback says (the app
+    registers the visitor's session: a fragment that reruns alone, or a callback, runs before or without the
+    page's ``use``), else English."""
+    code = _current.get()
+    if code is not None:
+        return code
+    for where in _fallbacks:
+        code = normalize(where())
+        if code is not None:
+            return code
+    return DEFAULT
+
+
+def fallback(where) -> None:
+    """Register ``where()`` (returning a code or None) to say the language when no ``use`` has."""
+    if where not in _fallbacks:
+        _fallbacks.append(where)
 
 
 DECIMAL_COMMA = frozenset({"ru"})  # languages that write 2,5 for 2.5
