@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import a11y, board_panel, lesson_panel, live_route, player, shared_runs, widgets
 from core.inputs import parse_flag
-from i18n import N_, _, language
+from i18n import N_, _, language, use
 from labs import glossary, table
 from labs.mlp import compare as mlp_compare
 from labs.mlp import curves as mlp_curves
@@ -169,7 +169,8 @@ def buttons(config, pinned_configs):
 
 
 # ── the live view: follows the run (runs.live says what is due), draws the progress, the pictures ────────
-def live_view(show_units: bool, config, ticking: bool = False):
+def live_view(show_units: bool, config, ticking: bool = False, lang: str | None = None):
+    use(lang or language())  # a fragment's rerun starts here, not at the page's top, where the language is chosen
     if ticking and state["mlp_status"] != "training":
         st.rerun()  # the run ended in this view's last run, which showed Done: now the whole page, done
     run = state.get("mlp_run")
@@ -253,9 +254,7 @@ def untrained(config, show_units: bool):
     """Before Train: the net with its initial weights (the charts and the probes that training updates)."""
     if config is None:
         return
-    st.info(_("Press **Train** to start. Below: this net before training, with the initial weights its seed gives "
-              "it. The charts and probes update as it learns. If this server has trained these settings before, "
-              "Train shows that run at once: the same settings give the same numbers."), icon=":material/play_circle:")
+    st.info(_(mlp_words.UNTRAINED_NOTE), icon=":material/play_circle:")
     run = shared_runs.untrained_view(config)
     params = run.params
     draw_charts(run, params, show_units, cache="untrained charts")  # kept apart from the trained run's
@@ -340,8 +339,7 @@ def draw_downloads(run):
 
 def draw_replay(run):
     st.header(_("Replay the training"))
-    st.caption(_("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
-                 "played in your browser: Play, Step or drag the scrubber."))
+    st.caption(_(mlp_words.REPLAY_NOTE))
     c = run.config
     replay = shared_runs.per_run(run, "replay" + language(),
                                  lambda: mlp_replay(run.net, run.snapshots, c.x_min, c.x_max, target=c.target))
@@ -360,7 +358,8 @@ def pinned_views(pinned_configs) -> tuple[list, bool]:
                               lambda run: shared_runs.per_run(run, "summary", lambda: mlp_compare.summarize(run)))
 
 
-def compare_section(config, pinned_configs, ticking: bool):
+def compare_section(config, pinned_configs, ticking: bool, lang: str):
+    use(lang)  # a fragment's rerun starts here, not at the page's top, where the language is chosen
     if not pinned_configs:
         return
     views, pending = pinned_views(pinned_configs)
@@ -437,9 +436,9 @@ board_panel.offer("mlp", run=lambda: state.get("mlp_run"))  # with board= in the
 with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
     if not view.hides("comparison"):
-        st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking)
+        st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking, language())
 with live_area:
     if training and not streamed():  # the view ticks: each run of it follows the run for a while (runs.live)
-        st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True)
+        st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True, lang=language())
     else:  # drawn once, and not as a fragment: a tick that a busy browser sends after the page stopped
         live_view(show_units, config)  # ticking finds no fragment to rerun (not the final charts again)

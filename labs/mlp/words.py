@@ -110,6 +110,14 @@ def fit_caption(config, n_kinks: int, dead: list[int] | None) -> str:
                                                  for i, (d, n) in enumerate(zip(dead, c.hidden))))
 
 
+# What the page says before Train, and over the replay of a finished run.
+UNTRAINED_NOTE = N_("Press **Train** to start. Below: this net before training, with the initial weights its seed "
+                    "gives it. The charts and probes update as it learns. If this server has trained these settings "
+                    "before, Train shows that run at once: the same settings give the same numbers.")
+REPLAY_NOTE = N_("The fit and the probes at each recorded snapshot (the start, every epoch end and points between), "
+                 "played in your browser: Play, Step or drag the scrubber.")
+
+
 # -- a run in progress ---------------------------------------------------------------------------------
 def time_left(remaining_samples: int, rate: float | None) -> float | None:
     """Seconds until the run ends at ``rate`` samples/s, or None when the rate is unknown."""
