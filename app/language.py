@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 import i18n
-from app import widgets
+from app import navigation, widgets
 from core.inputs import echo
 from i18n import _
 
@@ -55,7 +55,9 @@ def _switch() -> None:
 
 
 def selector(container=None) -> None:
-    """The language choice (in the sidebar unless told where): each language named in itself."""
+    """The sidebar's pages and the language choice (in the sidebar unless told where), each language named in
+    itself."""
+    navigation.sidebar()
     st.session_state[_CHOICE] = i18n.language()
     (container or st.sidebar).selectbox(
         "Язык · Language", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key=_CHOICE, on_change=_switch,
