@@ -158,7 +158,7 @@ def test_charts_speak_russian(trained):
         assert set(frame["series"]) == {"цель x²", "предсказание"}
     replay = both(lambda: json.dumps(mlp_replay.mlp_replay(trained.net, trained.snapshots, c.x_min, c.x_max),
                                      ensure_ascii=False))[1]
-    assert "Снимок" in replay and "The fit" not in replay
+    assert "Приближение на этом снимке" in replay and "The fit" not in replay  # the unit: a code app.player says
 
 
 def test_the_live_frame_is_russian(trained):

@@ -68,7 +68,7 @@ def mlp_replay(net, snapshots, x_min: float, x_max: float, probes_x=PROBE_X, *,
                    "layers": [{"kind": "path", "x": "epoch", "y": "p", "per_step": 1},
                               {"kind": "marker", "x": "epoch", "y": "p"}]}
     truth_values = ", ".join(f"{v:.4g}" for v in sorted(set(truths.tolist())))
-    return common.finish({**common.timing(last), "unit": _("Snapshot"),
+    return common.finish({**common.timing(last), "unit": "Snapshot",
                    "series": series, "panels": [fit_panel, probe_panel],
                    "notes": [ngettext("{n} snapshot: the start, every epoch end and points between. Dotted: the "
                                       "training range. Dashed, right: the true {label} at the probes ({values}).",
@@ -153,5 +153,5 @@ def mlp_live(curve, boundaries, fit, kinks, x_min: float, x_max: float, epochs: 
               {"label": _("prediction"), "color": "#dc2626"}]
     if points:
         legend.append({"label": _("ReLU kink"), "color": "#f59e0b", "shape": "triangle", "width": 0})
-    return common.finish({"last": 0, "unit": _("Update"), "speed": 1.0, "speeds": [], "series": [], "legend": legend,
+    return common.finish({"last": 0, "unit": "Update", "speed": 1.0, "speeds": [], "series": [], "legend": legend,
                    "panels": [loss_panel, fit_panel], "notes": list(notes)})
