@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextvars
 import gettext
+import re
+import string
 from functools import cache
 from pathlib import Path
 
@@ -83,8 +85,29 @@ def catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang])
 
 
+GROUPED = re.compile(r"[+\-−]?\d{1,3}(,\d{3})+(\.\d+)?")  # 12,500,000 or 4,050.5: thousands grouped by commas
+NBSP = "\u00a0"  # Russian groups thousands with a (non-breaking) space: 12 500 000
+
+
+class _SpaceGrouping(string.Formatter):
+    """Formats fields as str.format does, but groups thousands with a no-break space: to a Russian reader
+    "4,050" is four and five hundredths. A field formatted with "," is formatted with "_" and the "_" made a
+    space; a field that arrives as text already grouped by commas ("1,250,000") gets spaces instead."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        if "," in format_spec:
+            return format(value, format_spec.replace(",", "_")).replace("_", NBSP)
+        text = format(value, format_spec)
+        return text.replace(",", NBSP) if isinstance(value, str) and GROUPED.fullmatch(text) else text
+
+
+_SPACED = _SpaceGrouping()
+
+
 def _fill(text: str, fields: dict) -> str:
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return _SPACED.format(text, **fields) if decimal_comma() else text.format(**fields)
 
 
 def _(message: str, /, **fields) -> str:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import gettext
 
 import pytest
+from helpers import run_app
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import i18n
 from core.inputs import parse_number_list
-from helpers import run_app
 
 catalogues = pytest.importorskip("i18n.catalogues")  # Babel: a development requirement
 
@@ -97,3 +97,13 @@ def test_the_home_page_follows_lang_and_names_a_hostile_value():
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "is not a language of this app" in warnings and "script" in warnings
+
+
+def test_russian_groups_thousands_with_a_space_and_english_with_a_comma():
+    """To a Russian reader 4,050 is four and five hundredths: thousands are grouped by a no-break space there."""
+    fields = dict(n=12_500_000, x=4050.55, s="1,250,000", typed="2,5; 3")
+    i18n.use("ru")
+    spaced = "12\u00a0500\u00a0000 · 4\u00a0050.6 · 1\u00a0250\u00a0000 · 2,5; 3"
+    assert i18n._("{n:,} · {x:,.1f} · {s} · {typed}", **fields) == spaced
+    i18n.use("en")
+    assert i18n._("{n:,} · {x:,.1f} · {s} · {typed}", **fields) == "12,500,000 · 4,050.6 · 1,250,000 · 2,5; 3"

@@ -23,7 +23,12 @@ ALLOWED = {"Adagrad", "RMSProp", "Adam", "MLP", "ReLU", "tanh", "sigmoid", "relu
            "pip", "install", "binary", "act", "epochs", "n", "eps", "hidden", "batch", "noise", "opt", "target",
            "Class_board", "Gradient_descent", "MLP_training", "http", "https", "material", "add", "e", "_"}
 WORD = re.compile(r"[A-Za-z_]+")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d+)*")  # Russian groups thousands by a no-break space
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers of ``text``, thousands grouped as English groups them (12\u00a0500 and 12,500 alike)."""
+    return [n.replace("\u00a0", ",") for n in NUMBER.findall(text)]
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +49,7 @@ def english_words(text: str) -> set[str]:
 
 
 def numbers(text: str) -> Counter:
-    return Counter(NUMBER.findall(text))
+    return Counter(_numbers(text))
 
 
 def both(make) -> tuple[str, str]:
