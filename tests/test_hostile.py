@@ -30,7 +30,8 @@ SHOWN_WITH = {
 QUERY_ONLY = {  # URL keys a page reads without a widget (an action on opening, not a setting)
     "pages/3_MLP_training.py": ["train"],
 }
-INTERNAL_PREFIXES = ("gd_", "ada_", "mlp_")  # session-only widgets (animation speed etc.), not in the URL
+INTERNAL_PREFIXES = ("gd_", "ada_", "mlp_", "gp_")  # session-only widgets (animation speed, the language
+# selector, which sets lang= itself), not bound to a URL key
 
 HOSTILE = {
     "text": "abc",
@@ -125,11 +126,32 @@ def test_every_url_key_is_listed():
         assert found == set(keys), (page, found ^ set(keys))
 
 
-def test_many_hostile_values_at_once():
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_many_hostile_values_at_once(lang):
     for page, keys in PAGES.items():
-        at = run_page(page, {k: "nan" for k in keys})
+        at = run_page(page, {**{k: "nan" for k in keys}, "lang": lang})
         assert not at.exception
         assert at.title
+        assert len([w for w in at.warning]) >= 3  # the rejected values are named, in either language
+
+
+LANG_VALUES = ["xx", "", "ru-RU-x-evil", "<script>alert(1)</script>", "ru" * 300, "русский", "en,ru", "%00"]
+
+
+@pytest.mark.parametrize("value", LANG_VALUES)
+def test_a_hostile_lang_is_named_and_the_page_goes_on(value):
+    """lang= takes en or ru (any case, with a region: ru-RU); anything else is named in a notice and the page
+    goes on in English (no browser locale under AppTest)."""
+    import i18n
+
+    for page in PAGES:
+        at = run_page(page, {"lang": value})
+        assert not at.exception and at.title
+        notices = " ".join(shown(w.value) for w in at.warning)
+        if i18n.normalize(value) is None:
+            assert f"lang = “{echo(value)}” is not a language of this app" in notices, notices
+        else:
+            assert "is not a language of this app" not in notices
 
 
 def chart_numbers(at: AppTest):
