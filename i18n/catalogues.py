@@ -5,7 +5,10 @@ lessons' TOML files (the text a reader sees: titles, summaries, prompts, hints, 
 """
 from __future__ import annotations
 
+import ast
+import contextlib
 import io
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -26,6 +29,13 @@ LESSON_LISTS = ("options",)
 
 
 def _python_messages() -> Iterator[tuple[str, int, object, str | None]]:
+    # Babel writes a warning to stderr for every f-string in a translated call, its keyword fields' too
+    # (x=f"{x:g}", which is right); an f-string as the message itself is found by ``unextractable`` instead.
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stderr(quiet):
+        yield from list(_extracted())
+
+
+def _extracted() -> Iterator[tuple[str, int, object, str | None]]:
     for top in SOURCES:
         path = ROOT / top
         if path.is_file():
@@ -214,7 +224,7 @@ def problems() -> list[str]:
         mo = mo_path(lang)
         if not mo.exists() or mo.read_bytes() != compiled(lang):
             found.append(f"{lang}: {mo.relative_to(ROOT)} is not the compilation of its .po (python -m i18n compile)")
-    return found + field_problems()
+    return found + field_problems() + unextractable()
 
 
 FIELD = re.compile(r"\{(\w*)[^{}]*\}")
@@ -242,4 +252,24 @@ def field_problems() -> list[str]:
                     shown = message.id if isinstance(message.id, str) else message.id[0]
                     found.append(f"{lang}: {shown[:60]!r} has fields {sorted(fields(form))}, "
                                  f"the English {sorted(english)}")
+    return found
+
+
+def unextractable() -> list[str]:
+    """Calls of ``_``, ``N_``, ``ngettext`` or ``pgettext`` whose message is not a literal (an f-string, a
+    variable defined elsewhere is fine only through N_): Babel cannot extract them, so they would stay English."""
+    found = []
+    counted = {"_": (0,), "N_": (0,), "ngettext": (0, 1), "pgettext": (1,)}
+    for top in SOURCES:
+        path = ROOT / top
+        for source in ([path] if path.is_file() else sorted(path.rglob("*.py"))):
+            tree = ast.parse(source.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in counted):
+                    continue
+                for i in counted[node.func.id]:
+                    if i < len(node.args) and isinstance(node.args[i], ast.JoinedStr):
+                        found.append(f"{source.relative_to(ROOT)}:{node.lineno}: {node.func.id}() of an f-string "
+                                     "cannot be translated: write a template with named fields")
     return found
