@@ -109,7 +109,7 @@ def test_every_lab_lists_its_page_controls():
         found = set(keys(run_app(page)))
         if lab == "mlp":
             found |= set(keys(run_app(page, {"opt": "adam"}))) | set(keys(run_app(page, {"opt": "rmsprop"})))
-        assert found - {k for k in found if k.startswith(("gd_", "ada_", "mlp_", "lesson_"))} <= table, lab
+        assert found - {k for k in found if k.startswith(("gd_", "ada_", "mlp_", "lesson_", "gp_"))} <= table, lab
 
 
 def test_the_cobweb_keeps_where_the_run_ends_folded_while_answers_wait():
