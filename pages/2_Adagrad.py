@@ -9,6 +9,7 @@ import i18n
 from app import a11y, board_panel, lesson_panel, player, widgets
 from core.inputs import parse_number
 from core.objective import Quadratic
+from core.surfaces import LABELS as SURFACE_LABELS
 from core.surfaces import SURFACES
 from i18n import N_, _, ngettext, pgettext
 from labs import glossary
@@ -77,10 +78,6 @@ def _lr(label: str, key: str, default: float, step: float, help: str) -> float:
                           help=_("{help} In [{lo}, {hi}].", help=help, lo=f"{races.LR_MIN:g}", hi=f"{races.LR_MAX:g}"))
 
 
-# The choices show their options as the URL holds them (noise, bowl, gradient descent …), in every language:
-# Streamlit's bind="query-params" writes and reads a radio's or multiselect's *formatted* option, so a format_func
-# that translates them would put Russian words in the URL and drop English ones from a shared link (what
-# inspector.GRAD_LABELS, core.surfaces.LABELS and races.racer_label are for, once widgets.choice/multi keep codes).
 def inspector_settings() -> Inspector:
     st.sidebar.header(_("Step inspector"))
     lr = widgets.number(_("Learning rate lr"), "lr", 0.1, 1e-6, 10.0, step=0.01,
@@ -90,6 +87,7 @@ def inspector_settings() -> Inspector:
     seed = widgets.number(_("Seed"), "seed", 0, 0, inspector.MAX_SEED, integer=True,
                           help=_("Seeds the parameters and the N(0, 1) gradients: same seed, same run."))
     grad = widgets.choice(_("Gradients"), "grad", list(inspector.GRAD_SOURCES), "noise", horizontal=False,
+                          format_func=lambda g: _(inspector.GRAD_LABELS[g]),
                           help=_("noise: a fresh N(0, 1) draw each step (the exercise). quadratic: the gradient "
                                  "of ½‖θ‖², which is θ itself, so the parameters converge to 0."))
     param = widgets.choice(_("Element of"), "el", ["W", "b"], "W",
@@ -106,6 +104,7 @@ def inspector_settings() -> Inspector:
 def race_settings() -> tuple[RootRace, SurfaceRace]:
     st.sidebar.header(_("Races"))
     chosen = widgets.multi(_("Optimisers"), "race", list(races.RACERS), list(races.DEFAULT_RACERS),
+                           format_func=races.racer_label,
                            help=_("Which optimisers race, on both problems and in the learning-rate tables."))
     steps = widgets.number(_("Max steps"), "steps", 1000, 1, races.MAX_STEPS, integer=True,
                            help=_("Each race stops after this many steps (≤ {most}).", most=races.MAX_STEPS))
@@ -117,6 +116,7 @@ def race_settings() -> tuple[RootRace, SurfaceRace]:
     lr_adam = _lr(_("lr of Adam"), "lr_adam", 0.03, 0.01, _("Adam's first step is lr in size."))
     st.sidebar.subheader(_("On a 2-D surface"))
     surface_name = widgets.choice(_("Surface"), "surface", list(SURFACES), "bowl",
+                                  format_func=lambda name: _(SURFACE_LABELS[name]),
                                   help=_("bowl: x² + 25·y², 25× steeper along y. rosenbrock: a curved, flat valley."))
     surface = SURFACES[surface_name]
     lr_2d = _lr(_("lr of gradient descent and momentum"), "lr_2d", 0.035, 0.005,

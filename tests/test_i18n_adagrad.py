@@ -209,7 +209,8 @@ def test_the_charts_and_replays_speak_russian():
 
 
 def test_the_page_in_russian():
-    at = run_app("pages/2_Adagrad.py", {"lang": "ru", "k": "3", "race": ["gradient descent", "momentum", "Adagrad"]})
+    # the default racers (run_app writes each value as one string: a list given here never reached the page)
+    at = run_app("pages/2_Adagrad.py", {"lang": "ru", "k": "3"})
     assert not at.exception
     assert at.title[0].value == "Adagrad"
     headers = [h.value for h in at.header]
