@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from app import a11y, board_panel, lesson_panel, live_route, player, shared_runs, widgets
+from app import a11y, board_panel, compare_panel, lesson_panel, live_route, player, shared_runs, widgets
 from core.inputs import parse_flag
 from i18n import N_, _, language, use
 from labs import glossary, table
@@ -14,7 +14,7 @@ from labs.mlp import downloads as mlp_downloads
 from labs.mlp import far as mlp_far
 from labs.mlp import settings as mlp_settings
 from labs.mlp import words as mlp_words
-from labs.mlp.charts import compare_fit_spec, compare_loss_spec, run_charts
+from labs.mlp.charts import run_charts
 from labs.mlp.replay import mlp_replay
 from runs import live
 from runs.pace import Pace
@@ -31,7 +31,8 @@ def widget(setting):
         return tuple(widgets.number_list(label, s.key, table.widget_value(s, s.default), help=help_,
                                          max_items=s.max_items, lo=s.lo, hi=s.hi, integer=s.integer))
     if s.kind == "choice":
-        return widgets.choice(label, s.key, list(s.options), s.default, help=help_)
+        return widgets.choice(label, s.key, list(s.options), s.default, help=help_,
+                              format_func=lambda option: mlp_words.option_words(s.key, option))
     if s.kind == "flag":
         return widgets.flag(label, s.key, s.default, help=help_)
     if s.kind == "text":
@@ -52,13 +53,6 @@ def settings() -> dict:
         if setting.cap:
             st.sidebar.caption(_("Cap: {cap}.", cap=mlp_words.limit_caption(setting.cap)))
     return values
-
-
-def compared_runs(compare_text: str) -> list:
-    pinned_configs, compare_notice = mlp_compare.parse_compare(compare_text)
-    if compare_notice:
-        st.warning(widgets.plain(compare_notice), icon=":material/warning:")
-    return pinned_configs
 
 
 def run_config(values: dict):
@@ -110,21 +104,6 @@ def pin():
     if pinned is not None:
         state.setdefault("mlp_pinned", {})[run.config] = mlp_compare.summarize(run)  # a few kB: what Compare shows
         state["compare"] = pinned
-
-
-# Unpin and Clear are buttons of the Compare section, a fragment: a click reruns only that section, with the
-# pinned runs it was drawn with, and leaves the compare= control (in the sidebar, in the link) as it was: the
-# run stayed on the page. Their callbacks ask for the whole page (st.rerun in a callback does that).
-def unpin(config):
-    state["compare"] = mlp_compare.unpinned(state.get("compare", ""), config)
-    state.get("mlp_pinned", {}).pop(config, None)
-    st.rerun()
-
-
-def clear_pinned():
-    state["compare"] = ""
-    state.pop("mlp_pinned", None)
-    st.rerun()
 
 
 def train_link(config):
@@ -346,57 +325,6 @@ def draw_replay(run):
     player.show(replay, key="mlp_replay")
 
 
-# ── compare: the pinned runs (from this session or a compare= link) beside the current one ───────────────
-PIN_FOLLOWER = "{}:pinned"  # the id under which a session follows the pinned run being computed
-
-
-def pinned_views(pinned_configs) -> tuple[list, bool]:
-    """The pinned runs' summaries (None for one the server has not started yet), and whether any is
-    unfinished: ``runs.live.follow_pinned`` computes the unfinished ones one at a time."""
-    return live.follow_pinned(shared_runs.run_pool(), PIN_FOLLOWER.format(shared_runs.follower()), pinned_configs,
-                              state.setdefault("mlp_pinned", {}),
-                              lambda run: shared_runs.per_run(run, "summary", lambda: mlp_compare.summarize(run)))
-
-
-def compare_section(config, pinned_configs, ticking: bool, lang: str):
-    use(lang)  # a fragment's rerun starts here, not at the page's top, where the language is chosen
-    if not pinned_configs:
-        return
-    views, pending = pinned_views(pinned_configs)
-    st.subheader(_("Compare"))
-    current = state.get("mlp_run")
-    base = current.config if current is not None else config or pinned_configs[0]
-    labels = mlp_compare.run_labels(base, pinned_configs)
-    summary = None if current is None else shared_runs.per_run(current, "summary",  # numbers only: one language
-                                                               lambda: mlp_compare.summarize(current))
-    names, runs = mlp_compare.shown_runs(labels, summary, views)
-    if pending:
-        st.caption(mlp_compare.pending_words(labels[1:], views))
-    compare_charts(base, current, labels, names, runs)
-    row = st.container(horizontal=True)
-    for i, (run, c) in enumerate(zip(labels[1:], pinned_configs)):  # run: its label
-        row.button(_("Unpin {run}", run=run), key=f"mlp_unpin_{i}", icon=":material/close:", on_click=unpin, args=(c,))
-    row.button(_("Clear"), key="mlp_clear", icon=":material/clear_all:", on_click=clear_pinned,
-               help=_("Unpin every run."))
-    state["mlp_compare_pending"] = pending
-    if pending != ticking:
-        st.rerun()  # the whole page: tick while a pinned run computes, stop once none does
-
-
-def compare_charts(base, current, labels, names, runs):
-    first = base.x_min, base.x_max
-    loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_compare.compare_loss_curves(names, runs), names),
-                             width="stretch")
-    fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_compare.compare_fits(names, runs),
-                                                  mlp_compare.target_curve(base.target, *first), names, *first,
-                                                  label=mlp_words.target_label(base.target)), width="stretch")
-    st.caption(mlp_compare.table_caption(None if current is None else labels[0]))
-    right = st.column_config.TextColumn(alignment="right")  # the table is text: its numbers aligned as numbers
-    st.dataframe(mlp_compare.compare_table(names, runs), hide_index=True,
-                 column_config=dict.fromkeys(mlp_compare.number_columns(), right))
-
-
 def hide_running_indicator():
     """While a run trains, this page's script is always running (the live view follows the run), so
     Streamlit's "Running…" indicator would spin the whole time, repainting every visitor's page (about
@@ -417,7 +345,7 @@ values = settings()
 show_units = values["units"]
 widgets.show_notices()
 intro.markdown(mlp_words.target_sentence(values["target"]))
-pinned_configs = compared_runs(values["compare"])
+pinned_configs = compare_panel.compared_runs(values["compare"])
 config = run_config(values)
 shared_runs.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
 state.setdefault("mlp_status", "idle")  # idle | training | paused | done
@@ -436,7 +364,8 @@ board_panel.offer("mlp", run=lambda: state.get("mlp_run"))  # with board= in the
 with compare_area:
     ticking = bool(pinned_configs) and state.get("mlp_compare_pending", True)  # this script run's choice
     if not view.hides("comparison"):
-        st.fragment(compare_section, run_every=1.0 if ticking else None)(config, pinned_configs, ticking, language())
+        st.fragment(compare_panel.show, run_every=1.0 if ticking else None)(config, pinned_configs, ticking,
+                                                                              language())
 with live_area:
     if training and not streamed():  # the view ticks: each run of it follows the run for a while (runs.live)
         st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True, lang=language())
