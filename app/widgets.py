@@ -161,20 +161,24 @@ def choice(label: str, key: str, options: list[str], default: str, *, help: str,
     if _hidden(key):
         return raw if raw in options else default
     container = container or st.sidebar
-    if format_func is str:
+    if all(format_func(o) == o for o in options):  # shown as the codes they are (English): bound to the URL
         return container.radio(label, options, index=options.index(default), key=key, bind="query-params",
                                help=help, horizontal=horizontal)
     # Shown through format_func (a translation): a bound radio would write the shown label into the URL, so
-    # the link is kept by hand, with the code (the URL is the truth at each run; a click writes it).
-    st.session_state[key] = raw if raw in options else default
-    return container.radio(label, options, key=key, help=help, horizontal=horizontal, format_func=format_func,
-                           on_change=_keep_code, args=(key, default))
+    # the link is kept by hand, with the code (the URL is the truth at each run; a change writes it). The radio
+    # holds the shown labels themselves: the codes are mapped here, not by a format_func.
+    codes = {format_func(o): o for o in options}
+    st.session_state[key] = format_func(raw if raw in options else default)
+    shown = container.radio(label, list(codes), key=key, help=help, horizontal=horizontal,
+                            on_change=_keep_code, args=(key, codes, default))
+    return codes[shown]
 
 
-def _keep_code(key: str, default) -> None:
+def _keep_code(key: str, codes: dict, default) -> None:
     """A choice shown through format_func changed: its code goes into the URL (none while it is the default, as
     a bound widget does; an empty multiselect as ``key=``)."""
-    value = st.session_state[key]
+    shown = st.session_state[key]
+    value = [codes[v] for v in shown] if isinstance(shown, list) else codes[shown]
     if value == default or (isinstance(value, list) and sorted(value) == sorted(default)):
         st.query_params.pop(key, None)
     else:
@@ -194,12 +198,15 @@ def multi(label: str, key: str, options: list[str], default: list[str], *, help:
         chosen = st.query_params.get_all(key)
         return [o for o in options if o in chosen] if key in st.query_params else list(default)
     container = container or st.sidebar
-    if format_func is str:
+    if all(format_func(o) == o for o in options):  # shown as the codes they are (English): bound to the URL
         return container.multiselect(label, options, default=default, key=key, bind="query-params", help=help)
-    chosen = st.query_params.get_all(key)  # kept by hand, as in choice(): the URL holds codes
-    st.session_state[key] = [o for o in options if o in chosen] if key in st.query_params else list(default)
-    return container.multiselect(label, options, key=key, help=help, format_func=format_func,
-                                 on_change=_keep_code, args=(key, list(default)))
+    codes = {format_func(o): o for o in options}  # kept by hand, as in choice(): the URL holds codes
+    chosen = st.query_params.get_all(key)
+    picked = [o for o in options if o in chosen] if key in st.query_params else list(default)
+    st.session_state[key] = [format_func(o) for o in picked]
+    shown = container.multiselect(label, list(codes), key=key, help=help,
+                                  on_change=_keep_code, args=(key, codes, list(default)))
+    return [codes[v] for v in shown]
 
 
 def _url_reads(key: str, canonical: str) -> bool:
