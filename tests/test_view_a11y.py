@@ -16,6 +16,7 @@ pytest.importorskip("axe_playwright_python", reason="pip install -r requirements
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["/", "/Gradient_descent", "/Adagrad", "/MLP_training"]
+RUSSIAN = [path + "?lang=ru" for path in PAGES]  # the same pages in Russian: its longer words on a phone too
 # A short MLP run, so "Train to Done" takes a second or two.
 SHORT_RUN = "/MLP_training?n=2000&epochs=2&hidden=16"
 
@@ -150,7 +151,7 @@ def play_and_step(page) -> None:
     assert live.inner_text().endswith(" 1 of " + player.locator(".gp-scrub").get_attribute("max"))
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + RUSSIAN)
 def test_page_passes_axe_and_reads_in_order(page, app_url, path):
     open_page(page, app_url + path)
     page.wait_for_timeout(500)  # charts draw just after the script run ends
@@ -221,7 +222,7 @@ def phone(browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", PAGES + [SHORT_RUN])
+@pytest.mark.parametrize("path", PAGES + [SHORT_RUN] + RUSSIAN)
 def test_phone_no_sideways_scrolling_columns_stack_charts_full_width(phone, app_url, path):
     open_page(phone, app_url + path)
     phone.wait_for_timeout(1500)  # the page learns the screen is narrow: one more script run
