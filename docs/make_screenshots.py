@@ -25,6 +25,7 @@ SHOTS = [
     ("adagrad", "/Adagrad?k=12", None, 1.0, 1500),
     ("mlp_training", "/MLP_training?epochs=40", "Train", 4.0, 1250),
     ("lesson_step", "/Gradient_descent?lesson=gradient_descent&step=2", None, 1.0, 900),
+    ("ru_gradient_descent", "/Gradient_descent?lang=ru&x0=0;3;2,5&frame=30", None, 1.0, 1500),
 ]
 # On a phone (390 × 844 CSS pixels, drawn at 2×): (file name, path, button or None, seconds, what to shoot:
 # None for the first screen, or a CSS selector of one element)
