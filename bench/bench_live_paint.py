@@ -30,7 +30,7 @@ from common import ROOT  # the project on the path: first
 
 from harness.browser import open_page
 from harness.launcher import CHROMIUM, CHROMIUM_ARGS, free_port, stop
-from harness.procfs import process_tree
+from harness.procfs import cpu_seconds, process_tree
 
 PLAYER = Path("app/player/player.js")
 # The page's own clock: when Train was clicked and when the Done note appeared (as in tests/test_concurrency.py).
@@ -55,13 +55,6 @@ READ = """() => {
                       paintedLast: o + t.paintedLast} : null};
 }"""
 
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def browser_cpu() -> float:

@@ -60,3 +60,10 @@ def shown(markdown: str) -> str:
     """The characters a notice's Markdown shows: widgets.plain backslash-escapes punctuation and puts
     zero-width spaces around ':', '.' and '@'."""
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers of ``text``, sorted, their thousands ungrouped (English groups with commas, Russian with
+    no-break spaces): a sentence and its translation name the same numbers, in whatever order."""
+    text = re.sub(r"(?<=\d)[,\u00a0](?=\d{3}(?!\d))", "", text)
+    return sorted(re.findall(r"\d+(?:[.,]\d+)*(?:e[+-]?\d+)?", text))

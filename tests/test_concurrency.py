@@ -37,7 +37,7 @@ from app.shared_runs import STORE_BYTES
 from core.train import TrainConfig, Trainer
 from harness.browser import assert_no_exception, done_alert, download_bytes, open_page, wait_for_run
 from harness.launcher import CHROMIUM, chromium, free_port, start_app, stop
-from harness.procfs import process_tree, status_kib
+from harness.procfs import cpu_seconds, process_tree, status_kib
 from labs.mlp.downloads import history_csv
 
 SESSIONS = 10
@@ -148,14 +148,6 @@ class HealthPoller:
             took, _, error = line.partition("\t")
             self.results.append((float(took), error))
 
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of ``pid`` so far, in seconds (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def browser_processes() -> list[int]:

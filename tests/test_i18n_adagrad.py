@@ -14,17 +14,11 @@ from core.objective import Quadratic
 from core.surfaces import SURFACES
 from labs.adagrad import answers, chart_data, charts, inspector, races, replay, slowdown, stories
 from labs.adagrad.settings import racer_lrs
-from tests.helpers import run_app
+from tests.helpers import numbers, run_app
 
 PROBLEM = Quadratic()  # the page's p(x) = x² − 5x + 4
 # Method names, formulas' symbols and URL keys stay as they are.
 ALLOWED = {"Adagrad", "RMSProp", "Adam", "lr", "x0", "x1", "eps", "log"}
-NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d+)*(?:e[+-]?\d+)?")  # Russian groups thousands by a no-break space
-
-
-def _numbers(text: str) -> list[str]:
-    """The numbers of ``text``, thousands grouped as English groups them (12\u00a0500 and 12,500 alike)."""
-    return [n.replace("\u00a0", ",") for n in NUMBER.findall(text)]
 # 1-D races: (x0, {racer: lr}): the page's defaults; gradient descent escaping while Adagrad converges; gradient
 # descent winning (Adagrad's steps shrink); one-step landings (0 + 0.1 × 40 = 4); a racer that does not finish.
 ROOT_CASES = [(0.0, {"gradient descent": 0.2, "momentum": 0.2, "Adagrad": 0.2, "RMSProp": 0.01, "Adam": 0.03}),
@@ -107,7 +101,7 @@ def check(english: list[str], russian: list[str]) -> None:
     assert len(english) == len(russian)
     for en, ru in zip(english, russian):
         assert not english_words(ru), (ru, english_words(ru))
-        assert Counter(_numbers(en)) == Counter(_numbers(ru)), (en, ru)
+        assert Counter(numbers(en)) == Counter(numbers(ru)), (en, ru)
         if english_words(en):
             assert re.search("[а-яё]", ru, flags=re.IGNORECASE), ru
 

@@ -6,19 +6,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import numbers, run_app
 
 import i18n
 from core.inputs import parse_flag, parse_number, parse_number_list
-from helpers import run_app
 from labs import glossary, table
 from labs.answer import format_value
-from lessons import load, translated
-from lessons import teacher
+from lessons import load, teacher, translated
 
 ALLOWED = {"adagrad", "rmsprop", "adam", "relu", "tanh", "sigmoid", "mlp", "lr", "numpy", "x0", "tol", "eps",
            "true", "false", "hide", "show", "answers", "sidebar", "present", "lesson", "step", "lang", "en", "ru",
            "collapsed", "expanded", "auto", "streamlit", "altair", "core", "pages", "docs", "lessons", "md",
-           "max", "relu", "batch", "gradient_descent", "adagrad_by_hand", "rmsprop_adam", "mlp_x103"}
+           "max", "batch", "gradient_descent", "adagrad_by_hand", "rmsprop_adam", "mlp_x103"}
 _CODE = re.compile(r"\{\w*\}|`[^`]*`|\]\([^)]*\)|https?://\S+|/[A-Za-z_]+\?\S*")
 
 
@@ -28,9 +27,6 @@ def english_words(text: str, also=()) -> list[str]:
     allowed = ALLOWED | {a.lower() for a in also}
     return [w for w in words if w.lower() not in allowed]
 
-
-def numbers(text: str) -> list[str]:
-    return re.findall(r"\d+(?:[.,]\d+)*(?:e[+-]?\d+)?", text)
 
 
 @pytest.fixture(autouse=True)

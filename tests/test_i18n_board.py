@@ -5,10 +5,9 @@ English codes whatever the sender's language; and the board page run with lang=r
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 import pytest
-from helpers import run_app, shown
+from helpers import numbers, run_app, shown
 
 import board
 import i18n
@@ -23,12 +22,6 @@ ALLOWED = {"Adagrad", "RMSProp", "Adam", "MLP", "ReLU", "tanh", "sigmoid", "relu
            "pip", "install", "binary", "act", "epochs", "n", "eps", "hidden", "batch", "noise", "opt", "target",
            "Class_board", "Gradient_descent", "MLP_training", "http", "https", "material", "add", "e", "_"}
 WORD = re.compile(r"[A-Za-z_]+")
-NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d+)*")  # Russian groups thousands by a no-break space
-
-
-def _numbers(text: str) -> list[str]:
-    """The numbers of ``text``, thousands grouped as English groups them (12\u00a0500 and 12,500 alike)."""
-    return [n.replace("\u00a0", ",") for n in NUMBER.findall(text)]
 
 
 @pytest.fixture(autouse=True)
@@ -46,10 +39,6 @@ def store(tmp_path, monkeypatch):
 
 def english_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text) if w not in ALLOWED}
-
-
-def numbers(text: str) -> Counter:
-    return Counter(_numbers(text))
 
 
 def both(make) -> tuple[str, str]:

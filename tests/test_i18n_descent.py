@@ -12,19 +12,13 @@ import i18n
 from core.objective import Quadratic
 from labs.descent import answers as lesson_answers
 from labs.descent import charts, cobweb, questions, ranges, replay, runs, words
-from tests.helpers import run_app
+from tests.helpers import numbers, run_app
 
 # (a, b, c), starts, lr: two roots converging, the roots repelling (a cycle, a divergence), a double root, a line,
 # no real root.
 CASES = [((1, -5, 4), (0, 3), 0.01), ((1, -5, 4), (0, 3), 0.13), ((1, -4, 4), (0,), 0.01), ((0, 2, 1), (0,), 0.1),
          ((1, 0, 1), (2,), 0.01)]
 ALLOWED = {"lr", "tol", "loss", "x0", "x1", "ac"}  # formulas, URL keys: x ← x − lr·loss′(x), |p| < tol, b² − 4ac
-NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d+)*(?:e[+-]?\d+)?")  # Russian groups thousands by a no-break space
-
-
-def _numbers(text: str) -> list[str]:
-    """The numbers of ``text``, thousands grouped as English groups them (12\u00a0500 and 12,500 alike)."""
-    return [n.replace("\u00a0", ",") for n in NUMBER.findall(text)]
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +59,7 @@ def test_every_sentence_is_russian_with_the_same_numbers(coefs, x0s, lr):
     assert len(english) == len(russian)
     for en, ru in zip(english, russian):
         assert not english_words(ru), (ru, english_words(ru))
-        assert Counter(_numbers(en)) == Counter(_numbers(ru)), (en, ru)
+        assert Counter(numbers(en)) == Counter(numbers(ru)), (en, ru)
         if re.search(r"[A-Za-z]{3,}", en) and english_words(en):
             assert re.search("[а-яё]", ru, flags=re.IGNORECASE), ru
 
@@ -118,7 +112,7 @@ def test_a_lesson_answers_why_translates_with_its_fields():
     i18n.use("ru")
     why = i18n._(got.why, **got.fields)
     assert "2-цикл" in why and not english_words(why)
-    assert Counter(_numbers(why)) == Counter(_numbers(got.why.format(**got.fields)))
+    assert Counter(numbers(why)) == Counter(numbers(got.why.format(**got.fields)))
 
 
 def test_the_page_in_russian():

@@ -5,7 +5,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from helpers import run_app
+from helpers import numbers, run_app
 
 import i18n
 from core.train import TrainConfig, Trainer
@@ -37,11 +37,6 @@ def english_words(text: str) -> list[str]:
     """Latin words of two letters or more that are not on the allow-list."""
     return [w for w in re.findall(r"[A-Za-z_][A-Za-z_0-9]+", text) if w.lower() not in ALLOWED]
 
-
-def numbers(text: str) -> list[str]:
-    """The numbers of ``text``, their thousands ungrouped (English groups with commas, Russian with spaces)."""
-    text = re.sub(r"(?<=\d)[,\u00a0](?=\d{3}(?!\d))", "", text)
-    return sorted(re.findall(r"\d+(?:[.,]\d+)*(?:e[+-]?\d+)?", text))
 
 
 def both(make) -> tuple[str, str]:
