@@ -8,6 +8,8 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import i18n
 from core.objective import Quadratic
@@ -218,3 +220,26 @@ def test_the_page_in_russian():
     mine = [m.value for m in at.markdown if ":material/link:" not in m.value]  # the share link is app/'s
     for block in [*mine, *(c.value for c in at.caption), *(i.value for i in at.info)]:
         assert not english_words(re.sub(r"\]\([^)]*\)", "]", block)), block  # a link's address is a URL
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(x0=st.sampled_from([0.0, -1.0, 0.5, 2.0, 3.0, 6.0]) | st.floats(-3, 8).map(lambda v: round(v, 2)),
+       lrs=st.fixed_dictionaries({name: st.sampled_from(races.RACE_LRS) for name in races.RACERS[2:]}),
+       chosen=st.sets(st.sampled_from(races.RACERS), min_size=1))
+def test_the_verdict_claims_cases_read_alike_in_both_languages(x0, lrs, chosen):
+    """The verdict claims test's cases (tests/test_adagrad_stories.py checks the English against the race), in
+    both languages: one race, and each Russian sentence names the numbers its English one names, with no
+    English word left."""
+    lrs = {"gradient descent": lrs["Adagrad"], "momentum": lrs["Adagrad"], **lrs}
+    q = Quadratic()
+    run = races.race(q, x0, 1.0, 300, chosen=tuple(chosen), lrs=lrs)
+
+    def told(lang):
+        i18n.use(lang)
+        return stories.race_verdict(q, run, lrs) + stories.root_race_story(q, x0, lrs["gradient descent"], run, lrs)
+
+    english, russian = told("en"), told("ru")
+    assert len(english) == len(russian)
+    for en, ru in zip(english, russian):
+        assert Counter(numbers(en)) == Counter(numbers(ru)), (en, ru)
+        assert not english_words(ru), (ru, english_words(ru))

@@ -7,12 +7,14 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import i18n
 from core.objective import Quadratic
 from labs.descent import answers as lesson_answers
 from labs.descent import charts, cobweb, questions, ranges, replay, runs, words
 from tests.helpers import numbers, run_app
+from tests.test_descent_claims import settings_ as claims_case
 
 # (a, b, c), starts, lr: two roots converging, the roots repelling (a cycle, a divergence), a double root, a line,
 # no real root.
@@ -128,3 +130,30 @@ def test_the_page_in_russian():
     mine = [m.value for m in at.markdown if ":material/link:" not in m.value]  # the share link is app/'s
     for block in [*mine, *(c.value for c in at.caption), *(i.value for i in at.info)]:
         assert not english_words(block), block
+
+
+def _page(case, lang: str) -> tuple[list, list[str]]:
+    """The claims and the sentences of the page for one claims-test case, in ``lang``."""
+    i18n.use(lang)
+    a, b, c, x0s, lr, steps = case
+    problem = Quadratic(a, b, c)
+    trajs = runs.run(problem, x0s, lr, steps, 1e-6)
+    answers = questions.answers(problem, trajs, lr, steps, runs.probe(problem, x0s, lr, steps, 1e-6))
+    hint = cobweb.cobweb_hint(problem, lr, 1e-6, x0s)
+    claims = [*runs.run_claims(problem, trajs, lr, steps, 1e-6), *(c for a in [*answers, hint] for c in a.claims)]
+    rows = [str(value) for row in words.status_rows(problem, trajs, steps) for value in row.values()]
+    return claims, [*rows, *(t for a in answers for t in (a.headline, a.text)), hint.text]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(claims_case)
+def test_the_claims_tests_cases_read_alike_in_both_languages(case):
+    """The claims tests' cases (tests/test_descent_claims.py, which checks every claim against runs made there), in
+    both languages: the page makes the same claims, and each Russian sentence names the numbers its English one
+    names, with no English word left."""
+    en_claims, english = _page(case, "en")
+    ru_claims, russian = _page(case, "ru")
+    assert en_claims == ru_claims
+    for en, ru in zip(english, russian, strict=True):
+        assert numbers(en) == numbers(ru), (en, ru)
+        assert not english_words(ru), (ru, english_words(ru))

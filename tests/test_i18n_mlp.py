@@ -4,10 +4,14 @@ import json
 import re
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from helpers import numbers, run_app
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import i18n
+from core.nn import MLP
 from core.train import TrainConfig, Trainer
 from labs.mlp import charts as mlp_charts
 from labs.mlp import compare as mlp_compare
@@ -218,3 +222,25 @@ def test_the_page_in_russian():
         assert "Оптимизатор" in sidebar and "Данные" in sidebar
     finally:
         i18n.use("en")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(act=st.sampled_from(["relu", "sigmoid", "tanh"]), units=st.integers(1, 12), seed=st.integers(0, 10**6),
+       scale=st.sampled_from([0.1, 1.0, 5.0]), target=st.sampled_from(["x2", "abs", "cube", "sin"]))
+def test_the_far_claims_cases_read_alike_in_both_languages(act, units, seed, scale, target):
+    """The x = 103 claims test's random nets (tests/test_mlp_lab.py checks the English against the net), in both
+    languages: the same probe, and its Russian sentence names the numbers the English one names, with no
+    English word left."""
+    rng = np.random.default_rng(seed)
+    net = MLP((1, units, 1), act)
+    params = [scale * rng.standard_normal((1, units)), scale * rng.standard_normal(units) * 3,
+              scale * rng.standard_normal((units, 1)), rng.standard_normal(1)]
+    far = mlp_far.far_probe(net, params, -3, 3, target=target)
+    i18n.use("en")
+    english = [far.sentence(), far.headline]
+    i18n.use("ru")
+    russian = [far.sentence(), far.headline]
+    i18n.use("en")
+    for en, ru in zip(english, russian):
+        assert numbers(en) == numbers(ru), (en, ru)
+        assert not english_words(ru), (ru, english_words(ru))
