@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import datetime
 import io
 import os
 import re
@@ -23,6 +24,7 @@ from i18n import DEFAULT, DOMAIN, LANGUAGES, LOCALE_DIR
 
 ROOT = LOCALE_DIR.parent.parent
 SOURCES = ("playground.py", "app", "pages", "core", "labs", "runs", "board", "lessons", "i18n")
+STAMP = datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 LESSON_TEXT = ("title", "summary", "prompt", "hint", "explanation", "reveal", "caption")
 LESSON_LISTS = ("options",)
@@ -107,7 +109,8 @@ def mo_path(lang: str) -> Path:
 
 def _empty(lang: str) -> Catalog:
     catalog = Catalog(locale=lang, domain=DOMAIN, project="Gradient Playground", charset="utf-8",
-                      copyright_holder="the Gradient Playground authors", fuzzy=False)
+                      copyright_holder="the Gradient Playground authors", fuzzy=False,
+                      creation_date=STAMP, revision_date=STAMP)  # fixed: a rewrite changes only what changed
     return catalog
 
 
@@ -204,6 +207,16 @@ def _key(message) -> tuple:
     return (message.context, message.id if isinstance(message.id, str) else tuple(message.id))
 
 
+def _messages(mo: bytes) -> dict:
+    """What a compiled catalogue says (msgid -> translation, plural forms apart), as gettext reads it: the bytes
+    differ between Babel versions, what they say does not."""
+    import gettext
+
+    said = dict(gettext.GNUTranslations(io.BytesIO(mo))._catalog)
+    said.pop("", None)  # the header: dates and tool versions, not messages
+    return said
+
+
 def problems() -> list[str]:
     """What keeps a language from being complete: messages the sources use that it does not translate, and a
     compiled .mo that is not the compilation of its .po."""
@@ -222,7 +235,7 @@ def problems() -> list[str]:
                 shown = message.id if isinstance(message.id, str) else message.id[0]
                 found.append(f"{lang}: no translation for {shown[:70]!r} ({where})")
         mo = mo_path(lang)
-        if not mo.exists() or mo.read_bytes() != compiled(lang):
+        if not mo.exists() or _messages(mo.read_bytes()) != _messages(compiled(lang)):
             found.append(f"{lang}: {mo.relative_to(ROOT)} is not the compilation of its .po (python -m i18n compile)")
     return found + field_problems() + unextractable()
 
