@@ -115,6 +115,7 @@ def test_present_mode_draws_text_for_a_projector(page, app_url):
     charts still fit the page (none wider than the main column)."""
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_page(page, f"{app_url}/Gradient_descent")
+    page.wait_for_timeout(1000)  # the charts and the player draw just after the script run ends
     before = page.evaluate(TEXT_SIZES)
     assert min(before["charts"]) < 16 and min(before["player"]) < 16
     open_page(page, f"{app_url}/Gradient_descent?present=1")
