@@ -22,12 +22,6 @@ if __name__ != "__main__":
     from app import live_route
     app = st.App("playground.py", routes=[live_route.route(shared_runs.run_pool)], lifespan=server.lifespan)
 
-language.choose()
-st.set_page_config(page_title=_("Gradient Playground"), page_icon=":material/insights:", layout="wide")
-a11y.page_style()
-language.selector()
-widgets.show_notices()
-
 LABS = [
     ("pages/1_Gradient_descent.py", N_("Gradient descent"), ":material/trending_down:",
      N_("Find both roots of x² − 5x + 4 = 0 by minimising (x² − 5x + 4)², animated from several start "
@@ -42,37 +36,52 @@ LABS = [
         "where it fails: far outside its training range."),
      N_("Open the MLP training lab")),
 ]
-LANG = None if i18n.language() == i18n.DEFAULT else {"lang": i18n.language()}  # a link keeps the page's language
 
-# Titles and headings carry no :material/...: icon: a screen reader reads its name out ("insights icon").
-st.title(_("Gradient Playground"))
-st.markdown(_(
-    "Watch optimisation and tiny neural networks work, one step at a time, and see *why* an "
-    "optimiser does what it does. Every lab computes with a small numpy library (`core`), and "
-    "every page's address is a link that reproduces exactly what you see."
-))
 
-for column, (path, title, icon, blurb, open_label) in zip(st.columns(len(LABS)), LABS):
-    with column.container(border=True):
-        st.header(_(title))
-        st.write(_(blurb))
-        st.page_link(path, label=_(open_label), icon=icon, query_params=LANG)
+def home() -> None:
+    """The home page: the three labs, each with a blurb and a link, and the built-in lessons with every step's link.
+    Run for each visit (as __main__); not when the server imports this file for its App."""
+    language.choose()
+    st.set_page_config(page_title=_("Gradient Playground"), page_icon=":material/insights:", layout="wide")
+    a11y.page_style()
+    language.selector()
+    widgets.show_notices()
 
-st.header(_("Lessons"))
-st.markdown(_("Guided lessons, each a few steps long: predict first (a number, a choice, or a setting to find), then "
-              "check it against what the lab computes for those very settings. A teacher can send any step's link, "
-              "hide controls or answers (`hide=`, `answers=hide`) and write lessons of their own (the format is in "
-              "`docs/lessons.md`)."))
-FILES = {"/" + Path(path).stem.split("_", 1)[1]: path for path, *_rest in LABS}  # URL path -> page file
-for lesson in lesson_panel.lesson_list():
-    path, _mark, query = lesson["link"].partition("?")
-    with st.container(border=True):
-        st.page_link(FILES[path], label=ngettext("{title} · {n} step", "{title} · {n} steps", lesson["steps"],
-                                                 title=lesson["title"]),
-                     icon=":material/school:", query_params=dict(parse_qsl(query)))
-        st.caption(lesson["summary"])
-        with st.expander(_("Every step's link (for slides or a course page)")):
-            st.markdown("\n".join(f"{k}. [{link}]({link})" for k, link in
-                                   enumerate(lesson_panel.lesson_links(lesson["name"]), start=1)))
+    LANG = None if i18n.language() == i18n.DEFAULT else {"lang": i18n.language()}  # a link keeps the page's language
 
-st.caption(_("Built with numpy, Streamlit and Altair. In the source, core/ computes and pages/ draw."))
+    # Titles and headings carry no :material/...: icon: a screen reader reads its name out ("insights icon").
+    st.title(_("Gradient Playground"))
+    st.markdown(_(
+        "Watch optimisation and tiny neural networks work, one step at a time, and see *why* an "
+        "optimiser does what it does. Every lab computes with a small numpy library (`core`), and "
+        "every page's address is a link that reproduces exactly what you see."
+    ))
+
+    for column, (path, title, icon, blurb, open_label) in zip(st.columns(len(LABS)), LABS):
+        with column.container(border=True):
+            st.header(_(title))
+            st.write(_(blurb))
+            st.page_link(path, label=_(open_label), icon=icon, query_params=LANG)
+
+    st.header(_("Lessons"))
+    st.markdown(_("Guided lessons, each a few steps long: predict first (a number, a choice, or a setting to find), "
+                  "then check it against what the lab computes for those very settings. A teacher can send any "
+                  "step's link, hide controls or answers (`hide=`, `answers=hide`) and write lessons of their own "
+                  "(the format is in `docs/lessons.md`)."))
+    FILES = {"/" + Path(path).stem.split("_", 1)[1]: path for path, *_rest in LABS}  # URL path -> page file
+    for lesson in lesson_panel.lesson_list():
+        path, _mark, query = lesson["link"].partition("?")
+        with st.container(border=True):
+            st.page_link(FILES[path], label=ngettext("{title} · {n} step", "{title} · {n} steps", lesson["steps"],
+                                                     title=lesson["title"]),
+                         icon=":material/school:", query_params=dict(parse_qsl(query)))
+            st.caption(lesson["summary"])
+            with st.expander(_("Every step's link (for slides or a course page)")):
+                st.markdown("\n".join(f"{k}. [{link}]({link})" for k, link in
+                                       enumerate(lesson_panel.lesson_links(lesson["name"]), start=1)))
+
+    st.caption(_("Built with numpy, Streamlit and Altair. In the source, core/ computes and pages/ draw."))
+
+
+if __name__ == "__main__":
+    home()
