@@ -11,8 +11,8 @@ with one: the links, the table and the lab's picture (a fragment that re-reads t
 
 Words are in the page's language (``i18n``); a link made on a Russian page carries ``lang=ru`` (the students'
 and the projector's links open in the language of the teacher who made them). Callbacks run before the page
-sets its language, and so does the board view's fragment when it reruns alone: each first takes the session's
-(``_speak``).
+sets its language, and so does the board view's fragment when it reruns alone: i18n then asks the session
+(``app.language`` registers it).
 """
 from __future__ import annotations
 
@@ -51,9 +51,15 @@ def _warn(text: str) -> None:
     st.warning(widgets.plain(text), icon=":material/warning:")
 
 
-def _speak() -> None:
-    """A callback's language: the one this session's pages show (``app.language`` keeps it in the session)."""
-    i18n.use(st.session_state.get("gp_language"))
+def _read(read):
+    """What ``read()`` reads from the board's store, or None once a notice has said why it could not."""
+    try:
+        return read()
+    except board.BoardError as error:
+        _notice(error)
+    except DatabaseError as error:
+        _warn(_database_down(error))
+    return None
 
 
 def _board_error(error: board.BoardError) -> str:
@@ -98,7 +104,6 @@ BUILD = {"descent": entries.descent, "adagrad": entries.adagrad, "mlp": lambda r
 
 def _send(code: str, lab: str, settings: dict) -> None:
     """The button's callback: the entry of the page's run, sent; the result kept for the next run's message."""
-    _speak()
     nickname = st.session_state.get("board_nickname", "")
     try:
         name, error = board.clean_nickname(nickname)
@@ -126,13 +131,8 @@ def offer(lab: str, **settings) -> None:
     if "board" not in st.query_params:
         return
     code = st.query_params.get("board")
-    try:
-        found = store().board(code)
-    except board.BoardError as error:
-        _notice(error)
-        return
-    except DatabaseError as error:
-        _warn(_database_down(error))
+    found = _read(lambda: store().board(code))
+    if found is None:
         return
     if found.lab != lab:
         link = students_link(found.code, found.lab)
@@ -159,7 +159,6 @@ LAB_CHOICES = {words.LAB_TITLES[lab]: lab for lab in board.store.LABS}
 
 
 def _create() -> None:
-    _speak()
     lab = LAB_CHOICES[st.session_state["board_lab"]]
     days = int(st.session_state["board_days"])
     try:
@@ -235,16 +234,10 @@ def show(code, secret) -> None:
 
 def _board_view(code: str, lab: str, narrow: bool) -> None:
     """The runs as a table and as the lab's picture (re-read every TICK_SECONDS)."""
-    _speak()  # a fragment's rerun runs only this function: the page's language.choose() did not run before it
-    try:
-        found = store().board(code)
-        runs = store().runs(code)
-    except board.BoardError as error:
-        _notice(error)
+    read = _read(lambda: (store().board(code), store().runs(code)))
+    if read is None:
         return
-    except DatabaseError as error:
-        _warn(_database_down(error))
-        return
+    found, runs = read
     st.header(_("The class's runs"))
     st.caption(words.count(len(runs), MAX_RUNS))
     if not runs:
@@ -297,7 +290,6 @@ def _mlp_picture(runs, hide: bool, narrow: bool) -> None:
 
 
 def _act(action, *args) -> None:
-    _speak()
     try:
         action(*args)
     except (board.Forbidden, board.BoardError, DatabaseError) as error:
