@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from app import a11y, board_panel, compare_panel, lesson_panel, live_route, player, shared_runs, widgets
+from app import a11y, board_panel, compare_panel, lesson_panel, live_route, mlp_run, player, shared_runs, widgets
 from core.inputs import parse_flag
 from i18n import N_, _, language, use
 from labs import glossary, table
@@ -63,49 +63,6 @@ def run_config(values: dict):
     return config
 
 
-# ── run state: the run this session watches (a view: data only), a status and its pace ───────────────
-# Runs are values: the server keeps each config's run once, trains it in worker processes while someone
-# follows it, and every session with the same settings follows or replays that one run (shared_runs.run_pool).
-def start_training(config):
-    if config is None:
-        return
-    state["mlp_run"] = shared_runs.run_view(config)
-    state["mlp_pace"] = Pace(target_seconds=live.REDRAW_SECONDS)
-    state["mlp_marked"] = None  # a streamed run's samples at the last mark (runs.live.mark)
-    state["mlp_status"] = "training"
-    a11y.want_focus("Pause")  # Train is disabled now: keyboard focus goes to the button that stops the run
-
-
-def set_status(status):
-    if status != "training" and streamed() and state.get("mlp_run") is not None:
-        run = state["mlp_run"] = shared_runs.run_view(state["mlp_run"].config)  # where the stream had it
-        state["mlp_marked"] = live.mark(state["mlp_pace"], run.samples_seen, state.get("mlp_marked"),
-                                        time.perf_counter())
-    state["mlp_status"] = status
-    a11y.want_focus("Resume" if status == "paused" else "Pause")
-    if status != "training":
-        shared_runs.run_pool().leave(shared_runs.follower())  # nobody else watching: the run stops costing CPU
-    if "mlp_pace" in state:
-        state["mlp_pace"].pause()  # the time until the next chunk is not training time
-
-
-def reset():
-    shared_runs.run_pool().leave(shared_runs.follower())
-    for key in ("mlp_run", "mlp_pace"):
-        state.pop(key, None)
-    state["mlp_status"] = "idle"
-    a11y.want_focus("Train")
-
-
-def pin():
-    """Keep the finished current run (data only) and add its settings to the compare= link."""
-    run = state.get("mlp_run")
-    pinned = None if run is None or not run.done else mlp_compare.pinned(state.get("compare", ""), run.config)
-    if pinned is not None:
-        state.setdefault("mlp_pinned", {})[run.config] = mlp_compare.summarize(run)  # a few kB: what Compare shows
-        state["compare"] = pinned
-
-
 def train_link(config):
     """train=1: a link that starts its run on opening (once per session: later runs are the visitor's own clicks)."""
     raw_train = st.query_params.get("train")
@@ -116,7 +73,7 @@ def train_link(config):
     elif start and not state.get("mlp_train_link"):
         state["mlp_train_link"] = True
         if state.get("mlp_run") is None:
-            start_training(config)
+            mlp_run.start(config)
 
 
 def buttons(config, pinned_configs):
@@ -124,19 +81,20 @@ def buttons(config, pinned_configs):
     run = state.get("mlp_run")
     stale = run is not None and config is not None and run.config != config
     if stale and state["mlp_status"] == "training":
-        set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
+        mlp_run.set_status("paused")  # a control changed mid-run: stop following; Train starts the new run
     status = state["mlp_status"]
     row = st.container(horizontal=True)
     # Train and Reset carry no tooltip: keyboard focus moves to them (after Reset, and after Done), and a
     # focused button opens its tooltip above itself, over the lab's first sentence, until focus moves on.
-    row.button(_("Train"), type="primary", icon=":material/play_arrow:", on_click=start_training, args=(config,),
-               disabled=config is None or status == "training")
-    row.button(_("Pause"), icon=":material/pause:", on_click=set_status, args=("paused",),
+    row.button(_("Train"), type="primary", icon=":material/play_arrow:", on_click=mlp_run.on_train,
+               args=(config, pinned_configs), disabled=config is None or status == "training")
+    row.button(_("Pause"), icon=":material/pause:", on_click=mlp_run.on_status, args=("paused", pinned_configs),
                disabled=status != "training")
-    row.button(_("Resume"), icon=":material/resume:", on_click=set_status, args=("training",),
+    row.button(_("Resume"), icon=":material/resume:", on_click=mlp_run.on_status, args=("training", pinned_configs),
                disabled=status != "paused" or stale or run is None or run.done)
-    row.button(_("Reset"), icon=":material/restart_alt:", on_click=reset, disabled=run is None)
-    row.button(_("Pin this run"), icon=":material/push_pin:", on_click=pin,
+    row.button(_("Reset"), icon=":material/restart_alt:", on_click=mlp_run.on_reset, args=(pinned_configs,),
+               disabled=run is None)
+    row.button(_("Pin this run"), icon=":material/push_pin:", on_click=mlp_run.on_pin,
                disabled=run is None or not run.done or stale or run.config in pinned_configs
                or len(pinned_configs) >= mlp_compare.MAX_PINNED,
                help=_("Keep this finished run to compare with the next ones (at most {most}); the link below then "
@@ -148,10 +106,21 @@ def buttons(config, pinned_configs):
 
 
 # ── the live view: follows the run (runs.live says what is due), draws the progress, the pictures ────────
-def live_view(show_units: bool, config, ticking: bool = False, lang: str | None = None):
-    use(lang or language())  # a fragment's rerun starts here, not at the page's top, where the language is chosen
+def run_panel(show_units: bool, config, pinned_configs, ticking: bool, lang: str):
+    """The buttons and the live view, a fragment of the page: the buttons' clicks and the stream's end rerun it
+    alone. Not streamed, it ticks while a run trains (``ticking``): each run of it follows the run a while."""
+    use(lang)  # a fragment's rerun starts here, not at the page's top, where the language is chosen
     if ticking and state["mlp_status"] != "training":
         st.rerun()  # the run ended in this view's last run, which showed Done: now the whole page, done
+    mlp_run.settle()  # done since the stream's last frame: drawn done, buttons and all
+    if not view.hides("buttons"):
+        buttons(config, pinned_configs)
+    if ticking:
+        hide_running_indicator()
+    live_view(show_units, config, pinned_configs)
+
+
+def live_view(show_units: bool, config, pinned_configs=()):
     run = state.get("mlp_run")
     if run is None:
         untrained(config, show_units)
@@ -159,8 +128,8 @@ def live_view(show_units: bool, config, ticking: bool = False, lang: str | None 
     pace: Pace = state["mlp_pace"]
     # Screen readers hear the state as each run of this view begins (every few seconds: at most once per epoch).
     a11y.announce(mlp_words.announcement(run, state["mlp_status"]), key="mlp_announce")
-    if state["mlp_status"] == "training" and streamed():
-        stream_view(run, pace)
+    if state["mlp_status"] == "training" and mlp_run.streamed():
+        stream_view(run, pace, pinned_configs)
         return
     bar, notes, charts, probes = st.empty(), st.empty(), st.empty(), st.empty()
     cadence = state.setdefault("mlp_cadence", live.cadence())
@@ -197,17 +166,10 @@ def live_view(show_units: bool, config, ticking: bool = False, lang: str | None 
             draw_replay(run)
 
 
-def streamed() -> bool:
-    """Whether the live view reads its frames from the server's stream (``live_route``, served beside the pages
-    by playground.py's App): then following a run runs no script at all. Without it (AppTest; a server started
-    without the App) a script run of the view follows the run and sends the frames (runs.live.follow_live)."""
-    return live_route.served and shared_runs.connection_known()
-
-
-def stream_view(run, pace: Pace):
+def stream_view(run, pace: Pace, pinned_configs=()):
     """While training, streamed: follow the run once (this starts it, or queues it), draw its frame now, and
     let the browser read the next ones from the stream; the stream follows the run while the page shows it.
-    The browser reruns the page when the run is done (then: the finished view) or its stream was refused."""
+    The browser reruns the panel when the run is done (then: the finished view) or its stream was lost."""
     pool = shared_runs.run_pool()
     follow = pool.follow(run.config, shared_runs.follower())
     if not follow.refused:
@@ -215,18 +177,17 @@ def stream_view(run, pace: Pace):
     run = state["mlp_run"] = follow.view or run
     state["mlp_marked"] = live.mark(pace, run.samples_seen, state.get("mlp_marked"), time.perf_counter())
     if run.done:
-        pool.leave(shared_runs.follower())
-        state["mlp_status"] = "done"
-        a11y.want_focus("Reset", only_if_lost=True)  # Pause is disabled now
-        st.rerun()  # the whole page, done: the buttons, the Done note, the final charts, the downloads
+        mlp_run.finish(run)
+        mlp_run.rerun_panel()  # done: the buttons, the Done note, the final charts, the downloads
     notes = live.progress_notes(run, pace, "training", follow, pool.workers)
     picture = shared_runs.per_run(run, "live " + language(), lambda: live.live_picture(run))
     frame = live.live_frame(run, picture, pace, "training", notes)
     if follow.refused:  # the server is full: no stream to read yet; this page keeps trying
         player.live(frame, key="mlp_live")
         time.sleep(live.REFUSED_RETRY_SECONDS)
-        st.rerun()
-    player.live(frame, key="mlp_live", stream=live_route.url(run.config))  # the URL asks for the page's language
+        mlp_run.rerun_panel()
+    player.live(frame, key="mlp_live", stream=live_route.url(run.config),  # the URL asks for the page's language
+                on_end=lambda: mlp_run.on_stream_end(pinned_configs))
 
 
 def untrained(config, show_units: bool):
@@ -350,12 +311,7 @@ config = run_config(values)
 shared_runs.run_pool()  # the first visitor after a server start starts the workers before anyone presses Train
 state.setdefault("mlp_status", "idle")  # idle | training | paused | done
 train_link(config)
-if not view.hides("buttons"):
-    buttons(config, pinned_configs)
-training = state["mlp_status"] == "training"
-if training:
-    hide_running_indicator()
-live_area = st.container()  # filled last: the share link below must not wait for training
+live_area = st.container()  # the buttons and the live view, filled last: the share link below must not wait
 compare_area = st.container()
 st.divider()
 if not view.hides("share"):
@@ -366,8 +322,7 @@ with compare_area:
     if not view.hides("comparison"):
         st.fragment(compare_panel.show, run_every=1.0 if ticking else None)(config, pinned_configs, ticking,
                                                                               language())
-with live_area:
-    if training and not streamed():  # the view ticks: each run of it follows the run for a while (runs.live)
-        st.fragment(live_view, run_every=live.TICK_SECONDS)(show_units, config, ticking=True, lang=language())
-    else:  # drawn once, and not as a fragment: a tick that a busy browser sends after the page stopped
-        live_view(show_units, config)  # ticking finds no fragment to rerun (not the final charts again)
+with live_area:  # not streamed, the panel ticks while training: each run of it follows the run a while (runs.live)
+    ticks = state["mlp_status"] == "training" and not mlp_run.streamed()
+    st.fragment(run_panel, run_every=live.TICK_SECONDS if ticks else None)(show_units, config, pinned_configs, ticks,
+                                                                           language())
