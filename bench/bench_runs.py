@@ -1,7 +1,7 @@
 """The classroom figures, in one command: the worker pool against one process, then ten browser visitors.
 
 1. Eight distinct runs at once, no browser: aggregate samples/s of a ``runs.pool.RunPool`` (one worker
-   per core, chunks of 0.2 s, round-robin) against the same eight runs trained one after another in
+   per core, chunks of 0.1 s, round-robin) against the same eight runs trained one after another in
    this process (what one Streamlit process could do at best: its threads share one GIL). Alternated
    ``--repeats`` times; the median of the per-pair ratios is printed. Target on 2 cores: >= 1.7x.
    With W cores and R >= W runs the ratio is about W x e, where e (printed) is the pool's efficiency

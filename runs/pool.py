@@ -1,4 +1,4 @@
-"""Worker processes that train the runs of a ``RunStore``, a chunk of about 0.2 s at a time.
+"""Worker processes that train the runs of a ``RunStore``, a chunk of about 0.1 s at a time.
 
 A scheduler thread (in the server process) keeps one chunk per worker in flight, taking the runs
 that someone follows in turn (round-robin), so N runs on W workers each advance at about min(1, W/N)
@@ -31,7 +31,7 @@ from core.train import PROBE_X, Snapshot, TrainConfig, Trainer
 from runs.pace import Pace
 from runs.store import RunStore, RunView, _frozen
 
-CHUNK_TRAINING_SECONDS = 0.2  # training per chunk: a run that nobody follows stops within about this long
+CHUNK_TRAINING_SECONDS = 0.1  # training per chunk: a run that nobody follows stops within about this long
 LEASE_SECONDS = 3.0    # a follower that has not renewed for this long has left
 MAX_ACTIVE = 12        # runs followed at once, server-wide; a new run beyond them is refused (retry later)
 WORKER_FAILED = "Training stopped: a worker process failed"

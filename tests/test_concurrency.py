@@ -182,7 +182,8 @@ def memory_sample(pid: int):
 
 
 # Each page notes, by its own clock, when Train was clicked, when "Done:" first appeared (the time a
-# visitor waits for the answer, whatever keeps this test process from looking at ten pages at once) and
+# visitor waits for the answer, whatever keeps this test process from looking at ten pages at once: the live
+# view's note, from the stream's last frame, or the page's, where the live view is not streamed) and
 # when the finished page was complete (its downloads drawn: the final charts and the replay come with them).
 CLOCK = """
 window.__clicked = null; window.__done = null; window.__complete = null;
@@ -192,7 +193,7 @@ document.addEventListener("click", e => {
 }, true);
 new MutationObserver(() => {
   if (window.__clicked !== null && window.__done === null) {
-    const done = [...document.querySelectorAll("[data-testid='stAlertContentSuccess']")]
+    const done = [...document.querySelectorAll("[data-testid='stAlertContentSuccess'], .gp-note-success")]
       .some(a => a.innerText.includes("Done:"));
     if (done) window.__done = Date.now();
   }

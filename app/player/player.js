@@ -598,7 +598,8 @@ const GLIDE_FRAME_MS = 33; // between painted frames of a glide: about 30 a seco
 const TIMER_SLACK_MS = 6; // the timer asks for the next animation frame this much before it is due
 const EARLY_MS = 9; // an animation frame this much before the next is due paints (a timer is late, never early)
 const LOST_RETRY_MS = 2000; // a refused stream: the page asks again this much later
-const GLIDE = { min: 0.1, max: 1.5 }; // seconds a glide lasts: the recent gap between frames, within these
+const GLIDE = { min: 0.1, max: 0.35 }; // seconds a glide lasts: the recent gap between frames, within these (frames
+// far apart, as when many runs take turns, glide quickly and rest: painting, not the data, is what costs)
 
 const escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 // the notes are the page's Markdown: **bold** and :material/icon: tokens (dropped: the note's kind says it)
@@ -708,8 +709,14 @@ class LiveView extends Player {
     if (!url) return;
     const source = new EventSource(url);
     this.source = source;
-    source.onmessage = (e) => this.takeFrame(JSON.parse(e.data));
+    // the latest frame wins: a frame is read and drawn at the next animation frame, and frames that came
+    // meanwhile (a busy or hidden page) are dropped unread; each holds the whole present, so none is lost
+    source.onmessage = (e) => {
+      this.pending = e.data;
+      if (!this.pendingRaf) this.pendingRaf = requestAnimationFrame(() => this.takePending());
+    };
     source.addEventListener("done", (e) => {
+      this.pending = null;
       this.takeFrame(JSON.parse(e.data));
       this.end("done");
     });
@@ -723,6 +730,13 @@ class LiveView extends Player {
     };
   }
 
+  takePending() {
+    this.pendingRaf = 0;
+    const data = this.pending;
+    this.pending = null;
+    if (data && this.source) this.takeFrame(JSON.parse(data));
+  }
+
   end(why) {
     this.close();
     if (this.setTriggerValue) this.setTriggerValue("end", why);
@@ -730,6 +744,9 @@ class LiveView extends Player {
 
   close() {
     if (this.source) this.source.close();
+    cancelAnimationFrame(this.pendingRaf);
+    this.pendingRaf = 0;
+    this.pending = null;
     this.source = null;
     this.streamUrl = null;
   }
