@@ -598,7 +598,7 @@ const GLIDE_FRAME_MS = 33; // between painted frames of a glide: about 30 a seco
 const TIMER_SLACK_MS = 6; // the timer asks for the next animation frame this much before it is due
 const EARLY_MS = 9; // an animation frame this much before the next is due paints (a timer is late, never early)
 const LOST_RETRY_MS = 2000; // a refused stream: the page asks again this much later
-const GLIDE = { min: 0.1, max: 0.35 }; // seconds a glide lasts: the recent gap between frames, within these (frames
+const GLIDE = { min: 0.1, max: 0.2 }; // seconds a glide lasts: the recent gap between frames, within these (frames
 // far apart, as when many runs take turns, glide quickly and rest: painting, not the data, is what costs)
 
 const escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
