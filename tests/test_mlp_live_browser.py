@@ -1,7 +1,7 @@
 """The MLP lab's run panel in a browser: Train, Pause, Resume and the run's end rerun the panel alone (a
 fragment: the buttons and the live view), never the whole page; while the run trains the page runs no script
-at all (the live view reads the server's stream); and what the finished page downloads is the run trained
-alone, byte for byte, though it was paused and resumed on the way.
+at all (the live view reads the server's stream), announces the epoch and passes axe; and what the finished page
+downloads is the run trained alone, byte for byte, though it was paused and resumed on the way.
 
 What the browser asks of the server is read off the wire: each script run a browser asks for is a BackMsg
 ``rerun_script`` on the page's WebSocket, whose ``fragment_id`` names the fragment to rerun (empty: the page).
@@ -12,6 +12,7 @@ import time
 
 import pytest
 from helpers import require_browser
+from test_view_a11y import assert_axe_clean
 
 from core.train import TrainConfig, Trainer
 from harness.browser import assert_no_exception, done_alert, download_bytes, open_page
@@ -49,6 +50,9 @@ def test_train_pause_resume_and_done_rerun_the_panel_alone_and_the_history_is_th
     quiet = len(reruns_sent(sent))
     page.wait_for_function(TALLY + " >= 6", timeout=30_000)
     assert len(reruns_sent(sent)) == quiet, "the page ran a script while it followed the run"
+    # a live page reads well: the live region says the epoch, and axe finds nothing serious while it trains
+    assert page.locator("[data-testid='gp-live-region']").text_content().startswith("Training, epoch ")
+    assert_axe_clean(page, "MLP training, live")
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Resume").wait_for(timeout=15_000)
     # paused: the full charts in place of the live view
