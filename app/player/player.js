@@ -594,12 +594,13 @@ class Player {
 // over about the time between arrivals, about 30 times a second, then rests: no frame, no work. A painted
 // frame writes two attributes (the fit's points, the bar's transform, composited apart) and reads no layout;
 // a hidden tab paints nothing (it catches up in one frame when shown again).
-const GLIDE_FRAME_MS = 33; // between painted frames of a glide: about 30 a second (every other one at 60 Hz)
-const TIMER_SLACK_MS = 6; // the timer asks for the next animation frame this much before it is due
+const GLIDE_FRAME_MS = 30; // between painted frames of a glide: about 30 a second (every other one at 60 Hz)
+const TIMER_SLACK_MS = 8; // the timer asks for the next animation frame this much before it is due
 const EARLY_MS = 9; // an animation frame this much before the next is due paints (a timer is late, never early)
 const LOST_RETRY_MS = 2000; // a refused stream: the page asks again this much later
-const GLIDE = { min: 0.1, max: 0.2 }; // seconds a glide lasts: the recent gap between frames, within these (frames
-// far apart, as when many runs take turns, glide quickly and rest: painting, not the data, is what costs)
+// seconds a glide lasts: ``overlap`` times the recent gap between frames, within ``min`` and ``max`` (frames far
+// apart, as when many runs take turns, glide quickly and rest: painting, not the data, is what costs)
+const GLIDE = { min: 0.1, max: 0.2, overlap: 1.25 };
 
 const escapeHtml = (t) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 // the notes are the page's Markdown: **bold** and :material/icon: tokens (dropped: the note's kind says it)
@@ -620,7 +621,8 @@ class LiveView extends Player {
     this.noteBox = html("div", { class: "gp-live-notes", "data-testid": "gp-live-notes" }, top);
     this.say = html("div", { class: "gp-sr", "aria-live": "polite", "data-testid": "gp-announce" }, top);
     this.at = null;        // when the last frame arrived (performance.now())
-    this.gap = 0.4;        // seconds between frames, smoothed
+    this.gapSeen = 0.4;    // seconds between frames, smoothed
+    this.gap = 0.2;        // seconds a glide lasts
     this.shown = 0;        // the progress fraction drawn now
     this.from = 0;
     this.to = 0;
@@ -642,7 +644,9 @@ class LiveView extends Player {
     const now = performance.now();
     if (this.at !== null) {
       const gap = (now - this.at) / 1000;
-      this.gap = Math.min(GLIDE.max, Math.max(GLIDE.min, 0.5 * this.gap + 0.5 * gap));
+      this.gapSeen = 0.5 * this.gapSeen + 0.5 * gap;
+      // a glide a little longer than the gap: the next frame comes mid-glide and the fit keeps moving, not resting
+      this.gap = Math.min(GLIDE.max, Math.max(GLIDE.min, GLIDE.overlap * this.gapSeen));
     }
     const pic = frame.picture;
     const shape = JSON.stringify([frame.run, pic.panels.map((p) => [p.title, p.x, p.y, p.height]),
