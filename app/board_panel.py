@@ -248,7 +248,7 @@ def _board_view(code: str, lab: str, narrow: bool) -> None:
         _descent_picture(runs, hide, narrow)
     elif lab == "adagrad":
         rows = view.adagrad_rows(runs, hide)
-        st.altair_chart(view.adagrad_chart(rows, narrow=narrow), width="stretch")
+        widgets.chart(view.adagrad_chart(rows, narrow=narrow), width="stretch")
         st.caption(_(words.ADAGRAD_PICTURE))
     else:
         _mlp_picture(runs, hide, narrow)
@@ -270,7 +270,7 @@ def _descent_picture(runs, hide: bool, narrow: bool) -> None:
     with st.spinner(_("Computing the basin map…")):  # shown only if it takes a while (a cache miss)
         sw = _descent_sweep(coefs, steps, tol, lrs, x0s)
     problem = Quadratic(*coefs)
-    st.altair_chart(view.descent_chart(sw, problem, points, narrow=narrow), width="stretch")
+    widgets.chart(view.descent_chart(sw, problem, points, narrow=narrow), width="stretch")
     st.caption(_(words.DESCENT_MAP, poly=problem.describe(), steps=min(steps, 2000)))
     if others:
         st.caption(words.descent_others(others))
@@ -284,8 +284,8 @@ def _mlp_picture(runs, hide: bool, narrow: bool) -> None:
                                help=_("The settings that differ between the runs sent, the most varied first."))
     rows = view.mlp_rows(runs, hide)
     loss, far = (st.container(), st.container()) if narrow else st.columns(2)
-    loss.altair_chart(view.mlp_loss_chart(runs, setting, rows), width="stretch")
-    far.altair_chart(view.mlp_far_chart(runs, setting, rows), width="stretch")
+    widgets.chart(container=loss, chart=view.mlp_loss_chart(runs, setting, rows), width="stretch")
+    widgets.chart(container=far, chart=view.mlp_far_chart(runs, setting, rows), width="stretch")
     st.caption(_(words.MLP_PICTURE, setting=setting) if setting else _(words.MLP_NOTHING_VARIES))
 
 

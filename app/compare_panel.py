@@ -74,9 +74,9 @@ def show(config, pinned_configs, ticking: bool, lang: str):
 def _charts(base, current, labels, names, runs):
     first = base.x_min, base.x_max
     loss_col, fit_col = st.columns(2)
-    loss_col.vega_lite_chart(spec=compare_loss_spec(mlp_compare.compare_loss_curves(names, runs), names),
+    widgets.chart(container=loss_col, chart=compare_loss_spec(mlp_compare.compare_loss_curves(names, runs), names),
                              width="stretch")
-    fit_col.vega_lite_chart(spec=compare_fit_spec(mlp_compare.compare_fits(names, runs),
+    widgets.chart(container=fit_col, chart=compare_fit_spec(mlp_compare.compare_fits(names, runs),
                                                   mlp_compare.target_curve(base.target, *first), names, *first,
                                                   label=mlp_words.target_label(base.target)), width="stretch")
     st.caption(mlp_compare.table_caption(None if current is None else labels[0]))

@@ -17,6 +17,7 @@ import streamlit as st
 import i18n
 from core.inputs import commas_ambiguous, echo, parse_flag, parse_number, parse_number_list
 from i18n import _, ngettext
+from labs.charts import localized
 
 _NOTICES = "_notices"  # this run's notices, by the key they are about (one notice per key)
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
@@ -265,3 +266,14 @@ def share_link(path: str, params: dict) -> None:
                                    doseq=True)
     st.markdown(":material/link: " + _("[Share this view]({link}) — the link holds every setting on this page.",
                                        link=path + "?" + query))
+
+
+def chart(chart, container=None, **kwargs):
+    """Draw ``chart`` (an Altair chart, or a Vega-Lite spec as a dict) in ``container`` (the page by default), its
+    numbers written as the page's language writes them (``labs.charts.localized``: 0,5 and 12 500 in Russian)."""
+    container = container or st
+    shown = localized(chart, i18n.language())
+    if isinstance(shown, dict):
+        return container.vega_lite_chart(spec=shown, **kwargs)
+    return container.altair_chart(shown, **kwargs)
+

@@ -43,3 +43,26 @@ def thin(df: pd.DataFrame, max_rows: int = MAX_ROWS) -> pd.DataFrame:
 def positive_rows(df: pd.DataFrame, column: str) -> pd.DataFrame:
     """Rows whose ``column`` is > 0: what a log axis can show."""
     return df[df[column] > 0]
+
+
+# How Vega writes the numbers of a chart (axis ticks, legends, tooltips) in a language other than English, as a
+# d3-format locale: in Russian 0,5 and 12 500 (Vega's default would write 12,500, which a Russian reader takes for
+# 12.5). English keeps Vega's own.
+NUMBER_LOCALES = {"ru": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0₽"]}}
+
+
+def localized(chart, lang: str):
+    """``chart`` (an Altair chart, or a Vega-Lite spec as a dict) with its numbers written as ``lang`` writes them:
+    a copy with ``config.locale`` set (its other config kept); ``chart`` itself when ``lang`` needs none."""
+    number = NUMBER_LOCALES.get(lang)
+    if number is None:
+        return chart
+    if isinstance(chart, dict):
+        return {**chart, "config": {**chart.get("config", {}), "locale": {"number": number}}}
+    import altair as alt
+
+    copy = chart.copy(deep=False)
+    config = copy.config.copy() if copy.config is not alt.Undefined else alt.Config()
+    config.locale = alt.Locale(number=alt.NumberLocale(**number))
+    copy.config = config
+    return copy

@@ -106,7 +106,7 @@ def four_answers(problem, coefs, trajs, lr, steps, tol):
 
 def loss_section(problem, trajs):
     st.header(_("Loss against step"))
-    st.altair_chart(charts.loss_by_step(problem, trajs), width="stretch")
+    widgets.chart(charts.loss_by_step(problem, trajs), width="stretch")
     st.caption(_("Log scale. A diverging run is drawn up to its last finite iterate; losses above "
                  "{ceiling} are drawn at that value.", ceiling=f"{charts.LOSS_CEILING:.0e}"))
 
@@ -127,9 +127,9 @@ def basin_section(problem, coefs, x0s, lr, steps, tol):
     st.header(title, help=TERMS.help(title, text, also=("stability bound",) if bound is not None else ()))
     st.markdown(text)
     cells = charts.PHONE_CELLS if a11y.narrow_screen() else None  # fewer, larger cells to tap on a phone
-    st.altair_chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells,
-                                     labels=outcome_labels(problem)),
-                    width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
+    widgets.chart(charts.basin_map(sw, current_x0s=x0s, current_lr=lr, bound=bound, bound_label=label, cells=cells,
+                                   labels=outcome_labels(problem)),
+                  width="stretch", key="gd_basin", on_select=lambda: _pick_cell(x0s), selection_mode="cell")
     st.caption(_("Colour: the outcome (a cycle or chaos when a run neither converges nor diverges; too slow when it "
                  "is still approaching at the step limit); paler cells took more steps to converge or diverge. "
                  "✚ marks the current settings. "

@@ -175,11 +175,11 @@ def matrices(run, chosen):
     left, right = st.columns(2)
     frame = inspector.matrix_frame(run)
     title = ngettext("W's accumulated G = Σ g² after {n} step", "W's accumulated G = Σ g² after {n} steps", run.k)
-    left.altair_chart(charts.matrix_heatmap(frame, "G", title=title, color_title="G", chosen=chosen, log=True),
-                      width="stretch")
-    right.altair_chart(charts.matrix_heatmap(frame, "effective lr", title=_("W's effective lr = lr / (√G + eps)"),
-                                             color_title=_("effective lr"), chosen=chosen, log=True,
-                                             scheme="plasma"), width="stretch")
+    widgets.chart(charts.matrix_heatmap(frame, "G", title=title, color_title="G", chosen=chosen, log=True), left,
+                  width="stretch")
+    widgets.chart(charts.matrix_heatmap(frame, "effective lr", title=_("W's effective lr = lr / (√G + eps)"),
+                                        color_title=_("effective lr"), chosen=chosen, log=True, scheme="plasma"),
+                  right, width="stretch")
     st.caption(_("Colour scales are logarithmic. The outlined cell is the element in the table below."))
 
 
@@ -212,8 +212,8 @@ def step_table(run, index):
 
 
 def effective_lr_section(run, index):
-    st.altair_chart(charts.effective_lr_chart(inspector.effective_lr_series(run, inspector.watched_elements(index))),
-                    width="stretch")
+    widgets.chart(charts.effective_lr_chart(inspector.effective_lr_series(run, inspector.watched_elements(index))),
+                  width="stretch")
     ratio = inspector.envelope_ratio(run)
     if run.config.grad == "noise":
         st.caption(ngettext("With N(0, 1) gradients, G after t steps is about t, so the effective lr follows lr/√t "
@@ -249,8 +249,8 @@ def root_race_section(race: RootRace):
     _paths, clipped = chart_data.path_frame_1d(runs, box)
     place = player.show(replay.race_1d_replay(ROOT_PROBLEM, runs, box), key="ada_race_1d", link=True, prefix="r1_",
                         max_frame=races.MAX_STEPS)
-    st.altair_chart(charts.race_loss_chart(chart_data.loss_frame(ROOT_PROBLEM, runs),
-                                           title=_("Loss p(x)² against step")), width="stretch")
+    widgets.chart(charts.race_loss_chart(chart_data.loss_frame(ROOT_PROBLEM, runs),
+                                         title=_("Loss p(x)² against step")), width="stretch")
     if clipped:
         st.caption(_("Diverging paths leave the view: x is drawn clipped to [{lo}, {hi}] and the loss to at most "
                      "{top} (hover for the true values). A run stops once |x| passes 10⁶.", lo=f"{box[0]:g}",
@@ -276,7 +276,7 @@ def slowdown_section(race: RootRace):
     st.header(_("3 · Why Adagrad slows down, and what came next"), help=TERMS.help(text, also=("bias correction",)))
     st.markdown(text)
     runs = root_runs(race.x0, tuple(sorted(race.lrs.items())), race.steps, races.ADAPTIVE)
-    st.altair_chart(charts.effective_step_chart(slowdown.effective_step_frame(ROOT_PROBLEM, runs)), width="stretch")
+    widgets.chart(charts.effective_step_chart(slowdown.effective_step_frame(ROOT_PROBLEM, runs)), width="stretch")
     for sentence in slowdown.effective_step_story(ROOT_PROBLEM, runs, race.lrs):
         st.markdown("- " + sentence)
     st.caption(_("For Adagrad and RMSProp in 1-D, |Δx| / |g| is lr/(√G + eps) and lr/(√s + eps) (up to rounding); "
@@ -308,8 +308,8 @@ def surface_race_section(race: SurfaceRace, chosen, steps: int):
         place = player.show(replay.race_2d_replay(runs, box, xs, ys, F, surface.minimum,
                                                   title=_("Paths over log₁₀ f (darker is lower)")), key="ada_race_2d",
                             link=True, prefix="r2_", max_frame=races.MAX_STEPS)
-    right.altair_chart(charts.race_loss_chart(chart_data.loss_frame(surface, runs), title=_("Loss f against step"),
-                                              height=340, narrow=True), width="stretch")
+    widgets.chart(charts.race_loss_chart(chart_data.loss_frame(surface, runs), title=_("Loss f against step"),
+                                         height=340, narrow=True), right, width="stretch")
     hint = stories.HINTS.get(race.name)
     if hint is not None:  # the suggested race, run here at exactly the settings its link holds
         hint_runs = surface_runs(hint.surface, hint.start, tuple(sorted(hint.lrs.items())), hint.steps, hint.chosen)

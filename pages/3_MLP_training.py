@@ -224,12 +224,12 @@ def draw_charts(run, params, show_units: bool, cache: str = "charts"):
                                                    lambda: run_charts(run, params, show_units))
     loss_col, fit_col = st.columns(2)
     if len(run.history_rows):
-        loss_col.vega_lite_chart(spec=loss, width="stretch")
+        widgets.chart(container=loss_col, chart=loss, width="stretch")
         loss_col.caption(_("Light: the loss of each stretch of training; dark: its rolling mean; dashed: epoch ends."))
     else:  # before the first stretch of training: no loss to plot yet
         loss_col.markdown(_("**Training loss**"))
         loss_col.caption(_("None yet: training adds the loss of each stretch of samples here, with its rolling mean."))
-    fit_col.vega_lite_chart(spec=fit, width="stretch")
+    widgets.chart(container=fit_col, chart=fit, width="stretch")
     fit_col.caption(mlp_words.fit_caption(c, n_kinks, dead),
                     help=None if dead is None else glossary.tooltip(CHART_TERMS))
     if show_units:
