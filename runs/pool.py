@@ -33,6 +33,10 @@ from runs.store import RunStore, RunView, _frozen
 
 CHUNK_TRAINING_SECONDS = 0.1  # training per chunk: a run that nobody follows stops within about this long
 LEASE_SECONDS = 3.0    # a follower that has not renewed for this long has left
+# A run that has just finished stays in the store at least this long, whatever the store's bounds: its followers'
+# streams end with its last frame and their pages then read the finished run (a full store would otherwise evict
+# it for the next run first, and the page would train it again).
+DONE_GRACE_SECONDS = 3.0
 MAX_ACTIVE = 12        # runs followed at once, server-wide; a new run beyond them is refused (retry later)
 WORKER_FAILED = "Training stopped: a worker process failed"
 
@@ -138,8 +142,9 @@ class RunPool:
 
     def __init__(self, store: RunStore | None = None, workers: int | None = None, *,
                  chunk_seconds: float = CHUNK_TRAINING_SECONDS, lease_seconds: float = LEASE_SECONDS,
-                 max_active: int = MAX_ACTIVE):
+                 max_active: int = MAX_ACTIVE, done_grace_seconds: float = DONE_GRACE_SECONDS):
         self.workers = workers or default_workers()
+        self.done_grace_seconds = done_grace_seconds
         self.chunk_seconds, self.lease_seconds, self.max_active = chunk_seconds, lease_seconds, max_active
         self._cond = threading.Condition()
         self._leases: dict[TrainConfig, dict[str, float]] = {}   # run -> follower -> lease expiry
@@ -147,6 +152,7 @@ class RunPool:
         self._order: deque[TrainConfig] = deque()                # runs with followers, round-robin order
         self._in_flight: set[TrainConfig] = set()
         self._pace: dict[TrainConfig, Pace] = {}
+        self._done_at: dict[TrainConfig, float] = {}             # run -> when it finished (DONE_GRACE_SECONDS)
         self.store = store if store is not None else RunStore()  # an empty store is falsy (len 0)
         self.store.keep = self._keep
         self.chunks = 0
@@ -241,7 +247,9 @@ class RunPool:
 
     # -- bookkeeping (under self._cond) ------------------------------------------------------------------
     def _keep(self, config: TrainConfig) -> bool:
-        return config in self._leases or config in self._in_flight
+        done_at = self._done_at.get(config)
+        return (config in self._leases or config in self._in_flight
+                or (done_at is not None and time.monotonic() - done_at < self.done_grace_seconds))
 
     def _drop(self, follower: str) -> None:
         config = self._following.pop(follower, None)
@@ -253,6 +261,9 @@ class RunPool:
                 self._pace.pop(config, None)  # nothing per run outlives its followers but the record
 
     def _expire(self, now: float) -> None:
+        for config, done_at in list(self._done_at.items()):
+            if now - done_at >= self.done_grace_seconds:
+                del self._done_at[config]
         for config, leases in list(self._leases.items()):
             for follower, until in list(leases.items()):
                 if until < now:
@@ -331,6 +342,8 @@ class RunPool:
                 old = run.view
                 view = replace(result.view, snapshots=old.snapshots + result.view.snapshots,
                                train_seconds=old.train_seconds + result.seconds)
+                if view.done:  # before the update, whose eviction pass must keep it
+                    self._done_at[config] = time.monotonic()
                 self.store.update(config, view, result.trainer_state)
                 if view.done:
                     self._pace.pop(config, None)

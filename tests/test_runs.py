@@ -77,7 +77,7 @@ def test_the_pool_keeps_runs_in_the_store_it_is_given_and_to_its_bound():
     # An empty RunStore is falsy (len 0): ``store or RunStore()`` once replaced the server's configured
     # store with a default one, so its bounds were never the ones set.
     store = RunStore(max_runs=1)
-    pool = RunPool(store, workers=1)
+    pool = RunPool(store, workers=1, done_grace_seconds=0.0)  # the bound alone (the grace: the next test)
     try:
         assert pool.store is store
         configs = [TrainConfig(seed=s, n_samples=200, epochs=1, hidden=(4,)) for s in range(3)]
@@ -85,6 +85,25 @@ def test_the_pool_keeps_runs_in_the_store_it_is_given_and_to_its_bound():
             follow_to_end(pool, c, f"visitor {i}")
             pool.leave(f"visitor {i}")
         assert len(store) == 1 and configs[-1] in store
+    finally:
+        pool.shutdown()
+
+
+def test_a_run_just_finished_stays_for_its_followers_pages_then_makes_room():
+    """A stream ends with its run's last frame and leaves; the page then reads the finished run from the store.
+    A full store keeps that run for the grace, refusing a newcomer meanwhile, then lets it go for the next run
+    (two visitors on a one-run store once took turns evicting each other's finished run, each training again)."""
+    pool = RunPool(RunStore(max_runs=1), workers=1, done_grace_seconds=1.0)
+    try:
+        first, second = (TrainConfig(seed=s, n_samples=200, epochs=1, hidden=(4,)) for s in (80, 81))
+        done = follow_to_end(pool, first, "a")
+        pool.leave("a")  # the stream's lease ends with the last frame
+        refused = pool.follow(second, "b")
+        assert refused.refused and "full" in refused.refused
+        assert pool.view(first) == done  # the page still finds the finished run
+        time.sleep(1.1)
+        assert follow_to_end(pool, second, "b").done  # the grace is over: room for the next run
+        assert pool.view(first) is None and len(pool.store) == 1
     finally:
         pool.shutdown()
 
