@@ -270,7 +270,7 @@ def share_link(path: str, params: dict) -> None:
 
 def chart(chart, container=None, **kwargs):
     """Draw ``chart`` (an Altair chart, or a Vega-Lite spec as a dict) in ``container`` (the page by default), its
-    numbers written as the page's language writes them (``labs.charts.localized``: 0,5 and 12 500 in Russian)."""
+    numbers written as the page's language writes them (``labs.charts.localized``: 12 500 in Russian)."""
     container = container or st
     shown = localized(chart, i18n.language())
     if isinstance(shown, dict):

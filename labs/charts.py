@@ -46,9 +46,10 @@ def positive_rows(df: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 # How Vega writes the numbers of a chart (axis ticks, legends, tooltips) in a language other than English, as a
-# d3-format locale: in Russian 0,5 and 12 500 (Vega's default would write 12,500, which a Russian reader takes for
-# 12.5). English keeps Vega's own.
-NUMBER_LOCALES = {"ru": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0₽"]}}
+# d3-format locale, the way the page's own words write them (i18n): in Russian thousands spaced, 12 500 (Vega's
+# default wrote 12,500, which a Russian reader takes for 12.5), and the decimal point the page's text, its links
+# and its fields keep (x = 2.5). English keeps Vega's own.
+NUMBER_LOCALES = {"ru": {"decimal": ".", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0₽"]}}
 
 
 def localized(chart, lang: str):

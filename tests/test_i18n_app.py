@@ -181,10 +181,11 @@ def test_a_lesson_step_in_russian():
 @pytest.mark.parametrize("page", ["pages/1_Gradient_descent.py", "pages/2_Adagrad.py", "pages/3_MLP_training.py"])
 def test_every_chart_writes_its_numbers_as_the_pages_language_does(page):
     """Vega writes a chart's numbers (ticks, legends, tooltips) in d3's English by default: 12,500, which a Russian
-    reader takes for 12.5. A Russian page's charts carry a Russian number locale; an English page's none."""
+    reader takes for 12.5. A Russian page's charts space thousands as its text does (12 500, the decimal point kept,
+    as in x = 2.5); an English page's charts keep Vega's own."""
     import json
 
-    for lang, decimal, thousands in (("ru", ",", "\u00a0"), ("en", None, None)):
+    for lang, decimal, thousands in (("ru", ".", "\u00a0"), ("en", None, None)):
         at = run_app(page, {"lang": lang})
         assert not at.exception
         specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
