@@ -20,38 +20,14 @@ CPU seconds are the robust figure; wall times move with the load (printed as the
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import subprocess
 import tempfile
 from pathlib import Path
 
-from bench_live_paint import Sampler, serve
-from common import ROOT  # the project on the path: first
+import common  # noqa: F401  (the project on the path: first)
+from bench_live_paint import Sampler, paired_visits, summary, tree_copy
 
-from harness.browser import open_page
-from harness.launcher import CHROMIUM, CHROMIUM_ARGS, stop
+from harness.browser import TRAIN_CLOCK, open_page
 
-# The page's own clock: Train clicked; "Done:" first shown (the live view's note or the page's alert); the
-# complete page (the "Loss history (CSV)" download drawn: the final charts and the replay come with it).
-CLOCK = """
-window.__clicked = null; window.__done = null; window.__complete = null;
-document.addEventListener("click", e => {
-  const b = e.target.closest && e.target.closest("button");
-  if (b && b.innerText.includes("Train") && window.__clicked === null) window.__clicked = Date.now();
-}, true);
-new MutationObserver(() => {
-  if (window.__clicked === null) return;
-  if (window.__done === null
-      && [...document.querySelectorAll("[data-testid='stAlertContentSuccess'], .gp-note-success")]
-           .some(a => a.innerText.includes("Done:")))
-    window.__done = Date.now();
-  if (window.__done !== null && window.__complete === null
-      && [...document.querySelectorAll("[data-testid='stDownloadButton'] button")]
-           .some(b => b.innerText.includes("Loss history (CSV)")))
-    window.__complete = Date.now();
-}).observe(document, {subtree: true, childList: true, characterData: true});
-"""
 READ = """() => {
   const t = window.__gpLive, o = performance.timeOrigin;
   return {clicked: window.__clicked, done: window.__done, complete: window.__complete,
@@ -60,18 +36,11 @@ READ = """() => {
 PHASES = ("train", "live", "to_done", "finish")
 
 
-def tree_copy(where: Path, rev: str) -> Path:
-    where.mkdir()
-    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
-    return where
-
-
 def follow_once(browser, sampler: Sampler, url: str, epochs: int, seed: int) -> dict:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        page.add_init_script(CLOCK)
+        page.add_init_script(TRAIN_CLOCK)
         open_page(page, f"{url}/MLP_training?epochs={epochs}&seed={seed}")
         page.wait_for_timeout(500)  # let the opened page settle: its cost is not the run's
         page.get_by_role("button", name="Train").click()
@@ -91,10 +60,6 @@ def follow_once(browser, sampler: Sampler, url: str, epochs: int, seed: int) -> 
     return out
 
 
-def summary(values: list[float]) -> str:
-    return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=5)
@@ -103,34 +68,12 @@ def main() -> None:
     parser.add_argument("--base-rev", default="HEAD~1")
     parser.add_argument("--ours-rev", default="HEAD")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     with tempfile.TemporaryDirectory(prefix="bench_follow_") as tmp:
         tmp = Path(tmp)
-        revs = {"base": args.base_rev, "ours": args.ours_rev}
-        servers = {name: serve(tree_copy(tmp / name, rev), tmp / f"{name}.log") for name, rev in revs.items()}
-        results, loads = {"base": [], "ours": []}, []
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                sampler = Sampler()
-                sampler.start()
-                try:
-                    for name in revs:  # a first visit each, not counted: caches, the pool's workers
-                        follow_once(browser, sampler, servers[name][1], args.epochs, args.seed - 1)
-                    for pair in range(args.pairs):
-                        for name in (("base", "ours") if pair % 2 == 0 else ("ours", "base")):
-                            loads.append(os.getloadavg()[0])
-                            r = follow_once(browser, sampler, servers[name][1], args.epochs, args.seed + pair)
-                            results[name].append(r)
-                            print(f"pair {pair} {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in r.items()),
-                                  f"(load {loads[-1]:.1f})", flush=True)
-                finally:
-                    sampler.stopped.set()
-                    browser.close()
-        finally:
-            for proc, _ in servers.values():
-                stop(proc)
+        sides = {"base": tree_copy(tmp / "base", args.base_rev), "ours": tree_copy(tmp / "ours", args.ours_rev)}
+        results, loads = paired_visits(sides, tmp, args.pairs, args.seed,
+                                       lambda browser, sampler, url, seed: follow_once(browser, sampler, url,
+                                                                                       args.epochs, seed))
     print(f"\nbase {args.base_rev}, ours {args.ours_rev}; {args.pairs} pairs, {args.epochs} epochs; "
           f"1-minute load average {summary(loads)}")
     for key in results["ours"][0]:

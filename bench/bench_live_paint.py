@@ -28,25 +28,11 @@ from pathlib import Path
 
 from common import ROOT  # the project on the path: first
 
-from harness.browser import open_page
+from harness.browser import TRAIN_CLOCK, open_page
 from harness.launcher import CHROMIUM, CHROMIUM_ARGS, free_port, stop
 from harness.procfs import cpu_seconds, process_tree
 
 PLAYER = Path("app/player/player.js")
-# The page's own clock: when Train was clicked and when the Done note appeared (as in tests/test_concurrency.py).
-CLOCK = """
-window.__clicked = null; window.__done = null;
-document.addEventListener("click", e => {
-  const b = e.target.closest && e.target.closest("button");
-  if (b && b.innerText.includes("Train") && window.__clicked === null) window.__clicked = Date.now();
-}, true);
-new MutationObserver(() => {
-  if (window.__clicked !== null && window.__done === null
-      && [...document.querySelectorAll("[data-testid='stAlertContentSuccess']")]
-           .some(a => a.innerText.includes("Done:")))
-    window.__done = Date.now();
-}).observe(document, {subtree: true, childList: true, characterData: true});
-"""
 # The tally's times are performance.now() readings: made wall-clock (ms) here.
 READ = """() => {
   const t = window.__gpLive, o = performance.timeOrigin;
@@ -89,12 +75,13 @@ class Sampler(threading.Thread):
         return s[0][1] if when < s[0][0] else s[-1][1]
 
 
-def tree_copy(where: Path, rev: str, player_js: str) -> Path:
-    """The project as committed at ``rev``, at ``where``, with ``player_js`` as the player."""
+def tree_copy(where: Path, rev: str, player_js: str | None = None) -> Path:
+    """The project as committed at ``rev``, at ``where`` (with ``player_js`` as the player, if given)."""
     where.mkdir()
     archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
-    (where / PLAYER).write_text(player_js, encoding="utf-8")
+    if player_js is not None:
+        (where / PLAYER).write_text(player_js, encoding="utf-8")
     return where
 
 
@@ -121,7 +108,7 @@ def follow_once(browser, sampler: Sampler, url: str, epochs: int, seed: int) -> 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        page.add_init_script(CLOCK)
+        page.add_init_script(TRAIN_CLOCK)
         open_page(page, f"{url}/MLP_training?epochs={epochs}&seed={seed}")
         page.wait_for_timeout(500)  # let the opened page settle: its cost is not the live view's
         page.get_by_role("button", name="Train").click()
@@ -140,6 +127,39 @@ def follow_once(browser, sampler: Sampler, url: str, epochs: int, seed: int) -> 
     return out
 
 
+def paired_visits(sides: dict[str, Path], tmp: Path, pairs: int, seed: int, visit) -> tuple[dict, list[float]]:
+    """Serve each side's tree (``sides``: "base" and "ours"), visit each once (not counted: caches, the pool's
+    workers), then ``pairs`` pairs, the sides alternating within a pair and a new seed each pair:
+    ``visit(browser, sampler, url, seed)`` returns a dict of figures, printed as it comes. Returns the figures by
+    side and the 1-minute load average before each visit."""
+    from playwright.sync_api import sync_playwright
+
+    servers = {name: serve(tree, tmp / f"{name}.log") for name, tree in sides.items()}
+    results, loads = {name: [] for name in sides}, []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            sampler = Sampler()
+            sampler.start()
+            try:
+                for name in sides:
+                    visit(browser, sampler, servers[name][1], seed - 1)
+                for pair in range(pairs):
+                    for name in (("base", "ours") if pair % 2 == 0 else ("ours", "base")):
+                        loads.append(os.getloadavg()[0])
+                        r = visit(browser, sampler, servers[name][1], seed + pair)
+                        results[name].append(r)
+                        print(f"pair {pair} {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in r.items()),
+                              f"(load {loads[-1]:.1f})", flush=True)
+            finally:
+                sampler.stopped.set()
+                browser.close()
+    finally:
+        for proc, _ in servers.values():
+            stop(proc)
+    return results, loads
+
+
 def summary(values: list[float]) -> str:
     return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
 
@@ -156,37 +176,13 @@ def main() -> None:
     args = parser.parse_args()
     base_js = (Path(args.base_js).read_text(encoding="utf-8") if args.base_js else subprocess.run(
         ["git", "show", f"{args.base_rev}:{PLAYER}"], cwd=ROOT, check=True, capture_output=True, text=True).stdout)
-    from playwright.sync_api import sync_playwright
-
     with tempfile.TemporaryDirectory(prefix="bench_live_paint_") as tmp:
         tmp = Path(tmp)
         sides = {"base": tree_copy(tmp / "base", args.tree_rev, base_js),
                  "ours": tree_copy(tmp / "ours", args.tree_rev, Path(args.ours_js).read_text(encoding="utf-8"))}
-        servers = {name: serve(tree, tmp / f"{name}.log") for name, tree in sides.items()}
-        results = {"base": [], "ours": []}
-        loads = []
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                sampler = Sampler()
-                sampler.start()
-                try:
-                    for name in ("base", "ours"):  # a first visit each, not counted: caches, the pool's workers
-                        follow_once(browser, sampler, servers[name][1], args.epochs, args.seed - 1)
-                    for pair in range(args.pairs):
-                        order = ("base", "ours") if pair % 2 == 0 else ("ours", "base")
-                        for name in order:
-                            loads.append(os.getloadavg()[0])
-                            r = follow_once(browser, sampler, servers[name][1], args.epochs, args.seed + pair)
-                            results[name].append(r)
-                            print(f"pair {pair} {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in r.items()),
-                                  f"(load {loads[-1]:.1f})", flush=True)
-                finally:
-                    sampler.stopped.set()
-                    browser.close()
-        finally:
-            for proc, _ in servers.values():
-                stop(proc)
+        results, loads = paired_visits(sides, tmp, args.pairs, args.seed,
+                                       lambda browser, sampler, url, seed: follow_once(browser, sampler, url,
+                                                                                       args.epochs, seed))
     print(f"\nbaseline player.js: {args.base_js or args.base_rev}; {args.pairs} pairs, {args.epochs} epochs; "
           f"1-minute load average {summary(loads)}")
     for key in ("cpu_click_to_done", "cpu_live", "wall_click_to_done", "new_data_per_s", "painted_per_s"):

@@ -21,6 +21,31 @@ watch();
 """
 
 
+# The MLP page's own clock (page.add_init_script(TRAIN_CLOCK)), read as window.__clicked, __done and __complete (ms):
+# when Train was clicked, when "Done:" first appeared (the live view's note, from the stream's last frame, or the
+# page's, where the live view is not streamed: what a visitor reads first, whatever keeps a test process from
+# looking at many pages at once) and when the finished page was complete (its downloads drawn: the final charts
+# and the replay come with them).
+TRAIN_CLOCK = """
+window.__clicked = null; window.__done = null; window.__complete = null;
+document.addEventListener("click", e => {
+  const b = e.target.closest && e.target.closest("button");
+  if (b && b.innerText.includes("Train") && window.__clicked === null) window.__clicked = Date.now();
+}, true);
+new MutationObserver(() => {
+  if (window.__clicked !== null && window.__done === null) {
+    const done = [...document.querySelectorAll("[data-testid='stAlertContentSuccess'], .gp-note-success")]
+      .some(a => a.innerText.includes("Done:"));
+    if (done) window.__done = Date.now();
+  }
+  if (window.__done !== null && window.__complete === null) {
+    const csv = [...document.querySelectorAll("[data-testid='stDownloadButton'] button")]
+      .some(b => b.innerText.includes("Loss history (CSV)"));
+    if (csv) window.__complete = Date.now();
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
 def wait_for_run(page, timeout_ms: int = 60_000) -> None:
     """Wait until the app is connected, its script has finished running, and no element is still a
     placeholder skeleton (right after a run ends Streamlit may show them for a moment)."""

@@ -35,7 +35,7 @@ from helpers import require_browser
 
 from app.shared_runs import STORE_BYTES
 from core.train import TrainConfig, Trainer
-from harness.browser import assert_no_exception, done_alert, download_bytes, open_page, wait_for_run
+from harness.browser import TRAIN_CLOCK, assert_no_exception, done_alert, download_bytes, open_page, wait_for_run
 from harness.launcher import CHROMIUM, chromium, free_port, start_app, stop
 from harness.procfs import cpu_seconds, process_tree, status_kib
 from labs.mlp.downloads import history_csv
@@ -181,31 +181,6 @@ def memory_sample(pid: int):
     return sum(status_kib(p, "VmRSS") for p in process_tree(pid)), status_kib(pid, "VmHWM")
 
 
-# Each page notes, by its own clock, when Train was clicked, when "Done:" first appeared (the time a
-# visitor waits for the answer, whatever keeps this test process from looking at ten pages at once: the live
-# view's note, from the stream's last frame, or the page's, where the live view is not streamed) and
-# when the finished page was complete (its downloads drawn: the final charts and the replay come with them).
-CLOCK = """
-window.__clicked = null; window.__done = null; window.__complete = null;
-document.addEventListener("click", e => {
-  const b = e.target.closest && e.target.closest("button");
-  if (b && b.innerText.includes("Train") && window.__clicked === null) window.__clicked = Date.now();
-}, true);
-new MutationObserver(() => {
-  if (window.__clicked !== null && window.__done === null) {
-    const done = [...document.querySelectorAll("[data-testid='stAlertContentSuccess'], .gp-note-success")]
-      .some(a => a.innerText.includes("Done:"));
-    if (done) window.__done = Date.now();
-  }
-  if (window.__done !== null && window.__complete === null) {
-    const csv = [...document.querySelectorAll("[data-testid='stDownloadButton'] button")]
-      .some(b => b.innerText.includes("Loss history (CSV)"));
-    if (csv) window.__complete = Date.now();
-  }
-}).observe(document, {subtree: true, childList: true, characterData: true});
-"""
-
-
 def click_to_done(pages) -> tuple[list[float], dict[int, float], dict[int, float]]:
     """Click Train in every page, in turn, as fast as events go; wait until each says Done and is complete.
     Returns (click times, done times and complete times by page index), in seconds by the pages' clocks."""
@@ -241,7 +216,7 @@ def live_rates(page) -> tuple[float, float]:
 
 def open_session(browser, url: str):
     context = browser.new_context(viewport={"width": 1100, "height": 800}, accept_downloads=True)
-    context.add_init_script(CLOCK)
+    context.add_init_script(TRAIN_CLOCK)
     page = context.new_page()
     open_page(page, url)
     assert_no_exception(page)
