@@ -102,9 +102,8 @@ def on_reset(pinned_configs=()) -> None:
 
 
 def on_stream_end(pinned_configs=()) -> None:
-    """The live view's stream ended (the run is done, or the stream was lost): the panel reruns and follows
-    anew; a run that is done is drawn done at once (no second rerun to find it so)."""
-    settle()
+    """The live view's stream ended (the run is done, or the stream was lost): the panel reruns, finds a run that
+    is done so at its start (``settle``: drawn done at once, buttons and all) and follows one that is not anew."""
     _whole_page_if_needed(pinned_configs)
 
 

@@ -6,6 +6,7 @@ receives nan or inf, and keeps row counts small (callers aggregate in numpy firs
 """
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -60,8 +61,6 @@ def localized(chart, lang: str):
         return chart
     if isinstance(chart, dict):
         return {**chart, "config": {**chart.get("config", {}), "locale": {"number": number}}}
-    import altair as alt
-
     copy = chart.copy(deep=False)
     config = copy.config.copy() if copy.config is not alt.Undefined else alt.Config()
     config.locale = alt.Locale(number=alt.NumberLocale(**number))
